@@ -1,0 +1,367 @@
+"""Benchmark: Homeward's processing pipeline against bare trafilatura, in pages per second.
+
+    .venv/bin/python bench/pipeline.py [--pages 400] [--workers N]
+
+Both sides get the same generated news pages (English and Chinese, with
+navigation, teasers and footers like real pages) in one run:
+
+* bare: `trafilatura.extract(html)` on each page, one after the other, in
+  this process: the cost of extraction alone;
+* Homeward: the crawl's own item pipelines (pipelines.scrapy_adapters) on the
+  page bytes, without entity tagging (HOMEWARD_ENTITIES=False, as the issue
+  asks): decode + extract + language + relevance + dedupe + WARC evidence +
+  bulk index into a fresh SQLite archive, with the CPU stages in the
+  HOMEWARD_WORKERS process pool, driven concurrently as Scrapy drives them.
+
+It prints both rates and their ratio (Homeward / bare); the target is >= 0.8.
+A warm-up of a few pages on each side is not timed (imports, worker start).
+Not a test: numbers depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+EN_TOPIC = [
+    "Police said the {age}-year-old child was abducted near {place} on {day}.",
+    "Investigators believe the missing children were trafficked across the border.",
+    "The family appealed for help as the search for the kidnapped boy entered its {n}th day.",
+    "A spokesperson said the child abduction case was the region's highest priority.",
+]
+ZH_TOPIC = [
+    "警方表示，{age}岁儿童于{day}在{place}附近被拐走。",
+    "办案民警介绍，犯罪团伙涉嫌拐卖儿童，已有{n}名嫌疑人落网。",
+    "家属通过寻亲平台发布消息，希望失踪儿童早日回家。",
+]
+PLACES = ["Riverside", "Oakfield", "Eastmoor", "Hillcrest", "广州", "昆明", "贵阳", "台中"]
+ZH_CHARS = (
+    "的一是不了人我在有他这为之大来以个中上们到说国和地也子时道出而要于就下得可你年生自会那后"
+    "能对着事其里所去行过家十用发天如然作方成者多日都三小军二无同么经法当起与好看学进种将还分"
+    "此心前面又定见只主没公从现电理外老两当向工问市水民名手社村镇县警察调查孩子父母学校医院"
+)
+
+
+WORDS = [
+    "the",
+    "a",
+    "of",
+    "to",
+    "and",
+    "in",
+    "that",
+    "for",
+    "on",
+    "with",
+    "as",
+    "was",
+    "at",
+    "by",
+    "from",
+    "he",
+    "she",
+    "they",
+    "police",
+    "said",
+    "family",
+    "officers",
+    "search",
+    "local",
+    "school",
+    "village",
+    "city",
+    "county",
+    "road",
+    "river",
+    "home",
+    "house",
+    "mother",
+    "father",
+    "son",
+    "daughter",
+    "boy",
+    "girl",
+    "children",
+    "parents",
+    "neighbours",
+    "witnesses",
+    "report",
+    "reports",
+    "week",
+    "day",
+    "morning",
+    "evening",
+    "night",
+    "after",
+    "before",
+    "during",
+    "while",
+    "since",
+    "last",
+    "next",
+    "first",
+    "new",
+    "old",
+    "young",
+    "told",
+    "asked",
+    "believed",
+    "found",
+    "seen",
+    "left",
+    "taken",
+    "returned",
+    "called",
+    "began",
+    "continued",
+    "added",
+    "investigation",
+    "case",
+    "court",
+    "judge",
+    "lawyer",
+    "statement",
+    "appeal",
+    "community",
+    "volunteers",
+    "car",
+    "van",
+    "station",
+    "hospital",
+    "border",
+    "province",
+    "district",
+    "market",
+    "street",
+    "bridge",
+    "park",
+    "teacher",
+    "friends",
+    "would",
+    "could",
+    "might",
+    "must",
+    "should",
+    "will",
+    "has",
+    "have",
+    "had",
+    "been",
+    "being",
+    "is",
+    "are",
+    "were",
+    "not",
+    "never",
+    "more",
+    "most",
+    "many",
+    "several",
+    "three",
+    "four",
+    "five",
+    "hundred",
+    "thousand",
+    "years",
+    "months",
+    "hours",
+    "minutes",
+]
+
+
+def english_words(rng: random.Random, count: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(count)).capitalize() + "."
+
+
+def page(number: int) -> tuple[str, bytes, str]:
+    """(url, body bytes, content type) of one generated article page."""
+    rng = random.Random(number)
+    chinese = number % 3 == 0
+    fill = {
+        "age": rng.randint(2, 15),
+        "place": rng.choice(PLACES),
+        "day": "Tuesday",
+        "n": rng.randint(2, 9),
+    }
+    if chinese:
+        paragraphs = [rng.choice(ZH_TOPIC).format(**fill)] + [
+            "".join(rng.choice(ZH_CHARS) for _ in range(rng.randint(60, 140))) + "。"
+            for _ in range(rng.randint(5, 9))
+        ]
+        title = f"{fill['place']}警方通报一起拐卖儿童案（{number}）"
+    else:
+        paragraphs = [rng.choice(EN_TOPIC).format(**fill)] + [
+            english_words(rng, rng.randint(30, 70)) for _ in range(rng.randint(5, 9))
+        ]
+        paragraphs.insert(3, rng.choice(EN_TOPIC).format(**fill))
+        title = f"Child abducted in {fill['place']}, police say ({number})"
+
+    def submenu(i: int) -> str:
+        return "".join(f"<li><a href=/section/{i}/{j}/>Topic {j}</a></li>" for j in range(8))
+
+    nav = "".join(
+        f'<li class="menu-item"><a class="menu-link" href="/section/{i}/">Section {i}</a>'
+        f'<ul class="sub">{submenu(i)}</ul></li>'
+        for i in range(30)
+    )
+    teasers = "".join(
+        f'<li class="teaser"><a href="/news/teaser-{number}-{i}.html"><img src="/t/{i}.jpg">'
+        f"<span>{english_words(rng, 10)}</span></a><p>{english_words(rng, 20)}</p></li>"
+        for i in range(30)
+    )
+    script = "var config = " + repr({f"key{i}": "x" * 40 for i in range(300)}) + ";"
+    body = "".join(f"<p>{text}</p>" for text in paragraphs)
+    html = f"""<!DOCTYPE html><html lang="{"zh-CN" if chinese else "en"}"><head>
+<meta charset="utf-8"><title>{title} | Bench Daily</title>
+<meta property="og:title" content="{title}"><meta property="og:site_name" content="Bench Daily">
+<meta property="article:published_time" content="2026-05-{1 + number % 28:02d}T08:00:00Z">
+<script>{script}</script><style>body{{font:16px serif}}</style>
+</head><body><header><div class="logo">Bench Daily</div><nav><ul>{nav}</ul></nav></header>
+<main><article><h1>{title}</h1><div class="byline">By Staff Reporter</div>
+<figure><img src="/img/{number}.jpg"><figcaption>Photo: the scene in {fill["place"]}</figcaption>
+</figure>{body}</article>
+<aside class="related"><h2>Most read</h2><ul>{teasers}</ul></aside>
+<div class="comments"><h3>Comments</h3><p>{english_words(rng, 15)}</p></div></main>
+<footer><p>© 2026 Bench Daily</p><a href="/privacy/">Privacy</a><a href="/terms/">Terms</a>
+</footer></body></html>"""
+    return (
+        f"https://bench.example/news/2026/05/story-{number}.html",
+        html.encode("utf-8"),
+        ("text/html; charset=utf-8"),
+    )
+
+
+class Stats:
+    """The part of Scrapy's stats collector the pipelines use."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        self.values[key] = self.values.get(key, start) + count
+
+    def get_value(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+def bare(pages: list[tuple[str, bytes, str]]) -> float:
+    import trafilatura
+
+    started = time.perf_counter()
+    for url, body, _ in pages:
+        trafilatura.extract(body.decode("utf-8"), url=url)
+    return len(pages) / (time.perf_counter() - started)
+
+
+async def homeward(
+    pages: list[tuple[str, bytes, str]], workers: int, state: Path
+) -> tuple[float, Stats]:
+    from scrapy.exceptions import DropItem
+
+    from crawler.state import SeenStore
+    from homeward.article import utc_now_iso
+    from pipelines.evidence import WarcEvidenceWriter
+    from pipelines.scrapy_adapters import (
+        DedupeOptions,
+        DedupePipeline,
+        EvidencePipeline,
+        ExtractPipeline,
+        IndexPipeline,
+        LanguagePipeline,
+        PageItem,
+        RelevancePipeline,
+    )
+
+    stats = Stats()
+    seen = SeenStore(state / "seen.sqlite")
+    extract, language = ExtractPipeline(stats, seen, workers), LanguagePipeline(workers)
+    relevance = RelevancePipeline(stats, seen)
+    dedupe = DedupePipeline(stats, seen, DedupeOptions())
+    evidence = EvidencePipeline(WarcEvidenceWriter(state / "evidence"))
+    index = IndexPipeline(
+        "sqlite:///" + str(state / "archive.sqlite"), stats, seen, state / "spool.jsonl"
+    )
+    for stage in (extract, language, index):
+        stage.open_spider()
+    warm = [
+        PageItem(
+            url=u + "?warm",
+            fetched_url=u,
+            source="bench",
+            status=200,
+            headers=[],
+            body=b,
+            fetched_at=utc_now_iso(),
+            content_type=t,
+        )
+        for u, b, t in pages[:8]
+    ]
+    await asyncio.gather(*(extract.process_item(item) for item in warm))
+    await asyncio.gather(*(language.process_item(item) for item in warm))
+
+    limit = asyncio.Semaphore(max(4, 4 * workers))  # like Scrapy's concurrent items
+
+    async def one(url: str, body: bytes, content_type: str) -> None:
+        item = PageItem(
+            url=url,
+            fetched_url=url,
+            source="bench",
+            status=200,
+            headers=[("Content-Type", content_type)],
+            body=body,
+            fetched_at=utc_now_iso(),
+            content_type=content_type,
+        )
+        async with limit:
+            try:
+                item = await extract.process_item(item)
+                item = await language.process_item(item)
+                for stage in (relevance, dedupe, evidence, index):
+                    item = stage.process_item(item)
+            except DropItem:
+                pass
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(*p) for p in pages))
+    index.close_spider()
+    elapsed = time.perf_counter() - started
+    extract.close_spider()
+    language.close_spider()
+    evidence.close_spider()
+    return len(pages) / elapsed, stats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=400)
+    parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4))
+    args = parser.parse_args()
+    pages = [page(n) for n in range(args.pages)]
+    bare(pages[:8])  # warm-up: imports, lazy tables
+    bare_rate = bare(pages)
+    with tempfile.TemporaryDirectory(prefix="homeward-bench-") as scratch:
+        rate, stats = asyncio.run(homeward(pages, args.workers, Path(scratch)))
+    print(f"pages: {len(pages)} ({sum(1 for n in range(len(pages)) if n % 3 == 0)} Chinese)")
+    print(f"bare trafilatura.extract:         {bare_rate:7.1f} pages/s (1 process)")
+    print(f"Homeward pipeline (no entities):  {rate:7.1f} pages/s ({args.workers} workers)")
+    print(
+        f"  stored {stats.get_value('homeward/stored', 0)}, "
+        f"duplicates {stats.get_value('homeward/duplicates', 0)}, "
+        f"irrelevant {stats.get_value('homeward/irrelevant', 0)}, "
+        f"failed {stats.get_value('homeward/failed/extract', 0)}"
+    )
+    print(f"ratio Homeward / bare: {rate / bare_rate:.2f}x (target >= 0.8x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""Run one crawl and return its summary: what `homeward crawl` and `homeward demo` call.
+
+`run_crawl` starts the crawl in a child process (`python -m crawler.run …`):
+Twisted's reactor cannot be restarted in a process, so a CLI, a scheduler or a
+test that crawls twice would fail on the second crawl if it ran in-process; a
+child also keeps the crawler's signal handlers and worker pool out of the
+caller. The child prints JSON progress records on stderr (turned into calls of
+`progress`, or into progress lines on the caller's stderr) and writes the run
+summary to a file the parent reads.
+
+Stopping: Ctrl-C or SIGTERM to the caller is passed to the child, which stops
+cleanly (the articles in hand are written, the queue is kept in JOBDIR) and
+still reports its summary; the next crawl resumes. A second signal forces the
+stop, as in Scrapy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from crawler.sources import load_sources
+from crawler.summary import PROGRESS_MARK, RunSummary, format_summary, progress_line
+
+__all__ = ["CrawlError", "RunSummary", "format_summary", "main", "run_crawl"]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ProgressCallback = Callable[[dict[str, Any]], None]
+
+
+class CrawlError(RuntimeError):
+    """The crawl process failed before it could report a summary."""
+
+
+def run_crawl(
+    sources_path: str | Path,
+    archive_url: str | None,
+    *,
+    state_dir: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+    settings_overrides: Mapping[str, Any] | None = None,
+) -> RunSummary:
+    """Crawl the sources in `sources_path` into the archive at `archive_url`.
+
+    `progress` is called with a dict (elapsed, fetched, stored, duplicates,
+    irrelevant, failed, per-source fetched/stored) every
+    HOMEWARD_PROGRESS_INTERVAL seconds; without it, progress lines go to stderr.
+    sources.toml is validated first, so a SourcesError (naming the source and
+    line) is raised here before anything starts.
+    """
+    load_sources(sources_path)
+    with tempfile.TemporaryDirectory(prefix="homeward-run-") as scratch:
+        summary_file = Path(scratch) / "summary.json"
+        command = [
+            sys.executable,
+            "-m",
+            "crawler.run",
+            "--sources",
+            str(Path(sources_path).resolve()),
+            "--summary",
+            str(summary_file),
+        ]
+        if archive_url:
+            command += ["--archive", archive_url]
+        if state_dir:
+            command += ["--state-dir", str(Path(state_dir).expanduser().resolve())]
+        for name, value in (settings_overrides or {}).items():
+            command += ["--set", f"{name}={json.dumps(value)}"]
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+        child = subprocess.Popen(
+            command, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace", env=env
+        )
+        tail: list[str] = []
+        with _forward_signals(child):
+            assert child.stderr is not None
+            for line in child.stderr:
+                _handle_line(line.rstrip("\n"), progress, tail)
+            child.wait()
+        if not summary_file.exists():
+            raise CrawlError(
+                f"the crawl process exited with status {child.returncode} without a summary:\n"
+                + "\n".join(tail[-20:])
+            )
+        return RunSummary.from_dict(json.loads(summary_file.read_text(encoding="utf-8")))
+
+
+def _handle_line(line: str, progress: ProgressCallback | None, tail: list[str]) -> None:
+    if line.startswith(PROGRESS_MARK):
+        record = json.loads(line[len(PROGRESS_MARK) :])
+        if progress is not None:
+            progress(record)
+        else:
+            print(progress_line(record), file=sys.stderr, flush=True)
+        return
+    tail.append(line)
+    del tail[:-50]
+    print(line, file=sys.stderr, flush=True)
+
+
+class _forward_signals:
+    """Pass SIGINT/SIGTERM on to the child while it runs (main thread only)."""
+
+    def __init__(self, child: subprocess.Popen[str]) -> None:
+        self.child = child
+        self.previous: dict[int, Any] = {}
+
+    def _forward(self, signum: int, frame: FrameType | None) -> None:
+        if self.child.poll() is None:
+            self.child.send_signal(signum)
+
+    def __enter__(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self.previous[signum] = signal.signal(signum, self._forward)
+
+    def __exit__(self, *exc_info: object) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+
+
+# --- the child process ----------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m crawler.run --sources FILE [--archive URL] [--state-dir DIR]
+    [--summary FILE] [--set NAME=JSON ...]`: one crawl in this process."""
+    parser = argparse.ArgumentParser(prog="python -m crawler.run", description=main.__doc__)
+    parser.add_argument("--sources", required=True)
+    parser.add_argument("--archive")
+    parser.add_argument("--state-dir")
+    parser.add_argument("--summary")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=JSON")
+    parser.add_argument("--progress", choices=("json", "text"), default=None)
+    args = parser.parse_args(argv)
+
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from crawler.spiders.news import NewsSpider
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    overrides: dict[str, Any] = {"HOMEWARD_SOURCES": args.sources}
+    if args.archive:
+        overrides["HOMEWARD_ARCHIVE"] = args.archive
+    if args.state_dir:
+        overrides["HOMEWARD_STATE_DIR"] = args.state_dir
+    if args.summary:
+        overrides["HOMEWARD_SUMMARY_FILE"] = args.summary
+        overrides["HOMEWARD_PROGRESS_FORMAT"] = "json"
+    if args.progress:
+        overrides["HOMEWARD_PROGRESS_FORMAT"] = args.progress
+    for assignment in args.set:
+        name, _, value = assignment.partition("=")
+        overrides[name] = json.loads(value)
+    settings.setdict(overrides, priority="cmdline")
+    _log_to_file(settings)
+
+    process = CrawlerProcess(settings)
+    process.crawl(NewsSpider)
+    process.start()
+    if args.summary and Path(args.summary).exists():
+        summary = RunSummary.from_dict(json.loads(Path(args.summary).read_text(encoding="utf-8")))
+        if not args.summary or args.progress == "text":
+            print(format_summary(summary), file=sys.stderr)
+    return 0
+
+
+def _log_to_file(settings: Any) -> None:
+    """Scrapy's log goes to the archive's state dir (logs/crawl.log) unless LOG_FILE is
+    set; stderr is kept for progress lines and warnings that matter."""
+    if settings.get("LOG_FILE"):
+        return
+    from crawler.state import archive_state_dir
+    from search.backend import resolve_archive_url
+
+    state = archive_state_dir(
+        resolve_archive_url(settings.get("HOMEWARD_ARCHIVE")), settings.get("HOMEWARD_STATE_DIR")
+    )
+    (state / "logs").mkdir(parents=True, exist_ok=True)
+    settings.set("LOG_FILE", str(state / "logs" / "crawl.log"), priority="cmdline")
+    settings.set("LOG_FILE_APPEND", False, priority="cmdline")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

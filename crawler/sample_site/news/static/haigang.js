@@ -1,0 +1,1 @@
+document.getElementById('today').textContent=new Date().toLocaleDateString('zh-CN');

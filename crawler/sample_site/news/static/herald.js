@@ -1,0 +1,1 @@
+/* consent manager and ads loader (placeholder) */

@@ -1,0 +1,1 @@
+"""Spiders of the Homeward crawler (Scrapy finds them through SPIDER_MODULES)."""

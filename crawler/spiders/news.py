@@ -1,0 +1,413 @@
+"""The news spider: from each source's feeds, sitemaps and listing pages to article pages.
+
+Discovery requests (feeds, sitemaps, listing pages) are made on every crawl;
+article requests only for canonical URLs the seen store does not know, so a
+recrawl of an unchanged site fetches robots.txt, feeds, sitemaps and listings
+and nothing else. Each fetched article page becomes one `PageItem` (plain data:
+URL, status, headers, body bytes) for the stages in `pipelines/`.
+
+A source that cannot be reached, or answers with errors, is recorded in the
+stats (`homeward/source/<name>/unreachable`, with the message in
+`homeward/source/<name>/error`) and in the run summary; the other sources go on.
+"""
+
+from __future__ import annotations
+
+import calendar
+import gzip
+import re
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import lxml.etree
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.sources import Source, load_sources
+from crawler.state import ALIAS, FAILED, SeenStore, archive_state_dir, open_seen_store
+from crawler.summary import count
+from crawler.urls import canonical_url, join_url, looks_like_article, same_site
+from homeward.article import utc_now_iso
+from pipelines.scrapy_adapters import PageItem
+from search.backend import resolve_archive_url
+
+__all__ = ["NewsSpider", "failure_reason", "find_canonical_link", "parse_sitemap"]
+
+VERSION = "0.1"
+_LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(rb"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_PAGINATION = re.compile(r"([?&](page|p|pg)=\d+|/page/\d+/?$|_\d+\.s?html?$)", re.IGNORECASE)
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class NewsSpider(Spider):
+    """Crawls the sources of sources.toml (HOMEWARD_SOURCES or `-a sources=FILE`)."""
+
+    name = "news"
+
+    def __init__(
+        self,
+        sources: list[Source] | str | None = None,
+        seen: SeenStore | None = None,
+        max_age_days: float = 30,
+        pages_per_source: int = 500,
+        max_depth: int = 2,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.sources: list[Source] = (
+            load_sources(sources) if isinstance(sources, str) else list(sources or [])
+        )
+        self.seen = seen
+        self.max_age_days = max_age_days
+        self.pages_per_source = pages_per_source
+        self.max_depth = max_depth  # pagination steps from a listing page in sources.toml
+        self.requested: Counter[str] = Counter()  # article requests per source
+        self._article_urls: set[str] = set()  # canonical URLs requested or yielded this run
+        self._discovery_urls: set[str] = set()  # feeds, sitemaps, listings fetched this run
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Derive the archive's state directory, JOBDIR and the User-Agent from HOMEWARD_*."""
+        super().update_settings(settings)
+        archive = resolve_archive_url(settings.get("HOMEWARD_ARCHIVE"))
+        settings.set("HOMEWARD_ARCHIVE", archive, priority="spider")
+        state = archive_state_dir(archive, settings.get("HOMEWARD_STATE_DIR"))
+        settings.set("HOMEWARD_STATE_PATH", str(state), priority="spider")
+        if settings.getbool("HOMEWARD_RESUME", True) and not settings.get("JOBDIR"):
+            settings.set("JOBDIR", str(state / "job"), priority="spider")
+        if settings.getpriority("USER_AGENT") in (None, 0):
+            contact = settings.get("HOMEWARD_CONTACT")
+            about = f"+{contact}" if contact else "contact not configured"
+            settings.set(
+                "USER_AGENT",
+                f"Homeward/{VERSION} (news archive of reporting on missing children; {about})",
+                priority="spider",
+            )
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        settings = crawler.settings
+        sources = kwargs.pop("sources", None) or settings.get("HOMEWARD_SOURCES")
+        seen = open_seen_store(settings) if settings.getbool("HOMEWARD_INCREMENTAL", True) else None
+        spider = super().from_crawler(
+            crawler,
+            *args,
+            sources=str(sources) if isinstance(sources, str | Path) else sources,
+            seen=seen,
+            max_age_days=settings.getfloat("HOMEWARD_MAX_AGE_DAYS", 30),
+            pages_per_source=settings.getint("HOMEWARD_PAGES_PER_SOURCE", 500),
+            max_depth=settings.getint("HOMEWARD_MAX_DEPTH", 2),
+            **kwargs,
+        )
+        if not settings.get("HOMEWARD_CONTACT"):
+            spider.logger.warning(
+                "HOMEWARD_CONTACT is not set: site owners cannot reach you; "
+                "set it to a URL or e-mail address"
+            )
+        return spider
+
+    @staticmethod
+    def close(spider: Spider, reason: str) -> None:
+        if isinstance(spider, NewsSpider) and spider.seen is not None:
+            spider.seen.close()
+
+    # --- start ------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        callbacks = {
+            "feed": self.parse_feed,
+            "sitemap": self.parse_sitemap,
+            "page": self.parse_page,
+        }
+        for source in self.sources:
+            for kind, url in source.start_urls():
+                yield self._discovery(url, kind, source.name, callbacks[kind])
+
+    def _discovery(
+        self, url: str, kind: str, source: str, callback: Any, depth: int = 0
+    ) -> Request:
+        # dont_filter: discovery pages are fetched on every crawl, including a resumed
+        # one whose JOBDIR remembers them as seen.
+        self._discovery_urls.add(url)
+        return Request(
+            url,
+            callback=callback,
+            errback=self.discovery_failed,
+            dont_filter=True,
+            priority=10,
+            meta={"homeward_source": source, "homeward_kind": kind, "homeward_depth": depth},
+        )
+
+    def _article(self, url: str, source: str) -> Request | None:
+        """A request for an article page, unless known, already requested or over the limit."""
+        canonical = canonical_url(url)
+        if canonical in self._article_urls:
+            return None
+        if self.seen is not None and self.seen.should_skip(canonical):
+            self._article_urls.add(canonical)
+            count(self.crawler.stats, "skipped/seen")
+            return None
+        if self.pages_per_source and self.requested[source] >= self.pages_per_source:
+            count(self.crawler.stats, "skipped/limit", source)
+            return None
+        self._article_urls.add(canonical)
+        self.requested[source] += 1
+        return Request(
+            canonical,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            meta={"homeward_source": source, "homeward_kind": "article", "homeward_url": canonical},
+        )
+
+    def _too_old(self, when: datetime | None) -> bool:
+        if when is None or not self.max_age_days:
+            return False
+        return (time.time() - when.timestamp()) > self.max_age_days * 86400
+
+    # --- discovery callbacks -----------------------------------------------------
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        source = response.meta["homeward_source"]
+        parsed = feedparser.parse(BytesIO(response.body))
+        if not parsed.entries:
+            self._source_error(source, f"{response.url}: not an RSS/Atom feed, or empty")
+            return
+        for entry in parsed.entries:
+            link = entry.get("link")
+            if not link:
+                continue
+            stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+            when = datetime.fromtimestamp(calendar.timegm(stamp), UTC) if stamp else None
+            if self._too_old(when):
+                count(self.crawler.stats, "skipped/old", source)
+                continue
+            absolute = join_url(response.url, link)
+            if absolute and (request := self._article(absolute, source)):
+                yield request
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        source = response.meta["homeward_source"]
+        body = response.body
+        if body[:2] == _GZIP_MAGIC:
+            try:
+                body = gzip.decompress(body)[: self.settings.getint("DOWNLOAD_MAXSIZE")]
+            except OSError as error:
+                self._source_error(source, f"{response.url}: broken gzip sitemap ({error})")
+                return
+        kind, entries = parse_sitemap(body)
+        if kind is None:
+            self._source_error(source, f"{response.url}: not a sitemap")
+            return
+        for loc, when in entries:
+            if self._too_old(when):
+                count(self.crawler.stats, "skipped/old", source)
+                continue
+            absolute = join_url(response.url, loc)
+            if not absolute:
+                continue
+            if kind == "sitemapindex":
+                if absolute not in self._discovery_urls:
+                    yield self._discovery(absolute, "sitemap", source, self.parse_sitemap)
+            elif request := self._article(absolute, source):
+                yield request
+
+    def parse_page(self, response: Response) -> Iterator[Request]:
+        """A listing page: same-site links that look like articles, and its pagination."""
+        source = response.meta["homeward_source"]
+        depth = response.meta.get("homeward_depth", 0)
+        if not isinstance(response, TextResponse):
+            self._source_error(source, f"{response.url}: not an HTML page")
+            return
+        for anchor in response.xpath("//a[@href]"):
+            url = join_url(response.url, anchor.attrib["href"])
+            if not url or not same_site(url, response.url):
+                continue
+            if looks_like_article(url):
+                if request := self._article(url, source):
+                    yield request
+            elif (
+                ("next" in (anchor.attrib.get("rel") or "").split() or _PAGINATION.search(url))
+                and url not in self._discovery_urls
+                and depth < self.max_depth
+            ):
+                yield self._discovery(url, "page", source, self.parse_page, depth + 1)
+
+    # --- articles ---------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[PageItem]:
+        source = response.meta["homeward_source"]
+        request = response.request
+        assert request is not None
+        requested = response.meta.get("homeward_url") or canonical_url(request.url)
+        content_type = _header(response, "Content-Type")
+        if content_type and not re.search(r"html|xml|text/plain", content_type, re.IGNORECASE):
+            self._article_failed(requested, source, "not-html")
+            return
+        url = canonical_url(response.url)
+        declared = find_canonical_link(response.body, response.url)
+        if declared and same_site(declared, response.url):
+            url = declared
+        if url != requested:
+            # The requested URL is an alias of `url` (redirect or rel=canonical).
+            if url in self._article_urls and url != canonical_url(response.url):
+                count(self.crawler.stats, "duplicates/canonical", source)
+                self._mark(requested, ALIAS)
+                return
+            if self.seen is not None and self.seen.should_skip(url):
+                count(self.crawler.stats, "duplicates/canonical", source)
+                self._mark(requested, ALIAS)
+                return
+            self._article_urls.add(url)
+        yield PageItem(
+            url=url,
+            fetched_url=response.url,
+            requested_url=requested,
+            source=source,
+            status=response.status,
+            headers=_headers(response.headers),
+            body=response.body,
+            request_headers=_headers(request.headers),
+            content_type=content_type,
+            fetched_at=utc_now_iso(),
+        )
+
+    # --- errors -----------------------------------------------------------------
+
+    def discovery_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        source = request.meta.get("homeward_source", "?")
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            count(self.crawler.stats, "skipped/discovery-ignored", source)
+            return
+        reason = failure_reason(failure)
+        count(self.crawler.stats, "unreachable", source)
+        self._source_error(source, f"{request.url}: {reason}")
+
+    def article_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return  # robots.txt or the seen store: nothing failed, Scrapy counts it
+        self._article_failed(
+            request.meta.get("homeward_url", request.url),
+            request.meta.get("homeward_source", "?"),
+            failure_reason(failure),
+        )
+
+    def _article_failed(self, url: str, source: str, reason: str) -> None:
+        count(self.crawler.stats, f"failed/{reason}", source, per_source="failed")
+        self.logger.info("article failed (%s): %s", reason, url)
+        self._mark(url, FAILED, reason=reason)
+
+    def _mark(self, url: str, status: str, reason: str | None = None) -> None:
+        if self.seen is not None:
+            self.seen.mark(url, status, reason=reason)
+
+    def _source_error(self, source: str, message: str) -> None:
+        stats = self.crawler.stats
+        errors = list(stats.get_value(f"homeward/source/{source}/errors") or [])
+        errors.append(message)
+        stats.set_value(f"homeward/source/{source}/errors", errors)
+        self.logger.warning("source %r: %s", source, message)
+
+
+def failure_reason(failure: Failure) -> str:
+    """A short, countable reason: http-404, timeout, dns, connection, too-large, …"""
+    if failure.check(HttpError):
+        return f"http-{failure.value.response.status}"
+    name = type(failure.value).__name__.lower()
+    message = str(failure.value).lower()
+    if "timeout" in name or "timedout" in name:
+        return "timeout"
+    if "dns" in name or "lookup" in name:
+        return "dns"
+    if "maxsize" in message or "max size" in message or "cancel" in name:
+        return "too-large"
+    if "refused" in name or "connect" in name or "refused" in message:
+        return "connection"
+    return re.sub(r"error$", "", name) or "error"
+
+
+def find_canonical_link(body: bytes, base_url: str) -> str | None:
+    """The page's `<link rel="canonical">` URL, canonicalised (looked for in the bytes,
+    so no decoding is needed before the pipeline decodes the page properly)."""
+    head = body[:200_000]
+    end = head.lower().find(b"</head>")
+    if end >= 0:
+        head = head[:end]
+    for tag in _LINK_TAG.findall(head):
+        attributes = {
+            match[0].lower(): (match[1] or match[2] or match[3])
+            for match in _ATTRIBUTE.findall(tag)
+        }
+        if b"canonical" in attributes.get(b"rel", b"").lower().split() and b"href" in attributes:
+            href = attributes[b"href"].decode("utf-8", "replace")
+            return join_url(base_url, href)
+    return None
+
+
+def parse_sitemap(body: bytes) -> tuple[str | None, list[tuple[str, datetime | None]]]:
+    """The sitemap's type ("urlset" or "sitemapindex") and its (loc, date) entries.
+
+    The date is the Google News `<news:publication_date>` when present, else
+    `<lastmod>`; None when neither is given or readable.
+    """
+    try:
+        root = lxml.etree.fromstring(
+            body,
+            parser=lxml.etree.XMLParser(
+                recover=True, resolve_entities=False, no_network=True, huge_tree=False
+            ),
+        )
+    except lxml.etree.XMLSyntaxError:
+        return None, []
+    if root is None:
+        return None, []
+    kind = lxml.etree.QName(root).localname
+    if kind not in ("urlset", "sitemapindex"):
+        return None, []
+    entries: list[tuple[str, datetime | None]] = []
+    for element in root:
+        if not isinstance(element.tag, str):
+            continue
+        values: dict[str, str] = {}
+        for child in element.iter():
+            if isinstance(child.tag, str) and child.text and child.text.strip():
+                values.setdefault(lxml.etree.QName(child).localname, child.text.strip())
+        if "loc" in values:
+            when = _parse_date(values.get("publication_date") or values.get("lastmod"))
+            entries.append((values["loc"], when))
+    return kind, entries
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _headers(headers: Any) -> list[tuple[str, str]]:
+    return [
+        (key.decode("latin-1"), value.decode("latin-1"))
+        for key, values in headers.items()
+        for value in values
+    ]

@@ -1,0 +1,282 @@
+"""What a crawl remembers between runs: the seen-URL store and where state lives.
+
+Each archive has its own state directory, `<state root>/<archive key>/`, so two
+archives crawled from one machine never share memory of what was stored:
+
+    seen.sqlite     every URL already stored, judged irrelevant, merged as a
+                    duplicate or failed (with the time and number of attempts),
+                    plus the dedupe stage's MinHash signatures
+    job/            Scrapy's JOBDIR: the pending request queue of a crawl that
+                    was stopped (SIGTERM, Ctrl-C); the next crawl resumes it.
+                    Removed when a crawl ends any other way.
+    spool.jsonl     articles the archive could not take (outage); written first
+                    on the next run (see pipelines.scrapy_adapters.IndexPipeline)
+    evidence/       WARC files with the raw captures (pipelines.evidence)
+    logs/           the last crawl's Scrapy log
+
+The state root is HOMEWARD_STATE_DIR, else `user_data_dir("homeward")/state`.
+
+Failed URLs are not given up at once: a URL that failed (HTTP error, timeout,
+no extractable article) is retried by a later crawl after a back-off of
+`retry_after * 2**(attempts-1)` (6 hours, 12 hours, … at most 7 days), and
+never again after `MAX_ATTEMPTS` failures. Everything else in the store is
+final: a recrawl never fetches a stored, irrelevant or duplicate URL again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+
+__all__ = [
+    "FINAL_STATUSES",
+    "MAX_ATTEMPTS",
+    "JobDirCleanup",
+    "SeenFilterMiddleware",
+    "SeenStore",
+    "archive_state_dir",
+    "default_state_root",
+]
+
+logger = logging.getLogger(__name__)
+
+STORED, IRRELEVANT, DUPLICATE, ALIAS, FAILED = (
+    "stored",
+    "irrelevant",
+    "duplicate",
+    "alias",
+    "failed",
+)
+FINAL_STATUSES = frozenset({STORED, IRRELEVANT, DUPLICATE, ALIAS})
+MAX_ATTEMPTS = 5
+DEFAULT_RETRY_AFTER = 6 * 3600.0
+MAX_BACKOFF = 7 * 24 * 3600.0
+
+
+def default_state_root() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("homeward")) / "state"
+
+
+def archive_state_dir(archive_url: str, state_root: str | Path | None = None) -> Path:
+    """The state directory of one archive: readable prefix plus a hash of its URL."""
+    root = Path(state_root).expanduser() if state_root else default_state_root()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", archive_url.split("://", 1)[-1]).strip("-")[-40:]
+    digest = hashlib.sha256(archive_url.encode("utf-8")).hexdigest()[:12]
+    return root / f"{slug or 'archive'}-{digest}"
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS seen (
+    url TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    article_id TEXT,
+    reason TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS signatures (
+    article_id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    hashvalues BLOB NOT NULL,
+    published REAL
+);
+"""
+
+
+class SeenStore:
+    """SQLite record of URLs already dealt with, and of MinHash signatures.
+
+    Thread-safe (one connection behind a lock) because Scrapy pipelines may run
+    stages in a thread; writes are committed at once so a killed crawl loses
+    nothing it reported as done.
+    """
+
+    def __init__(self, path: str | Path, retry_after: float = DEFAULT_RETRY_AFTER) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.retry_after = retry_after
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    # --- URLs ------------------------------------------------------------------
+
+    def status(self, url: str) -> tuple[str, int, float] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT status, attempts, updated FROM seen WHERE url = ?", (url,)
+            ).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def should_skip(self, url: str, now: float | None = None) -> bool:
+        """True if `url` needs no fetch: dealt with for good, or failed too recently."""
+        row = self.status(url)
+        if row is None:
+            return False
+        status, attempts, updated = row
+        if status in FINAL_STATUSES:
+            return True
+        if attempts >= MAX_ATTEMPTS:
+            return True
+        backoff = min(self.retry_after * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
+        return (now if now is not None else time.time()) < updated + backoff
+
+    def is_stored(self, url: str) -> bool:
+        row = self.status(url)
+        return row is not None and row[0] == STORED
+
+    def mark(
+        self,
+        url: str,
+        status: str,
+        article_id: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Remember `url`; a failure counts one more attempt, any other status is final."""
+        now = time.time()
+        with self._lock:
+            if status == FAILED:
+                self._db.execute(
+                    "INSERT INTO seen (url, status, article_id, reason, attempts, updated) "
+                    "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT(url) DO UPDATE SET "
+                    "status = excluded.status, reason = excluded.reason, "
+                    "attempts = seen.attempts + 1, updated = excluded.updated "
+                    "WHERE seen.status = 'failed'",
+                    (url, status, article_id, reason, now),
+                )
+            else:
+                self._db.execute(
+                    "INSERT INTO seen (url, status, article_id, reason, attempts, updated) "
+                    "VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT(url) DO UPDATE SET "
+                    "status = excluded.status, article_id = excluded.article_id, "
+                    "reason = excluded.reason, updated = excluded.updated",
+                    (url, status, article_id, reason, now),
+                )
+
+    def count(self, status: str | None = None) -> int:
+        with self._lock:
+            if status is None:
+                return self._db.execute("SELECT count(*) FROM seen").fetchone()[0]
+            return self._db.execute(
+                "SELECT count(*) FROM seen WHERE status = ?", (status,)
+            ).fetchone()[0]
+
+    # --- dedupe signatures -----------------------------------------------------
+
+    def add_signature(
+        self, article_id: str, url: str, hashvalues: bytes, published: float | None = None
+    ) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO signatures (article_id, url, hashvalues, published) "
+                "VALUES (?, ?, ?, ?)",
+                (article_id, url, hashvalues, published),
+            )
+
+    def iter_signatures(self) -> Iterator[tuple[str, str, bytes, float | None]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT article_id, url, hashvalues, published FROM signatures"
+            ).fetchall()
+        yield from rows
+
+    def remove_signatures(self, article_ids: Iterable[str]) -> None:
+        with self._lock:
+            self._db.executemany(
+                "DELETE FROM signatures WHERE article_id = ?", [(i,) for i in article_ids]
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def open_seen_store(settings: Any) -> SeenStore:
+    """The seen store of the archive the crawler's settings name (shared per crawler)."""
+    state_dir = Path(settings.get("HOMEWARD_STATE_PATH") or "")
+    if not settings.get("HOMEWARD_STATE_PATH"):
+        raise NotConfigured("HOMEWARD_STATE_PATH is not set (the news spider sets it)")
+    return SeenStore(
+        state_dir / "seen.sqlite",
+        retry_after=settings.getfloat("HOMEWARD_RETRY_FAILED_AFTER", DEFAULT_RETRY_AFTER / 3600)
+        * 3600,
+    )
+
+
+class SeenFilterMiddleware:
+    """Downloader middleware: no request for an article URL the seen store knows.
+
+    The spider already skips known URLs when it finds links; this catches the
+    requests a resumed crawl takes from its JOBDIR queue, which were queued
+    before the interrupted run stored them.
+    """
+
+    def __init__(self, store: SeenStore, stats: Any) -> None:
+        self.store = store
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SeenFilterMiddleware:
+        if not crawler.settings.getbool("HOMEWARD_INCREMENTAL", True):
+            raise NotConfigured("HOMEWARD_INCREMENTAL is off")
+        store = open_seen_store(crawler.settings)
+        crawler.signals.connect(store.close, signal=signals.engine_stopped)
+        return cls(store, crawler.stats)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        if request.meta.get("homeward_kind") == "article" and self.store.should_skip(
+            request.meta.get("homeward_url", request.url)
+        ):
+            self.stats.inc_value("homeward/skipped/seen")
+            raise IgnoreRequest(f"already seen: {request.url}")
+
+
+class JobDirCleanup:
+    """Extension: forget the JOBDIR queue once a crawl ends other than by a stop.
+
+    Scrapy keeps the queue (and its seen-request file) so a stopped crawl can
+    resume; after a crawl that finished, an old seen-request file would make
+    the next crawl skip feeds and pages, so the directory goes.
+    """
+
+    def __init__(self, jobdir: str) -> None:
+        self.jobdir = Path(jobdir)
+        self.reason: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> JobDirCleanup:
+        jobdir = crawler.settings.get("JOBDIR")
+        if not jobdir:
+            raise NotConfigured("no JOBDIR")
+        extension = cls(jobdir)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        return extension
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.reason = reason
+
+    def engine_stopped(self) -> None:
+        if self.reason is not None and self.reason != "shutdown":
+            shutil.rmtree(self.jobdir, ignore_errors=True)
+        elif self.reason == "shutdown":
+            logger.info("crawl stopped; the next crawl resumes from %s", self.jobdir)

@@ -1,0 +1,14 @@
+"""Homeward's processing stages: pure functions over plain data.
+
+Each stage takes and returns plain values (bytes, str, small dataclasses), so the
+same function serves the crawler's Scrapy item pipelines (`scrapy_adapters`),
+re-processing of an archive and WARC imports:
+
+    decode.decode_html(body, content_type)      -> Decoded (text + charset used)
+    extract.extract_article(html, url)          -> Extracted | None
+    language.detect_language(text, declared)    -> "en" | "zh" | ... | None
+    relevance.score_relevance(text, title)      -> Relevance(score, terms)
+
+Each stage keeps its defaults in one frozen options object (`DecodeOptions`,
+`ExtractOptions`, `LanguageOptions`, `RelevanceOptions`).
+"""

@@ -1,0 +1,165 @@
+"""The entity stage: the people, places and years an article mentions.
+
+These three fields are the archive's facets (`--person`, `--place`, `--year`), so
+the stage favours one clean value per real-world entity over raw recall: variants
+of a name merge, 北京 and Beijing resolve to one gazetteer entry, and a ransom of
+2000 yuan is not a year. It is a pure function over text; the Scrapy adapter and
+archive re-processing both call it.
+
+English names need a spaCy NER model (see `models.py`); places and years need no
+model, so they can be computed (and benchmarked) on machines without it by
+asking only for those fields.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from homeward.article import Place
+from pipelines.entities import names as _names
+from pipelines.entities import places as _places
+from pipelines.entities.models import (
+    EntityModelError,
+    english_model_available,
+    english_nlp,
+    jieba_posseg,
+)
+from pipelines.entities.years import extract_years
+
+__all__ = [
+    "FIELDS",
+    "Entities",
+    "EntityModelError",
+    "english_model_available",
+    "tag_entities",
+    "tag_many",
+]
+
+FIELDS = ("names", "places", "years")
+BATCH_SIZE = 32
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# spaCy labels that can name a place; PERSON spans are kept out of place matching.
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+
+@dataclass(slots=True)
+class Entities:
+    """What the stage adds to an `Article`: its `names`, `places` and `years`."""
+
+    names: list[str] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+
+
+def guess_language(text: str) -> str:
+    """Used only when the article has no language: Chinese if CJK dominates."""
+    cjk = len(_CJK.findall(text))
+    letters = sum(ch.isalpha() for ch in text)
+    return "zh" if letters and cjk / letters > 0.3 else "en"
+
+
+def tag_entities(
+    text: str,
+    language: str | None,
+    authors: Sequence[str] = (),
+    fields: Collection[str] = FIELDS,
+) -> Entities:
+    """Names, places and years of one article (see `tag_many` for batches)."""
+    return next(tag_many([(text, language)], authors=[authors], fields=fields))
+
+
+def tag_many(
+    items: Iterable[tuple[str, str | None]],
+    authors: Iterable[Sequence[str]] | None = None,
+    fields: Collection[str] = FIELDS,
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[Entities]:
+    """Entities for each (text, language) pair, in order, English NER batched.
+
+    Batching through `nlp.pipe` is what makes the English model fast enough for
+    a crawl (see bench/entities.py). `authors`, if given, runs parallel to
+    `items`: each article's byline names are kept out of its `names`.
+    """
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"unknown entity field(s) {sorted(unknown)}; known: {FIELDS}")
+    iterator = iter(items)
+    author_iter = iter(authors) if authors is not None else None
+    while True:
+        batch = list(islice(iterator, batch_size))
+        if not batch:
+            return
+        bylines = [list(next(author_iter, ())) if author_iter is not None else [] for _ in batch]
+        languages = [(lang or guess_language(text)).lower()[:2] for text, lang in batch]
+        english = [i for i, lang in enumerate(languages) if lang != "zh"]
+        docs: dict[int, Any] = {}
+        if english and "names" in fields:
+            nlp = english_nlp()
+            for i, doc in zip(english, nlp.pipe(batch[i][0] for i in english), strict=True):
+                docs[i] = doc
+        for i, (text, _) in enumerate(batch):
+            if languages[i] == "zh":
+                yield _tag_chinese(text, bylines[i], fields)
+            else:
+                yield _tag_english(text, docs.get(i), bylines[i], fields)
+
+
+def _tag_english(text: str, doc: Any, authors: list[str], fields: Collection[str]) -> Entities:
+    result = Entities()
+    person_spans: list[tuple[int, int]] = []
+    place_spans: list[tuple[str, int]] = []
+    if doc is not None:
+        mentions = []
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                person_spans.append((ent.start_char, ent.end_char))
+                cleaned = _names.clean_english(ent.text)
+                if _names.plausible_english(cleaned):
+                    mentions.append(cleaned)
+            elif ent.label_ in _PLACE_LABELS:
+                place_spans.append((ent.text, ent.start_char))
+        result.names = _names.merge_names(mentions, exclude=authors)
+    if "places" in fields:
+        candidates = _places.english_mentions(text, skip=person_spans)
+        resolved_words = {m for m, _ in candidates}
+        # NER place spans add villages the capitalised-run rules cannot prove.
+        for mention, start in place_spans:
+            words = [w for w in mention.split() if w.casefold() not in _places.EN_GENERIC]
+            name = " ".join(w for w in words if w.casefold() != "the")
+            if name and name not in resolved_words:
+                candidates.append((name, start))
+        candidates.sort(key=lambda pair: pair[1])
+        found = _places.resolve((m for m, _ in candidates), "en")
+        # Without NER only gazetteer hits and explicit "X village" forms are kept.
+        explicit = {m for m, _ in _places_explicit(text)} | {m for m, _ in place_spans}
+        result.places = [p for p in found if p.country or p.name in explicit]
+    if "years" in fields:
+        result.years = extract_years(text)
+    return result
+
+
+def _places_explicit(text: str) -> list[tuple[str, int]]:
+    found = []
+    for pattern in (_places._EN_SETTLEMENT_BEFORE, _places._EN_SETTLEMENT_AFTER):
+        found += [(m.group("name"), m.start()) for m in pattern.finditer(text)]
+    return found
+
+
+def _tag_chinese(text: str, authors: list[str], fields: Collection[str]) -> Entities:
+    result = Entities()
+    tokens = [(w.word, w.flag) for w in jieba_posseg().cut(text)]
+    if "names" in fields:
+        mentions = [_names.clean_chinese(m) for m in _names.chinese_mentions(text, tokens)]
+        plausible = [m for m in mentions if m and (len(m) == 1 or _names.plausible_chinese(m))]
+        result.names = _names.merge_names(plausible, exclude=authors)
+    if "places" in fields:
+        mentions = [m for m, _ in _places.chinese_mentions(tokens)]
+        taken = set(result.names)
+        result.places = _places.resolve((m for m in mentions if m not in taken), "zh")
+    if "years" in fields:
+        result.years = extract_years(text)
+    return result

@@ -1,0 +1,254 @@
+"""People an article names, as one entry per person.
+
+Search by person only works if one child is one facet value: the same girl
+appears as "Liu Si Rui", "Liu Sirui", "Ms Liu" and "Liu" in one report, and as
+刘思睿 and 刘女士 in another. So mentions are cleaned (titles and honorifics
+off), merged (spacing variants and later bare surnames fold into the full name),
+and filtered (the byline author, organisations, places and nationalities out).
+
+English mentions come from a spaCy NER model; Chinese ones from jieba's POS
+tags (`nr`) plus rules for what jieba misses: a surname followed by a given name
+it split off, and names introduced by context words (名叫, 父亲, 民警 ...).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from pipelines.entities.places import gazetteer, is_cjk
+
+EN_TITLES = {
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "madam",
+    "rev", "reverend", "father", "sister", "brother", "officer", "constable", "pc", "sgt",
+    "sergeant", "insp", "inspector", "det", "detective", "supt", "superintendent", "chief",
+    "captain", "capt", "lt", "lieutenant", "col", "colonel", "gen", "general", "judge",
+    "justice", "senator", "sen", "rep", "governor", "gov", "president", "minister", "mayor",
+    "deputy", "commissioner", "director", "lawyer", "attorney", "agent", "auntie", "uncle",
+    "grandma", "grandpa", "granny", "baby", "little", "young", "old", "the",
+}  # fmt: skip
+ZH_HONORIFICS = (
+    "先生", "女士", "小姐", "太太", "老师", "警官", "阿姨", "大爷", "大妈", "大娘", "师傅",
+    "同志", "老人", "奶奶", "爷爷", "律师", "医生", "教授", "主任", "所长", "队长", "局长",
+)  # fmt: skip
+# The commonest Chinese surnames (about 95% of the population) and the compound ones.
+ZH_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
+    "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵"
+    "万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘"
+    "祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟"
+    "艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞"
+    "姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+) | {"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯"}
+# Words that introduce a person's name in Chinese news prose.
+ZH_CONTEXT = (
+    "名叫|叫做|名为|父亲|母亲|爸爸|妈妈|爷爷|奶奶|外婆|外公|丈夫|妻子|儿子|女儿|家长|民警|警官|"
+    "警察|志愿者|律师|法官|检察官|记者|负责人|创始人|发起人|所长|队长|局长|主任|教授|嫌疑人|"
+    "被告人|犯罪嫌疑人|村民|男孩|女孩|孩子|哥哥|姐姐|弟弟|妹妹|失主|买家|人贩子|男子|女子"
+)
+# Characters that end a name when they follow it (verbs, particles, conjunctions).
+_ZH_AFTER_NAME = set(
+    "说在和与的称表介告被已于是等也都从把将向对为们家今曾一当带仍还又并却就才正刚到回去来找抱卖买拐送看"
+)
+# Endings that make a "name" an organisation or a group.
+_ZH_ORG_END = (
+    "局", "所", "队", "院", "会", "部", "厅", "处", "站", "中心", "公司", "集团", "学校",
+    "医院", "基金", "协会", "组织", "网", "报", "台", "社", "团", "警方", "政府", "法院",
+)  # fmt: skip
+_ZH_NAME_CHARS = r"[\u4e00-\u9fff]"
+_ZH_CONTEXT_NAME = re.compile(rf"(?:{ZH_CONTEXT})[，,：:\s]*(?P<name>{_ZH_NAME_CHARS}{{2,4}})")
+_ZH_CHILD_OF = re.compile(rf"(?P<name>{_ZH_NAME_CHARS}{{2,4}})之(?:子|女|父|母)")
+_ZH_FOREIGN = re.compile(r"[\u4e00-\u9fff]{1,4}(?:·[\u4e00-\u9fff]{1,8})+")
+_ZH_CONTEXT_WORDS = re.compile(ZH_CONTEXT)
+
+
+# --- English -------------------------------------------------------------------
+
+
+def clean_english(mention: str) -> str:
+    """Strip titles, possessives and stray punctuation: "Mrs. Liu's" → "Liu"."""
+    mention = unicodedata.normalize("NFKC", mention).replace("’", "'")
+    mention = re.sub(r"'s?$", "", mention.strip())
+    words = [w.strip('.,;:"“”()') for w in mention.split()]
+    while words and words[0].rstrip(".").casefold() in EN_TITLES:
+        words.pop(0)
+    while words and words[-1].rstrip(".").casefold() in {"jr", "sr"}:
+        words.pop()
+    return " ".join(w for w in words if w)
+
+
+def plausible_english(name: str) -> bool:
+    """A person's name: capitalised words, not a place, demonym or organisation."""
+    if not name or not name[0].isupper() or any(ch.isdigit() for ch in name):
+        return False
+    if gazetteer().lookup(name):
+        return False
+    last = name.split()[-1].casefold()
+    return last not in {"police", "ministry", "foundation", "court", "bureau", "news"}
+
+
+# --- Chinese -------------------------------------------------------------------
+
+
+def _surname_of(name: str) -> str | None:
+    if name[:2] in ZH_SURNAMES and len(name) >= 3:
+        return name[:2]
+    return name[:1] if name[:1] in ZH_SURNAMES else None
+
+
+def clean_chinese(mention: str) -> str:
+    """Drop honorifics (刘女士 → 刘) and anonymised forms (陈某 → '')."""
+    mention = mention.strip()
+    for honorific in ZH_HONORIFICS:
+        if mention.endswith(honorific) and len(mention) > len(honorific):
+            mention = mention[: -len(honorific)]
+            break
+    if "某" in mention[1:]:
+        return ""
+    return mention
+
+
+def plausible_chinese(name: str) -> bool:
+    if "·" in name:
+        return 3 <= len(name) <= 16
+    if len(name) == 2 and name[0] in "阿小" and is_cjk(name):
+        return True
+    if not 2 <= len(name) <= 4 or not is_cjk(name):
+        return False
+    surname = _surname_of(name)
+    if surname is None or len(name) - len(surname) > 2:
+        return False
+    if name.endswith(_ZH_ORG_END) or gazetteer().lookup(name):
+        return False
+    if _dictionary_tag(name) not in (None, "nr", "nrfg", "nrt"):
+        return False  # 张贴 (v), 孙子 (n): ordinary words that start with a surname
+    return not name.endswith(("村", "镇", "县", "市", "省", "乡", "区", "庄", "人", "籍"))
+
+
+def _dictionary_tag(word: str) -> str | None:
+    """jieba's dictionary POS tag for a word, if the word is in its dictionary."""
+    from pipelines.entities.models import jieba_posseg
+
+    return jieba_posseg().dt.word_tag_tab.get(word)
+
+
+def _trim_given(candidate: str) -> str:
+    """A regex grabbed up to four characters; cut at the first verb or particle."""
+    surname = _surname_of(candidate) or candidate[:1]
+    rest = candidate[len(surname) :]
+    if rest[:1] in _ZH_AFTER_NAME:
+        return surname  # 孙被…: a surname-like character, then a verb
+    for i, ch in enumerate(rest):
+        if ch in _ZH_AFTER_NAME and i >= 1:
+            rest = rest[:i]
+            break
+    return surname + rest[:2]
+
+
+def chinese_mentions(text: str, tokens: list[tuple[str, str]]) -> list[str]:
+    """Person-name candidates from jieba tags and context rules, in text order."""
+    found: list[tuple[int, str]] = []
+    position = 0
+    for i, (word, flag) in enumerate(tokens):
+        start = position
+        position += len(word)
+        if not flag.startswith("nr") or not is_cjk(word):
+            continue
+        nxt, nflag = tokens[i + 1] if i + 1 < len(tokens) else ("", "")
+        if nxt in ("村", "镇", "乡", "县", "庄", "屯") or nxt.startswith(("家", "村")):
+            continue  # 张家庄/nr + 村: a village, not a person
+        name = word
+        joinable = (nflag.startswith("nr") or len(nxt) == 1) and nxt not in ZH_HONORIFICS
+        if word in ZH_SURNAMES and is_cjk(nxt) and 1 <= len(nxt) <= 2 and joinable:
+            name = _trim_given(word + nxt)  # 王/nr + 秀英/nr; 李/nr + 明说/v
+        found.append((start, name))
+    for pattern in (_ZH_CONTEXT_NAME, _ZH_CHILD_OF):
+        for match in pattern.finditer(text):
+            raw = match.group("name")
+            if raw[0] in "阿小" and raw[1] not in _ZH_AFTER_NAME:
+                found.append((match.start("name"), raw[:2]))  # 阿梅, 小雨: given-name forms
+                continue
+            candidate = _trim_given(raw)
+            if _surname_of(candidate):
+                found.append((match.start("name"), candidate))
+    for match in _ZH_FOREIGN.finditer(text):
+        name = _ZH_CONTEXT_WORDS.split(match.group())[-1]
+        first, *rest = name.split("·")
+        last = rest[-1]
+        for i, ch in enumerate(last):
+            if ch in _ZH_AFTER_NAME and i >= 2:
+                last = last[:i]
+                break
+        if len(first) >= 1:
+            found.append((match.start(), "·".join([first, *rest[:-1], last])))
+    found.sort()
+    return [name for _, name in found]
+
+
+# --- merging -------------------------------------------------------------------
+
+
+def _compact(name: str) -> str:
+    return re.sub(r"[\s\-‐·.]", "", name).casefold()
+
+
+def merge_names(mentions: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
+    """One entry per person, first full form kept, in order of first mention.
+
+    "Liu Si Rui" and "Liu Sirui" are one person (same letters); a bare "Liu" or
+    "Sirui" is a later short reference to a full name already seen and folds into
+    it; 刘 (from 刘女士) folds into 刘思睿. A short form with no full name to join
+    stays only if it has more than one character (a lone surname is not a name).
+    Names in `exclude` (the byline authors) are removed in any of their forms.
+    """
+    excluded = {_compact(e) for e in exclude if e}
+    excluded_parts = {_compact(w) for e in exclude for w in e.split() if len(w) > 1}
+    names: list[str] = []
+    compacts: list[str] = []
+    pending_short: list[str] = []
+    for mention in mentions:
+        mention = " ".join(mention.split())
+        if not mention:
+            continue
+        compact = _compact(mention)
+        if compact in excluded or compact in compacts:
+            continue
+        words = mention.split()
+        if len(words) == 1 and not is_cjk(mention):
+            pending_short.append(mention)
+            continue
+        if is_cjk(mention) and len(mention) <= 1:
+            pending_short.append(mention)
+            continue
+        if not is_cjk(mention) and all(_compact(w) in excluded_parts for w in words):
+            continue
+        names.append(mention)
+        compacts.append(compact)
+    for short in pending_short:
+        compact = _compact(short)
+        if compact in excluded or compact in excluded_parts:
+            continue
+        if any(_joins(short, full) for full in names):
+            continue
+        if is_cjk(short) or len(short) < 2:
+            continue
+        if compact not in compacts:
+            names.append(short)
+            compacts.append(compact)
+    # A Chinese two-character short form of a longer name (思睿 for 刘思睿) folds too.
+    return [n for n in names if not any(n != m and _joins(n, m) for m in names)]
+
+
+def _joins(short: str, full: str) -> bool:
+    """Whether `short` is a part of `full`: a word of it, or its surname or given name."""
+    if is_cjk(short) and is_cjk(full):
+        return len(short) < len(full) and (full.startswith(short) or full.endswith(short))
+    if is_cjk(short) != is_cjk(full):
+        return False
+    short_c = _compact(short)
+    full_words = [_compact(w) for w in full.split()]
+    if short_c in full_words:
+        return True
+    # "Sirui" in "Liu Si Rui": the given name written as one word.
+    return len(full_words) > 2 and short_c == "".join(full_words[1:])

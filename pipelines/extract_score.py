@@ -1,0 +1,167 @@
+"""Scoring text extraction against the extraction benchmark's ground truth.
+
+One implementation serves both the benchmark script (`bench/extraction.py`) and
+the evaluation floor in `tests/test_extract.py`, so the number CI holds is the
+number the benchmark prints.
+
+The definition is the benchmark's README (scrapinghub's article-extraction
+benchmark): texts are split into `\\w+` tokens, each text becomes a multiset
+of 4-token shingles (a text shorter than four tokens is one shingle), and per
+page TP/FP/FN are the shared, extra and missing shingles, each divided by
+TP+FP+FN of that page so that long pages weigh no more than short ones.
+Precision and recall are means of the per-page scores; F1 comes from the two
+means.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import statistics
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+TOKEN = re.compile(r"\w+")
+SHINGLE_SIZE = 4
+
+BENCHMARK_ENV = "HOMEWARD_EXTRACTION_BENCHMARK"
+# Relative to the repository root: the shared checkout sits next to it.
+BENCHMARK_DEFAULT = Path("..") / "shared" / "extraction-benchmark"
+
+
+@dataclass(slots=True, frozen=True)
+class PageCounts:
+    """Normalised TP/FP/FN of one page (they sum to 1 unless both texts are empty)."""
+
+    tp: float
+    fp: float
+    fn: float
+
+    @property
+    def precision(self) -> float:
+        if self.fp == self.fn == 0:
+            return 1.0
+        if self.tp == self.fp == 0:
+            return 0.0
+        return self.tp / (self.tp + self.fp)
+
+    @property
+    def recall(self) -> float:
+        if self.fp == self.fn == 0:
+            return 1.0
+        if self.tp == self.fn == 0:
+            return 0.0
+        return self.tp / (self.tp + self.fn)
+
+
+@dataclass(slots=True, frozen=True)
+class Score:
+    """Benchmark figures for one extractor over a page set."""
+
+    precision: float
+    recall: float
+    f1: float
+    pages: int
+
+    def __str__(self) -> str:
+        return f"precision {self.precision:.3f}  recall {self.recall:.3f}  F1 {self.f1:.3f}"
+
+
+@dataclass(slots=True, frozen=True)
+class BenchmarkPage:
+    """One saved page and the text a person marked as its article body."""
+
+    key: str
+    url: str
+    html: str
+    truth: str
+
+
+def shingles(text: str, size: int = SHINGLE_SIZE) -> Counter[tuple[str, ...]]:
+    """Multiset of `size`-token shingles; a shorter, non-empty text is one shingle."""
+    tokens = TOKEN.findall(text or "")
+    if not tokens:
+        return Counter()
+    if len(tokens) < size:
+        return Counter([tuple(tokens)])
+    return Counter(tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1))
+
+
+def compare(truth: str, predicted: str) -> PageCounts:
+    """Shingle TP/FP/FN of one page, normalised by their sum."""
+    true_shingles = shingles(truth)
+    predicted_shingles = shingles(predicted)
+    tp = sum((true_shingles & predicted_shingles).values())
+    fp = sum((predicted_shingles - true_shingles).values())
+    fn = sum((true_shingles - predicted_shingles).values())
+    total = tp + fp + fn
+    if total == 0:
+        return PageCounts(0.0, 0.0, 0.0)
+    return PageCounts(tp / total, fp / total, fn / total)
+
+
+def summarise(counts: Iterable[PageCounts]) -> Score:
+    """Mean precision and recall over pages (skipping undefined ones), F1 of the means."""
+    counts = list(counts)
+    precisions = [c.precision for c in counts if c.tp + c.fp > 0]
+    recalls = [c.recall for c in counts if c.tp + c.fn > 0]
+    precision = statistics.mean(precisions) if precisions else 0.0
+    recall = statistics.mean(recalls) if recalls else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Score(precision, recall, f1, len(counts))
+
+
+def locate_benchmark(repo_root: Path) -> Path | None:
+    """The benchmark directory: `HOMEWARD_EXTRACTION_BENCHMARK`, else next to the checkout."""
+    configured = os.environ.get(BENCHMARK_ENV)
+    candidate = Path(configured) if configured else repo_root / BENCHMARK_DEFAULT
+    if (candidate / "ground-truth.json").is_file() and (candidate / "html").is_dir():
+        return candidate.resolve()
+    return None
+
+
+def load_benchmark(directory: Path) -> list[BenchmarkPage]:
+    """All pages of the benchmark, sorted by key so every run sees the same order."""
+    truth = json.loads((directory / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for key in sorted(truth):
+        raw = gzip.decompress((directory / "html" / f"{key}.html.gz").read_bytes())
+        pages.append(
+            BenchmarkPage(
+                key=key,
+                url=truth[key].get("url", ""),
+                html=raw.decode("utf-8", errors="replace"),
+                truth=truth[key].get("articleBody", ""),
+            )
+        )
+    return pages
+
+
+Extractor = Callable[[str, str], str]
+"""(html, url) -> extracted text; must be a picklable module-level function."""
+
+
+def _run(extractor: Extractor, page: BenchmarkPage) -> PageCounts:
+    return compare(page.truth, extractor(page.html, page.url) or "")
+
+
+def iter_counts(
+    extractor: Extractor, pages: list[BenchmarkPage], workers: int = 1
+) -> Iterator[PageCounts]:
+    """Per-page counts; `workers` > 1 spreads pages over a process pool."""
+    if workers <= 1:
+        for page in pages:
+            yield _run(extractor, page)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_run, [extractor] * len(pages), pages, chunksize=4)
+
+
+def evaluate(extractor: Extractor, pages: list[BenchmarkPage], workers: int = 1) -> Score:
+    """Score one extractor over the benchmark pages."""
+    return summarise(iter_counts(extractor, pages, workers))

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Set up everything Homeward needs on a fresh machine, from the project's own files:
+# system tools (when root), a Python 3.11 virtualenv in .venv, and every Python
+# package at the exact version in requirements.lock. Safe to run again: it only
+# reinstalls when the lock file changed.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+venv="$root/.venv"
+stamp="$venv/.homeward-lock.sha256"
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+need_system=()
+for tool in curl unzip; do
+  command -v "$tool" >/dev/null 2>&1 || need_system+=("$tool")
+done
+if [ ${#need_system[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing ${need_system[*]} with apt-get"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_system[@]}" >/dev/null
+  else
+    say "please install: ${need_system[*]} (needed to fetch Elasticsearch)"
+    exit 1
+  fi
+fi
+
+python=""
+for candidate in python3.11 python3; do
+  if command -v "$candidate" >/dev/null 2>&1 &&
+     "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+    python="$(command -v "$candidate")"
+    break
+  fi
+done
+if [ -z "$python" ]; then
+  say "Homeward needs Python 3.11 (python3.11 on PATH); none was found"
+  exit 1
+fi
+
+if [ ! -x "$venv/bin/python" ]; then
+  say "creating the virtualenv in .venv with $python"
+  "$python" -m venv "$venv"
+fi
+
+want="$(sha256sum requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  say "Python packages are up to date"
+else
+  # The machine's pip 23.2 cannot resolve trafilatura's lxml[html-clean] extra: upgrade first.
+  say "installing Python packages from requirements.lock"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24.2"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.lock
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .
+  echo "$want" > "$stamp"
+fi
+say "ready: $venv/bin/homeward"

@@ -1,0 +1,159 @@
+"""The archive interface both backends implement, and the function that picks one by URL.
+
+Callers (the crawler's index stage, the CLI, the web app, exports) only ever see
+`Archive`; the shared contract suite in tests/backends/ holds the two
+implementations to the same behaviour, so anything a user can do on the embedded
+archive also works on Elasticsearch.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from homeward.article import Article
+from search.query import SearchRequest
+
+ARCHIVE_ENV = "HOMEWARD_ARCHIVE"
+
+
+class ArchiveError(RuntimeError):
+    """The archive cannot be used; the message names its URL and says what to do."""
+
+
+@dataclass(slots=True)
+class WriteReport:
+    """What a bulk write did: nothing the archive refused is dropped without a trace."""
+
+    stored: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (article id, reason)
+
+    def merge(self, other: WriteReport) -> None:
+        self.stored += other.stored
+        self.failed.extend(other.failed)
+
+
+@dataclass(slots=True)
+class Hit:
+    article: Article
+    score: float | None = None
+    highlight: str | None = None  # HTML: scraped text escaped, matches in <mark>
+
+    def to_dict(self) -> dict[str, Any]:
+        record = self.article.to_dict()
+        record["score"] = self.score
+        record["highlight"] = self.highlight
+        return record
+
+
+@dataclass(slots=True)
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "hits": [hit.to_dict() for hit in self.hits],
+            "facets": {
+                name: [{"value": value, "count": count} for value, count in buckets]
+                for name, buckets in self.facets.items()
+            },
+        }
+
+
+# Facets every search returns, by the article field they count.
+FACETS = ("language", "source", "years", "names", "places")
+FACET_SIZE = 20
+BULK_CHUNK = 500
+
+
+class Archive(ABC):
+    """A searchable store of articles."""
+
+    url: str
+
+    @abstractmethod
+    def upsert(self, articles: Iterable[Article]) -> WriteReport:
+        """Store articles by id; storing the same article again replaces it (one record)."""
+
+    @abstractmethod
+    def get(self, article_id: str) -> Article | None: ...
+
+    @abstractmethod
+    def delete(self, article_id: str) -> bool: ...
+
+    @abstractmethod
+    def count(self) -> int: ...
+
+    @abstractmethod
+    def add_duplicate(self, original_id: str, copy_url: str) -> bool:
+        """Record that `copy_url` is a copy merged into `original_id`; False if no such article."""
+
+    @abstractmethod
+    def search(self, request: SearchRequest) -> SearchResult: ...
+
+    @abstractmethod
+    def iter_articles(self, request: SearchRequest | None = None) -> Iterator[Article]:
+        """Every matching article in the request's order, in constant memory (for exports)."""
+
+    def refresh(self) -> None:  # noqa: B027 - optional hook: make recent writes searchable
+        """Make everything written so far visible to search (Elasticsearch refreshes)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections and file handles."""
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def default_archive_url() -> str:
+    from platformdirs import user_data_dir
+
+    return "sqlite:///" + str(Path(user_data_dir("homeward")) / "archive.sqlite")
+
+
+def resolve_archive_url(url: str | None) -> str:
+    """`--archive`, then HOMEWARD_ARCHIVE, then the embedded file in the user's data dir."""
+    return url or os.environ.get(ARCHIVE_ENV) or default_archive_url()
+
+
+def open_archive(url: str | None = None) -> Archive:
+    """The archive at `url` (see `resolve_archive_url`), chosen by its scheme."""
+    resolved = resolve_archive_url(url)
+    scheme = urlparse(resolved).scheme
+    if scheme == "sqlite":
+        from search.sqlite_fts import SqliteArchive
+
+        return SqliteArchive(sqlite_path(resolved))
+    if scheme in ("http", "https"):
+        from search.elastic import ElasticArchive
+
+        return ElasticArchive(resolved)
+    raise ArchiveError(
+        f"archive URL {resolved!r}: unknown scheme {scheme or '(none)'!r}; use "
+        "sqlite:///path/to/archive.sqlite or http://host:9200 (Elasticsearch)"
+    )
+
+
+def sqlite_path(url: str) -> Path:
+    """The file a sqlite URL names: `sqlite:///abs/path` (as URLs read), `sqlite://rel/path`
+    or `sqlite:rel/path` relative to the working directory, `sqlite:///~/x` in the home."""
+    parsed = urlparse(url)
+    path = parsed.netloc + parsed.path
+    if path.startswith("/~"):
+        path = path[1:]
+    elif path.startswith("//"):
+        path = "/" + path.lstrip("/")
+    if not path or path.endswith("/"):
+        raise ArchiveError(f"archive URL {url!r} names no file; use sqlite:///path/archive.sqlite")
+    return Path(path).expanduser()

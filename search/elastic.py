@@ -1,0 +1,453 @@
+"""The scale-out archive: an Elasticsearch index behind the alias `homeward-articles`.
+
+The index is versioned (`<alias>-v1`) so a mapping change can be rolled out by
+reindexing into `-v2` and moving the alias. The mapping is explicit and strict: a
+field the `Article` model does not know is refused, not silently guessed. Text is
+analysed twice, with the `english` analyzer (stemming) and with the `cjk`
+analyzer (bigrams), plus single characters, mirroring the SQLite backend so both
+give the same hits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError, helpers
+from elasticsearch import ConnectionError as ESConnectionError
+from elasticsearch import __versionstr__ as CLIENT_VERSION
+
+from homeward.article import Article, normalise_key
+from search.backend import (
+    BULK_CHUNK,
+    FACET_SIZE,
+    Archive,
+    ArchiveError,
+    Hit,
+    SearchResult,
+    WriteReport,
+)
+from search.highlight import make_snippet
+from search.query import (
+    And,
+    DateRange,
+    Field,
+    Node,
+    Not,
+    Or,
+    SearchRequest,
+    Text,
+    highlight_terms,
+    text_segments,
+)
+
+DEFAULT_ALIAS = "homeward-articles"
+INDEX_ENV = "HOMEWARD_ES_INDEX"
+INDEX_VERSION = 1
+SUPPORTED_MAJOR = int(CLIENT_VERSION.split(".")[0])
+BULK_ATTEMPTS = 6
+PIT_KEEP_ALIVE = "2m"
+
+# Fields stored only to filter on; they are not part of the Article record.
+FILTER_KEYS = ("source_key", "name_keys", "place_keys")
+
+_TEXT_FIELD = {
+    "type": "text",
+    "analyzer": "homeward_english",
+    "fields": {
+        "cjk": {"type": "text", "analyzer": "homeward_cjk"},
+        # The standard tokenizer makes every Han character a token of its own.
+        "uni": {"type": "text", "analyzer": "standard"},
+    },
+}
+_KEYWORD = {"type": "keyword"}
+
+MAPPING: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "id": _KEYWORD,
+        "url": _KEYWORD,
+        "title": _TEXT_FIELD,
+        "text": _TEXT_FIELD,
+        "language": _KEYWORD,
+        "published": {"type": "date"},
+        "source": _KEYWORD,
+        "site_name": _KEYWORD,
+        "authors": _KEYWORD,
+        "names": _KEYWORD,
+        "places": {
+            "properties": {
+                "name": _KEYWORD,
+                "mention": _KEYWORD,
+                "country": _KEYWORD,
+                "region": _KEYWORD,
+                "lat": {"type": "double"},
+                "lon": {"type": "double"},
+            }
+        },
+        "years": {"type": "integer"},
+        "fetched_at": {"type": "date"},
+        "duplicates": _KEYWORD,
+        "relevance": {"type": "float"},
+        "relevance_terms": _KEYWORD,
+        "evidence": {
+            "properties": {
+                "captured_at": {"type": "date"},
+                "sha256": _KEYWORD,
+                "warc_file": _KEYWORD,
+                "warc_offset": {"type": "long"},
+                "status": {"type": "integer"},
+            }
+        },
+        "source_key": _KEYWORD,
+        "name_keys": _KEYWORD,
+        "place_keys": _KEYWORD,
+    },
+}
+
+SETTINGS: dict[str, Any] = {
+    "number_of_shards": 1,
+    "number_of_replicas": 0,
+    # Elasticsearch's own `english` (porter stemming) and `cjk` (bigram) analyzers.
+    "analysis": {
+        "analyzer": {
+            "homeward_english": {"type": "english"},
+            "homeward_cjk": {"type": "cjk"},
+        }
+    },
+}
+
+FACET_FIELDS = {
+    "language": "language",
+    "source": "source",
+    "years": "years",
+    "names": "names",
+    "places": "places.name",
+}
+DATE_SORT: list[Any] = [{"published": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+RELEVANCE_SORT: list[Any] = ["_score", {"id": "asc"}]
+
+
+class ElasticArchive(Archive):
+    """An archive in an Elasticsearch cluster of the supported major version."""
+
+    def __init__(self, url: str, alias: str | None = None) -> None:
+        self.url = url
+        self.alias = alias or os.environ.get(INDEX_ENV) or DEFAULT_ALIAS
+        self.client = Elasticsearch(url, request_timeout=60, max_retries=2, retry_on_timeout=True)
+        self._check_server()
+        self._ensure_index()
+
+    # --- setup --------------------------------------------------------------------
+
+    def _check_server(self) -> None:
+        try:
+            # Not `GET /`: minimal distributions (the test node) do not serve it.
+            nodes = self.client.nodes.info(node_id="_local", filter_path="nodes.*.version")
+        except ESConnectionError as error:
+            raise ArchiveError(
+                f"cannot reach Elasticsearch at {self.url} ({error.message}); start one with "
+                "`scripts/elasticsearch.sh start` or check --archive / HOMEWARD_ARCHIVE"
+            ) from error
+        except ApiError as error:
+            raise ArchiveError(f"Elasticsearch at {self.url} refused: {error}") from error
+        server = str(next(iter(nodes["nodes"].values()))["version"])
+        if int(server.split(".")[0]) != SUPPORTED_MAJOR:
+            raise ArchiveError(
+                f"Elasticsearch at {self.url} runs version {server}, but this Homeward uses "
+                f"elasticsearch-py {CLIENT_VERSION}, which speaks to major version "
+                f"{SUPPORTED_MAJOR}; run an Elasticsearch {SUPPORTED_MAJOR}.x server."
+            )
+
+    @property
+    def index_name(self) -> str:
+        return f"{self.alias}-v{INDEX_VERSION}"
+
+    def _ensure_index(self) -> None:
+        if self.client.indices.exists_alias(name=self.alias):
+            return
+        if self.client.indices.exists(index=self.alias):
+            raise ArchiveError(
+                f"Elasticsearch at {self.url}: {self.alias!r} is an index, not an alias; "
+                f"set {INDEX_ENV} to another name or reindex it into {self.index_name}"
+            )
+        try:
+            self.client.indices.create(
+                index=self.index_name,
+                settings=SETTINGS,
+                mappings=MAPPING,
+                aliases={self.alias: {"is_write_index": True}},
+            )
+        except ApiError as error:
+            if error.error != "resource_already_exists_exception":
+                raise
+            self.client.indices.put_alias(index=self.index_name, name=self.alias)
+
+    def drop(self) -> None:
+        """Delete the index and its alias (tests and `homeward` maintenance only)."""
+        self.client.indices.delete(index=self.index_name, ignore_unavailable=True)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def refresh(self) -> None:
+        self.client.indices.refresh(index=self.alias)
+
+    # --- writing --------------------------------------------------------------------
+
+    def upsert(self, articles: Iterable[Article]) -> WriteReport:
+        report = WriteReport()
+        chunk: list[dict[str, Any]] = []
+        for article in articles:
+            chunk.append(
+                {
+                    "_op_type": "index",
+                    "_index": self.alias,
+                    "_id": article.id,
+                    "_source": to_document(article),
+                }
+            )
+            if len(chunk) >= BULK_CHUNK:
+                report.merge(self._bulk(chunk))
+                chunk = []
+        if chunk:
+            report.merge(self._bulk(chunk))
+        return report
+
+    def _bulk(self, actions: list[dict[str, Any]]) -> WriteReport:
+        """One chunk; items refused with 429 or 5xx (or lost to a connection error) are
+        retried with jittered exponential back-off, every other refusal is reported."""
+        report = WriteReport()
+        pending = actions
+        for attempt in range(BULK_ATTEMPTS):
+            retry: list[dict[str, Any]] = []
+            by_id = {action["_id"]: action for action in pending}
+            results = helpers.streaming_bulk(
+                self.client,
+                pending,
+                chunk_size=BULK_CHUNK,
+                max_retries=0,
+                raise_on_error=False,
+                raise_on_exception=False,
+            )
+            for ok, result in results:
+                item = next(iter(result.values()))
+                if ok:
+                    report.stored += 1
+                    continue
+                status = item.get("status")
+                reason = _failure_reason(item)
+                if _retryable(status) and attempt < BULK_ATTEMPTS - 1:
+                    retry.append(by_id[item["_id"]])
+                else:
+                    report.failed.append((str(item.get("_id")), reason))
+            if not retry:
+                break
+            pending = retry
+            time.sleep(min(30.0, 0.5 * 2**attempt) * random.uniform(0.5, 1.5))
+        return report
+
+    def delete(self, article_id: str) -> bool:
+        try:
+            self.client.delete(index=self.alias, id=article_id, refresh=True)
+        except NotFoundError:
+            return False
+        return True
+
+    def add_duplicate(self, original_id: str, copy_url: str) -> bool:
+        # Read, change, write with optimistic concurrency: no scripting module needed.
+        for _attempt in range(5):
+            try:
+                current = self.client.get(index=self.alias, id=original_id)
+            except NotFoundError:
+                return False
+            document = current["_source"]
+            if copy_url in document["duplicates"]:
+                return True
+            document["duplicates"].append(copy_url)
+            try:
+                self.client.index(
+                    index=self.alias,
+                    id=original_id,
+                    document=document,
+                    if_seq_no=current["_seq_no"],
+                    if_primary_term=current["_primary_term"],
+                    refresh=True,
+                )
+            except ConflictError:
+                continue
+            return True
+        raise ArchiveError(
+            f"archive {self.url}: article {original_id} kept changing while linking {copy_url}"
+        )
+
+    # --- reading --------------------------------------------------------------------
+
+    def get(self, article_id: str) -> Article | None:
+        try:
+            document = self.client.get(index=self.alias, id=article_id)
+        except NotFoundError:
+            return None
+        return from_document(document["_source"])
+
+    def count(self) -> int:
+        return int(self.client.count(index=self.alias)["count"])
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        tree = request.tree()
+        body: dict[str, Any] = {
+            "query": render(tree),
+            "from": request.offset,
+            "size": request.limit,
+            "track_total_hits": True,
+            "sort": RELEVANCE_SORT if request.effective_sort() == "relevance" else DATE_SORT,
+        }
+        if request.facets:
+            body["aggs"] = {
+                name: {
+                    "terms": {
+                        "field": field,
+                        "size": FACET_SIZE,
+                        "order": [{"_count": "desc"}, {"_key": "asc"}],
+                    }
+                }
+                for name, field in FACET_FIELDS.items()
+            }
+        if request.highlight:
+            body["highlight"] = {
+                "encoder": "html",
+                "pre_tags": ["<mark>"],
+                "post_tags": ["</mark>"],
+                "fragment_size": 200,
+                "number_of_fragments": 1,
+                "fields": {"text": {}, "text.cjk": {}, "text.uni": {}},
+            }
+        response = self.client.search(index=self.alias, **body)
+        segments = highlight_terms(tree)
+        hits = []
+        for raw in response["hits"]["hits"]:
+            article = from_document(raw["_source"])
+            snippet = None
+            if request.highlight:
+                fragments = raw.get("highlight", {})
+                chosen = next(
+                    (fragments[f] for f in ("text", "text.cjk", "text.uni") if f in fragments),
+                    None,
+                )
+                snippet = chosen[0] if chosen else make_snippet(article.text, segments)
+            score = raw.get("_score")
+            hits.append(Hit(article=article, score=score, highlight=snippet))
+        facets = {
+            name: [(bucket["key"], bucket["doc_count"]) for bucket in aggregation["buckets"]]
+            for name, aggregation in response.get("aggregations", {}).items()
+        }
+        return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
+
+    def iter_articles(self, request: SearchRequest | None = None) -> Iterator[Article]:
+        request = request or SearchRequest(facets=False, highlight=False)
+        query = render(request.tree())
+        pit = self.client.open_point_in_time(index=self.alias, keep_alive=PIT_KEEP_ALIVE)["id"]
+        try:
+            after: list[Any] | None = None
+            while True:
+                extra = {"search_after": after} if after else {}
+                response = self.client.search(
+                    pit={"id": pit, "keep_alive": PIT_KEEP_ALIVE},
+                    query=query,
+                    sort=DATE_SORT,
+                    size=BULK_CHUNK,
+                    track_total_hits=False,
+                    **extra,
+                )
+                page = response["hits"]["hits"]
+                if not page:
+                    return
+                pit = response.get("pit_id", pit)
+                for raw in page:
+                    yield from_document(raw["_source"])
+                after = page[-1]["sort"]
+        finally:
+            with contextlib.suppress(ApiError):
+                self.client.close_point_in_time(id=pit)
+
+
+def to_document(article: Article) -> dict[str, Any]:
+    """The Article record plus the normalised keys the filters compare."""
+    document = article.to_dict()
+    document["source_key"] = normalise_key(article.source) if article.source else None
+    document["name_keys"] = sorted(article.name_keys())
+    document["place_keys"] = sorted(article.place_keys())
+    return document
+
+
+def from_document(source: dict[str, Any]) -> Article:
+    record = {key: value for key, value in source.items() if key not in FILTER_KEYS}
+    return Article.from_dict(record)
+
+
+def _retryable(status: object) -> bool:
+    return status == 429 or (isinstance(status, int) and status >= 500) or status == "N/A"
+
+
+def _failure_reason(item: dict[str, Any]) -> str:
+    error = item.get("error") or item.get("exception") or "unknown error"
+    if isinstance(error, dict):
+        return f"{error.get('type')}: {error.get('reason')}"
+    return f"status {item.get('status')}: {error}"
+
+
+# --- rendering the query tree ---------------------------------------------------------
+
+
+def render(node: Node) -> dict[str, Any]:
+    """An Elasticsearch query for a tree; user text only ever becomes match values."""
+    if isinstance(node, Text):
+        clauses = []
+        for segment in text_segments(node.value):
+            if segment.kind == "latin":
+                fields = ["title^3", "text"]
+                query = " ".join(segment.tokens)
+            elif len(segment.tokens[0]) == 1:
+                fields = ["title.uni^3", "text.uni"]
+                query = segment.tokens[0]
+            else:
+                fields = ["title.cjk^3", "text.cjk"]
+                query = segment.tokens[0]
+            clauses.append({"multi_match": {"query": query, "type": "phrase", "fields": fields}})
+        return clauses[0] if len(clauses) == 1 else {"bool": {"must": clauses}}
+    if isinstance(node, Field):
+        field = {
+            "person": "name_keys",
+            "place": "place_keys",
+            "year": "years",
+            "language": "language",
+            "source": "source_key",
+        }[node.name]
+        return {"bool": {"filter": [{"term": {field: node.value}}]}}
+    if isinstance(node, DateRange):
+        bounds: dict[str, Any] = {"format": "epoch_millis"}
+        if node.since is not None:
+            bounds["gte"] = int(node.since * 1000)
+        if node.until is not None:
+            bounds["lte"] = int(node.until * 1000)
+        return {"bool": {"filter": [{"range": {"published": bounds}}]}}
+    if isinstance(node, Not):
+        return {"bool": {"must_not": [render(node.child)]}}
+    if isinstance(node, And):
+        if not node.children:
+            return {"match_all": {}}
+        return {"bool": {"must": [render(child) for child in node.children]}}
+    if isinstance(node, Or):
+        if not node.children:
+            return {"match_none": {}}
+        return {
+            "bool": {
+                "should": [render(child) for child in node.children],
+                "minimum_should_match": 1,
+            }
+        }
+    raise TypeError(f"unknown query node {node!r}")

@@ -1,0 +1,65 @@
+"""Highlighted snippets made in Python, where the backend cannot make them itself.
+
+Scraped text is hostile: every character of it is HTML-escaped here, and only
+the `<mark>` tags this module adds are markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+import snowballstemmer
+
+from search.query import CJK_CHARS, Segment
+
+SNIPPET_CHARS = 200
+LEAD_CHARS = 60
+MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> snowballstemmer.stemmer:
+    # Porter, as SQLite's FTS5 `porter` tokenizer and Elasticsearch's `english` analyzer use.
+    return snowballstemmer.stemmer("porter")
+
+
+def _pattern(segments: list[Segment]) -> re.Pattern[str] | None:
+    alternatives: list[str] = []
+    for segment in segments:
+        if segment.kind == "cjk":
+            alternatives.extend(re.escape(token) for token in segment.tokens)
+            continue
+        for token in segment.tokens:
+            stem = _stemmer().stemWord(token)
+            alternatives.append(rf"\b{re.escape(stem)}[^\W{CJK_CHARS}]*")
+    if not alternatives:
+        return None
+    alternatives.sort(key=len, reverse=True)
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def make_snippet(text: str, segments: list[Segment], size: int = SNIPPET_CHARS) -> str:
+    """An escaped excerpt of `text` around the first match, matches wrapped in <mark>."""
+    pattern = _pattern(segments)
+    matches = list(pattern.finditer(text)) if pattern else []
+    start = 0
+    if matches:
+        start = max(0, matches[0].start() - LEAD_CHARS)
+        if start:
+            space = text.find(" ", start, matches[0].start())
+            start = space + 1 if space != -1 else start
+    end = min(len(text), start + size)
+    parts: list[str] = ["…" if start else ""]
+    cursor = start
+    for match in matches:
+        if match.start() < cursor or match.end() > end:
+            continue
+        parts.append(html.escape(text[cursor : match.start()]))
+        parts.append(MARK_OPEN + html.escape(match.group()) + MARK_CLOSE)
+        cursor = match.end()
+    parts.append(html.escape(text[cursor:end]))
+    if end < len(text):
+        parts.append("…")
+    return "".join(parts).strip()

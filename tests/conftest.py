@@ -1,0 +1,100 @@
+"""Shared fixtures: archives of both kinds, and a real Elasticsearch node.
+
+The Elasticsearch node is the one `scripts/elasticsearch.sh start` runs (the test
+command starts it). When it cannot be reached the Elasticsearch tests are skipped
+on a developer's machine, with the reason shown, and FAIL when CI=true: CI must
+never pass without having tested the backend.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ES_URL_ENV = "HOMEWARD_TEST_ES_URL"
+DEFAULT_ES_URL = "http://127.0.0.1:9200"
+BACKENDS = ("sqlite", "elasticsearch")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def es_url() -> str:
+    """URL of a running Elasticsearch node; fails in CI, skips elsewhere, when there is none."""
+    from elasticsearch import Elasticsearch
+
+    url = os.environ.get(ES_URL_ENV, DEFAULT_ES_URL)
+    client = Elasticsearch(url, request_timeout=10)
+    try:
+        client.cluster.health()
+    except Exception as error:  # any failure to talk to it means "no node"
+        message = (
+            f"no Elasticsearch at {url} ({type(error).__name__}); "
+            "start one with `scripts/elasticsearch.sh start` or run `scripts/test.sh`"
+        )
+        if in_ci():
+            pytest.fail(f"CI=true and {message}", pytrace=False)
+        pytest.skip(message)
+    finally:
+        client.close()
+    return url
+
+
+def make_archive(kind: str, tmp_path: Path, request: pytest.FixtureRequest):
+    """A fresh, empty archive of `kind`; Elasticsearch ones get their own alias."""
+    if kind == "sqlite":
+        from search.sqlite_fts import SqliteArchive
+
+        return SqliteArchive(tmp_path / f"archive-{uuid.uuid4().hex[:8]}.sqlite")
+    from search.elastic import ElasticArchive
+
+    url = request.getfixturevalue("es_url")
+    return ElasticArchive(url, alias=f"homeward-test-{uuid.uuid4().hex[:12]}")
+
+
+def dispose(archive) -> None:
+    drop = getattr(archive, "drop", None)
+    if drop is not None:
+        drop()
+    archive.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def archive(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator:
+    """An empty archive, once per backend: the contract suite runs against both."""
+    instance = make_archive(request.param, tmp_path, request)
+    yield instance
+    dispose(instance)
+
+
+@pytest.fixture
+def archive_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An archive URL of the kind a test is parametrised with (default: sqlite).
+
+    Crawl and CLI tests that take `archive_url` can be parametrised with
+    `@pytest.mark.parametrize("archive_url", BACKENDS, indirect=True)`.
+    """
+    kind = getattr(request, "param", "sqlite")
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'archive.sqlite'}"
+        return
+    url = request.getfixturevalue("es_url")
+    alias = f"homeward-test-{uuid.uuid4().hex[:12]}"
+    previous = os.environ.get("HOMEWARD_ES_INDEX")
+    os.environ["HOMEWARD_ES_INDEX"] = alias
+    try:
+        yield url
+    finally:
+        from search.elastic import ElasticArchive
+
+        dispose(ElasticArchive(url, alias=alias))
+        if previous is None:
+            os.environ.pop("HOMEWARD_ES_INDEX", None)
+        else:
+            os.environ["HOMEWARD_ES_INDEX"] = previous

@@ -1,0 +1,204 @@
+"""The `homeward` command, driven through Click's CliRunner as a user would type it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from importlib import resources
+
+import pytest
+from click.testing import CliRunner
+
+from homeward.cli import main
+
+SAMPLE = resources.files("homeward.data").joinpath("sample_articles.jsonl")
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def loaded(archive_url: str) -> str:
+    result = run("import", str(SAMPLE), "--archive", archive_url)
+    assert result.exit_code == 0, result.output
+    assert "imported 12 article(s)" in result.output
+    return archive_url
+
+
+def search_json(archive_url: str, *args: str) -> dict:
+    result = run("search", *args, "--json", "--limit", "100", "--archive", archive_url)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_every_documented_command_has_help():
+    for command in ("crawl", "search", "export", "import", "stats", "serve", "schedule", "demo"):
+        result = run(command, "--help")
+        assert result.exit_code == 0, command
+        assert "Usage:" in result.output
+
+
+def test_search_json_shape(loaded):
+    data = search_json(loaded, "trafficking OR 拐卖")
+    assert set(data) == {"total", "hits", "facets"}
+    assert data["total"] == len(data["hits"]) == 6
+    assert {
+        "id",
+        "url",
+        "title",
+        "text",
+        "language",
+        "published",
+        "source",
+        "authors",
+        "names",
+        "places",
+        "years",
+        "fetched_at",
+        "duplicates",
+    } <= set(data["hits"][0])
+    assert set(data["facets"]) == {"language", "source", "years", "names", "places"}
+
+
+def test_filters_from_flags(loaded):
+    data = search_json(loaded, "--person", "Wang Min", "--place", "Shanxi", "--year", "1991")
+    assert [hit["title"] for hit in data["hits"]] == [
+        "DNA database helps trace 12,000 abducted children in China"
+    ]
+    assert search_json(loaded, "--place", "山西")["total"] == 3
+    assert search_json(loaded, "--language", "zh", "--since", "2025-01-01")["total"] == 2
+
+
+def test_table_output_cleans_terminal_escapes(archive_url):
+    hostile = {
+        "url": "https://x.test/1",
+        "title": "Evil \x1b]0;pwned\x07 title trafficking",
+        "text": "trafficking",
+    }
+    assert run("import", "-", "--archive", archive_url, input=json.dumps(hostile)).exit_code == 0
+    result = run("search", "trafficking", "--archive", archive_url)
+    assert result.exit_code == 0
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "1 article(s)" in result.output
+
+
+def test_query_syntax_error_exits_2_naming_the_token(loaded):
+    result = CliRunner().invoke(main, ["search", '"unclosed', "--archive", loaded])
+    assert result.exit_code == 2
+    assert "unclosed quote at position 1" in result.output
+
+
+def test_export_jsonl_round_trips_through_import(loaded, tmp_path):
+    out = tmp_path / "all.jsonl"
+    assert run("export", "--format", "jsonl", "-o", str(out), "--archive", loaded).exit_code == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 12
+    copy = f"sqlite:///{tmp_path / 'copy.sqlite'}"
+    assert run("import", str(out), "--archive", copy).exit_code == 0
+    assert search_json(copy, "")["facets"] == search_json(loaded, "")["facets"]
+
+
+def test_export_csv_is_spreadsheet_safe(archive_url, tmp_path):
+    rows = [
+        {
+            "url": "https://x.test/1",
+            "title": '=HYPERLINK("http://evil","click")',
+            "text": "-2+3 trafficking",
+            "names": ["@SUM(A1)"],
+            "language": "en",
+        },
+        {"url": "https://x.test/2", "title": "拐卖儿童案", "text": "拐卖", "language": "zh"},
+    ]
+    payload = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
+    assert run("import", "-", "--archive", archive_url, input=payload).exit_code == 0
+    out = tmp_path / "x.csv"
+    assert run("export", "--format", "csv", "-o", str(out), "--archive", archive_url).exit_code == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    by_url = {row["url"]: row for row in table}
+    assert by_url["https://x.test/1"]["title"].startswith("'=HYPERLINK")
+    assert by_url["https://x.test/1"]["text"].startswith("'-2+3")
+    assert by_url["https://x.test/1"]["names"] == "'@SUM(A1)"
+    assert by_url["https://x.test/2"]["title"] == "拐卖儿童案"
+    for row in table:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_import_reports_bad_lines_and_keeps_good_ones(archive_url, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"url": "https://x.test/1", "title": "ok", "text": "fine"}\n'
+        '{"url": "https://x.test/2", "title": "bad", "text": "x", "years": ["1997"]}\n'
+        "not json\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["import", str(bad), "--archive", archive_url])
+    assert result.exit_code == 1
+    assert "bad.jsonl, line 2: field 'years'" in result.output
+    assert "bad.jsonl, line 3: not valid JSON" in result.output
+    assert "imported 1 article(s)" in result.output
+
+
+def test_stats(loaded):
+    result = run("stats", "--json", "--archive", loaded)
+    counts = json.loads(result.output)
+    assert counts["articles"] == 12
+    assert counts["language"] == {"en": 7, "zh": 5}
+    assert counts["years"]["1997"] == 2
+
+
+def test_unknown_archive_scheme_is_named():
+    result = CliRunner().invoke(main, ["stats", "--archive", "ftp://x/y"])
+    assert result.exit_code == 1
+    assert "ftp://x/y" in result.output and "unknown scheme" in result.output
+
+
+def test_corrupt_sqlite_file_is_never_overwritten(tmp_path):
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"this is not a database" * 100)
+    before = broken.read_bytes()
+    result = CliRunner().invoke(main, ["stats", "--archive", f"sqlite:///{broken}"])
+    assert result.exit_code == 1
+    assert str(broken) in result.output and "left untouched" in result.output
+    assert broken.read_bytes() == before
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path):
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE invoices (n INTEGER)")
+    result = CliRunner().invoke(main, ["stats", "--archive", f"sqlite:///{other}"])
+    assert result.exit_code == 1
+    assert "invoices" in result.output
+
+
+def test_unreachable_elasticsearch_is_named():
+    result = CliRunner().invoke(main, ["stats", "--archive", "http://127.0.0.1:9"])
+    assert result.exit_code == 1
+    assert "cannot reach Elasticsearch at http://127.0.0.1:9" in result.output
+
+
+def test_archive_falls_back_to_environment(tmp_path, monkeypatch):
+    target = tmp_path / "env.sqlite"
+    monkeypatch.setenv("HOMEWARD_ARCHIVE", f"sqlite:///{target}")
+    assert run("import", str(SAMPLE)).exit_code == 0
+    assert target.exists()
+
+
+def test_demo_loads_the_sample_and_searches(archive_url):
+    result = run("demo", "--archive", archive_url)
+    assert result.exit_code == 0, result.output
+    assert "Loaded 12 sample articles" in result.output
+    assert "Shanxi family reunited" in result.output
+
+
+def test_default_archive_lives_in_the_user_data_dir(tmp_path, monkeypatch):
+    monkeypatch.delenv("HOMEWARD_ARCHIVE", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert run("import", str(SAMPLE)).exit_code == 0
+    assert (tmp_path / "data" / "homeward" / "archive.sqlite").exists()

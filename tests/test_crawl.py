@@ -1,0 +1,507 @@
+"""End-to-end crawls of the fixture sites (tests/sites) served by tests/mockserver.py.
+
+Every crawl runs for real: Scrapy in a child process (crawler.run), HTTP to a
+local server on two ports, the stages, WARC evidence and the archive named by
+the `archive_url` fixture (an embedded SQLite file here; the fixture can be
+parametrised over other backends).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.run import run_crawl
+from crawler.spiders.news import find_canonical_link, parse_sitemap
+from crawler.state import archive_state_dir
+from crawler.summary import RunSummary
+from homeward.article import Article, article_id
+from pipelines.evidence import read_capture
+from search.backend import open_archive
+
+REPO = Path(__file__).resolve().parent.parent
+FAST = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "RETRY_TIMES": 0,
+    "HOMEWARD_MAX_AGE_DAYS": 3650,
+    "HOMEWARD_ENTITIES": False,  # the entity stage has its own tests; no model needed here
+    "HOMEWARD_PROGRESS_INTERVAL": 0.5,
+}
+
+
+class MockServer:
+    """tests/mockserver.py in a subprocess: two sites, `a` and `b`, and a request log."""
+
+    def __init__(self, log: Path, delay: float = 0.0) -> None:
+        self.log = log
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                str(REPO / "tests" / "mockserver.py"),
+                "--log",
+                str(log),
+                "--delay",
+                str(delay),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        self.urls: dict[str, str] = json.loads(self.process.stdout.readline())
+
+    def requests(self) -> list[dict[str, str]]:
+        if not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text().splitlines() if line]
+
+    def paths(self, site: str) -> list[str]:
+        return [r["path"] for r in self.requests() if r["site"] == site]
+
+    def clear(self) -> None:
+        self.log.unlink(missing_ok=True)
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def mockserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
+    server = MockServer(tmp_path_factory.mktemp("mockserver") / "requests.jsonl")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module", params=["sqlite"])
+def archive_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The archive crawls store into (one per module: the crawl tests build on each other)."""
+    return "sqlite:///" + str(tmp_path_factory.mktemp("archive") / "archive.sqlite")
+
+
+def write_sources(path: Path, server: MockServer, *, extra: str = "") -> Path:
+    a, b = server.urls["a"], server.urls["b"]
+    path.write_text(
+        f"""
+[[sources]]
+name = "Riverside Herald"
+feeds = ["{a}/feed.xml"]
+sitemaps = ["{a}/sitemap_index.xml"]
+pages = ["{a}/world/"]
+
+[[sources]]
+name = "华南日报"
+feeds = ["{b}/rss.xml"]
+
+[[sources]]
+name = "Gone"
+feeds = ["http://127.0.0.1:1/feed.xml"]
+
+[[sources]]
+name = "Broken"
+feeds = ["{b}/broken-feed.xml"]
+{extra}""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def articles(archive_url: str) -> dict[str, Article]:
+    archive = open_archive(archive_url)
+    try:
+        return {article.url: article for article in archive.iter_articles()}
+    finally:
+        archive.close()
+
+
+@pytest.fixture(scope="module")
+def crawls(
+    mockserver: MockServer, archive_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """Crawl the fixture sites twice; keep both summaries and both request logs."""
+    root = tmp_path_factory.mktemp("crawl")
+    sources = write_sources(root / "sources.toml", mockserver)
+    mockserver.clear()
+    progress: list[dict[str, Any]] = []
+    first = run_crawl(
+        sources,
+        archive_url,
+        state_dir=root / "state",
+        progress=progress.append,
+        settings_overrides=FAST,
+    )
+    first_requests = mockserver.requests()
+    stored_after_first = articles(archive_url)
+    mockserver.clear()
+    second = run_crawl(sources, archive_url, state_dir=root / "state", settings_overrides=FAST)
+    return {
+        "first": first,
+        "second": second,
+        "first_requests": first_requests,
+        "second_requests": mockserver.requests(),
+        "after_first": stored_after_first,
+        "after_second": articles(archive_url),
+        "progress": progress,
+        "state": archive_state_dir(archive_url, root / "state"),
+        "urls": mockserver.urls,
+    }
+
+
+def test_feeds_sitemaps_and_listings_are_all_found(crawls: dict[str, Any]) -> None:
+    a, b = crawls["urls"]["a"], crawls["urls"]["b"]
+    stored = crawls["after_first"]
+    assert set(stored) == {
+        f"{a}/news/2026/05/boy-abducted-from-school.html",  # feed (with utm_*) and sitemap
+        f"{a}/news/2026/05/girl-missing-found-safe.html",  # feed (with #fragment)
+        f"{a}/news/2026/06/trafficking-ring-dismantled.html",  # Google News sitemap via index
+        f"{a}/news/2026/06/amber-alert-issued-for-toddler.html",  # listing page
+        f"{a}/news/2026/06/police-search-for-missing-twins.html",  # listing, page 2
+        f"{b}/zh/2026/05/gbk-child-trafficking.html",  # Atom feed, GBK
+        f"{b}/zh/2026/05/big5-missing-child.html",  # Atom feed (with spm=), Big5
+    }
+    first: RunSummary = crawls["first"]
+    assert first.stored == 7 and first.finish_reason == "finished"
+    assert first.fetched_by_kind["feed"] == 3 and first.fetched_by_kind["sitemap"] == 2
+    assert first.fetched_by_kind["page"] == 2
+    assert first.sources["Riverside Herald"].stored == 5 and first.sources["华南日报"].stored == 2
+    for article in stored.values():
+        assert article.id == article_id(article.url)
+        assert article.source in ("Riverside Herald", "华南日报")
+
+
+def test_old_entries_are_skipped(crawls: dict[str, Any]) -> None:
+    paths = [r["path"] for r in crawls["first_requests"]]
+    assert not any("2001" in path for path in paths)  # neither the old story nor its sitemap
+    assert crawls["first"].skipped["old"] >= 2
+
+
+def test_robots_txt_is_obeyed(crawls: dict[str, Any]) -> None:
+    paths = [r["path"] for r in crawls["first_requests"] if r["site"] == "a"]
+    assert "/robots.txt" in paths
+    assert not [path for path in paths if path.startswith("/private/")]
+    assert all(r["ua"].startswith("Homeward/") for r in crawls["first_requests"])
+
+
+def test_one_canonical_url_is_one_article(crawls: dict[str, Any]) -> None:
+    paths = Counter(r["path"] for r in crawls["first_requests"] if r["site"] == "a")
+    # feed (utm_*) and sitemap (fbclid) point at one URL: fetched once, without the trackers
+    assert paths["/news/2026/05/boy-abducted-from-school.html"] == 1
+    assert not [p for p in paths if "utm_" in p or "fbclid" in p or "#" in p]
+    # the print version declares rel=canonical: fetched, but not a second article
+    assert paths["/news/2026/06/amber-alert-issued-for-toddler-print.html"] == 1
+    assert not [url for url in crawls["after_first"] if "print" in url]
+
+
+def test_cross_host_copy_is_merged(crawls: dict[str, Any]) -> None:
+    # Whichever copy is processed first, the one published first keeps the record.
+    a, b = crawls["urls"]["a"], crawls["urls"]["b"]
+    original = crawls["after_first"][f"{a}/news/2026/05/boy-abducted-from-school.html"]
+    assert original.duplicates == [f"{b}/syndicated/2026/05/schoolboy-snatched-outside-gates.html"]
+    assert crawls["first"].duplicates == 1
+
+
+def test_chinese_encodings_are_decoded(crawls: dict[str, Any]) -> None:
+    b = crawls["urls"]["b"]
+    gbk = crawls["after_first"][f"{b}/zh/2026/05/gbk-child-trafficking.html"]
+    big5 = crawls["after_first"][f"{b}/zh/2026/05/big5-missing-child.html"]
+    assert gbk.title == "广东警方破获拐卖儿童案 解救被拐儿童五名"
+    assert "成功解救被拐儿童五名" in gbk.text and "\ufffd" not in gbk.text
+    assert big5.title == "台中七歲男童放學途中失蹤 警方全力搜尋"
+    assert "不排除涉及拐賣兒童的可能" in big5.text and "\ufffd" not in big5.text
+    assert gbk.language == big5.language == "zh"
+
+
+def test_off_topic_pages_are_dropped_and_counted(crawls: dict[str, Any]) -> None:
+    assert not [url for url in crawls["after_first"] if "budget" in url]
+    assert crawls["first"].irrelevant == 1
+    assert crawls["first"].sources["Riverside Herald"].irrelevant == 1
+
+
+def test_bad_sources_do_not_stop_the_crawl(crawls: dict[str, Any]) -> None:
+    first: RunSummary = crawls["first"]
+    assert first.sources["Gone"].errors and "connection" in first.sources["Gone"].errors[0]
+    assert first.sources["Broken"].errors and "http-500" in first.sources["Broken"].errors[0]
+    assert first.failed == {"http-500": 1}  # the one broken article page
+    assert first.stored == 7
+
+
+def test_evidence_is_kept_for_every_article(crawls: dict[str, Any]) -> None:
+    for article in crawls["after_first"].values():
+        assert article.evidence is not None and article.evidence.status == 200
+        headers, body = read_capture(article.evidence)
+        assert headers[0] == ("status", "200 OK")
+        if "gbk" in article.url:
+            assert "广东警方".encode("gbk") in body  # the raw bytes, as served
+
+
+def test_progress_is_reported(crawls: dict[str, Any]) -> None:
+    assert crawls["progress"], "no progress records"
+    record = crawls["progress"][-1]
+    assert {"fetched", "stored", "duplicates", "irrelevant", "failed", "sources"} <= set(record)
+    assert "Riverside Herald" in record["sources"]
+
+
+def test_recrawl_fetches_no_article_and_stores_nothing(crawls: dict[str, Any]) -> None:
+    second: RunSummary = crawls["second"]
+    assert second.stored == 0 and second.duplicates == 0 and second.irrelevant == 0
+    assert "article" not in second.fetched_by_kind
+    assert crawls["after_second"].keys() == crawls["after_first"].keys()
+    paths = [r["path"] for r in crawls["second_requests"]]
+    assert not [p for p in paths if p.startswith(("/news/", "/zh/", "/syndicated/"))]
+    assert "/feed.xml" in paths and "/rss.xml" in paths and "/world/" in paths
+    assert not (crawls["state"] / "job").exists()  # a finished crawl leaves no queue
+
+
+def test_resume_after_sigterm_stores_nothing_twice(
+    tmp_path: Path, archive_url: str, request: pytest.FixtureRequest
+) -> None:
+    archive_url = "sqlite:///" + str(tmp_path / "resume.sqlite")
+    server = MockServer(tmp_path / "requests.jsonl", delay=0.3)
+    request.addfinalizer(server.stop)
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f'[[sources]]\nname = "Generated"\nfeeds = ["{server.urls["a"]}/gen/feed.xml?n=30"]\n'
+    )
+    summary_file = tmp_path / "first.json"
+    overrides = {**FAST, "CONCURRENT_REQUESTS": 2}
+    command = [
+        sys.executable,
+        "-m",
+        "crawler.run",
+        "--sources",
+        str(sources),
+        "--archive",
+        archive_url,
+        "--state-dir",
+        str(tmp_path / "state"),
+        "--summary",
+        str(summary_file),
+    ]
+    for name, value in overrides.items():
+        command += ["--set", f"{name}={json.dumps(value)}"]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    child = subprocess.Popen(command, cwd=REPO, env=env, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while sum("/gen/article/" in p for p in server.paths("a")) < 8:
+        assert time.monotonic() < deadline and child.poll() is None, "crawl did not get going"
+        time.sleep(0.1)
+    child.send_signal(signal.SIGTERM)
+    assert child.wait(timeout=60) == 0
+
+    first = RunSummary.from_dict(json.loads(summary_file.read_text()))
+    assert first.finish_reason == "shutdown" and first.resumable
+    assert 0 < first.stored < 30
+    assert (archive_state_dir(archive_url, tmp_path / "state") / "job").exists()
+    stored_first = set(articles(archive_url))
+    assert len(stored_first) == first.stored
+
+    second = run_crawl(
+        sources, archive_url, state_dir=tmp_path / "state", settings_overrides=overrides
+    )
+    assert second.finish_reason == "finished"
+    assert first.stored + second.stored == 30
+    assert len(articles(archive_url)) == 30
+    fetched = Counter(p for p in server.paths("a") if "/gen/article/" in p)
+    assert len(fetched) == 30
+    # a page stored by the first run is never fetched again
+    base = server.urls["a"]
+    assert all(fetched[url.removeprefix(base)] == 1 for url in stored_first)
+
+
+def test_scrapy_crawl_news_from_the_repository_root(tmp_path: Path, mockserver: MockServer) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f'[[sources]]\nname = "华南日报"\nfeeds = ["{mockserver.urls["b"]}/rss.xml"]\n'
+    )
+    archive = "sqlite:///" + str(tmp_path / "archive.sqlite")
+    settings = {
+        **FAST,
+        "HOMEWARD_SOURCES": str(sources),
+        "HOMEWARD_ARCHIVE": archive,
+        "HOMEWARD_STATE_DIR": str(tmp_path / "state"),
+        "HOMEWARD_WORKERS": 0,
+    }
+    command = [
+        str(Path(sys.executable).parent / "scrapy"),
+        "crawl",
+        "news",
+        "--loglevel",
+        "WARNING",
+    ]
+    for name, value in settings.items():
+        command += ["-s", f"{name}={value}"]
+    result = subprocess.run(
+        command,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(articles(archive)) == 3  # GBK, Big5 and the syndicated copy (its original is on a)
+
+
+def test_archive_outage_spools_and_the_next_run_writes(tmp_path: Path, archive_url: str) -> None:
+    """An archive that fails mid-crawl loses nothing: the spool is written next time."""
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
+    from pipelines.extract import Extracted
+    from pipelines.scrapy_adapters import IndexPipeline, PageItem
+
+    archive_url = "sqlite:///" + str(tmp_path / "outage.sqlite")
+
+    class Unreachable:
+        def upsert(self, articles: Any) -> Any:
+            raise ConnectionError("archive down")
+
+        def add_duplicate(self, original_id: str, copy_url: str) -> bool:
+            raise ConnectionError("archive down")
+
+        def refresh(self) -> None:
+            raise ConnectionError("archive down")
+
+        def close(self) -> None:
+            pass
+
+    def item(number: int) -> PageItem:
+        url = f"https://news.example/{number}.html"
+        page = PageItem(
+            url=url,
+            fetched_url=url,
+            source="Example",
+            status=200,
+            headers=[],
+            body=b"<html></html>",
+            fetched_at="2026-05-14T08:00:00+00:00",
+        )
+        page.extracted = Extracted(
+            url=url, text=f"A child was abducted, report {number}.", title=f"Report {number}"
+        )
+        return page
+
+    stats = MemoryStatsCollector(get_crawler())
+    spool = tmp_path / "spool.jsonl"
+    down = IndexPipeline(archive_url, stats, spool_path=spool, batch_size=2)
+    down.open_spider()
+    down.archive.close()
+    down.archive = Unreachable()
+    for number in range(3):
+        down.process_item(item(number))
+    duplicate = item(9)
+    duplicate.duplicate_of = item(0).id
+    down.process_item(duplicate)
+    down.close_spider()
+    assert stats.get_value("homeward/spooled") == 3 and stats.get_value("homeward/stored") is None
+    assert len(spool.read_text().splitlines()) == 4
+
+    up = IndexPipeline(archive_url, stats, spool_path=spool)
+    up.open_spider()  # writes the spool first
+    up.close_spider()
+    assert not spool.exists()
+    stored = articles(archive_url)
+    assert len(stored) == 3
+    assert stored["https://news.example/0.html"].duplicates == ["https://news.example/9.html"]
+
+
+def test_sample_web_discovery(tmp_path: Path) -> None:
+    """The bundled sample web (crawler/sample_site): every article and off-topic page its
+    ground truth lists is fetched, nothing robots.txt disallows is, and every stored page
+    is an expected article (what the relevance stage keeps is that stage's business)."""
+    from crawler.sample_server import load_expected, serve_sample_web
+
+    expected = load_expected()
+    archive = "sqlite:///" + str(tmp_path / "archive.sqlite")
+    with serve_sample_web() as web:
+        blocks = []
+        for host, info in expected["hosts"].items():
+            lists = "".join(
+                f"{key} = {json.dumps([web.urls[host] + path for path in info[key]])}\n"
+                for key in ("feeds", "sitemaps", "pages")
+            )
+            blocks.append(f'[[sources]]\nname = "{info["name"]}"\n{lists}')
+        sources = tmp_path / "sources.toml"
+        sources.write_text("\n".join(blocks), encoding="utf-8")
+        summary = run_crawl(
+            sources,
+            archive,
+            state_dir=tmp_path / "state",
+            settings_overrides={**FAST, "HOMEWARD_MAX_AGE_DAYS": 0},
+        )
+        requested = {(host, target.split("?")[0]) for host, target in web.requests}
+        urls = dict(web.urls)
+    for page in expected["articles"] + expected["syndicated"] + expected["off_topic"]:
+        assert (page["host"], page["path"]) in requested, page["path"]
+    for host, info in expected["hosts"].items():
+        for host_, path in requested:
+            assert host_ != host or not path.startswith(tuple(info["robots_disallow"])), path
+    wanted = {urls[a["host"]] + a["path"] for a in expected["articles"]}
+    stored = articles(archive)
+    assert stored and set(stored) <= wanted
+    assert summary.duplicates >= 1
+    assert summary.finish_reason == "finished"
+
+
+# --- units of the spider ----------------------------------------------------------
+
+
+def test_parse_sitemap_reads_index_news_dates_and_lastmod() -> None:
+    kind, entries = parse_sitemap(
+        b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+        <url><loc>https://e.com/a</loc><lastmod>2020-01-01</lastmod><news:news>
+        <news:publication_date>2026-05-01T10:00:00+08:00</news:publication_date></news:news></url>
+        <url><loc>https://e.com/b</loc><lastmod>2025-02-03</lastmod></url>
+        <url><loc>https://e.com/c</loc></url></urlset>"""
+    )
+    assert kind == "urlset"
+    assert [loc for loc, _ in entries] == ["https://e.com/a", "https://e.com/b", "https://e.com/c"]
+    assert entries[0][1] == datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
+    assert entries[1][1] == datetime(2025, 2, 3, tzinfo=UTC) and entries[2][1] is None
+    kind, entries = parse_sitemap(
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap>'
+        b"<loc>https://e.com/s1.xml</loc></sitemap></sitemapindex>"
+    )
+    assert kind == "sitemapindex" and entries == [("https://e.com/s1.xml", None)]
+    assert parse_sitemap(b"<html><body>not a sitemap</body></html>")[0] is None
+
+
+def test_find_canonical_link() -> None:
+    page = b'<html><head><link href="/a.html?utm_source=x" rel="canonical"></head></html>'
+    assert find_canonical_link(page, "https://e.com/b/c.html") == "https://e.com/a.html"
+    assert find_canonical_link(b"<html><head></head></html>", "https://e.com/") is None
+
+
+def test_seen_store_retries_failures_with_back_off(tmp_path: Path) -> None:
+    from crawler.state import MAX_ATTEMPTS, SeenStore
+
+    store = SeenStore(tmp_path / "seen.sqlite", retry_after=3600)
+    store.mark("https://e.com/stored", "stored", article_id="x")
+    store.mark("https://e.com/broken", "failed", reason="http-500")
+    now = time.time()
+    assert store.should_skip("https://e.com/stored", now + 10**9)  # final
+    assert not store.should_skip("https://e.com/new")
+    assert store.should_skip("https://e.com/broken", now + 60)  # too soon
+    assert not store.should_skip("https://e.com/broken", now + 3601)
+    store.mark("https://e.com/broken", "failed", reason="http-500")
+    assert store.should_skip("https://e.com/broken", now + 3601)  # back-off doubled
+    assert not store.should_skip("https://e.com/broken", now + 7201)
+    for _ in range(MAX_ATTEMPTS):
+        store.mark("https://e.com/broken", "failed", reason="http-500")
+    assert store.should_skip("https://e.com/broken", now + 10**9)  # given up
+    store.mark("https://e.com/stored", "failed")  # a failure never undoes a stored page
+    assert store.is_stored("https://e.com/stored")
+    store.close()

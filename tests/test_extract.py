@@ -1,0 +1,256 @@
+"""The extraction stage on saved pages, and its evaluation floor on the benchmark."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pipelines.decode import decode_html
+from pipelines.extract import Extracted, ExtractOptions, content_length, extract_article
+from pipelines.extract_score import compare, evaluate, load_benchmark, locate_benchmark
+from pipelines.language import detect_language
+from pipelines.relevance import is_relevant
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = Path(__file__).resolve().parent / "pages"
+F1_FLOOR = 0.95
+
+
+def extract_page(name: str, url: str = "https://news.example/article") -> Extracted:
+    extracted = extract_article((PAGES / name).read_text(encoding="utf-8"), url)
+    assert extracted is not None, f"{name}: no article extracted"
+    return extracted
+
+
+def assert_snippets(text: str, must: list[str], must_not: list[str]) -> None:
+    missing = [snippet for snippet in must if snippet not in text]
+    leaked = [snippet for snippet in must_not if snippet in text]
+    assert not missing, f"missing from the text: {missing}"
+    assert not leaked, f"clutter in the text: {leaked}"
+
+
+# --- saved pages ----------------------------------------------------------------------------
+
+
+def test_english_page_keeps_article_and_caption_drops_clutter() -> None:
+    article = extract_page("en_riverside_herald_abduction.html")
+    assert_snippets(
+        article.text,
+        must=[
+            # standfirst
+            "has been found safe 40 miles away, and a 34-year-old man has been arrested",
+            "Daniel Hartley was led away from the gates of St Anne's Primary School",
+            "Anyone with information is asked to call Riverside Police on 101",
+            # captions name the child and the place
+            "Volunteers search the fields behind Hollins Lane, Millbrook, where Daniel Hartley",
+            "Parents left messages of support for the Hartley family",
+        ],
+        must_not=[
+            "Subscribe for £1 a week",  # navigation
+            "Council tax to rise",  # breaking-news bar
+            "Mortgage rates from 3.9%",  # advert
+            "garden furniture",  # in-article advert
+            "register to vote",  # election promo
+            "Council to review school-gate safety",  # in-body "Read more:" teaser
+            "Millbrook bypass delayed",  # related-story teaser
+            "Rovers snatch late winner",
+            "Warehouse operative",  # job ads
+            "Teaching assistant",
+            "Why was there no teacher at the gate",  # comments
+            "Thank God he is safe",
+            "All rights reserved",  # footer
+            "Share on Facebook",
+        ],
+    )
+
+
+def test_english_page_metadata_comes_from_json_ld_and_og() -> None:
+    article = extract_page("en_riverside_herald_abduction.html")
+    # <title> carries the site's suffix and the <h1> is a short form: the metadata wins.
+    assert (
+        article.title == "Boy, 7, abducted outside Millbrook school found safe after 30-hour search"
+    )
+    assert article.published == "2024-03-14T08:30:00+00:00"
+    assert article.authors == ["Sarah Okafor", "Tom Lindqvist"]
+    assert article.site_name == "Riverside Herald"
+    assert article.language == "en-GB"
+    assert article.description and article.description.startswith("Police say a seven-year-old")
+
+
+def test_headline_is_not_repeated_in_text() -> None:
+    article = extract_page("en_riverside_herald_abduction.html")
+    assert not article.text.startswith("Millbrook boy found safe")
+
+
+def test_simplified_chinese_page() -> None:
+    article = extract_page("zh_hans_xinhua_style_dagua.html")
+    assert_snippets(
+        article.text,
+        must=[
+            "1992年在四川广元被拐的男子陈小龙",  # standfirst (summary shown on the page)
+            "38岁的陈小龙见到了分别32年的父母",
+            "陈小龙（中）在广元市公安局与母亲李秀英、父亲陈建国相拥",  # caption: child and town
+            "苍溪县白驿镇",
+            "帮助更多被拐家庭团圆",
+        ],
+        must_not=[
+            "下载客户端",
+            "双十一大促",
+            "人大代表换届选举",
+            "广元一季度GDP",
+            "四川男篮",
+            "仓库管理员",
+            "责任编辑",  # editor's sign-off
+            "看哭了",
+            "文明上网",
+            "粤ICP备",
+        ],
+    )
+    assert (
+        article.title == "被拐32年后，他终于回家了：四川男子通过DNA比对与亲生父母团聚"
+    )  # og:title
+    assert article.published == "2024-05-19T10:26:00+08:00"  # article:published_time
+    assert article.site_name == "南方新闻网"
+    assert article.language == "zh-CN"
+
+
+def test_traditional_chinese_page_lead_caption_outside_body() -> None:
+    article = extract_page("zh_hant_taiwan_missing_child.html")
+    assert_snippets(
+        article.text,
+        must=[
+            # the lead photo sits above the body block trafilatura picks
+            "黃淑芬（右）與失散35年的女兒張雅婷在台中市社會局相擁而泣",
+            "彰化縣員林鎮",
+            "DNA鑑定結果證實兩人為母女關係",
+        ],
+        must_not=[
+            "2024總統大選",
+            "開票即時看",
+            "冬季保健必備",
+            "統一獅奪冠",
+            "誠徵倉管人員",
+            "太感人了",
+            "版權所有",
+        ],
+    )
+    # JSON-LD inside @graph, next to WebSite and BreadcrumbList objects
+    assert article.title == "尋親35年終團圓 台中失蹤兒童基金會協助母女相認"
+    assert article.published == "2023-11-02T14:05:00+08:00"
+    assert article.authors == ["林佩君"]
+    assert article.language == "zh-Hant-TW"
+
+
+def test_caption_in_a_teaser_card_stays_out() -> None:
+    html = (PAGES / "en_riverside_herald_abduction.html").read_text(encoding="utf-8")
+    teaser = (
+        '<section class="related-stories"><article class="card"><figure><img src="/t.jpg">'
+        "<figcaption>Crowds gather for the Millbrook carnival parade on Saturday</figcaption>"
+        '</figure><p><a href="/c">Carnival returns</a></p></article></section>'
+    )
+    extracted = extract_article(html.replace("</main>", teaser + "</main>"), "https://x/a")
+    assert extracted is not None
+    assert "carnival parade" not in extracted.text
+
+
+def test_captions_can_be_switched_off() -> None:
+    html = (PAGES / "en_riverside_herald_abduction.html").read_text(encoding="utf-8")
+    extracted = extract_article(html, "https://x/a", ExtractOptions(keep_captions=False))
+    assert extracted is not None
+    assert "Volunteers search the fields" not in extracted.text
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "   ",
+        "<html><body></body></html>",
+        "<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></body></html>",
+        "<html><head><title>Page not found</title></head><body><p>404</p></body></html>",
+    ],
+)
+def test_page_without_article_gives_none(html: str) -> None:
+    assert extract_article(html, "https://news.example/missing") is None
+
+
+def test_short_chinese_article_is_kept() -> None:
+    """A 120-character Chinese report is long enough: length counts characters for CJK."""
+    body = (
+        "本报讯 昨日，公安机关在云南省破获一起拐卖儿童案，解救被拐儿童两名。"
+        "犯罪嫌疑人李某、王某已被依法刑事拘留。警方提醒家长看护好孩子，发现线索请立即报警。"
+        "两名儿童目前已由当地民政部门妥善安置，正在等待与家人团聚。"
+    )
+    html = (
+        "<html lang='zh-CN'><head><title>云南破获拐卖儿童案</title></head><body>"
+        f"<article><h1>云南破获拐卖儿童案</h1><p>{body}</p></article></body></html>"
+    )
+    extracted = extract_article(html, "https://news.example/yunnan")
+    assert extracted is not None
+    assert "解救被拐儿童两名" in extracted.text
+    assert content_length(body) > ExtractOptions().min_length
+
+
+def test_content_length_counts_cjk_characters_and_words() -> None:
+    assert content_length("失踪儿童") == 4
+    assert content_length("three missing children") == 3
+    assert content_length("DNA比对 found Li Wei") == 2 + 4  # 比对 + DNA, found, Li, Wei
+    assert content_length("") == 0
+
+
+def test_scorer_matches_benchmark_definition() -> None:
+    perfect = compare("one two three four five", "one two three four five")
+    assert (perfect.tp, perfect.fp, perfect.fn) == (1.0, 0.0, 0.0)
+    half = compare("a b c d e", "a b c d x")  # shingles abcd,bcde vs abcd,bcdx
+    assert (half.tp, half.fp, half.fn) == pytest.approx((1 / 3, 1 / 3, 1 / 3))
+    short = compare("two words", "two words")  # shorter than a shingle: one shingle
+    assert short.precision == short.recall == 1.0
+
+
+# --- evaluation floor -----------------------------------------------------------------------
+
+
+def test_f1_floor_on_extraction_benchmark() -> None:
+    directory = locate_benchmark(ROOT)
+    if directory is None:
+        message = (
+            "extraction benchmark not found at ../shared/extraction-benchmark "
+            "(or HOMEWARD_EXTRACTION_BENCHMARK)"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    pages = load_benchmark(directory)
+    score = evaluate(_stage_text, pages, workers=min(2, os.cpu_count() or 1))
+    assert score.pages == 181
+    assert score.f1 >= F1_FLOOR, f"extraction F1 fell to {score}"
+
+
+def _stage_text(html: str, url: str) -> str:
+    extracted = extract_article(html, url)
+    return extracted.text if extracted else ""
+
+
+def test_stages_chain_on_a_gbk_page_with_a_lying_charset() -> None:
+    """decode -> extract -> language -> relevance, as the crawler runs them."""
+    body = (PAGES / "decode_lying_utf8_is_gbk.html").read_bytes()
+    html = decode_html(body, "text/html; charset=utf-8").text
+    extracted = extract_article(html, "https://news.example/zhoukou")
+    assert extracted is not None
+    assert "解救被拐儿童3名" in extracted.title
+    assert detect_language(extracted.text, extracted.language) == "zh"
+    assert is_relevant(extracted.text, extracted.title)
+
+
+def test_site_name_suffix_is_not_part_of_the_title() -> None:
+    paragraph = "<p>" + "Two trafficked children were found safe and returned home. " * 5 + "</p>"
+    html = (
+        '<html><head><meta property="og:title" content="Two children found safe | Valley Post">'
+        '<meta property="og:site_name" content="Valley Post"></head>'
+        f"<body><article>{paragraph}</article></body></html>"
+    )
+    extracted = extract_article(html, "https://valleypost.example/a")
+    assert extracted is not None
+    assert (extracted.title, extracted.site_name) == ("Two children found safe", "Valley Post")
