@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/pipeline.py [--pages 400] [--workers N]
 
-Both sides get the same generated news pages (English and Chinese, with
+Both sides get the same generated news pages (about 40 KB each) (English and Chinese, with
 navigation, teasers and footers like real pages) in one run:
 
 * bare: `trafilatura.extract(html)` on each page, one after the other, in
@@ -14,8 +14,12 @@ navigation, teasers and footers like real pages) in one run:
   HOMEWARD_WORKERS process pool, driven concurrently as Scrapy drives them.
 
 It prints both rates and their ratio (Homeward / bare); the target is >= 0.8.
-A warm-up of a few pages on each side is not timed (imports, worker start).
-Not a test: numbers depend on the machine.
+A warm-up of a few pages on each side is not timed (imports, worker start);
+each side's best of `--rounds` alternating rounds counts. Homeward does more
+work per page than bare extraction (metadata, captions, language, dedupe,
+WARC, index), so it reaches the target by using more than one core: on a
+machine whose other cores are busy, the ratio drops; the load average printed
+with the result says how busy the machine was. Not a test.
 """
 
 from __future__ import annotations
@@ -345,12 +349,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=400)
     parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4))
+    parser.add_argument("--rounds", type=int, default=3, help="best of N, sides alternating")
     args = parser.parse_args()
     pages = [page(n) for n in range(args.pages)]
     bare(pages[:8])  # warm-up: imports, lazy tables
-    bare_rate = bare(pages)
-    with tempfile.TemporaryDirectory(prefix="homeward-bench-") as scratch:
-        rate, stats = asyncio.run(homeward(pages, args.workers, Path(scratch)))
+    bare_rate = rate = 0.0
+    for _ in range(args.rounds):
+        # Alternating rounds and keeping each side's best evens out other load on the machine.
+        bare_rate = max(bare_rate, bare(pages))
+        with tempfile.TemporaryDirectory(prefix="homeward-bench-") as scratch:
+            round_rate, stats = asyncio.run(homeward(pages, args.workers, Path(scratch)))
+        rate = max(rate, round_rate)
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"CPUs: {os.cpu_count()}, load average before the last round ended: {load}")
     print(f"pages: {len(pages)} ({sum(1 for n in range(len(pages)) if n % 3 == 0)} Chinese)")
     print(f"bare trafilatura.extract:         {bare_rate:7.1f} pages/s (1 process)")
     print(f"Homeward pipeline (no entities):  {rate:7.1f} pages/s ({args.workers} workers)")

@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from homeward.article import Article, Place
@@ -96,20 +98,52 @@ QUERIES = [
 ]
 
 
+SYLLABLES = "ba ce di fo gu ha ke li mo nu pa re si to vu wa ye zo an el in or ul".split()
+HAN = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动"
+    "同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自"
+    "二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日"
+    "那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变"
+    "条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总"
+    "次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指"
+    "几九区强放决西被干做必战先回则任取据处理世车"
+)
+
+
+def zipf_vocabulary(real_words: list[str], made_up: list[str]) -> tuple[list[str], np.ndarray]:
+    """Words with Zipf frequencies: the real topic words sit at ranks 20 to 3,000, so
+    each is in a realistic share of articles (from most of them to a few percent)."""
+    ranks = np.geomspace(20, 3000, num=len(real_words)).astype(int)
+    vocabulary = list(made_up)
+    for word, rank in sorted(zip(real_words, ranks, strict=True), key=lambda pair: pair[1]):
+        vocabulary.insert(int(rank), word)
+    weights = 1.0 / np.arange(1, len(vocabulary) + 1)
+    return vocabulary, weights / weights.sum()
+
+
 def generate(count: int, seed: int = 7) -> Iterator[Article]:
     rng = random.Random(seed)
+    draw = np.random.default_rng(seed)
+    made_up_english = [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES]
+    made_up_chinese = [a + b for a in HAN for b in HAN]
+    random.Random(seed).shuffle(made_up_english)
+    random.Random(seed).shuffle(made_up_chinese)
+    english, english_p = zipf_vocabulary(ENGLISH_WORDS, made_up_english[:20000])
+    chinese, chinese_p = zipf_vocabulary(CHINESE_WORDS, made_up_chinese[:20000])
     start = datetime(2000, 1, 1, tzinfo=UTC)
     for n in range(count):
-        chinese = n % 3 == 2
-        if chinese:
-            words = rng.choices(CHINESE_WORDS, k=rng.randint(250, 600))
+        is_chinese = n % 3 == 2
+        if is_chinese:
+            picks = draw.choice(len(chinese), size=rng.randint(250, 600), p=chinese_p)
+            words = [chinese[i] for i in picks]
             text = "".join(w + ("。" if rng.random() < 0.08 else "") for w in words)
-            title = "".join(rng.choices(CHINESE_WORDS, k=8))
+            title = "".join(words[:8])
             names = rng.sample(CHINESE_PEOPLE, k=rng.randint(0, 2))
         else:
-            words = rng.choices(ENGLISH_WORDS, k=rng.randint(300, 900))
+            picks = draw.choice(len(english), size=rng.randint(300, 900), p=english_p)
+            words = [english[i] for i in picks]
             text = " ".join(words)
-            title = " ".join(rng.choices(ENGLISH_WORDS, k=9)).capitalize()
+            title = " ".join(words[:9]).capitalize()
             names = rng.sample(PEOPLE, k=rng.randint(0, 3))
         years = sorted(rng.sample(range(1980, 2027), k=rng.randint(0, 3)))
         published = start + timedelta(minutes=137 * n)
@@ -118,7 +152,7 @@ def generate(count: int, seed: int = 7) -> Iterator[Article]:
             url=f"https://bench.test/{n}",
             title=title,
             text=text,
-            language="zh" if chinese else "en",
+            language="zh" if is_chinese else "en",
             published=published.isoformat(),
             source=rng.choice(SOURCES),
             names=names,

@@ -88,9 +88,13 @@ def run_crawl(
                 _handle_line(line.rstrip("\n"), progress, tail)
             child.wait()
         if not summary_file.exists():
+            from crawler.state import archive_state_dir
+            from search.backend import resolve_archive_url
+
+            log = archive_state_dir(resolve_archive_url(archive_url), state_dir) / "logs"
             raise CrawlError(
-                f"the crawl process exited with status {child.returncode} without a summary:\n"
-                + "\n".join(tail[-20:])
+                f"the crawl process exited with status {child.returncode} without a summary; "
+                f"see {log / 'crawl.log'}\n" + "\n".join(tail[-20:])
             )
         return RunSummary.from_dict(json.loads(summary_file.read_text(encoding="utf-8")))
 

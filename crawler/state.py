@@ -32,6 +32,7 @@ import shutil
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,8 @@ __all__ = [
     "SeenStore",
     "archive_state_dir",
     "default_state_root",
+    "open_seen_store",
+    "seen_store_for",
 ]
 
 logger = logging.getLogger(__name__)
@@ -211,7 +214,7 @@ class SeenStore:
 
 
 def open_seen_store(settings: Any) -> SeenStore:
-    """The seen store of the archive the crawler's settings name (shared per crawler)."""
+    """A new connection to the seen store of the archive the settings name."""
     state_dir = Path(settings.get("HOMEWARD_STATE_PATH") or "")
     if not settings.get("HOMEWARD_STATE_PATH"):
         raise NotConfigured("HOMEWARD_STATE_PATH is not set (the news spider sets it)")
@@ -220,6 +223,21 @@ def open_seen_store(settings: Any) -> SeenStore:
         retry_after=settings.getfloat("HOMEWARD_RETRY_FAILED_AFTER", DEFAULT_RETRY_AFTER / 3600)
         * 3600,
     )
+
+
+_STORES: weakref.WeakKeyDictionary[Any, SeenStore] = weakref.WeakKeyDictionary()
+
+
+def seen_store_for(crawler: Crawler) -> SeenStore | None:
+    """The one seen store of a crawl, shared by the spider and every component, closed
+    when the engine stops; None when HOMEWARD_INCREMENTAL is off."""
+    if not crawler.settings.getbool("HOMEWARD_INCREMENTAL", True):
+        return None
+    store = _STORES.get(crawler)
+    if store is None:
+        store = _STORES[crawler] = open_seen_store(crawler.settings)
+        crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
+    return store
 
 
 class SeenFilterMiddleware:
@@ -236,10 +254,9 @@ class SeenFilterMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SeenFilterMiddleware:
-        if not crawler.settings.getbool("HOMEWARD_INCREMENTAL", True):
+        store = seen_store_for(crawler)
+        if store is None:
             raise NotConfigured("HOMEWARD_INCREMENTAL is off")
-        store = open_seen_store(crawler.settings)
-        crawler.signals.connect(store.close, signal=signals.engine_stopped)
         return cls(store, crawler.stats)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:

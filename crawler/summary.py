@@ -213,6 +213,7 @@ class ProgressReporter:
         archive: str | None = None,
         state_dir: str | None = None,
         stream: TextIO | None = None,
+        contact: str | None = None,
     ) -> None:
         self.stats = stats
         self.interval = interval
@@ -221,6 +222,7 @@ class ProgressReporter:
         self.archive = archive
         self.state_dir = state_dir
         self.stream = stream or sys.stderr
+        self.contact = contact
         self.started = time.monotonic()
         self.source_names: list[str] = []
         self._loop: task.LoopingCall | None = None
@@ -239,6 +241,7 @@ class ProgressReporter:
             summary_file,
             settings.get("HOMEWARD_ARCHIVE"),
             settings.get("HOMEWARD_STATE_PATH"),
+            contact=settings.get("HOMEWARD_CONTACT"),
         )
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
@@ -256,6 +259,11 @@ class ProgressReporter:
             self.stats.get_stats(), self.source_names, time.monotonic() - self.started
         )
         summary.archive, summary.state_dir = self.archive, self.state_dir
+        if not self.contact:
+            summary.notes.append(
+                "HOMEWARD_CONTACT is not set: set it to a URL or e-mail address so that "
+                "site owners can reach you (it goes in the User-Agent)"
+            )
         return summary
 
     def report(self) -> None:

@@ -34,14 +34,14 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.state import DUPLICATE, FAILED, IRRELEVANT, STORED, SeenStore, open_seen_store
+from crawler.state import DUPLICATE, FAILED, IRRELEVANT, STORED, SeenStore, seen_store_for
 from crawler.summary import count
 from homeward.article import Article, ArticleError, Evidence, Place, article_id, parse_published
 from pipelines.decode import decode_html
@@ -131,7 +131,10 @@ class WorkerPool:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
-        if workers > 0:
+        self._start()
+
+    def _start(self) -> None:
+        if self.workers > 0:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(
                 [
@@ -141,7 +144,7 @@ class WorkerPool:
                     "pipelines.entities",
                 ]
             )
-            self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
 
     @classmethod
     def acquire(cls, workers: int) -> WorkerPool:
@@ -164,7 +167,16 @@ class WorkerPool:
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         if self._executor is None:
             return function(*args)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor, function, *args)
+        except BrokenProcessPool:
+            # A worker died (out of memory, a crash in lxml): start a new pool, retry once.
+            logger.error("a worker process died; restarting the pool")
+            self.shutdown()
+            self._start()
+            assert self._executor is not None
+            return await loop.run_in_executor(self._executor, function, *args)
 
     def shutdown(self) -> None:
         if self._executor is not None:
@@ -211,14 +223,6 @@ class _SeenMixin:
             self.seen.mark(item.requested_url, status, article_id=item.id, reason=reason)
 
 
-def _seen_from(crawler: Any) -> SeenStore | None:
-    if not crawler.settings.getbool("HOMEWARD_INCREMENTAL", True):
-        return None
-    store = open_seen_store(crawler.settings)
-    crawler.signals.connect(store.close, signal=signals.engine_stopped)
-    return store
-
-
 # --- stages -----------------------------------------------------------------------
 
 
@@ -232,7 +236,7 @@ class ExtractPipeline(_PooledStage, _SeenMixin):
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractPipeline:
-        return cls(crawler.stats, _seen_from(crawler), _workers(crawler.settings))
+        return cls(crawler.stats, seen_store_for(crawler), _workers(crawler.settings))
 
     async def process_item(self, item: PageItem) -> PageItem:
         try:
@@ -287,7 +291,7 @@ class RelevancePipeline(_SeenMixin):
         options = RELEVANCE_DEFAULTS
         if threshold not in (None, ""):
             options = replace(options, threshold=float(threshold))
-        return cls(crawler.stats, _seen_from(crawler), options)
+        return cls(crawler.stats, seen_store_for(crawler), options)
 
     def process_item(self, item: PageItem) -> PageItem:
         assert item.extracted is not None
@@ -364,7 +368,7 @@ class DedupePipeline:
         options = DedupeOptions(
             threshold=crawler.settings.getfloat("HOMEWARD_DEDUPE_THRESHOLD", 0.7)
         )
-        return cls(crawler.stats, _seen_from(crawler), options)
+        return cls(crawler.stats, seen_store_for(crawler), options)
 
     def process_item(self, item: PageItem) -> PageItem:
         assert item.extracted is not None
@@ -495,7 +499,7 @@ class IndexPipeline(_SeenMixin):
         return cls(
             archive,
             crawler.stats,
-            _seen_from(crawler),
+            seen_store_for(crawler),
             Path(state) / "spool.jsonl" if state else None,
             settings.getint("HOMEWARD_INDEX_BATCH", 100),
         )

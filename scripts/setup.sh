@@ -26,6 +26,28 @@ if [ ${#need_system[@]} -gt 0 ]; then
   fi
 fi
 
+# Browser tests, PDF reports and their checks: Debian's Chromium (driven by Playwright),
+# poppler's pdftotext, fonts that cover Chinese, and the Pango that WeasyPrint draws with.
+# Checked package by package first, so a second run is fast and needs no network.
+need_packages=()
+for package in chromium poppler-utils fonts-wqy-zenhei libpango-1.0-0 libpangoft2-1.0-0; do
+  dpkg -s "$package" >/dev/null 2>&1 || need_packages+=("$package")
+done
+if [ ${#need_packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing ${need_packages[*]} with apt-get"
+    apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${need_packages[@]}" >/dev/null
+  elif ! command -v dpkg >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 &&
+       command -v pdftotext >/dev/null 2>&1; then
+    : # not Debian, but the tools the tests call are there
+  else
+    say "for browser tests and PDF reports, please install (as root):"
+    say "  apt-get install ${need_packages[*]}"
+  fi
+fi
+
 python=""
 for candidate in python3.11 python3; do
   if command -v "$candidate" >/dev/null 2>&1 &&

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from homeward.article import Article
+from homeward.article import Article, normalise_key
 from search.query import SearchRequest
+from search.sets import ArticleSet, SetChange, looks_like_set_id
 
 ARCHIVE_ENV = "HOMEWARD_ARCHIVE"
 
@@ -114,6 +115,47 @@ class Archive(ABC):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    # --- article sets (the model and its rules: search/sets.py) ----------------------
+
+    @abstractmethod
+    def list_sets(self) -> list[ArticleSet]:
+        """Every set, ordered by name."""
+
+    @abstractmethod
+    def get_set(self, set_id: str) -> ArticleSet | None: ...
+
+    @abstractmethod
+    def create_set(self, article_set: ArticleSet) -> ArticleSet:
+        """Store a new set; `SetError` when another set already has its name."""
+
+    @abstractmethod
+    def update_set(self, set_id: str, change: SetChange) -> ArticleSet:
+        """Apply `change` to the stored set as one read-modify-write and return the result.
+
+        A concurrent writer's change is never lost (the change is retried on the newer
+        record); `SetNotFound` when there is no such set, `SetError` when the change is
+        refused (e.g. a rename to another set's name).
+        """
+
+    @abstractmethod
+    def delete_set(self, set_id: str) -> bool: ...
+
+    def find_set(self, name_or_id: str) -> ArticleSet | None:
+        """The set with this id, else the one with this name (case and spacing ignored):
+        what `homeward export --set` and the API accept."""
+        if looks_like_set_id(name_or_id) and (found := self.get_set(name_or_id)):
+            return found
+        key = normalise_key(name_or_id)
+        return next((s for s in self.list_sets() if s.name_key == key), None)
+
+    def iter_set_articles(self, article_set: ArticleSet) -> Iterator[Article]:
+        """A set's articles in the order they were added, one at a time (for exports);
+        articles deleted from the archive since are skipped."""
+        for item in article_set.items:
+            article = self.get(item.article_id)
+            if article is not None:
+                yield article
 
 
 def default_archive_url() -> str:

@@ -44,6 +44,13 @@ from search.query import (
     highlight_terms,
     text_segments,
 )
+from search.sets import (
+    ArticleSet,
+    SetChange,
+    SetNotFound,
+    duplicate_name_error,
+    looks_like_set_id,
+)
 
 DEFAULT_ALIAS = "homeward-articles"
 INDEX_ENV = "HOMEWARD_ES_INDEX"
@@ -190,6 +197,8 @@ class ElasticArchive(Archive):
     def drop(self) -> None:
         """Delete the index and its alias (tests and `homeward` maintenance only)."""
         self.client.indices.delete(index=self.index_name, ignore_unavailable=True)
+        self.client.indices.delete(index=self.sets_index_name, ignore_unavailable=True)
+        self._sets_ready = False
 
     def close(self) -> None:
         self.client.close()
@@ -374,6 +383,124 @@ class ElasticArchive(Archive):
             with contextlib.suppress(ApiError):
                 self.client.close_point_in_time(id=pit)
 
+    # --- article sets: a small second index, `<alias>-sets` -----------------------------
+
+    @property
+    def sets_alias(self) -> str:
+        return f"{self.alias}-sets"
+
+    @property
+    def sets_index_name(self) -> str:
+        return f"{self.sets_alias}-v{SETS_INDEX_VERSION}"
+
+    def _ensure_sets_index(self) -> None:
+        """Created on first use, so archives that never keep a set get no extra index."""
+        if getattr(self, "_sets_ready", False):
+            return
+        if not self.client.indices.exists_alias(name=self.sets_alias):
+            try:
+                self.client.indices.create(
+                    index=self.sets_index_name,
+                    settings={"number_of_shards": 1, "number_of_replicas": 0},
+                    mappings=SETS_MAPPING,
+                    aliases={self.sets_alias: {"is_write_index": True}},
+                )
+            except ApiError as error:
+                if error.error != "resource_already_exists_exception":
+                    raise
+                self.client.indices.put_alias(index=self.sets_index_name, name=self.sets_alias)
+        self._sets_ready = True
+
+    def list_sets(self) -> list[ArticleSet]:
+        self._ensure_sets_index()
+        response = self.client.search(
+            index=self.sets_alias,
+            query={"match_all": {}},
+            sort=[{"name_key": "asc"}, {"id": "asc"}],
+            size=MAX_SETS,
+        )
+        return [set_from_document(raw["_source"]) for raw in response["hits"]["hits"]]
+
+    def get_set(self, set_id: str) -> ArticleSet | None:
+        found = self._get_set_document(set_id)
+        return set_from_document(found["_source"]) if found else None
+
+    def _get_set_document(self, set_id: str) -> dict[str, Any] | None:
+        if not looks_like_set_id(set_id):  # also keeps over-long ids away from the server
+            return None
+        self._ensure_sets_index()
+        try:
+            return dict(self.client.get(index=self.sets_alias, id=set_id))
+        except NotFoundError:
+            return None
+
+    def _name_taken(self, article_set: ArticleSet) -> bool:
+        response = self.client.search(
+            index=self.sets_alias,
+            query={
+                "bool": {
+                    "filter": [{"term": {"name_key": article_set.name_key}}],
+                    "must_not": [{"ids": {"values": [article_set.id]}}],
+                }
+            },
+            size=0,
+            track_total_hits=True,
+        )
+        return int(response["hits"]["total"]["value"]) > 0
+
+    def create_set(self, article_set: ArticleSet) -> ArticleSet:
+        # Names are checked, not locked: two people creating one name in the same
+        # instant could both succeed; `find_set` then picks the first by id.
+        self._ensure_sets_index()
+        if self._name_taken(article_set):
+            raise duplicate_name_error(article_set.name)
+        self.client.create(
+            index=self.sets_alias,
+            id=article_set.id,
+            document=set_to_document(article_set),
+            refresh=True,
+        )
+        return article_set
+
+    def update_set(self, set_id: str, change: SetChange) -> ArticleSet:
+        # Read, change, write with optimistic concurrency (the node has no scripting);
+        # a concurrent write makes the change run again on the newer record, after a
+        # short jittered pause so that many writers to one set all get through.
+        for attempt in range(SET_UPDATE_ATTEMPTS):
+            if attempt:
+                time.sleep(random.uniform(0, 0.02 * attempt))
+            current = self._get_set_document(set_id)
+            if current is None:
+                raise SetNotFound(f"no set with id {set_id}")
+            article_set = set_from_document(current["_source"])
+            before = article_set.name_key
+            change(article_set)
+            if article_set.name_key != before and self._name_taken(article_set):
+                raise duplicate_name_error(article_set.name)
+            try:
+                self.client.index(
+                    index=self.sets_alias,
+                    id=set_id,
+                    document=set_to_document(article_set),
+                    if_seq_no=current["_seq_no"],
+                    if_primary_term=current["_primary_term"],
+                    refresh=True,
+                )
+            except ConflictError:
+                continue
+            return article_set
+        raise ArchiveError(f"archive {self.url}: set {set_id} kept changing; try again")
+
+    def delete_set(self, set_id: str) -> bool:
+        if not looks_like_set_id(set_id):
+            return False
+        self._ensure_sets_index()
+        try:
+            self.client.delete(index=self.sets_alias, id=set_id, refresh=True)
+        except NotFoundError:
+            return False
+        return True
+
 
 def to_document(article: Article) -> dict[str, Any]:
     """The Article record plus the normalised keys the filters compare."""
@@ -451,3 +578,37 @@ def render(node: Node) -> dict[str, Any]:
             }
         }
     raise TypeError(f"unknown query node {node!r}")
+
+
+# --- article sets ----------------------------------------------------------------------
+
+SETS_INDEX_VERSION = 1
+MAX_SETS = 10_000
+SET_UPDATE_ATTEMPTS = 30
+_DATE = {"type": "date"}
+SETS_MAPPING: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "id": _KEYWORD,
+        "name": _KEYWORD,
+        "name_key": _KEYWORD,
+        "note": {"type": "text"},
+        "created_at": _DATE,
+        "updated_at": _DATE,
+        "items": {
+            "properties": {
+                "article_id": _KEYWORD,
+                "note": {"type": "text"},
+                "added_at": _DATE,
+            }
+        },
+    },
+}
+
+
+def set_to_document(article_set: ArticleSet) -> dict[str, Any]:
+    return {**article_set.to_dict(), "name_key": article_set.name_key}
+
+
+def set_from_document(source: dict[str, Any]) -> ArticleSet:
+    return ArticleSet.from_dict({key: value for key, value in source.items() if key != "name_key"})

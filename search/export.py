@@ -1,18 +1,27 @@
-"""Exports of a search: article sets people hand to reports, spreadsheets and authorities.
+"""Exports of a search or a set: what people hand to reports, spreadsheets and authorities.
 
 Every writer streams: it takes the archive's article iterator and writes as it
 goes, so an export of the whole archive runs in constant memory. CSV cells are
-neutralised so a scraped title such as `=HYPERLINK(...)` stays text in a spreadsheet.
+neutralised so a scraped title such as `=HYPERLINK(...)` stays text in a spreadsheet;
+XLSX cells are written as strings (never formulas). All formats sit in one
+registry, `WRITERS`, which the CLI, the JSON API and the web page all read.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import IO, Any
 
-from homeward.article import Article
+from homeward.article import Article, parse_published, utc_now_iso
+from search.backend import Archive
+from search.masking import mask_article, mask_text
+from search.query import SearchRequest, Segment, highlight_terms
+from search.sets import ArticleSet
 
 CSV_COLUMNS = (
     "id",
@@ -33,6 +42,7 @@ CSV_COLUMNS = (
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
+NOTE_COLUMN = "note"
 
 
 def safe_cell(value: str) -> str:
@@ -43,6 +53,12 @@ def safe_cell(value: str) -> str:
 
 
 def csv_row(article: Article) -> list[str]:
+    values = row_values(article)
+    return [safe_cell(values[column]) for column in CSV_COLUMNS]
+
+
+def row_values(article: Article) -> dict[str, str]:
+    """An article as the flat text columns every spreadsheet export shares."""
     values: dict[str, Any] = {
         "id": article.id,
         "url": article.url,
@@ -60,17 +76,32 @@ def csv_row(article: Article) -> list[str]:
         "evidence_sha256": article.evidence.sha256 if article.evidence else "",
         "text": article.text,
     }
-    return [safe_cell(str(values[column])) for column in CSV_COLUMNS]
+    return {column: str(value) for column, value in values.items()}
 
 
-def write_csv(articles: Iterable[Article], out: IO[str]) -> int:
-    """UTF-8 with a byte-order mark, so spreadsheet programs read Chinese correctly."""
+def write_csv(
+    articles: Iterable[Article], out: IO[str], notes: Mapping[str, str] | None = None
+) -> int:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read Chinese correctly.
+
+    With `notes` (an export of a set), a last column `note` holds each article's note.
+    """
+    entries = ((article, (notes or {}).get(article.id, "")) for article in articles)
+    return _write_csv_entries(entries, out, with_notes=notes is not None)
+
+
+def _write_csv_entries(
+    entries: Iterable[tuple[Article, str]], out: IO[str], with_notes: bool
+) -> int:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow((*CSV_COLUMNS, NOTE_COLUMN) if with_notes else CSV_COLUMNS)
     written = 0
-    for article in articles:
-        writer.writerow(csv_row(article))
+    for article, note in entries:
+        row = csv_row(article)
+        if with_notes:
+            row.append(safe_cell(note))
+        writer.writerow(row)
         written += 1
     return written
 
@@ -83,7 +114,228 @@ def write_jsonl(articles: Iterable[Article], out: IO[str]) -> int:
     return written
 
 
-WRITERS: dict[str, Callable[[Iterable[Article], IO[str]], int]] = {
-    "csv": write_csv,
-    "jsonl": write_jsonl,
+# --- what to export --------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ExportJob:
+    """One export: where its articles come from and how it describes itself.
+
+    `source` returns a fresh iterator each time it is called: a report reads the
+    articles twice (counts and charts first, entries second) rather than holding them.
+    Every writer reads articles through `entries()`, so masking names is done once.
+    """
+
+    source: Callable[[], Iterator[Article]]
+    title: str = "Search export"
+    query: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    exported_at: str = field(default_factory=utc_now_iso)
+    notes: Mapping[str, str] | None = None  # article id → note, when exporting a set
+    set_note: str = ""
+    mask_names: bool = False
+    highlight: list[Segment] = field(default_factory=list)  # query words, for excerpts
+    report_format: str = "html"
+
+    def entries(self) -> Iterator[tuple[Article, str]]:
+        """Each article with its note, names masked when asked."""
+        for article in self.source():
+            note = (self.notes or {}).get(article.id, "")
+            if self.mask_names:
+                note = mask_text(note, article.names)
+                article = mask_article(article)
+            yield article, note
+
+    def articles(self) -> Iterator[Article]:
+        return (article for article, _ in self.entries())
+
+
+Writer = Callable[[ExportJob, IO[bytes]], int]
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    write: Writer
+    media_type: str
+    extension: str
+    help: str
+
+
+def _text_writer(write: Callable[[ExportJob, IO[str]], int]) -> Writer:
+    """A text writer as a byte writer: every format writes to one kind of stream."""
+
+    def write_bytes(job: ExportJob, out: IO[bytes]) -> int:
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)  # type: ignore[type-var]
+        try:
+            return write(job, text)
+        finally:
+            text.flush()
+            text.detach()
+
+    return write_bytes
+
+
+def export_csv(job: ExportJob, out: IO[str]) -> int:
+    return _write_csv_entries(job.entries(), out, with_notes=job.notes is not None)
+
+
+def export_jsonl(job: ExportJob, out: IO[str]) -> int:
+    return write_jsonl(job.articles(), out)
+
+
+# --- XLSX ------------------------------------------------------------------------------
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TEXT_MAX = 32_767  # characters in one Excel cell
+XLSX_URL_MAX = 2_079  # characters in one Excel link
+XLSX_LINKS_MAX = 65_530  # links in one worksheet; later URLs are written as text
+XLSX_TRUNCATED = " …[cut at Excel's cell limit; the full text is in the JSONL export]"
+XLSX_DATE_COLUMNS = ("published", "fetched_at")
+XLSX_WIDTHS = {"title": 60, "url": 40, "text": 80, "names": 30, "places": 30, NOTE_COLUMN: 40}
+
+
+def export_xlsx(job: ExportJob, out: IO[bytes]) -> int:
+    """One worksheet, written row by row (xlsxwriter's constant_memory mode).
+
+    Every text goes through `write_string`, so no scraped value can become a
+    formula; dates are Excel dates (UTC) and http(s) URLs are links.
+    """
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    sheet = workbook.add_worksheet("articles")
+    header = workbook.add_format({"bold": True})
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    time_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    link_format = workbook.add_format({"font_color": "blue", "underline": 1})
+    columns = (*CSV_COLUMNS, NOTE_COLUMN) if job.notes is not None else CSV_COLUMNS
+    for number, name in enumerate(columns):
+        sheet.set_column(number, number, XLSX_WIDTHS.get(name, 14))
+    for number, name in enumerate(columns):
+        sheet.write_string(0, number, name, header)
+    sheet.freeze_panes(1, 0)
+    links = 0
+    row = 0
+    for row, (article, note) in enumerate(job.entries(), start=1):
+        values = row_values(article)
+        values[NOTE_COLUMN] = note
+        for number, name in enumerate(columns):
+            value = values[name]
+            if name in XLSX_DATE_COLUMNS and value:
+                moment, date_only = _excel_datetime(value)
+                sheet.write_datetime(row, number, moment, date_format if date_only else time_format)
+            elif name == "relevance" and article.relevance is not None:
+                sheet.write_number(row, number, article.relevance)
+            elif name == "url" and links < XLSX_LINKS_MAX and _linkable(value):
+                sheet.write_url(row, number, value, link_format, string=value)
+                links += 1
+            else:
+                sheet.write_string(row, number, _fit_cell(value))
+    sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
+    workbook.close()
+    return row
+
+
+def _excel_datetime(value: str) -> tuple[datetime, bool]:
+    """A naive UTC datetime (Excel has no time zones) and whether it was a bare date."""
+    moment = parse_published(value).astimezone(UTC).replace(tzinfo=None)
+    return moment, len(value) == 10
+
+
+def _linkable(url: str) -> bool:
+    return url.startswith(("http://", "https://")) and len(url) <= XLSX_URL_MAX
+
+
+def _fit_cell(value: str) -> str:
+    if len(value) <= XLSX_TEXT_MAX:
+        return value
+    return value[: XLSX_TEXT_MAX - len(XLSX_TRUNCATED)] + XLSX_TRUNCATED
+
+
+# --- the registry ------------------------------------------------------------------------
+
+
+def export_report(job: ExportJob, out: IO[bytes]) -> int:
+    # Imported on use: WeasyPrint takes a second to load and is only needed here.
+    from search.report import write_report
+
+    return write_report(job, out)
+
+
+WRITERS: dict[str, Format] = {
+    "csv": Format(
+        "csv",
+        _text_writer(export_csv),
+        "text/csv; charset=utf-8",
+        "csv",
+        "UTF-8 with BOM; formula cells neutralised",
+    ),
+    "jsonl": Format(
+        "jsonl",
+        _text_writer(export_jsonl),
+        "application/x-ndjson; charset=utf-8",
+        "jsonl",
+        "one article per line; `homeward import` reads it back",
+    ),
+    "xlsx": Format(
+        "xlsx",
+        export_xlsx,
+        XLSX_MEDIA_TYPE,
+        "xlsx",
+        "Excel workbook; dates as dates, URLs as links, no formulas",
+    ),
+    "report": Format(
+        "report",
+        export_report,
+        "text/html; charset=utf-8",
+        "html",
+        "HTML or PDF document: title page, charts, one citation per article",
+    ),
 }
+REPORT_TYPES = {"html": ("text/html; charset=utf-8", "html"), "pdf": ("application/pdf", "pdf")}
+
+
+def file_type(format_name: str, report_format: str = "html") -> tuple[str, str]:
+    """The media type and file extension of an export in `format_name`."""
+    if format_name == "report":
+        return REPORT_TYPES[report_format]
+    chosen = WRITERS[format_name]
+    return chosen.media_type, chosen.extension
+
+
+# --- jobs: a search or a set -------------------------------------------------------------
+
+
+def search_job(
+    archive: Archive, request: SearchRequest, filters: dict[str, list[str]], **options: Any
+) -> ExportJob:
+    """Export every article a search matches (newest first), excerpts around its words."""
+    query = request.raw_query
+    return ExportJob(
+        source=lambda: archive.iter_articles(request),
+        title=f"Search: {query}" if query else "Search export",
+        query=query,
+        filters=filters,
+        highlight=highlight_terms(request.tree()),
+        **options,
+    )
+
+
+def set_job(archive: Archive, article_set: ArticleSet, **options: Any) -> ExportJob:
+    """Export a set's articles in the order they were added, with its notes."""
+    return ExportJob(
+        source=lambda: archive.iter_set_articles(article_set),
+        title=article_set.name,
+        notes={item.article_id: item.note for item in article_set.items},
+        set_note=article_set.note,
+        **options,
+    )

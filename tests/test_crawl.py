@@ -118,10 +118,16 @@ feeds = ["{b}/broken-feed.xml"]
     return path
 
 
-def articles(archive_url: str) -> dict[str, Article]:
+def articles(archive_url: str, *prefixes: str) -> dict[str, Article]:
+    """The archive's articles by URL; with `prefixes`, only those under these base URLs
+    (tests share one archive per module and keep to their own server's URLs)."""
     archive = open_archive(archive_url)
     try:
-        return {article.url: article for article in archive.iter_articles()}
+        return {
+            article.url: article
+            for article in archive.iter_articles()
+            if not prefixes or article.url.startswith(prefixes)
+        }
     finally:
         archive.close()
 
@@ -143,7 +149,8 @@ def crawls(
         settings_overrides=FAST,
     )
     first_requests = mockserver.requests()
-    stored_after_first = articles(archive_url)
+    mine = (mockserver.urls["a"] + "/", mockserver.urls["b"] + "/")
+    stored_after_first = articles(archive_url, *mine)
     mockserver.clear()
     second = run_crawl(sources, archive_url, state_dir=root / "state", settings_overrides=FAST)
     return {
@@ -152,7 +159,7 @@ def crawls(
         "first_requests": first_requests,
         "second_requests": mockserver.requests(),
         "after_first": stored_after_first,
-        "after_second": articles(archive_url),
+        "after_second": articles(archive_url, *mine),
         "progress": progress,
         "state": archive_state_dir(archive_url, root / "state"),
         "urls": mockserver.urls,
@@ -267,7 +274,6 @@ def test_recrawl_fetches_no_article_and_stores_nothing(crawls: dict[str, Any]) -
 def test_resume_after_sigterm_stores_nothing_twice(
     tmp_path: Path, archive_url: str, request: pytest.FixtureRequest
 ) -> None:
-    archive_url = "sqlite:///" + str(tmp_path / "resume.sqlite")
     server = MockServer(tmp_path / "requests.jsonl", delay=0.3)
     request.addfinalizer(server.stop)
     sources = tmp_path / "sources.toml"
@@ -304,7 +310,8 @@ def test_resume_after_sigterm_stores_nothing_twice(
     assert first.finish_reason == "shutdown" and first.resumable
     assert 0 < first.stored < 30
     assert (archive_state_dir(archive_url, tmp_path / "state") / "job").exists()
-    stored_first = set(articles(archive_url))
+    base = server.urls["a"]
+    stored_first = set(articles(archive_url, base))
     assert len(stored_first) == first.stored
 
     second = run_crawl(
@@ -312,11 +319,10 @@ def test_resume_after_sigterm_stores_nothing_twice(
     )
     assert second.finish_reason == "finished"
     assert first.stored + second.stored == 30
-    assert len(articles(archive_url)) == 30
+    assert len(articles(archive_url, base)) == 30
     fetched = Counter(p for p in server.paths("a") if "/gen/article/" in p)
     assert len(fetched) == 30
     # a page stored by the first run is never fetched again
-    base = server.urls["a"]
     assert all(fetched[url.removeprefix(base)] == 1 for url in stored_first)
 
 
@@ -361,8 +367,6 @@ def test_archive_outage_spools_and_the_next_run_writes(tmp_path: Path, archive_u
 
     from pipelines.extract import Extracted
     from pipelines.scrapy_adapters import IndexPipeline, PageItem
-
-    archive_url = "sqlite:///" + str(tmp_path / "outage.sqlite")
 
     class Unreachable:
         def upsert(self, articles: Any) -> Any:
@@ -412,32 +416,24 @@ def test_archive_outage_spools_and_the_next_run_writes(tmp_path: Path, archive_u
     up.open_spider()  # writes the spool first
     up.close_spider()
     assert not spool.exists()
-    stored = articles(archive_url)
+    stored = articles(archive_url, "https://news.example/")
     assert len(stored) == 3
     assert stored["https://news.example/0.html"].duplicates == ["https://news.example/9.html"]
 
 
-def test_sample_web_discovery(tmp_path: Path) -> None:
+def test_sample_web_discovery(tmp_path: Path, archive_url: str) -> None:
     """The bundled sample web (crawler/sample_site): every article and off-topic page its
     ground truth lists is fetched, nothing robots.txt disallows is, and every stored page
     is an expected article (what the relevance stage keeps is that stage's business)."""
     from crawler.sample_server import load_expected, serve_sample_web
 
     expected = load_expected()
-    archive = "sqlite:///" + str(tmp_path / "archive.sqlite")
     with serve_sample_web() as web:
-        blocks = []
-        for host, info in expected["hosts"].items():
-            lists = "".join(
-                f"{key} = {json.dumps([web.urls[host] + path for path in info[key]])}\n"
-                for key in ("feeds", "sitemaps", "pages")
-            )
-            blocks.append(f'[[sources]]\nname = "{info["name"]}"\n{lists}')
         sources = tmp_path / "sources.toml"
-        sources.write_text("\n".join(blocks), encoding="utf-8")
+        sources.write_text(web.sources_toml(), encoding="utf-8")
         summary = run_crawl(
             sources,
-            archive,
+            archive_url,
             state_dir=tmp_path / "state",
             settings_overrides={**FAST, "HOMEWARD_MAX_AGE_DAYS": 0},
         )
@@ -449,7 +445,7 @@ def test_sample_web_discovery(tmp_path: Path) -> None:
         for host_, path in requested:
             assert host_ != host or not path.startswith(tuple(info["robots_disallow"])), path
     wanted = {urls[a["host"]] + a["path"] for a in expected["articles"]}
-    stored = articles(archive)
+    stored = articles(archive_url, *(url + "/" for url in urls.values()))
     assert stored and set(stored) <= wanted
     assert summary.duplicates >= 1
     assert summary.finish_reason == "finished"
@@ -505,3 +501,42 @@ def test_seen_store_retries_failures_with_back_off(tmp_path: Path) -> None:
     store.mark("https://e.com/stored", "failed")  # a failure never undoes a stored page
     assert store.is_stored("https://e.com/stored")
     store.close()
+
+
+def test_pages_per_source_limit_and_seen_urls(tmp_path: Path) -> None:
+    """Unit level: the spider asks for at most HOMEWARD_PAGES_PER_SOURCE article pages per
+    source and never for a URL the seen store has dealt with."""
+    from scrapy.http import XmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler.sources import Source
+    from crawler.spiders.news import NewsSpider
+
+    crawler = get_crawler(
+        NewsSpider,
+        {
+            "HOMEWARD_STATE_DIR": str(tmp_path),
+            "HOMEWARD_ARCHIVE": "sqlite:///" + str(tmp_path / "a.sqlite"),
+            "HOMEWARD_PAGES_PER_SOURCE": 3,
+            "HOMEWARD_MAX_AGE_DAYS": 0,
+        },
+    )
+    spider = NewsSpider.from_crawler(crawler, sources=[Source("S", feeds=("https://e.com/f",))])
+    assert spider.seen is not None
+    spider.seen.mark("https://e.com/news/story-1.html", "stored")
+    items = "".join(
+        f"<item><link>https://e.com/news/story-{n}.html?utm_source=rss</link></item>"
+        for n in range(6)
+    )
+    feed = f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+    response = XmlResponse(
+        "https://e.com/f",
+        body=feed,
+        request=spider._discovery("https://e.com/f", "feed", "S", None),
+    )
+    urls = [request.url for request in spider.parse_feed(response)]
+    assert urls == [f"https://e.com/news/story-{n}.html" for n in (0, 2, 3)]
+    assert crawler.stats.get_value("homeward/skipped/seen") == 1
+    assert crawler.stats.get_value("homeward/skipped/limit") == 2
+    assert crawler.settings["USER_AGENT"].startswith("Homeward/")
+    assert crawler.settings["JOBDIR"].startswith(str(tmp_path))

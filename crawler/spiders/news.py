@@ -34,7 +34,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.sources import Source, load_sources
-from crawler.state import ALIAS, FAILED, SeenStore, archive_state_dir, open_seen_store
+from crawler.state import ALIAS, FAILED, SeenStore, archive_state_dir, seen_store_for
 from crawler.summary import count
 from crawler.urls import canonical_url, join_url, looks_like_article, same_site
 from homeward.article import utc_now_iso
@@ -99,7 +99,7 @@ class NewsSpider(Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         settings = crawler.settings
         sources = kwargs.pop("sources", None) or settings.get("HOMEWARD_SOURCES")
-        seen = open_seen_store(settings) if settings.getbool("HOMEWARD_INCREMENTAL", True) else None
+        seen = seen_store_for(crawler)
         spider = super().from_crawler(
             crawler,
             *args,
@@ -116,11 +116,6 @@ class NewsSpider(Spider):
                 "set it to a URL or e-mail address"
             )
         return spider
-
-    @staticmethod
-    def close(spider: Spider, reason: str) -> None:
-        if isinstance(spider, NewsSpider) and spider.seen is not None:
-            spider.seen.close()
 
     # --- start ------------------------------------------------------------------
 
@@ -260,11 +255,7 @@ class NewsSpider(Spider):
             url = declared
         if url != requested:
             # The requested URL is an alias of `url` (redirect or rel=canonical).
-            if url in self._article_urls and url != canonical_url(response.url):
-                count(self.crawler.stats, "duplicates/canonical", source)
-                self._mark(requested, ALIAS)
-                return
-            if self.seen is not None and self.seen.should_skip(url):
+            if url in self._article_urls or (self.seen is not None and self.seen.should_skip(url)):
                 count(self.crawler.stats, "duplicates/canonical", source)
                 self._mark(requested, ALIAS)
                 return

@@ -6,9 +6,9 @@ of a name merge, 北京 and Beijing resolve to one gazetteer entry, and a ransom
 2000 yuan is not a year. It is a pure function over text; the Scrapy adapter and
 archive re-processing both call it.
 
-English names need a spaCy NER model (see `models.py`); places and years need no
-model, so they can be computed (and benchmarked) on machines without it by
-asking only for those fields.
+English names need an NER model (Stanford CoreNLP's CRF by default, or a spaCy
+pipeline; see `models.py`); places and years need none, so they can be computed
+(and benchmarked) on machines without it by asking only for those fields.
 """
 
 from __future__ import annotations
@@ -17,15 +17,14 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
-
 from homeward.article import Place
 from pipelines.entities import names as _names
 from pipelines.entities import places as _places
 from pipelines.entities.models import (
     EntityModelError,
+    Mention,
     english_model_available,
-    english_nlp,
+    english_ner,
     jieba_posseg,
 )
 from pipelines.entities.years import extract_years
@@ -42,8 +41,6 @@ __all__ = [
 FIELDS = ("names", "places", "years")
 BATCH_SIZE = 32
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-# spaCy labels that can name a place; PERSON spans are kept out of place matching.
-_PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
 @dataclass(slots=True)
@@ -80,9 +77,9 @@ def tag_many(
 ) -> Iterator[Entities]:
     """Entities for each (text, language) pair, in order, English NER batched.
 
-    Batching through `nlp.pipe` is what makes the English model fast enough for
-    a crawl (see bench/entities.py). `authors`, if given, runs parallel to
-    `items`: each article's byline names are kept out of its `names`.
+    English texts go to the NER model a batch at a time (spaCy's `nlp.pipe` is
+    much faster that way; see bench/entities.py). `authors`, if given, runs
+    parallel to `items`: each article's byline names are kept out of its `names`.
     """
     unknown = set(fields) - set(FIELDS)
     if unknown:
@@ -96,33 +93,27 @@ def tag_many(
         bylines = [list(next(author_iter, ())) if author_iter is not None else [] for _ in batch]
         languages = [(lang or guess_language(text)).lower()[:2] for text, lang in batch]
         english = [i for i, lang in enumerate(languages) if lang != "zh"]
-        docs: dict[int, Any] = {}
+        found: dict[int, list[Mention]] = {}
         if english and "names" in fields:
-            nlp = english_nlp()
-            for i, doc in zip(english, nlp.pipe(batch[i][0] for i in english), strict=True):
-                docs[i] = doc
+            tagged = english_ner().mentions([batch[i][0] for i in english])
+            found = dict(zip(english, tagged, strict=True))
         for i, (text, _) in enumerate(batch):
             if languages[i] == "zh":
                 yield _tag_chinese(text, bylines[i], fields)
             else:
-                yield _tag_english(text, docs.get(i), bylines[i], fields)
+                yield _tag_english(text, found.get(i), bylines[i], fields)
 
 
-def _tag_english(text: str, doc: Any, authors: list[str], fields: Collection[str]) -> Entities:
+def _tag_english(
+    text: str, found: list[Mention] | None, authors: list[str], fields: Collection[str]
+) -> Entities:
     result = Entities()
     person_spans: list[tuple[int, int]] = []
     place_spans: list[tuple[str, int]] = []
-    if doc is not None:
-        mentions = []
-        for ent in doc.ents:
-            if ent.label_ == "PERSON":
-                person_spans.append((ent.start_char, ent.end_char))
-                cleaned = _names.clean_english(ent.text)
-                if _names.plausible_english(cleaned):
-                    mentions.append(cleaned)
-            elif ent.label_ in _PLACE_LABELS:
-                place_spans.append((ent.text, ent.start_char))
-        result.names = _names.merge_names(mentions, exclude=authors)
+    if found is not None:
+        person_spans = [(m.start, m.end) for m in found if m.kind == "person"]
+        place_spans = [(text[m.start : m.end], m.start) for m in found if m.kind == "place"]
+        result.names = _names.english_names(text, found, authors)
     if "places" in fields:
         candidates = _places.english_mentions(text, skip=person_spans)
         resolved_words = {m for m, _ in candidates}

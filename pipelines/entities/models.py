@@ -4,60 +4,205 @@ A crawl worker that never sees a Chinese page should not pay for jieba's
 dictionary, and one that does should load it once, not once per article. A
 missing English model is an error at first use that says how to install it:
 an archive silently indexed without person names would look complete and not be.
+
+English NER has two backends behind one small interface (`EnglishNer`):
+
+- Stanford CoreNLP's 3-class CRF (the default): pinned in scripts/corenlp.sh,
+  installed from Maven Central by `scripts/corenlp.sh fetch` (setup.sh runs it),
+  run as a child process (see `corenlp.py`).
+- a spaCy pipeline, when HOMEWARD_EN_NER_MODEL names an installed one (a package
+  such as en_core_web_sm, or a directory). The official spaCy models are not on
+  PyPI, so this is opt-in rather than the default.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
-# The English NER pipeline: a spaCy package, pinned. Override with a package name
-# or a directory (e.g. an unpacked wheel on an offline machine).
+# Unset, empty or "corenlp": CoreNLP. Anything else: a spaCy package or directory.
 EN_MODEL_ENV = "HOMEWARD_EN_NER_MODEL"
+CORENLP = "corenlp"
+# The spaCy package pinned when HOMEWARD_EN_NER_MODEL names it.
 EN_MODEL = "en_core_web_sm"
 EN_MODEL_VERSION = "3.8.0"
 # Only what NER needs: the parser, tagger, lemmatizer etc. cost time and add nothing.
 EN_KEEP = ("tok2vec", "ner")
 
+# Entity labels of either backend, as the entity stage uses them.
+_KINDS = {
+    "PERSON": "person",
+    "LOCATION": "place",  # CoreNLP
+    "GPE": "place",  # spaCy: countries, cities, states
+    "LOC": "place",  # spaCy: other locations
+    "FAC": "place",  # spaCy: buildings, airports, bridges
+    "ORGANIZATION": "org",
+    "ORG": "org",
+}
+
+# A hyphen joining two letters with no space: "Waziri-Azi", "Rostov-on-Don".
+_HYPHEN_RIGHT = re.compile(r"(?:[-‐][^\W\d_]+)+")
+_HYPHEN_LEFT = re.compile(r"(?:[^\W\d_]+[-‐])+$")
+
 _lock = threading.Lock()
 
 
 class EntityModelError(RuntimeError):
-    """A language model the entity stage needs is not installed; the message says how."""
+    """A language model the entity stage needs is missing or broken; the message says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An entity in a text: `kind` is person, place, org or other; [start, end) offsets."""
+
+    kind: str
+    start: int
+    end: int
+
+
+class EnglishNer(Protocol):
+    description: str
+
+    def mentions(self, texts: Sequence[str]) -> list[list[Mention]]:
+        """The entities of each text, in order."""
+        ...
+
+    def close(self) -> None: ...
 
 
 def english_model_name() -> str:
-    return os.environ.get(EN_MODEL_ENV) or EN_MODEL
+    """`corenlp`, or the spaCy pipeline HOMEWARD_EN_NER_MODEL names."""
+    return os.environ.get(EN_MODEL_ENV, "").strip() or CORENLP
 
 
 @cache
-def english_nlp() -> Any:
-    """The English NER pipeline with everything but tok2vec and ner excluded."""
+def english_ner() -> EnglishNer:
+    """The English NER backend, loaded (CoreNLP: started) now, so a missing model fails here."""
     with _lock:
-        import spacy
-
         name = english_model_name()
-        try:
-            nlp = spacy.load(name, exclude=_excluded(name))
-        except OSError as error:
-            raise EntityModelError(
-                f"the English NER model {name!r} is not installed, so English person names "
-                f"cannot be tagged. Install the pinned package ({EN_MODEL}=={EN_MODEL_VERSION}, "
-                f"see README) or set {EN_MODEL_ENV} to an installed spaCy pipeline or its "
-                f"directory. ({error})"
-            ) from None
-        if "ner" not in nlp.pipe_names:
-            raise EntityModelError(f"the spaCy pipeline {name!r} has no 'ner' component")
-        version = nlp.meta.get("version")
-        if name == EN_MODEL and version != EN_MODEL_VERSION:
-            raise EntityModelError(
-                f"{EN_MODEL} {version} is installed but Homeward is pinned to "
-                f"{EN_MODEL_VERSION}: install {EN_MODEL}=={EN_MODEL_VERSION}"
+        if name.casefold() == CORENLP:
+            return CoreNLPNer()
+        return SpacyNer(name)
+
+
+def close_english_ner() -> None:
+    """Stop the English NER backend (tests; it also stops at exit) and forget it."""
+    if english_ner.cache_info().currsize:
+        english_ner().close()
+    english_ner.cache_clear()
+
+
+def english_model_available() -> bool:
+    """For benchmarks and tests that report, rather than fail, when it is absent."""
+    try:
+        english_ner()
+    except EntityModelError:
+        return False
+    return True
+
+
+class CoreNLPNer:
+    """CoreNLP's CRF in a child process; PERSON, LOCATION and ORGANIZATION."""
+
+    def __init__(self) -> None:
+        from pipelines.entities.corenlp import CoreNLPTagger
+
+        self.tagger = CoreNLPTagger()
+        self.tagger.start()
+        self.description = f"Stanford CoreNLP {self.tagger.version} ({self.tagger.model})"
+
+    def mentions(self, texts: Sequence[str]) -> list[list[Mention]]:
+        return [
+            whole_words(
+                text, [Mention(_KINDS.get(s.label, "other"), s.start, s.end) for s in spans]
             )
-        return nlp
+            for text, spans in zip(texts, self.tagger.tag(texts), strict=True)
+        ]
+
+    def close(self) -> None:
+        self.tagger.close()
+
+
+class SpacyNer:
+    """A spaCy pipeline with everything but tok2vec and ner excluded."""
+
+    def __init__(self, name: str) -> None:
+        self.nlp = spacy_pipeline(name)
+        meta = self.nlp.meta
+        self.description = f"spaCy {meta.get('name', name)} {meta.get('version', '?')}"
+
+    def mentions(self, texts: Sequence[str]) -> list[list[Mention]]:
+        return [
+            whole_words(
+                text,
+                [
+                    Mention(_KINDS.get(e.label_, "other"), e.start_char, e.end_char)
+                    for e in doc.ents
+                ],
+            )
+            for text, doc in zip(texts, self.nlp.pipe(texts), strict=True)
+        ]
+
+    def close(self) -> None:
+        pass
+
+
+def whole_words(text: str, found: list[Mention]) -> list[Mention]:
+    """Mentions widened to whole hyphenated words, overlaps dropped.
+
+    Both tokenizers split at hyphens, so a model may tag "Fatima Waziri" in
+    "Fatima Waziri-Azi", or "Rostov" as a place and "Don" as a person in
+    "Rostov-on-Don". A mention grows over the hyphenated parts it touches; a later
+    mention inside one already kept is dropped (the first part's kind wins).
+    """
+    widened: list[Mention] = []
+    for mention in sorted(found, key=lambda m: (m.start, -m.end)):
+        start, end = mention.start, mention.end
+        right = _HYPHEN_RIGHT.match(text, end)
+        if right:
+            end = right.end()
+        left = _HYPHEN_LEFT.search(text, max(0, start - 100), start)
+        if left and (left.start() == 0 or not text[left.start() - 1].isalnum()):
+            start = left.start()
+        if widened and start < widened[-1].end:
+            continue
+        widened.append(Mention(mention.kind, start, end))
+    return widened
+
+
+def spacy_pipeline(name: str) -> Any:
+    try:
+        import spacy
+    except ImportError:
+        raise EntityModelError(
+            f"{EN_MODEL_ENV}={name} asks for a spaCy pipeline, but spaCy is not installed; "
+            f"install it, or unset {EN_MODEL_ENV} to use Stanford CoreNLP"
+        ) from None
+    try:
+        nlp = spacy.load(name, exclude=_excluded(name))
+    except OSError as error:
+        raise EntityModelError(
+            f"the English NER model {name!r} ({EN_MODEL_ENV}) is not installed, so English "
+            f"person names cannot be tagged. Install that spaCy pipeline (pinned: "
+            f"{EN_MODEL}=={EN_MODEL_VERSION}) or unset {EN_MODEL_ENV} to use Stanford "
+            f"CoreNLP (`scripts/corenlp.sh fetch`). ({error})"
+        ) from None
+    if "ner" not in nlp.pipe_names:
+        raise EntityModelError(f"the spaCy pipeline {name!r} has no 'ner' component")
+    version = nlp.meta.get("version")
+    if name == EN_MODEL and version != EN_MODEL_VERSION:
+        raise EntityModelError(
+            f"{EN_MODEL} {version} is installed but Homeward is pinned to "
+            f"{EN_MODEL_VERSION}: install {EN_MODEL}=={EN_MODEL_VERSION}"
+        )
+    return nlp
 
 
 def _excluded(name: str) -> list[str]:
@@ -80,18 +225,7 @@ def _config_text(name: str) -> str:
         model_dirs = [p for p in path.iterdir() if (p / "config.cfg").exists()]
         if model_dirs:
             return (model_dirs[0] / "config.cfg").read_text(encoding="utf-8")
-    from pathlib import Path
-
     return (Path(name) / "config.cfg").read_text(encoding="utf-8")
-
-
-def english_model_available() -> bool:
-    """For benchmarks and tests that report, rather than fail, when it is absent."""
-    try:
-        english_nlp()
-    except EntityModelError:
-        return False
-    return True
 
 
 @cache

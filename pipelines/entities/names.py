@@ -16,8 +16,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from pipelines.entities.places import gazetteer, is_cjk
+
+if TYPE_CHECKING:
+    from pipelines.entities.models import Mention
 
 EN_TITLES = {
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "madam",
@@ -86,6 +90,18 @@ def plausible_english(name: str) -> bool:
         return False
     last = name.split()[-1].casefold()
     return last not in {"police", "ministry", "foundation", "court", "bureau", "news"}
+
+
+def english_names(text: str, found: Iterable[Mention], authors: Iterable[str] = ()) -> list[str]:
+    """The people an English text names, from its NER mentions (see `models.Mention`)."""
+    mentions = []
+    for mention in found:
+        if mention.kind != "person":
+            continue
+        cleaned = clean_english(text[mention.start : mention.end])
+        if plausible_english(cleaned):
+            mentions.append(cleaned)
+    return merge_names(mentions, exclude=authors)
 
 
 # --- Chinese -------------------------------------------------------------------

@@ -1,0 +1,290 @@
+"""Stanford CoreNLP's English NER, run as a child process of this Python process.
+
+`scripts/corenlp.sh fetch` installs CoreNLP (pinned, from Maven Central) and
+builds a small Java program, scripts/corenlp/HomewardNer.java, that keeps the
+3-class CRF model loaded and tags texts sent over its stdin. `CoreNLPTagger`
+starts it (`scripts/corenlp.sh run`) on first use, talks to it one text at a
+time under a lock, and ends it at exit; the Java side also exits by itself when
+the pipe closes, so a killed crawler leaves no tagger behind. Why a child
+process and not CoreNLP's HTTP server: no port to pick or collide on, no PID
+file, nothing to start before a crawl or a test, and the model's lifetime is
+exactly that of the process using it.
+
+Nothing is downloaded here: when CoreNLP is not installed the first call fails
+with `EntityModelError` naming `scripts/corenlp.sh fetch`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import selectors
+import subprocess
+import threading
+import time
+import weakref
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from pipelines.entities.models import EntityModelError
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "corenlp.sh"
+START_TIMEOUT_ENV = "HOMEWARD_CORENLP_START_TIMEOUT"
+START_TIMEOUT = 120.0
+FETCH_HINT = f"run `{SCRIPT.relative_to(SCRIPT.parents[1])} fetch` (scripts/setup.sh does)"
+
+log = logging.getLogger(__name__)
+_live: weakref.WeakSet[CoreNLPTagger] = weakref.WeakSet()
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One entity: CoreNLP's label (PERSON, LOCATION, ORGANIZATION) and its
+    [start, end) offsets in the text, as Python string indices."""
+
+    label: str
+    start: int
+    end: int
+
+
+class CoreNLPTagger:
+    """A CoreNLP NER process owned by this Python process, started on first use.
+
+    Safe to share between threads (one request at a time) and across a fork:
+    a child process starts its own tagger and never writes to its parent's.
+    """
+
+    def __init__(self, command: Sequence[str] | None = None, start_timeout: float | None = None):
+        self.command = list(command or ["bash", str(SCRIPT), "run"])
+        if start_timeout is None:
+            start_timeout = float(os.environ.get(START_TIMEOUT_ENV) or START_TIMEOUT)
+        self.start_timeout = start_timeout
+        self.version = ""
+        self.model = ""
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._owner = 0
+        self._stderr: deque[str] = deque(maxlen=30)
+        self._stderr_thread: threading.Thread | None = None
+        _live.add(self)
+
+    def __repr__(self) -> str:
+        state = f"pid {self._process.pid}" if self._running() else "not running"
+        return f"<CoreNLPTagger {self.version or '?'} {self.model or '?'} {state}>"
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._running() else None
+
+    def start(self) -> None:
+        """Start the tagger now (it starts by itself on first `tag`)."""
+        with self._lock:
+            self._ensure_started()
+
+    def tag(self, texts: Sequence[str]) -> list[list[Span]]:
+        """Entities of each text, in order. A tagger that died is restarted once."""
+        with self._lock:
+            results = []
+            for index, text in enumerate(texts):
+                try:
+                    results.append(self._request(text))
+                except _TaggerDied as died:
+                    log.warning("the CoreNLP tagger exited (%s); starting a new one", died)
+                    self._reset()
+                    try:
+                        results.append(self._request(text))
+                    except _TaggerDied as again:
+                        self._reset()
+                        raise EntityModelError(
+                            f"the CoreNLP tagger exited twice while tagging text {index} "
+                            f"({len(text)} characters): {again}"
+                        ) from None
+            return results
+
+    def close(self) -> None:
+        """Stop the tagger: close its stdin (it exits on EOF), kill it if it lingers."""
+        with self._lock:
+            self._reset()
+
+    # --- the process -----------------------------------------------------------
+
+    def _running(self) -> bool:
+        return (
+            self._process is not None
+            and self._owner == os.getpid()
+            and self._process.poll() is None
+        )
+
+    def _ensure_started(self) -> subprocess.Popen[bytes]:
+        if self._process is not None and self._owner == os.getpid():
+            return self._process
+        self._stderr.clear()
+        started = time.monotonic()
+        try:
+            process = subprocess.Popen(
+                self.command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                # Its own session: a Ctrl-C meant for a crawl (which then finishes
+                # its in-flight items) does not kill the tagger under it.
+                start_new_session=True,
+            )
+        except OSError as error:
+            raise EntityModelError(
+                f"cannot start the CoreNLP tagger ({' '.join(self.command)}): {error}"
+            ) from None
+        self._process, self._owner = process, os.getpid()
+        self._stderr_thread = threading.Thread(
+            target=_drain, args=(process.stderr, self._stderr), name="corenlp-stderr", daemon=True
+        )
+        self._stderr_thread.start()
+        line = self._ready_line(process)
+        parts = line.split()
+        if len(parts) != 3 or parts[0] != "ready":
+            self._reset()
+            raise EntityModelError(f"the CoreNLP tagger said {line!r} instead of 'ready ...'")
+        self.version, self.model = parts[1], parts[2]
+        log.info(
+            "CoreNLP %s NER (%s) started in %.1fs, pid %d",
+            self.version,
+            self.model,
+            time.monotonic() - started,
+            process.pid,
+        )
+        return process
+
+    def _ready_line(self, process: subprocess.Popen[bytes]) -> str:
+        assert process.stdout is not None
+        with selectors.DefaultSelector() as selector:
+            selector.register(process.stdout, selectors.EVENT_READ)
+            if not selector.select(self.start_timeout):
+                self._reset()
+                raise EntityModelError(
+                    f"the CoreNLP tagger did not load its model within {self.start_timeout:.0f}s "
+                    f"({START_TIMEOUT_ENV}); {self._stderr_text()}"
+                )
+        line = process.stdout.readline()
+        if not line:
+            code = process.wait()
+            if self._stderr_thread is not None:
+                self._stderr_thread.join(timeout=5)
+            message = self._stderr_text()
+            self._reset()
+            raise EntityModelError(
+                "English person names need Stanford CoreNLP's NER model, and its tagger "
+                f"did not start (exit code {code}): {message}. To install it, {FETCH_HINT}; "
+                "or set HOMEWARD_EN_NER_MODEL to an installed spaCy pipeline."
+            )
+        return line.decode("utf-8", "replace").strip()
+
+    def _request(self, text: str) -> list[Span]:
+        process = self._ensure_started()
+        assert process.stdin is not None and process.stdout is not None
+        # "replace" turns a lone surrogate into "?": one code point for one, so
+        # the offsets that come back still index `text`.
+        data = text.encode("utf-8", "replace")
+        try:
+            process.stdin.write(b"%d\n" % len(data))
+            process.stdin.write(data)
+            process.stdin.flush()
+            reply = process.stdout.readline()
+        except (BrokenPipeError, ValueError, OSError) as error:
+            raise _TaggerDied(self._death_note(error)) from None
+        if not reply.endswith(b"\n"):
+            raise _TaggerDied(self._death_note(None))
+        head, _, rest = reply.decode("utf-8", "replace").rstrip("\n").partition(" ")
+        if head == "error":
+            raise EntityModelError(f"CoreNLP could not tag a text of {len(text)} characters: {rest}")
+        if head != "ok":
+            self._reset()
+            raise EntityModelError(f"unexpected reply from the CoreNLP tagger: {reply[:200]!r}")
+        spans = []
+        for item in rest.split():
+            label, start, end = item.rsplit(":", 2)
+            spans.append(Span(label, int(start), int(end)))
+        return spans
+
+    def _death_note(self, error: BaseException | None) -> str:
+        code: int | str | None = None
+        if self._process is not None:
+            try:
+                code = self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                code = "none yet (still running)"
+        if self._stderr_thread is not None:
+            self._stderr_thread.join(timeout=2)
+        return f"exit code {code}{f', {error}' if error else ''}; {self._stderr_text()}"
+
+    def _stderr_text(self) -> str:
+        lines = [line for line in self._stderr if line.strip()]
+        return " | ".join(lines[-8:]) if lines else "it printed nothing on stderr"
+
+    def _reset(self) -> None:
+        """Forget the process; end it if it is ours (and only then)."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if self._owner != os.getpid():
+            _close_pipes(process)  # a forked copy: the parent's tagger is not ours to stop
+            return
+        _close_pipes(process)  # EOF on stdin: the tagger exits by itself
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        if self._stderr_thread is not None:
+            self._stderr_thread.join(timeout=2)
+            self._stderr_thread = None
+
+
+class _TaggerDied(Exception):
+    pass
+
+
+def _close_pipes(process: subprocess.Popen[bytes]) -> None:
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            try:
+                pipe.close()
+            except OSError:
+                pass
+
+
+def _drain(pipe: IO[bytes] | None, tail: deque[str]) -> None:
+    """Keep reading the tagger's stderr (a full pipe would block it); keep the tail."""
+    if pipe is None:
+        return
+    for raw in pipe:
+        line = raw.decode("utf-8", "replace").rstrip()
+        tail.append(line)
+        log.debug("corenlp: %s", line)
+    pipe.close()
+
+
+def _after_fork_in_child() -> None:
+    # Drop (without stopping) the parent's taggers so that the parent closing its
+    # pipe still ends them: a child holding a copy of the write end would not.
+    for tagger in list(_live):
+        process, tagger._process = tagger._process, None
+        if process is not None:
+            _close_pipes(process)
+        tagger._stderr_thread = None
+        tagger._lock = threading.Lock()
+
+
+def _close_all() -> None:
+    for tagger in list(_live):
+        try:
+            tagger.close()
+        except Exception:  # at exit: best effort, never mask the real exit status
+            log.debug("closing %r failed", tagger, exc_info=True)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+atexit.register(_close_all)

@@ -1,0 +1,145 @@
+"""Search parameters from a URL, shared by the pages, the JSON API and exports.
+
+The names are the CLI's flags (`q` for the query), so a search moves between the
+shell, the browser and a script without translation, and a URL is a bookmark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import Query
+
+from search.query import FIELDS, QuerySyntaxError, SearchRequest, build_request
+
+# Elasticsearch pages no further than its index.max_result_window (10,000 hits).
+MAX_WINDOW = 10_000
+PAGE_SIZE = 20
+FILTERS = FIELDS  # person, place, year, language, source
+
+
+@dataclass(slots=True)
+class SearchParams:
+    """A search as it sits in a URL; empty values (an empty form field) mean no filter."""
+
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    since: str = ""
+    until: str = ""
+    sort: str = "relevance"
+
+    def request(self, limit: int, offset: int, **options: bool) -> SearchRequest:
+        """The parsed request; `QuerySyntaxError` names the bad token or parameter."""
+        if offset + limit > MAX_WINDOW:
+            raise QuerySyntaxError(
+                f"results past the first {MAX_WINDOW:,} are not paged; narrow the search "
+                "or export it",
+                str(offset),
+                0,
+            )
+        return build_request(
+            self.q,
+            **{name: self.filters.get(name, []) for name in FILTERS},
+            since=self.since or None,
+            until=self.until or None,
+            sort=self.sort,
+            limit=limit,
+            offset=offset,
+            **options,
+        )
+
+    def described_filters(self) -> dict[str, list[str]]:
+        """Filters as an export's title page lists them."""
+        described = {name: values for name, values in self.filters.items() if values}
+        for name in ("since", "until"):
+            if value := getattr(self, name):
+                described[name] = [value]
+        return described
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The URL's query parameters, in a stable order."""
+        pairs = [("q", self.q)] if self.q else []
+        for name in FILTERS:
+            pairs.extend((name, value) for value in self.filters.get(name, []))
+        pairs.extend(
+            (name, getattr(self, name)) for name in ("since", "until") if getattr(self, name)
+        )
+        if self.sort != "relevance":
+            pairs.append(("sort", self.sort))
+        return pairs
+
+    def url(self, path: str = "/search", **extra: str | int) -> str:
+        pairs = self.pairs() + [(k, str(v)) for k, v in extra.items() if v not in ("", None)]
+        return f"{path}?{urlencode(pairs)}" if pairs else path
+
+    def with_filter(self, name: str, value: str) -> SearchParams:
+        filters = {k: list(v) for k, v in self.filters.items()}
+        if value not in filters.setdefault(name, []):
+            filters[name].append(value)
+        return SearchParams(self.q, filters, self.since, self.until, self.sort)
+
+    def without_filter(self, name: str, value: str) -> SearchParams:
+        filters = {
+            k: [v for v in values if not (k == name and v == value)]
+            for k, values in self.filters.items()
+        }
+        return SearchParams(self.q, filters, self.since, self.until, self.sort)
+
+    def with_sort(self, sort: str) -> SearchParams:
+        return SearchParams(self.q, self.filters, self.since, self.until, sort)
+
+    def has(self, name: str, value: str) -> bool:
+        return value in self.filters.get(name, [])
+
+    def is_empty(self) -> bool:
+        return not self.pairs() or self.pairs() == [("sort", self.sort)]
+
+
+def _clean(values: list[str] | None) -> list[str]:
+    return [value.strip() for value in values or [] if value and value.strip()]
+
+
+def search_params(
+    q: Annotated[
+        str,
+        Query(
+            description='The query: words, "phrases", OR, -word, (groups) and the filters '
+            "person: place: year: language: source:"
+        ),
+    ] = "",
+    person: Annotated[
+        list[str] | None, Query(description="Only articles naming this person (repeatable).")
+    ] = None,
+    place: Annotated[
+        list[str] | None, Query(description="Only articles mentioning this place.")
+    ] = None,
+    year: Annotated[
+        list[str] | None, Query(description="Only articles mentioning this year.")
+    ] = None,
+    language: Annotated[
+        list[str] | None, Query(description="ISO 639-1 code, e.g. en or zh.")
+    ] = None,
+    source: Annotated[
+        list[str] | None, Query(description="Only articles from this source.")
+    ] = None,
+    since: Annotated[str, Query(description="Published on or after (YYYY-MM-DD).")] = "",
+    until: Annotated[str, Query(description="Published on or before (YYYY-MM-DD).")] = "",
+    sort: Annotated[str, Query(description="relevance or date.")] = "relevance",
+) -> SearchParams:
+    """FastAPI dependency: the search a URL describes."""
+    filters = {
+        "person": _clean(person),
+        "place": _clean(place),
+        "year": _clean(year),
+        "language": _clean(language),
+        "source": _clean(source),
+    }
+    return SearchParams(
+        q=q.strip(),
+        filters=filters,
+        since=since.strip(),
+        until=until.strip(),
+        sort=sort or "relevance",
+    )
