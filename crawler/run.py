@@ -78,8 +78,16 @@ def run_crawl(
             command += ["--set", f"{name}={json.dumps(value)}"]
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+        # A session of its own: Ctrl-C in a terminal reaches only this process, which
+        # passes it on once (Scrapy takes a second one as "stop now, uncleanly").
         child = subprocess.Popen(
-            command, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace", env=env
+            command,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=env,
+            start_new_session=True,
         )
         tail: list[str] = []
         with _forward_signals(child):

@@ -42,7 +42,7 @@ import mimetypes
 import signal
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -312,8 +312,10 @@ def serve_sample_web(
     hang: Iterable[str] = (),
     verbose: bool = False,
     log: IO[str] | None = None,
+    ports: Mapping[str, int] | None = None,
 ) -> SampleWeb:
-    """Start one server per host directory of `root` on random free ports.
+    """Start one server per host directory of `root` on random free ports, or on the
+    fixed `ports` given per host (the demo: the same URLs on every run).
 
     `fail` paths answer 500 and `hang` paths never answer (until the web stops
     or a minute passes), on every host. `log` receives one line per request:
@@ -327,7 +329,8 @@ def serve_sample_web(
     servers: dict[str, _HostServer] = {}
     try:
         for name in names:
-            servers[name] = _HostServer((host, 0), name, root / name, shared)
+            port = (ports or {}).get(name, 0)
+            servers[name] = _HostServer((host, port), name, root / name, shared)
     except OSError:
         for server in servers.values():
             server.server_close()

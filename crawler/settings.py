@@ -28,8 +28,8 @@ HOMEWARD_INCREMENTAL            skip URLs the seen store knows (default True).
 HOMEWARD_RESUME                 keep a JOBDIR queue so a stopped crawl resumes (default True).
 HOMEWARD_RETRY_FAILED_AFTER     hours before a failed URL is tried again; doubles with each
                                 failure, at most 7 days, 5 attempts (default 6).
-HOMEWARD_WORKERS                processes for CPU stages (extraction, language); 0 runs them
-                                in the crawler's process (default: CPU count, at most 4).
+HOMEWARD_WORKERS                processes for the CPU stages (extraction, language, entities);
+                                0 runs them in the crawler's process (default: CPUs, at most 4).
 HOMEWARD_INDEX_BATCH            articles per bulk write to the archive (default 100).
 HOMEWARD_DEDUPE_THRESHOLD       estimated Jaccard similarity above which two texts are one
                                 article (default 0.7, pipelines.dedupe).

@@ -7,6 +7,7 @@ import line), 2 bad usage (including a query syntax error, which names the token
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -18,8 +19,14 @@ import click
 
 from homeward.article import ArticleError, read_jsonl
 from homeward.terminal import clean_for_terminal, shorten
-from search.backend import Archive, ArchiveError, SearchResult, open_archive
-from search.export import WRITERS
+from search.backend import (
+    Archive,
+    ArchiveError,
+    SearchResult,
+    open_archive,
+    resolve_archive_url,
+)
+from search.export import REPORT_TYPES, WRITERS, search_job, set_job
 from search.query import MAX_LIMIT, SORTS, QuerySyntaxError, SearchRequest, build_request
 
 ARCHIVE_HELP = (
@@ -27,6 +34,7 @@ ARCHIVE_HELP = (
     "Default: $HOMEWARD_ARCHIVE, then archive.sqlite in the user's data folder."
 )
 IMPORT_PROGRESS_EVERY = 1000
+SHIPPED_SOURCES = Path(__file__).resolve().parent.parent / "sources.toml"
 
 
 def archive_option(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -152,15 +160,31 @@ def print_result_table(result: SearchResult, offset: int) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(WRITERS)),
+    type=click.Choice(list(WRITERS)),
     required=True,
-    help="csv (UTF-8 with BOM, spreadsheet-safe) or jsonl (one article per line).",
+    help="; ".join(f"{name}: {fmt.help}" for name, fmt in WRITERS.items()) + ".",
 )
 @click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (default: standard output).",
+    help="File to write (default: standard output; required for report).",
+)
+@click.option(
+    "--report-format",
+    type=click.Choice(sorted(REPORT_TYPES)),
+    help="For --format report: html or pdf (default: from the --output extension).",
+)
+@click.option(
+    "--mask-names",
+    is_flag=True,
+    help="Replace people's names with initials in text and fields (for sharing).",
+)
+@click.option(
+    "--set",
+    "set_ref",
+    metavar="NAME_OR_ID",
+    help="Export this article set (with its notes) instead of a search.",
 )
 @archive_option
 def export(
@@ -175,32 +199,78 @@ def export(
     sort: str,
     output_format: str,
     output: Path | None,
+    report_format: str | None,
+    mask_names: bool,
+    set_ref: str | None,
     archive_url: str | None,
 ) -> None:
-    """Export every article matching QUERY and the filters, newest first."""
-    request = make_request(
-        query=query,
-        person=person,
-        place=place,
-        year=year,
-        language=language,
-        source=source,
-        since=since,
-        until=until,
-        sort=sort,
-        facets=False,
-        highlight=False,
-    )
-    writer = WRITERS[output_format]
+    """Export every article matching QUERY and the filters (newest first), or a set."""
+    filters = {
+        "person": person,
+        "place": place,
+        "year": year,
+        "language": language,
+        "source": source,
+    }
+    searching = bool(query or since or until or any(filters.values()))
+    if set_ref and searching:
+        raise click.UsageError("export either a set (--set) or a search, not both")
+    options = {
+        "mask_names": mask_names,
+        "report_format": _report_format(output_format, output, report_format),
+    }
+    writer = WRITERS[output_format].write
     with opened_archive(archive_url) as archive:
+        if set_ref:
+            found = archive.find_set(set_ref)
+            if found is None:
+                raise click.ClickException(f"no set with the id or name {set_ref!r}")
+            job = set_job(archive, found, **options)
+        else:
+            request = make_request(
+                query=query,
+                **filters,
+                since=since,
+                until=until,
+                sort=sort,
+                facets=False,
+                highlight=False,
+            )
+            described = {name: list(values) for name, values in filters.items() if values}
+            dates = (("since", since), ("until", until))
+            described |= {name: [value] for name, value in dates if value}
+            job = search_job(archive, request, described, **options)
         if output is None:
-            count = writer(archive.iter_articles(request), sys.stdout)
+            count = writer(job, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
         else:
             partial = output.with_name(output.name + ".part")
-            with partial.open("w", encoding="utf-8", newline="") as handle:
-                count = writer(archive.iter_articles(request), handle)
-            partial.replace(output)
+            try:
+                with partial.open("wb") as handle:
+                    count = writer(job, handle)
+                partial.replace(output)
+            finally:
+                partial.unlink(missing_ok=True)
     click.echo(f"exported {count} article(s)" + (f" to {output}" if output else ""), err=True)
+
+
+def _report_format(output_format: str, output: Path | None, chosen: str | None) -> str:
+    """html or pdf: as chosen, else from the output file's extension."""
+    if output_format != "report":
+        if chosen:
+            raise click.UsageError("--report-format applies only to --format report")
+        return "html"
+    if output is None:
+        raise click.UsageError("--format report needs --output FILE (.html or .pdf)")
+    by_extension = {".pdf": "pdf", ".html": "html", ".htm": "html"}.get(output.suffix.lower())
+    if chosen and by_extension and chosen != by_extension:
+        raise click.UsageError(f"--report-format {chosen} does not match {output.name}")
+    if not (chosen or by_extension):
+        raise click.UsageError(
+            f"cannot tell html from pdf by {output.name!r}; name it .html or .pdf "
+            "or add --report-format"
+        )
+    return chosen or by_extension or "html"
 
 
 # --- import ---------------------------------------------------------------------
@@ -286,11 +356,106 @@ def _not_yet(command: str, issue: str) -> None:
 
 
 @main.command()
-@click.option("--sources", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--sources",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="sources.toml to crawl (default: $HOMEWARD_SOURCES, then ./sources.toml, "
+    "then the sources.toml that ships with Homeward).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.option(
+    "--state-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where crawl state lives (seen URLs, resume queue, WARC evidence); "
+    "default: a folder per archive under the user's data folder.",
+)
 @archive_option
-def crawl(sources: Path | None, archive_url: str | None) -> None:
-    """Crawl the sources into the archive and print a run summary."""
-    _not_yet("crawl", "it arrives with the crawler")
+def crawl(
+    sources: Path | None, as_json: bool, state_dir: Path | None, archive_url: str | None
+) -> None:
+    """Crawl the sources into the archive and print a run summary.
+
+    Progress goes to standard error while it runs. Ctrl-C stops it cleanly; the
+    next crawl resumes where it stopped. Pages already stored or judged off-topic
+    are never fetched again.
+    """
+    from crawler.run import CrawlError, run_crawl
+    from crawler.sources import SourcesError
+    from crawler.summary import format_summary
+
+    sources_path = sources or default_sources_path()
+    try:
+        summary = run_crawl(sources_path, resolve_archive_url(archive_url), state_dir=state_dir)
+    except SourcesError as error:
+        raise click.UsageError(str(error)) from error
+    except CrawlError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_summary(summary))
+
+
+def default_sources_path() -> Path:
+    """$HOMEWARD_SOURCES, then sources.toml here, then the list that ships with Homeward."""
+    configured = os.environ.get("HOMEWARD_SOURCES")
+    if configured:
+        return Path(configured)
+    here = Path("sources.toml")
+    return here if here.exists() else SHIPPED_SOURCES
+
+
+@main.command()
+@click.argument("article_id")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write the captured page to (default: standard output).",
+)
+@click.option("--headers", is_flag=True, help="Print the captured HTTP headers instead.")
+@click.option(
+    "--state-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The crawl state folder, if not the default.",
+)
+@archive_option
+def evidence(
+    article_id: str,
+    output: Path | None,
+    headers: bool,
+    state_dir: Path | None,
+    archive_url: str | None,
+) -> None:
+    """Write out the page exactly as it was captured when ARTICLE_ID was stored.
+
+    The body is checked against the SHA-256 recorded with the article.
+    """
+    from crawler.state import archive_state_dir
+    from pipelines.evidence import EvidenceError, read_capture
+
+    url = resolve_archive_url(archive_url)
+    with opened_archive(url) as archive:
+        article = archive.get(article_id)
+    if article is None:
+        raise click.ClickException(f"no article {article_id!r} in {url}")
+    if article.evidence is None:
+        raise click.ClickException(f"article {article_id} has no evidence capture")
+    folder = archive_state_dir(url, state_dir) / "evidence"
+    try:
+        captured_headers, body = read_capture(article.evidence, search_dirs=[folder])
+    except EvidenceError as error:
+        raise click.ClickException(str(error)) from error
+    if headers:
+        for name, value in captured_headers:
+            click.echo(f"{clean_for_terminal(name)}: {clean_for_terminal(value)}")
+        return
+    if output is None:
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
+    else:
+        output.write_bytes(body)
+        click.echo(f"wrote {len(body)} bytes to {output}", err=True)
 
 
 @main.command()
@@ -298,8 +463,31 @@ def crawl(sources: Path | None, archive_url: str | None) -> None:
 @click.option("--port", type=int, default=8000, show_default=True)
 @archive_option
 def serve(host: str, port: int, archive_url: str | None) -> None:
-    """Serve the web search page and JSON API."""
-    _not_yet("serve", "it arrives with the web interface")
+    """Serve the web search page and JSON API (see docs/web.md).
+
+    Only this computer can connect unless --host names another address; then the
+    access token in HOMEWARD_TOKEN is required for every page and API call.
+    """
+    import uvicorn
+
+    from search.web import create_app
+    from search.web.security import TOKEN_ENV, is_loopback
+
+    token = os.environ.get(TOKEN_ENV) or None
+    if token is None and not is_loopback(host):
+        raise click.UsageError(
+            f"--host {host} would let other machines read the archive; set {TOKEN_ENV} to "
+            "an access token (16+ random characters) first, or serve on 127.0.0.1"
+        )
+    try:
+        app = create_app(archive_url, token=token)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from error
+    where = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    click.echo(f"Homeward at {where} (archive {app.state.archive.url}); Ctrl-C stops it", err=True)
+    uvicorn.run(app, host=host, port=port, server_header=False, proxy_headers=False)
 
 
 @main.group()
@@ -316,7 +504,7 @@ def schedule_run() -> None:
 @main.command()
 @archive_option
 def demo(archive_url: str | None) -> None:
-    """Import the bundled sample articles into the archive and run a search."""
+    """Serve the bundled sample news web, crawl it into the archive, show searches."""
     from homeward.demo import run_demo
 
     run_demo(archive_url)

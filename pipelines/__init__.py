@@ -12,3 +12,9 @@ re-processing of an archive and WARC imports:
 Each stage keeps its defaults in one frozen options object (`DecodeOptions`,
 `ExtractOptions`, `LanguageOptions`, `RelevanceOptions`).
 """
+
+import warnings
+
+# jieba 0.42 imports pkg_resources, which warns on every crawl worker start; the
+# warning is about jieba's packaging, not about anything a user can act on.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)

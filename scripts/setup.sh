@@ -77,4 +77,5 @@ else
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .
   echo "$want" > "$stamp"
 fi
+bash "$root/scripts/corenlp.sh" fetch # English NER model (Stanford CoreNLP, pinned), once
 say "ready: $venv/bin/homeward"

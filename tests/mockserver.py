@@ -13,7 +13,7 @@ robots.txt disallows.
 
 Files under tests/sites/<site>/ are served as they are, after replacing
 `{{A}}`/`{{B}}` with the two base URLs (bytes, so GBK and Big5 pages stay
-intact); a directory serves index.html, or pageN.html for `?page=N`.
+intact; inside .gz files too); a directory serves index.html, or pageN.html for `?page=N`.
 `tests/sites/<site>/_headers.json` maps a path to extra response
 headers and an optional "status". Generated routes, for tests that need many
 pages:
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
 import json
 import random
 import sys
@@ -110,7 +111,10 @@ def handler_for(site: str, shared: Shared) -> type[BaseHTTPRequestHandler]:
             if not target.is_file() or SITES not in target.resolve().parents:
                 self.send(404, b"not found", {"Content-Type": "text/plain"}, send_body)
                 return
-            body = shared.substitute(target.read_bytes())
+            if target.suffix == ".gz":  # placeholders live inside the compressed sitemap
+                body = gzip.compress(shared.substitute(gzip.decompress(target.read_bytes())))
+            else:
+                body = shared.substitute(target.read_bytes())
             self.send(200, body, extra, send_body, target.suffix)
 
         def send(

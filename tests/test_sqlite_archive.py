@@ -15,14 +15,20 @@ def random_corpus(count: int, seed: int = 3) -> list[Article]:
     names = [f"Name {n}" for n in range(40)]
     places = [Place(f"Place {n}", country="CN") for n in range(30)]
     return [
-        Article.from_dict({
-            "url": f"https://r.test/{n}", "title": f"Story {n}",
-            "text": " ".join(rng.choices(["trafficking", "rain", "拐卖", "police", "sun"], k=30)),
-            "language": rng.choice(["en", "zh", "fr"]), "source": rng.choice("ABCDE"),
-            "names": rng.sample(names, rng.randint(0, 4)),
-            "places": rng.sample(places, rng.randint(0, 3)),
-            "years": rng.sample(range(1990, 2026), rng.randint(0, 3)),
-        })
+        Article.from_dict(
+            {
+                "url": f"https://r.test/{n}",
+                "title": f"Story {n}",
+                "text": " ".join(
+                    rng.choices(["trafficking", "rain", "拐卖", "police", "sun"], k=30)
+                ),
+                "language": rng.choice(["en", "zh", "fr"]),
+                "source": rng.choice("ABCDE"),
+                "names": rng.sample(names, rng.randint(0, 4)),
+                "places": rng.sample(places, rng.randint(0, 3)),
+                "years": rng.sample(range(1990, 2026), rng.randint(0, 3)),
+            }
+        )
         for n in range(count)
     ]
 
@@ -50,8 +56,13 @@ def test_in_memory_facets_follow_writes(tmp_path):
     assert sum(after.values()) == sum(before.values()) - 1
     # A write through another connection (another process) is seen too.
     other = SqliteArchive(tmp_path / "a.sqlite")
-    other.upsert([Article.from_dict({"url": "https://r.test/new", "title": "t", "text": "x",
-                                     "language": "de"})])
+    other.upsert(
+        [
+            Article.from_dict(
+                {"url": "https://r.test/new", "title": "t", "text": "x", "language": "de"}
+            )
+        ]
+    )
     assert dict(archive.search(build_request("")).facets["language"])["de"] == 1
 
 

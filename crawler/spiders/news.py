@@ -14,7 +14,6 @@ stats (`homeward/source/<name>/unreachable`, with the message in
 from __future__ import annotations
 
 import calendar
-import gzip
 import re
 import time
 from collections import Counter
@@ -31,6 +30,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from crawler.sources import Source, load_sources
@@ -195,9 +195,9 @@ class NewsSpider(Spider):
         source = response.meta["homeward_source"]
         body = response.body
         if body[:2] == _GZIP_MAGIC:
-            try:
-                body = gzip.decompress(body)[: self.settings.getint("DOWNLOAD_MAXSIZE")]
-            except OSError as error:
+            try:  # bounded: a gzip bomb stops at DOWNLOAD_MAXSIZE
+                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            except (OSError, EOFError, ValueError) as error:
                 self._source_error(source, f"{response.url}: broken gzip sitemap ({error})")
                 return
         kind, entries = parse_sitemap(body)

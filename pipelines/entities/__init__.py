@@ -17,6 +17,7 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
+
 from homeward.article import Place
 from pipelines.entities import names as _names
 from pipelines.entities import places as _places
@@ -93,27 +94,28 @@ def tag_many(
         bylines = [list(next(author_iter, ())) if author_iter is not None else [] for _ in batch]
         languages = [(lang or guess_language(text)).lower()[:2] for text, lang in batch]
         english = [i for i, lang in enumerate(languages) if lang != "zh"]
-        found: dict[int, list[Mention]] = {}
+        ner: dict[int, list[Mention]] = {}
         if english and "names" in fields:
             tagged = english_ner().mentions([batch[i][0] for i in english])
-            found = dict(zip(english, tagged, strict=True))
+            ner = dict(zip(english, tagged, strict=True))
         for i, (text, _) in enumerate(batch):
             if languages[i] == "zh":
                 yield _tag_chinese(text, bylines[i], fields)
             else:
-                yield _tag_english(text, found.get(i), bylines[i], fields)
+                yield _tag_english(text, ner.get(i), bylines[i], fields)
 
 
 def _tag_english(
-    text: str, found: list[Mention] | None, authors: list[str], fields: Collection[str]
+    text: str, ner: list[Mention] | None, authors: list[str], fields: Collection[str]
 ) -> Entities:
+    """`ner` is the model's mentions in `text`, or None when names were not asked for."""
     result = Entities()
     person_spans: list[tuple[int, int]] = []
     place_spans: list[tuple[str, int]] = []
-    if found is not None:
-        person_spans = [(m.start, m.end) for m in found if m.kind == "person"]
-        place_spans = [(text[m.start : m.end], m.start) for m in found if m.kind == "place"]
-        result.names = _names.english_names(text, found, authors)
+    if ner is not None:
+        person_spans = [(m.start, m.end) for m in ner if m.kind == "person"]
+        place_spans = [(text[m.start : m.end], m.start) for m in ner if m.kind == "place"]
+        result.names = _names.english_names(text, ner, authors)
     if "places" in fields:
         candidates = _places.english_mentions(text, skip=person_spans)
         resolved_words = {m for m, _ in candidates}

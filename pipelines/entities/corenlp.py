@@ -17,6 +17,7 @@ with `EntityModelError` naming `scripts/corenlp.sh fetch`.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import selectors
@@ -30,11 +31,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from pipelines.entities.models import EntityModelError
+from pipelines.entities.models import EN_MODEL_ENV, EntityModelError
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "corenlp.sh"
 START_TIMEOUT_ENV = "HOMEWARD_CORENLP_START_TIMEOUT"
 START_TIMEOUT = 120.0
+# Longer texts go to the tagger in pieces cut at line breaks (it tags line by line
+# anyway), so no page, however long, can exhaust its heap.
+MAX_CHARS = 100_000
 FETCH_HINT = f"run `{SCRIPT.relative_to(SCRIPT.parents[1])} fetch` (scripts/setup.sh does)"
 
 log = logging.getLogger(__name__)
@@ -63,6 +67,7 @@ class CoreNLPTagger:
         if start_timeout is None:
             start_timeout = float(os.environ.get(START_TIMEOUT_ENV) or START_TIMEOUT)
         self.start_timeout = start_timeout
+        self.max_chars = MAX_CHARS
         self.version = ""
         self.model = ""
         self._lock = threading.Lock()
@@ -73,12 +78,16 @@ class CoreNLPTagger:
         _live.add(self)
 
     def __repr__(self) -> str:
-        state = f"pid {self._process.pid}" if self._running() else "not running"
+        state = f"pid {self.pid}" if self.pid else "not running"
         return f"<CoreNLPTagger {self.version or '?'} {self.model or '?'} {state}>"
 
     @property
     def pid(self) -> int | None:
-        return self._process.pid if self._running() else None
+        """The tagger's process id while it runs (for this process), else None."""
+        process = self._process
+        if process is None or self._owner != os.getpid() or process.poll() is not None:
+            return None
+        return process.pid
 
     def start(self) -> None:
         """Start the tagger now (it starts by itself on first `tag`)."""
@@ -86,23 +95,19 @@ class CoreNLPTagger:
             self._ensure_started()
 
     def tag(self, texts: Sequence[str]) -> list[list[Span]]:
-        """Entities of each text, in order. A tagger that died is restarted once."""
+        """Entities of each text, in order.
+
+        A tagger that died is restarted once; dying again is an `EntityModelError`.
+        A text CoreNLP itself rejects gets no entities and a logged warning.
+        """
         with self._lock:
             results = []
             for index, text in enumerate(texts):
-                try:
-                    results.append(self._request(text))
-                except _TaggerDied as died:
-                    log.warning("the CoreNLP tagger exited (%s); starting a new one", died)
-                    self._reset()
-                    try:
-                        results.append(self._request(text))
-                    except _TaggerDied as again:
-                        self._reset()
-                        raise EntityModelError(
-                            f"the CoreNLP tagger exited twice while tagging text {index} "
-                            f"({len(text)} characters): {again}"
-                        ) from None
+                spans: list[Span] = []
+                for offset, piece in pieces(text, self.max_chars):
+                    found = self._request_retrying(piece, index)
+                    spans += [Span(s.label, s.start + offset, s.end + offset) for s in found]
+                results.append(spans)
             return results
 
     def close(self) -> None:
@@ -111,13 +116,6 @@ class CoreNLPTagger:
             self._reset()
 
     # --- the process -----------------------------------------------------------
-
-    def _running(self) -> bool:
-        return (
-            self._process is not None
-            and self._owner == os.getpid()
-            and self._process.poll() is None
-        )
 
     def _ensure_started(self) -> subprocess.Popen[bytes]:
         if self._process is not None and self._owner == os.getpid():
@@ -175,12 +173,28 @@ class CoreNLPTagger:
                 self._stderr_thread.join(timeout=5)
             message = self._stderr_text()
             self._reset()
+            hint = "" if "corenlp.sh fetch" in message else f"; to install it, {FETCH_HINT}"
             raise EntityModelError(
                 "English person names need Stanford CoreNLP's NER model, and its tagger "
-                f"did not start (exit code {code}): {message}. To install it, {FETCH_HINT}; "
-                "or set HOMEWARD_EN_NER_MODEL to an installed spaCy pipeline."
+                f"did not start (exit code {code}): {message}{hint}. Or set {EN_MODEL_ENV} "
+                "to an installed spaCy pipeline."
             )
         return line.decode("utf-8", "replace").strip()
+
+    def _request_retrying(self, text: str, index: int) -> list[Span]:
+        try:
+            return self._request(text)
+        except _TaggerDied as died:
+            log.warning("the CoreNLP tagger exited (%s); starting a new one", died)
+            self._reset()
+        try:
+            return self._request(text)
+        except _TaggerDied as again:
+            self._reset()
+            raise EntityModelError(
+                f"the CoreNLP tagger exited twice while tagging text {index} "
+                f"({len(text)} characters): {again}"
+            ) from None
 
     def _request(self, text: str) -> list[Span]:
         process = self._ensure_started()
@@ -199,7 +213,8 @@ class CoreNLPTagger:
             raise _TaggerDied(self._death_note(None))
         head, _, rest = reply.decode("utf-8", "replace").rstrip("\n").partition(" ")
         if head == "error":
-            raise EntityModelError(f"CoreNLP could not tag a text of {len(text)} characters: {rest}")
+            log.warning("CoreNLP could not tag a text of %d characters: %s", len(text), rest)
+            return []
         if head != "ok":
             self._reset()
             raise EntityModelError(f"unexpected reply from the CoreNLP tagger: {reply[:200]!r}")
@@ -247,13 +262,27 @@ class _TaggerDied(Exception):
     pass
 
 
-def _close_pipes(process: subprocess.Popen[bytes]) -> None:
-    for pipe in (process.stdin, process.stdout):
+def pieces(text: str, max_chars: int) -> list[tuple[int, str]]:
+    """(offset, piece) parts of at most `max_chars` characters, each cut after its
+    last line break if it has one, else after its last space, else anywhere."""
+    parts, start = [], 0
+    while len(text) - start > max_chars:
+        end = start + max_chars
+        cut = text.rfind("\n", start, end)
+        if cut < start:
+            cut = text.rfind(" ", start, end)
+        end = cut + 1 if cut >= start else end
+        parts.append((start, text[start:end]))
+        start = end
+    parts.append((start, text[start:]))
+    return parts
+
+
+def _close_pipes(process: subprocess.Popen[bytes], stderr: bool = False) -> None:
+    for pipe in (process.stdin, process.stdout, process.stderr if stderr else None):
         if pipe is not None:
-            try:
+            with contextlib.suppress(OSError):
                 pipe.close()
-            except OSError:
-                pass
 
 
 def _drain(pipe: IO[bytes] | None, tail: deque[str]) -> None:
@@ -273,7 +302,7 @@ def _after_fork_in_child() -> None:
     for tagger in list(_live):
         process, tagger._process = tagger._process, None
         if process is not None:
-            _close_pipes(process)
+            _close_pipes(process, stderr=True)  # no thread drains it in this process
         tagger._stderr_thread = None
         tagger._lock = threading.Lock()
 

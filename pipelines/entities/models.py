@@ -50,8 +50,11 @@ _KINDS = {
 # A hyphen joining two letters with no space: "Waziri-Azi", "Rostov-on-Don".
 _HYPHEN_RIGHT = re.compile(r"(?:[-‐][^\W\d_]+)+")
 _HYPHEN_LEFT = re.compile(r"(?:[^\W\d_]+[-‐])+$")
+_HYPHEN_SPLIT = re.compile(r"[-‐]")
 
 _lock = threading.Lock()
+_english_lock = threading.Lock()
+_english: EnglishNer | None = None
 
 
 class EntityModelError(RuntimeError):
@@ -82,21 +85,24 @@ def english_model_name() -> str:
     return os.environ.get(EN_MODEL_ENV, "").strip() or CORENLP
 
 
-@cache
 def english_ner() -> EnglishNer:
-    """The English NER backend, loaded (CoreNLP: started) now, so a missing model fails here."""
-    with _lock:
-        name = english_model_name()
-        if name.casefold() == CORENLP:
-            return CoreNLPNer()
-        return SpacyNer(name)
+    """The English NER backend, loaded (CoreNLP: started) on first call, so a
+    missing model fails here; then the same one for the life of the process."""
+    global _english
+    with _english_lock:
+        if _english is None:
+            name = english_model_name()
+            _english = CoreNLPNer() if name.casefold() == CORENLP else SpacyNer(name)
+        return _english
 
 
 def close_english_ner() -> None:
-    """Stop the English NER backend (tests; it also stops at exit) and forget it."""
-    if english_ner.cache_info().currsize:
-        english_ner().close()
-    english_ner.cache_clear()
+    """Stop the English NER backend and forget it (it also stops at exit)."""
+    global _english
+    with _english_lock:
+        if _english is not None:
+            _english.close()
+        _english = None
 
 
 def english_model_available() -> bool:
@@ -155,22 +161,27 @@ class SpacyNer:
 
 
 def whole_words(text: str, found: list[Mention]) -> list[Mention]:
-    """Mentions widened to whole hyphenated words, overlaps dropped.
+    """Mentions widened to whole hyphenated names, overlaps dropped.
 
     Both tokenizers split at hyphens, so a model may tag "Fatima Waziri" in
     "Fatima Waziri-Azi", or "Rostov" as a place and "Don" as a person in
-    "Rostov-on-Don". A mention grows over the hyphenated parts it touches; a later
-    mention inside one already kept is dropped (the first part's kind wins).
+    "Rostov-on-Don". A mention grows over hyphenated parts up to a capitalised
+    one ("Smith-led" stays "Smith", "anti-Putin" stays "Putin"); a mention inside
+    one already kept is dropped (the first part's kind wins).
     """
     widened: list[Mention] = []
     for mention in sorted(found, key=lambda m: (m.start, -m.end)):
         start, end = mention.start, mention.end
         right = _HYPHEN_RIGHT.match(text, end)
         if right:
-            end = right.end()
+            parts = _HYPHEN_SPLIT.split(right.group())[1:]
+            while parts and not parts[-1][:1].isupper():
+                parts.pop()
+            end += sum(len(part) + 1 for part in parts)
         left = _HYPHEN_LEFT.search(text, max(0, start - 100), start)
-        if left and (left.start() == 0 or not text[left.start() - 1].isalnum()):
-            start = left.start()
+        if left and text[left.start()].isupper():
+            before = text[left.start() - 1] if left.start() else " "
+            start = start if before.isalnum() else left.start()
         if widened and start < widened[-1].end:
             continue
         widened.append(Mention(mention.kind, start, end))

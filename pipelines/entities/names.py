@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 from pipelines.entities.places import gazetteer, is_cjk
@@ -31,6 +31,7 @@ EN_TITLES = {
     "justice", "senator", "sen", "rep", "governor", "gov", "president", "minister", "mayor",
     "deputy", "commissioner", "director", "lawyer", "attorney", "agent", "auntie", "uncle",
     "grandma", "grandpa", "granny", "baby", "little", "young", "old", "the",
+    "mother", "mum", "mom", "dad", "daddy", "grandmother", "grandfather", "aunt",
 }  # fmt: skip
 ZH_HONORIFICS = (
     "先生", "女士", "小姐", "太太", "老师", "警官", "阿姨", "大爷", "大妈", "大娘", "师傅",
@@ -82,26 +83,53 @@ def clean_english(mention: str) -> str:
     return " ".join(w for w in words if w)
 
 
-def plausible_english(name: str) -> bool:
-    """A person's name: capitalised words, not a place, demonym or organisation."""
+def plausible_english(name: str, places: Collection[str] = ()) -> bool:
+    """A person's name: capitalised words, not a place, demonym or organisation.
+
+    `places` are the text's own place mentions. The model's PERSON label wins
+    over a gazetteer homonym only for a single word that is merely some town's
+    name (Dara, Leo: given names first); a country or region (Georgia), a
+    multi-word place (Mong Kok) or a word the text itself uses as a place is
+    not a person.
+    """
     if not name or not name[0].isupper() or any(ch.isdigit() for ch in name):
         return False
-    if gazetteer().lookup(name):
+    if name in places:
+        return False
+    entries = gazetteer().lookup(name)
+    if entries and (" " in name or any(e.kind != "city" for e in entries)):
         return False
     last = name.split()[-1].casefold()
     return last not in {"police", "ministry", "foundation", "court", "bureau", "news"}
 
 
+# "a man surnamed Hu": reports from China often give only the family name.
+_EN_SURNAMED = re.compile(r"\bsurnamed\s+(?P<name>[A-Z][a-z]+(?:-[a-z]+)?)\b")
+# "her parents, Lisa and Tom Cook": the first person shares the second's surname.
+_EN_AND = re.compile(r"\s+(?:and|&)\s+")
+
+
 def english_names(text: str, found: Iterable[Mention], authors: Iterable[str] = ()) -> list[str]:
     """The people an English text names, from its NER mentions (see `models.Mention`)."""
-    mentions = []
-    for mention in found:
-        if mention.kind != "person":
-            continue
-        cleaned = clean_english(text[mention.start : mention.end])
-        if plausible_english(cleaned):
-            mentions.append(cleaned)
-    return merge_names(mentions, exclude=authors)
+    found = sorted(found, key=lambda m: m.start)
+    places = {clean_english(text[m.start : m.end]) for m in found if m.kind == "place"}
+    people = [m for m in found if m.kind == "person"]
+    spans: list[tuple[int, str]] = []
+    for i, mention in enumerate(people):
+        raw = text[mention.start : mention.end]
+        after = people[i + 1] if i + 1 < len(people) else None
+        if after is not None and len(raw.split()) == 1:
+            partner = clean_english(text[after.start : after.end]).split()
+            if len(partner) >= 2 and _EN_AND.fullmatch(text[mention.end : after.start]):
+                raw = f"{raw} {partner[-1]}"
+        spans.append((mention.start, raw))
+    for match in _EN_SURNAMED.finditer(text):
+        start = match.start("name")
+        if not any(m.start <= start < m.end for m in people):
+            spans.append((start, match.group("name")))
+    spans.sort()
+    mentions = [clean_english(raw) for _, raw in spans]
+    return merge_names([m for m in mentions if plausible_english(m, places)], exclude=authors)
 
 
 # --- Chinese -------------------------------------------------------------------

@@ -74,6 +74,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     """User input never gives a 500: bad parameters are 400, unknown paths 404, as JSON
     under /api and as a page elsewhere."""
 
+    app.add_exception_handler(api.Problem, api.problem_handler)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:
         problems = "; ".join(

@@ -90,6 +90,10 @@ class SearchParams:
     def with_sort(self, sort: str) -> SearchParams:
         return SearchParams(self.q, self.filters, self.since, self.until, sort)
 
+    def active(self) -> list[tuple[str, str]]:
+        """Every filter value in force, as (parameter, value)."""
+        return [(name, value) for name in FILTERS for value in self.filters.get(name, [])]
+
     def has(self, name: str, value: str) -> bool:
         return value in self.filters.get(name, [])
 

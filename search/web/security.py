@@ -12,8 +12,9 @@ looking for them; scraped pages are written by strangers. So:
   requests (Sec-Fetch-Site / Origin) are refused outright. JSON API writes must
   be `application/json`, which a cross-site form cannot send without CORS.
 - Every response carries a strict Content-Security-Policy (no scripts at all,
-  no framing), `nosniff` and `no-referrer`, so a search never leaks to the news
-  sites an advocate clicks through to.
+  no framing), `nosniff`, and a `same-origin` referrer policy, so a search never
+  leaks to the news sites an advocate clicks through to (outbound links also say
+  `rel=noreferrer`).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ CAPTURE_CSP = (
 )
 COMMON_HEADERS = {
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
@@ -96,13 +97,18 @@ def authorised(request: Request, token: str) -> bool:
 
 
 def cross_site(request: Request) -> bool:
-    """A request another site's page made (the browser says so, or its Origin is foreign)."""
-    if request.headers.get("sec-fetch-site") == "cross-site":
+    """A request another site's page made: the browser says so (Sec-Fetch-Site), or its
+    Origin is another host. An opaque (`null`) Origin counts as foreign unless the
+    browser vouches that the request is same-origin."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site in ("cross-site", "same-site"):
         return True
     origin = request.headers.get("origin")
-    if origin and origin != "null":
+    if origin == "null":
+        return fetch_site != "same-origin"
+    if origin:
         return urlsplit(origin).netloc != request.headers.get("host", "")
-    return origin == "null" and request.method in UNSAFE_METHODS
+    return False
 
 
 def is_api(request: Request) -> bool:

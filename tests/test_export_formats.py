@@ -1,0 +1,299 @@
+"""The export writers (csv, jsonl, xlsx, report html/pdf), name masking and `homeward export`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from click.testing import CliRunner
+from web_fixtures import HOSTILE_TITLE, SAMPLE_COUNT, hostile_article, load_archive, sample_articles
+
+from homeward.article import Article, read_jsonl
+from homeward.cli import main
+from search import report
+from search.backend import open_archive
+from search.export import CSV_COLUMNS, WRITERS, XLSX_TEXT_MAX, ExportJob
+from search.masking import initials, mask_article, mask_text
+from search.sets import ArticleSet
+
+SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+@pytest.fixture
+def articles(tmp_path) -> list[Article]:
+    return [*sample_articles(), hostile_article(tmp_path / "evidence")]
+
+
+def export(job: ExportJob, format_name: str) -> bytes:
+    out = io.BytesIO()
+    written = WRITERS[format_name].write(job, out)
+    assert written > 0
+    return out.getvalue()
+
+
+def job_of(articles: list[Article], **options) -> ExportJob:
+    return ExportJob(source=lambda: iter(articles), **options)
+
+
+def pdf_text(data: bytes, tmp_path: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed; run scripts/setup.sh")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+# --- masking ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Liu Sirui", "L. S."),
+        ("Nguyen Van Minh", "N. V. M."),
+        ("Jean-Paul Okoye", "J. P. O."),
+        ("刘思睿", "刘某"),
+        ("Laura Durán", "L. D."),
+    ],
+)
+def test_initials(name, expected):
+    assert initials(name) == expected
+
+
+def test_mask_text_catches_full_names_parts_and_case():
+    text = (
+        "Liu Sirui was four. His mother, Zhang Hua, searched; ZHANG HUA said Sirui "
+        "laughed. Zhang added. 刘思睿回家了，思睿很高兴。Liuzhou is a city."
+    )
+    masked = mask_text(text, ["Liu Sirui", "Zhang Hua", "刘思睿"])
+    assert masked == (
+        "L. S. was four. His mother, Z. H., searched; Z. H. said S. "
+        "laughed. Z. added. 刘某回家了，某某很高兴。Liuzhou is a city."
+    )
+
+
+def test_mask_article_touches_title_text_and_names_only(articles):
+    article = next(a for a in articles if "Liu Sirui" in a.names)
+    masked = mask_article(article)
+    assert "Liu Sirui" not in masked.title + masked.text
+    assert masked.names == ["L. S.", "Z. H."]
+    assert masked.url == article.url and masked.places == article.places
+    assert article.names == ["Liu Sirui", "Zhang Hua"]  # the original is untouched
+
+
+# --- csv and jsonl ---------------------------------------------------------------------------
+
+
+def test_csv_neutralises_formulas_and_adds_notes_for_sets(articles):
+    hostile = articles[-1]
+    data = export(job_of(articles, notes={hostile.id: "+1 555 call"}), "csv")
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert list(rows[0]) == [*CSV_COLUMNS, "note"]
+    by_id = {row["id"]: row for row in rows}
+    assert by_id[hostile.id]["title"] == "'" + HOSTILE_TITLE
+    assert by_id[hostile.id]["note"] == "'+1 555 call"
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))
+    plain = export(job_of(articles), "csv").decode("utf-8-sig")
+    assert plain.splitlines()[0] == ",".join(CSV_COLUMNS)
+
+
+def test_jsonl_round_trips(articles):
+    lines = export(job_of(articles), "jsonl").decode("utf-8").splitlines()
+    assert [a.to_dict() for a in read_jsonl(lines)] == [a.to_dict() for a in articles]
+
+
+# --- xlsx ------------------------------------------------------------------------------------
+
+
+def read_sheet(data: bytes) -> tuple[list[list[ElementTree.Element]], str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode("utf-8")
+        rels = book.read("xl/worksheets/_rels/sheet1.xml.rels").decode("utf-8")
+    root = ElementTree.fromstring(sheet)
+    rows = [list(row) for row in root.iter(f"{SHEET}row")]
+    return rows, sheet, rels
+
+
+def cell_text(cell: ElementTree.Element) -> str:
+    return "".join(t.text or "" for t in cell.iter(f"{SHEET}t"))
+
+
+def test_xlsx_has_no_formulas_dates_as_dates_urls_as_links(articles):
+    long_text = Article.from_dict(
+        {"url": "https://x.test/long", "title": "long", "text": "y" * 40_000}
+    )
+    rows, sheet, rels = read_sheet(export(job_of([*articles, long_text]), "xlsx"))
+    assert "<f>" not in sheet and "<f " not in sheet
+    header = [cell_text(c) for c in rows[0]]
+    assert header == list(CSV_COLUMNS)
+    cells = {cell_text(row[0]): row for row in rows[1:]}
+    hostile = cells[articles[-1].id]
+    title = hostile[header.index("title")]
+    assert title.get("t") == "inlineStr" and cell_text(title) == HOSTILE_TITLE
+    published = hostile[header.index("published")]
+    assert published.get("t") is None  # a number: an Excel date
+    assert float(published.find(f"{SHEET}v").text) == pytest.approx(45717.0)  # 2025-03-01
+    assert rels.count('TargetMode="External"') == len(articles) + 1
+    assert "https://hostile.test/story?x=%3cscript%3e" in rels
+    text = cell_text(cells[long_text.id][header.index("text")])
+    assert len(text) == XLSX_TEXT_MAX and text.endswith("JSONL export]")
+
+
+def test_xlsx_notes_column_for_sets(articles):
+    rows, _, _ = read_sheet(export(job_of(articles[:1], notes={articles[0].id: "=1+1"}), "xlsx"))
+    assert cell_text(rows[0][-1]) == "note"
+    assert cell_text(rows[1][-1]) == "=1+1" and rows[1][-1].get("t") == "inlineStr"
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+def test_html_report_title_page_charts_and_citations(articles):
+    job = job_of(
+        articles,
+        title="Shanxi <case>",
+        query="abducted OR 拐卖",
+        filters={"place": ["Shanxi"]},
+        set_note="For the <b>hearing</b>",
+    )
+    html = export(job, "report").decode("utf-8")
+    assert "<script>" not in html and "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+    assert "Shanxi &lt;case&gt;" in html and "For the &lt;b&gt;hearing&lt;/b&gt;" in html
+    assert "abducted OR 拐卖" in html and "Filter: place" in html
+    assert f"<dt>Articles</dt><dd>{SAMPLE_COUNT + 1}</dd>" in html
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 3
+    assert html.count('class="entry"') == SAMPLE_COUNT + 1
+    hostile = articles[-1]
+    assert f"Captured {hostile.evidence.captured_at}, SHA-256 {hostile.evidence.sha256}." in html
+    assert "No capture of this page is kept in the archive." in html
+
+
+def test_html_report_streams(articles):
+    """Bytes reach the output while articles are still being read: nothing is held."""
+    many = articles * 20
+    out = io.BytesIO()
+    written_when_half_read: list[int] = []
+
+    def source() -> Iterator[Article]:
+        for number, article in enumerate(many):
+            if number == len(many) // 2:
+                written_when_half_read.append(out.tell())
+            yield article
+
+    WRITERS["report"].write(ExportJob(source=source), out)
+    # pass one (counts) reads everything first; pass two writes as it reads
+    assert written_when_half_read[0] == 0
+    assert written_when_half_read[1] > 50_000
+    assert out.getvalue().count(b'class="entry"') == len(many)
+
+
+def test_pdf_report(articles, tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "PDF_MAX_ENTRIES", 3)
+    data = export(job_of(articles, title="Case 拐卖 report", report_format="pdf"), "report")
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data, tmp_path)
+    assert "Case 拐卖 report" in text
+    assert f"quotes the first 3 of {SAMPLE_COUNT + 1} articles" in re.sub(r"\s+", " ", text)
+    assert "Articles by year published" in text and "Articles by place" in text
+    assert "[3]" in text and "[4]" not in text
+
+
+# --- homeward export -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def loaded(archive_url: str, tmp_path: Path) -> str:
+    load_archive(archive_url, tmp_path / "evidence")
+    return archive_url
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_cli_report_needs_an_output_and_knows_pdf_by_its_name(loaded, tmp_path):
+    missing = run("export", "--format", "report", "--archive", loaded)
+    assert missing.exit_code == 2 and "--output" in missing.output
+    unknown = run(
+        "export", "--format", "report", "-o", str(tmp_path / "r.doc"), "--archive", loaded
+    )
+    assert unknown.exit_code == 2 and ".html or .pdf" in unknown.output
+    clash = tmp_path / "r.pdf"
+    result = run(
+        "export",
+        "--format",
+        "report",
+        "--report-format",
+        "html",
+        "-o",
+        str(clash),
+        "--archive",
+        loaded,
+    )
+    assert result.exit_code == 2
+    out = tmp_path / "shanxi.pdf"
+    result = run(
+        "export", "place:Shanxi", "--format", "report", "-o", str(out), "--archive", loaded
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF") and not out.with_name("shanxi.pdf.part").exists()
+    assert "place:Shanxi" in pdf_text(out.read_bytes(), tmp_path)
+
+
+def test_cli_exports_a_set_by_name_with_masked_names(loaded, tmp_path):
+    with open_archive(loaded) as archive:
+        article = next(a for a in archive.iter_articles() if "Liu Sirui" in a.names)
+        kept = archive.create_set(ArticleSet.new("Liu Sirui case", note="Liu Sirui's mother"))
+        archive.update_set(kept.id, lambda s: s.add(article.id, "Zhang Hua quoted"))
+    out = tmp_path / "set.html"
+    result = run(
+        "export", "--set", "liu sirui CASE", "--mask-names", "--format", "report",
+        "-o", str(out), "--archive", loaded,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "Liu Sirui" not in html and "Zhang Hua" not in html
+    assert "L. S. case" in html and "Z. H. quoted" in html and "L. S.&#39;s mother" in html
+    xlsx = tmp_path / "set.xlsx"
+    assert (
+        run(
+            "export", "--set", kept.id, "--format", "xlsx", "-o", str(xlsx), "--archive", loaded
+        ).exit_code
+        == 0
+    )
+    rows, _, _ = read_sheet(xlsx.read_bytes())
+    assert len(rows) == 2 and cell_text(rows[1][-1]) == "Zhang Hua quoted"
+    both = CliRunner().invoke(
+        main, ["export", "x", "--set", kept.id, "--format", "csv", "--archive", loaded]
+    )
+    assert both.exit_code == 2
+    nothing = CliRunner().invoke(
+        main, ["export", "--set", "nope", "--format", "csv", "--archive", loaded]
+    )
+    assert nothing.exit_code == 1 and "no set" in nothing.output
+
+
+def test_cli_xlsx_and_jsonl_to_stdout(loaded):
+    result = CliRunner().invoke(
+        main, ["export", "--format", "jsonl", "--mask-names", "--archive", loaded]
+    )
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == SAMPLE_COUNT + 1
+    assert all("Liu Sirui" not in r["text"] for r in records)
+    binary = CliRunner().invoke(main, ["export", "--format", "xlsx", "--archive", loaded])
+    assert binary.exit_code == 0 and binary.stdout_bytes.startswith(b"PK")

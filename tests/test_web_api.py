@@ -1,0 +1,504 @@
+"""The web app through FastAPI's test client: JSON API, pages, security, on both backends."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from warcio.archiveiterator import ArchiveIterator
+from web_fixtures import CAPTURED_PAGE, HOSTILE_TITLE, SAMPLE_COUNT, load_archive
+
+from homeward.article import Article
+from homeward.cli import main
+from search.web import create_app
+from search.web.security import CSRF_COOKIE
+
+BACKENDS = ("sqlite", "elasticsearch")
+both = pytest.mark.parametrize("archive_url", BACKENDS, indirect=True)
+BASE = "http://127.0.0.1"
+TOKEN = "correct-horse-battery-staple-42"
+
+
+class Site:
+    """A running app over a loaded archive, and the hostile article in it."""
+
+    def __init__(self, client: TestClient, hostile: Article, archive_url: str) -> None:
+        self.client = client
+        self.hostile = hostile
+        self.archive_url = archive_url
+
+    def csrf(self) -> str:
+        """Visit a page, as a browser would, to get the CSRF cookie its forms carry."""
+        self.client.get("/sets")
+        return self.client.cookies[CSRF_COOKIE]
+
+    def sample_id(self, query: str = "Shanxi") -> str:
+        return self.client.get("/api/search", params={"q": query}).json()["hits"][0]["id"]
+
+
+@pytest.fixture
+def site(archive_url: str, tmp_path: Path) -> Iterator[Site]:
+    hostile = load_archive(archive_url, tmp_path / "evidence")
+    with TestClient(create_app(archive_url), base_url=BASE) as client:
+        yield Site(client, hostile, archive_url)
+
+
+def error_of(response) -> dict:
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert body["error"]["status"] == response.status_code
+    return body["error"]
+
+
+# --- search --------------------------------------------------------------------------------
+
+
+@both
+def test_api_search_is_the_json_of_the_cli(site):
+    query = ["trafficking OR 拐卖", "--place", "Yunnan", "--since", "2024-01-01"]
+    cli = CliRunner().invoke(
+        main, ["search", *query, "--json", "--limit", "50", "--archive", site.archive_url]
+    )
+    assert cli.exit_code == 0, cli.output
+    response = site.client.get(
+        "/api/search",
+        params={"q": "trafficking OR 拐卖", "place": "Yunnan", "since": "2024-01-01", "limit": 50},
+    )
+    assert response.status_code == 200
+    assert response.json() == json.loads(cli.output)
+    assert response.json()["total"] >= 1
+
+
+@both
+def test_api_filters_are_named_as_the_cli_flags(site):
+    def total(**params) -> int:
+        response = site.client.get("/api/search", params=params)
+        assert response.status_code == 200, response.text
+        return response.json()["total"]
+
+    assert total() == SAMPLE_COUNT + 1
+    assert total(person="Wang Min", place="Shanxi", year="1991") == 1
+    assert total(place="山西") == 3
+    assert total(language="zh", since="2025-01-01") == 2
+    assert total(language=["zh", "en"]) == SAMPLE_COUNT + 1  # several values: any of them
+    assert total(source="海港日报", until="2020-01-01") == 0
+    hits = site.client.get("/api/search", params={"sort": "date", "limit": 3}).json()["hits"]
+    assert [h["published"] for h in hits] == sorted((h["published"] for h in hits), reverse=True)
+
+
+@both
+def test_api_errors_are_json_with_4xx_never_500(site):
+    bad_query = site.client.get("/api/search", params={"q": 'kidnap "unclosed'})
+    assert bad_query.status_code == 400
+    error = error_of(bad_query)
+    assert error["reason"] == "unclosed quote"
+    assert error["token"] == '"unclosed' and error["position"] == 7
+    for params in (
+        {"since": "yesterday"},
+        {"year": "97"},
+        {"sort": "popular"},
+        {"limit": "abc"},
+        {"limit": "5000"},
+        {"offset": "-1"},
+        {"offset": "9990", "limit": "20"},
+        {"q": "bogus:field"},
+    ):
+        response = site.client.get("/api/search", params=params)
+        assert response.status_code == 400, (params, response.text)
+        assert error_of(response)["message"]
+    missing = site.client.get("/api/articles/no-such-id")
+    assert missing.status_code == 404 and "no-such-id" in error_of(missing)["message"]
+    assert site.client.get("/api/nothing-here").status_code == 404
+
+
+@both
+def test_api_article(site):
+    response = site.client.get(f"/api/articles/{site.hostile.id}")
+    assert response.status_code == 200
+    assert response.json() == site.hostile.to_dict()
+
+
+# --- sets ----------------------------------------------------------------------------------
+
+
+@both
+def test_api_sets_lifecycle(site):
+    client = site.client
+    article_id = site.sample_id()
+    created = client.post("/api/sets", json={"name": "Yuncheng 1997", "note": "for the NGO"})
+    assert created.status_code == 201
+    set_id = created.json()["id"]
+    duplicate = client.post("/api/sets", json={"name": "yuncheng  1997"})
+    assert duplicate.status_code == 409 and "already exists" in error_of(duplicate)["message"]
+    assert client.post("/api/sets", json={"name": "  "}).status_code == 400
+    assert client.post("/api/sets", json={"note": "no name"}).status_code == 400
+
+    added = client.put(f"/api/sets/{set_id}/articles/{article_id}", json={"note": "mother"})
+    assert added.status_code == 200
+    assert added.json()["items"][0]["article_id"] == article_id
+    client.put(f"/api/sets/{set_id}/articles/{site.hostile.id}")
+    renamed = client.patch(f"/api/sets/{set_id}", json={"name": "Liu case", "note": "v2"})
+    assert renamed.json()["name"] == "Liu case" and renamed.json()["note"] == "v2"
+    stored = client.get(f"/api/sets/{set_id}").json()
+    assert [(i["article_id"], i["note"]) for i in stored["items"]] == [
+        (article_id, "mother"),
+        (site.hostile.id, ""),
+    ]
+    assert [s["name"] for s in client.get("/api/sets").json()["sets"]] == ["Liu case"]
+
+    assert client.put(f"/api/sets/{set_id}/articles/nope").status_code == 404
+    assert client.put(f"/api/sets/{'0' * 16}/articles/{article_id}").status_code == 404
+    removed = client.delete(f"/api/sets/{set_id}/articles/{article_id}")
+    assert [i["article_id"] for i in removed.json()["items"]] == [site.hostile.id]
+    assert client.delete(f"/api/sets/{set_id}/articles/{article_id}").status_code == 404
+    assert client.delete(f"/api/sets/{set_id}").status_code == 204
+    assert client.get(f"/api/sets/{set_id}").status_code == 404
+    assert client.delete(f"/api/sets/{set_id}").status_code == 404
+
+
+@both
+def test_sets_from_the_pages_with_csrf(site):
+    client = site.client
+    csrf = site.csrf()
+    article_id = site.sample_id()
+    response = client.post(
+        "/sets/add",
+        data={
+            "csrf": csrf,
+            "article_id": article_id,
+            "new_set": "From the page",
+            "note": "seen on the search page",
+            "next": f"/articles/{article_id}",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/articles/{article_id}"
+    (kept,) = client.get("/api/sets").json()["sets"]
+    assert kept["items"][0]["note"] == "seen on the search page"
+    set_page = client.get(f"/sets/{kept['id']}")
+    assert "From the page" in set_page.text and "seen on the search page" in set_page.text
+
+    # without the token, or with another one, nothing changes
+    for token in ("", "forged"):
+        refused = client.post(f"/sets/{kept['id']}/delete", data={"csrf": token})
+        assert refused.status_code == 403
+    # an off-site redirect target is ignored
+    moved = client.post(
+        f"/sets/{kept['id']}/rename",
+        data={"csrf": csrf, "name": "Renamed", "next": "//evil.example/"},
+        follow_redirects=False,
+    )
+    assert moved.headers["location"] == f"/sets/{kept['id']}"
+    client.post(
+        f"/sets/{kept['id']}/items/{article_id}/note", data={"csrf": csrf, "note": "edited"}
+    )
+    assert client.get(f"/api/sets/{kept['id']}").json()["items"][0]["note"] == "edited"
+    client.post(f"/sets/{kept['id']}/items/{article_id}/remove", data={"csrf": csrf})
+    assert client.get(f"/api/sets/{kept['id']}").json()["items"] == []
+    client.post(f"/sets/{kept['id']}/delete", data={"csrf": csrf})
+    assert client.get("/api/sets").json()["sets"] == []
+
+
+# --- exports -------------------------------------------------------------------------------
+
+
+@both
+def test_export_of_a_search_and_of_a_set(site):
+    client = site.client
+    response = client.get("/api/export", params={"q": "trafficking", "format": "csv"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-disposition"].startswith("attachment; filename=")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    total = client.get("/api/search", params={"q": "trafficking"}).json()["total"]
+    assert len(rows) == total
+    hostile_row = next(row for row in rows if row["id"] == site.hostile.id)
+    assert hostile_row["title"].startswith("'=HYPERLINK(")
+
+    set_id = client.post("/api/sets", json={"name": "Export me"}).json()["id"]
+    client.put(f"/api/sets/{set_id}/articles/{site.hostile.id}", json={"note": "=cmd|' /C calc'"})
+    by_name = client.get("/api/export", params={"set": "export ME", "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(by_name.content.decode("utf-8-sig"))))
+    assert [row["id"] for row in rows] == [site.hostile.id]
+    assert rows[0]["note"] == "'=cmd|' /C calc'"
+
+    lines = client.get("/api/export", params={"set": set_id, "format": "jsonl"}).text.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [site.hostile.id]
+
+    workbook = client.get("/api/export", params={"q": "trafficking", "format": "xlsx"})
+    assert workbook.headers["content-type"].startswith("application/vnd.openxmlformats")
+    with zipfile.ZipFile(io.BytesIO(workbook.content)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet and "HYPERLINK(" in sheet
+
+
+@both
+def test_export_errors_are_clean(site):
+    client = site.client
+    assert client.get("/api/export", params={"format": "docx"}).status_code == 400
+    assert (
+        client.get("/api/export", params={"format": "report", "report_format": "odt"}).status_code
+        == 400
+    )
+    assert client.get("/api/export", params={"q": "(", "format": "csv"}).status_code == 400
+    assert client.get("/api/export", params={"set": "nope", "format": "csv"}).status_code == 404
+    set_id = client.post("/api/sets", json={"name": "s"}).json()["id"]
+    both_kinds = client.get("/api/export", params={"set": set_id, "q": "x", "format": "csv"})
+    assert both_kinds.status_code == 400 and "not both" in error_of(both_kinds)["message"]
+
+
+def test_report_export_masks_names(site):
+    response = site.client.get(
+        "/api/export",
+        params={"person": "Liu Sirui", "format": "report", "mask_names": "true"},
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    html = response.text
+    assert "Liu Sirui" not in html and "Zhang Hua" not in html
+    assert "L. S." in html and "Z. H." in html
+    assert "Names of people are replaced by initials" in html
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+@both
+def test_search_page_keeps_the_search_in_the_url(site):
+    page = site.client.get("/search", params={"q": "trafficking", "place": "Yunnan"})
+    assert page.status_code == 200
+    html = page.text
+    assert 'value="trafficking"' in html
+    assert 'href="/search?q=trafficking"' in html  # the chip that removes place:Yunnan
+    assert "/search?q=trafficking&amp;place=Yunnan&amp;sort=date" in html
+    assert "<mark>" in html
+    assert "Police break cross-border ring trafficking babies from Vietnam" in html
+
+
+def test_a_syntax_error_is_shown_next_to_the_box(site):
+    page = site.client.get("/search", params={"q": 'boy "unclosed'})
+    assert page.status_code == 400
+    assert 'id="query-error"' in page.text
+    assert "unclosed quote at position 5" in page.text
+    assert 'value="boy &#34;unclosed"' in page.text or 'value="boy &quot;unclosed"' in page.text
+
+
+def test_scraped_text_is_escaped_everywhere(site):
+    client = site.client
+    set_id = client.post("/api/sets", json={"name": "<script>alert('set')</script>"}).json()["id"]
+    client.put(
+        f"/api/sets/{set_id}/articles/{site.hostile.id}",
+        json={"note": "<img src=x onerror=alert('note')>"},
+    )
+    pages = [
+        client.get("/search", params={"q": "trafficking"}).text,
+        client.get(f"/articles/{site.hostile.id}").text,
+        client.get(f"/sets/{set_id}").text,
+        client.get("/sets").text,
+    ]
+    for html in pages:
+        assert "<script>" not in html and "<img src=x" not in html
+        assert "onerror=alert" not in html or "&lt;img src=x onerror=alert" in html
+    article = pages[1]
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in article
+    assert 'href="javascript:' not in article  # a scraped javascript: URL is never a link
+    report = client.get("/api/export", params={"set": set_id, "format": "report"}).text
+    assert "<script>" not in report and "&lt;script&gt;alert(2)&lt;/script&gt;" in report
+
+
+def test_article_page_shows_entities_as_filter_links_and_the_evidence(site):
+    html = site.client.get(f"/articles/{site.sample_id()}").text
+    assert 'href="/search?person=Liu+Sirui"' in html
+    assert 'href="/search?place=Shanxi"' in html and "37.8000, 112.5000" in html
+    assert 'href="/search?year=1997"' in html
+    assert "No evidence copy of this page is kept" not in html
+    uncaptured = site.client.get(f"/articles/{site.sample_id('Lagos')}").text
+    assert "No evidence copy of this page is kept" in uncaptured
+    hostile = site.client.get(f"/articles/{site.hostile.id}").text
+    assert site.hostile.evidence.sha256 in hostile
+    assert f'<iframe class="capture" sandbox src="/articles/{site.hostile.id}/capture"' in hostile
+    assert "https://mirror.test/copy" in hostile  # merged duplicate copies are listed
+
+
+def test_captured_page_is_sandboxed_and_the_warc_record_downloads(site):
+    capture = site.client.get(f"/articles/{site.hostile.id}/capture")
+    assert capture.status_code == 200
+    assert capture.content == CAPTURED_PAGE
+    policy = capture.headers["content-security-policy"]
+    assert policy.startswith("sandbox;") and "default-src 'none'" in policy
+    assert "img-src data:" in policy and "style-src 'unsafe-inline'" in policy
+    assert capture.headers["x-content-type-options"] == "nosniff"
+
+    record = site.client.get(f"/articles/{site.hostile.id}/evidence.warc.gz")
+    assert record.status_code == 200
+    assert gzip.decompress(record.content).startswith(b"WARC/1")
+    records = [
+        (r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())
+        for r in ArchiveIterator(io.BytesIO(record.content))
+    ]
+    assert records == [("response", site.hostile.url, CAPTURED_PAGE)]
+    assert hashlib.sha256(records[0][2]).hexdigest() == site.hostile.evidence.sha256
+
+    assert site.client.get(f"/articles/{site.sample_id('Lagos')}/capture").status_code == 404
+
+
+def test_missing_warc_file_is_said_on_the_page(site):
+    Path(site.hostile.evidence.warc_file).unlink()
+    html = site.client.get(f"/articles/{site.hostile.id}").text
+    assert "The evidence copy cannot be shown" in html and "not found" in html
+    assert site.client.get(f"/articles/{site.hostile.id}/capture").status_code == 404
+
+
+def test_unknown_article_and_set_pages_are_404(site):
+    assert site.client.get("/articles/nope").status_code == 404
+    assert site.client.get(f"/sets/{'0' * 16}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/search?q=%22",
+        "/search?q=)",
+        "/search?q=-",
+        "/search?q=OR",
+        "/search?q=person:",
+        "/search?q=year:abcd",
+        "/search?q=%00%01",
+        "/search?q=" + "x" * 5000,
+        "/search?page=-3",
+        "/search?page=99999999",
+        "/search?page=x",
+        "/search?since=2024-13-45",
+        "/search?language=english",
+        "/articles/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/api/search?q=%22&limit=-1",
+        "/api/export?format=csv&since=nope",
+        "/sets/..%2f..",
+    ],
+)
+def test_user_input_never_gives_a_500(site, path):
+    assert site.client.get(path).status_code < 500
+
+
+# --- security ------------------------------------------------------------------------------
+
+
+def test_security_headers(site):
+    page = site.client.get("/")
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert "script-src" not in policy  # no script may run: default-src 'none' covers it
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["referrer-policy"] == "same-origin"
+    api = site.client.get("/api/search")
+    assert api.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in api.headers["content-security-policy"]
+
+
+def test_cross_site_requests_cannot_change_sets(site):
+    csrf = site.csrf()
+    evil = {"origin": "http://evil.example"}
+    response = site.client.post("/sets", data={"csrf": csrf, "name": "x"}, headers=evil)
+    assert response.status_code == 403
+    fetch_site = {"sec-fetch-site": "cross-site"}
+    assert site.client.post("/api/sets", json={"name": "x"}, headers=fetch_site).status_code == 403
+    # a form post (no CORS preflight) cannot reach the JSON API
+    form = site.client.post("/api/sets", data={"name": "x"})
+    assert form.status_code == 415
+    assert site.client.get("/api/sets").json()["sets"] == []
+
+
+def test_only_loopback_host_names_without_a_token(site):
+    assert site.client.get("/", headers={"host": "evil.example"}).status_code == 400
+    assert site.client.get("/", headers={"host": "localhost:8000"}).status_code == 200
+
+
+def test_a_token_guards_every_page_and_api_call(archive_url, tmp_path):
+    load_archive(archive_url, tmp_path / "evidence")
+    app = create_app(archive_url, token=TOKEN)
+    with TestClient(app, base_url="http://archive.example.org") as client:
+        assert client.get("/api/search").status_code == 401
+        assert client.get("/openapi.json").status_code == 401
+        assert client.get("/api/export?format=csv").status_code == 401
+        for path in ("/", "/docs", "/sets"):
+            redirect = client.get(path, follow_redirects=False)
+            assert redirect.status_code == 303
+            assert redirect.headers["location"].startswith("/login?next=")
+        bearer = {"authorization": f"Bearer {TOKEN}"}
+        assert client.get("/api/search", headers=bearer).status_code == 200
+        assert (
+            client.get("/api/search", headers={"authorization": "Bearer wrong"}).status_code == 401
+        )
+
+        login = client.get("/login")
+        csrf = client.cookies[CSRF_COOKIE]
+        assert login.status_code == 200
+        wrong = client.post("/login", data={"csrf": csrf, "token": "nope", "next": "/sets"})
+        assert wrong.status_code == 401
+        signed_in = client.post(
+            "/login", data={"csrf": csrf, "token": TOKEN, "next": "/sets"}, follow_redirects=False
+        )
+        assert signed_in.status_code == 303 and signed_in.headers["location"] == "/sets"
+        assert TOKEN not in signed_in.headers["set-cookie"]
+        assert "httponly" in signed_in.headers["set-cookie"].lower()
+        assert client.get("/sets").status_code == 200
+        assert client.get("/api/search").status_code == 200  # the cookie works for the API too
+
+
+def test_a_short_token_is_refused(archive_url):
+    with pytest.raises(ValueError, match="too short"):
+        create_app(archive_url, token="short")
+
+
+def test_api_docs_list_the_endpoints(site):
+    html = site.client.get("/docs").text
+    for path in ("/api/search", "/api/articles/{article_id}", "/api/sets", "/api/export"):
+        assert f"<code>{path}</code>" in html
+    schema = site.client.get("/openapi.json").json()
+    search = schema["paths"]["/api/search"]["get"]
+    names = {parameter["name"] for parameter in search["parameters"]}
+    assert {"q", "person", "place", "year", "language", "source", "since", "until"} <= names
+    assert {"sort", "limit", "offset"} <= names
+
+
+# --- homeward serve --------------------------------------------------------------------------
+
+
+def test_serve_refuses_other_hosts_without_a_token(archive_url, monkeypatch):
+    monkeypatch.delenv("HOMEWARD_TOKEN", raising=False)
+    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--archive", archive_url])
+    assert result.exit_code == 2
+    assert "HOMEWARD_TOKEN" in result.output
+
+
+def test_serve_runs_uvicorn(archive_url, monkeypatch):
+    import uvicorn
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
+    monkeypatch.setenv("HOMEWARD_TOKEN", TOKEN)
+    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--archive", archive_url])
+    assert result.exit_code == 0, result.output
+    ((app, options),) = calls
+    assert options["host"] == "0.0.0.0" and options["port"] == 8000
+    assert app.state.token == TOKEN
+    monkeypatch.delenv("HOMEWARD_TOKEN")
+    calls.clear()
+    assert CliRunner().invoke(main, ["serve", "--archive", archive_url]).exit_code == 0
+    assert calls[0][1]["host"] == "127.0.0.1" and calls[0][0].state.token is None
+
+
+def test_hostile_title_is_in_the_fixture():
+    assert HOSTILE_TITLE.startswith("=HYPERLINK(")
