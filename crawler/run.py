@@ -17,13 +17,16 @@ stop, as in Scrapy.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import os
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import FrameType
@@ -38,6 +41,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 ProgressCallback = Callable[[dict[str, Any]], None]
 
 
+STOP_GRACE = 120.0  # seconds a stopped crawl may take to write what it has
+WATCH_INTERVAL = 0.2
+logger = logging.getLogger("homeward.crawl")
+
+
 class CrawlError(RuntimeError):
     """The crawl process failed before it could report a summary."""
 
@@ -49,6 +57,13 @@ def run_crawl(
     state_dir: str | Path | None = None,
     progress: ProgressCallback | None = None,
     settings_overrides: Mapping[str, Any] | None = None,
+    time_limit: float | None = None,
+    stop: threading.Event | None = None,
+    origin: str = "manual",
+    schedule: str | None = None,
+    run_id: str | None = None,
+    keep_fds: Sequence[int] = (),
+    stop_grace: float = STOP_GRACE,
 ) -> RunSummary:
     """Crawl the sources in `sources_path` into the archive at `archive_url`.
 
@@ -57,54 +72,153 @@ def run_crawl(
     HOMEWARD_PROGRESS_INTERVAL seconds; without it, progress lines go to stderr.
     sources.toml is validated first, so a SourcesError (naming the source and
     line) is raised here before anything starts.
-    """
-    load_sources(sources_path)
-    with tempfile.TemporaryDirectory(prefix="homeward-run-") as scratch:
-        summary_file = Path(scratch) / "summary.json"
-        command = [
-            sys.executable,
-            "-m",
-            "crawler.run",
-            "--sources",
-            str(Path(sources_path).resolve()),
-            "--summary",
-            str(summary_file),
-        ]
-        if archive_url:
-            command += ["--archive", archive_url]
-        if state_dir:
-            command += ["--state-dir", str(Path(state_dir).expanduser().resolve())]
-        for name, value in (settings_overrides or {}).items():
-            command += ["--set", f"{name}={json.dumps(value)}"]
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-        # A session of its own: Ctrl-C in a terminal reaches only this process, which
-        # passes it on once (Scrapy takes a second one as "stop now, uncleanly").
-        child = subprocess.Popen(
-            command,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            env=env,
-            start_new_session=True,
-        )
-        tail: list[str] = []
-        with _forward_signals(child):
-            assert child.stderr is not None
-            for line in child.stderr:
-                _handle_line(line.rstrip("\n"), progress, tail)
-            child.wait()
-        if not summary_file.exists():
-            from crawler.state import archive_state_dir
-            from search.backend import resolve_archive_url
 
-            log = archive_state_dir(resolve_archive_url(archive_url), state_dir) / "logs"
-            raise CrawlError(
-                f"the crawl process exited with status {child.returncode} without a summary; "
-                f"see {log / 'crawl.log'}\n" + "\n".join(tail[-20:])
+    Every crawl leaves a run record in the archive (schedules.history): "running"
+    before the child starts, then its exit state and summary. The state is "ok",
+    "stopped" (a signal, or `stop` set), "timeout" (`time_limit` seconds passed) or
+    "failed"; a stop or a time limit ends the crawl as Ctrl-C does (cleanly, the
+    next crawl resumes), and kills it if it has not ended `stop_grace` seconds
+    later. `origin`, `schedule` and `run_id` label the record; `keep_fds` stay
+    open in the child (the scheduler's lock: held for exactly as long as the
+    crawl lives). The summary carries the record's `run_id` and `state`.
+    """
+    from schedules.history import RunLog, exit_state
+
+    sources = load_sources(sources_path)
+    history = RunLog(archive_url)
+    run = history.start(
+        run_id=run_id,
+        origin=origin,
+        schedule=schedule,
+        sources=[source.name for source in sources],
+        sources_file=Path(sources_path).resolve(),
+    )
+    watchdog: _Watchdog | None = None
+    try:
+        with tempfile.TemporaryDirectory(prefix="homeward-run-") as scratch:
+            summary_file = Path(scratch) / "summary.json"
+            child = _start_child(
+                sources_path, archive_url, state_dir, settings_overrides, summary_file, keep_fds
             )
-        return RunSummary.from_dict(json.loads(summary_file.read_text(encoding="utf-8")))
+            watchdog = _Watchdog(child, time_limit, stop, stop_grace)
+            tail: list[str] = []
+            with _forward_signals(child), watchdog:
+                assert child.stderr is not None
+                for line in child.stderr:
+                    _handle_line(line.rstrip("\n"), progress, tail)
+                child.wait()
+            if not summary_file.exists():
+                from crawler.state import archive_state_dir
+                from search.backend import resolve_archive_url
+
+                log = archive_state_dir(resolve_archive_url(archive_url), state_dir) / "logs"
+                raise CrawlError(
+                    f"the crawl process exited with status {child.returncode} without a "
+                    f"summary; see {log / 'crawl.log'}\n" + "\n".join(tail[-20:])
+                )
+            summary = RunSummary.from_dict(json.loads(summary_file.read_text(encoding="utf-8")))
+    except BaseException as error:
+        reason = watchdog.reason if watchdog else None
+        message = (
+            str(error) if isinstance(error, CrawlError) else f"{type(error).__name__}: {error}"
+        )
+        history.finish(run, reason or "failed", message=message[:4000])
+        raise
+    summary.run_id = run.id
+    summary.state = exit_state(summary.finish_reason, watchdog.reason if watchdog else None)
+    history.finish(run, summary.state, summary.to_dict())
+    return summary
+
+
+def _start_child(
+    sources_path: str | Path,
+    archive_url: str | None,
+    state_dir: str | Path | None,
+    settings_overrides: Mapping[str, Any] | None,
+    summary_file: Path,
+    keep_fds: Sequence[int],
+) -> subprocess.Popen[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "crawler.run",
+        "--sources",
+        str(Path(sources_path).resolve()),
+        "--summary",
+        str(summary_file),
+    ]
+    if archive_url:
+        command += ["--archive", archive_url]
+    if state_dir:
+        command += ["--state-dir", str(Path(state_dir).expanduser().resolve())]
+    for name, value in (settings_overrides or {}).items():
+        command += ["--set", f"{name}={json.dumps(value)}"]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    # A session of its own: Ctrl-C in a terminal reaches only this process, which
+    # passes it on once (Scrapy takes a second one as "stop now, uncleanly").
+    return subprocess.Popen(
+        command,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=env,
+        start_new_session=True,
+        pass_fds=tuple(keep_fds),
+    )
+
+
+class _Watchdog:
+    """Ends the crawl when its time limit passes or `stop` is set: SIGTERM first (a clean
+    stop, as Ctrl-C: the articles in hand are written, the queue is kept), then, if the
+    crawl has not ended `grace` seconds later, SIGKILL to its whole process group."""
+
+    def __init__(
+        self,
+        child: subprocess.Popen[str],
+        time_limit: float | None,
+        stop: threading.Event | None,
+        grace: float,
+    ) -> None:
+        self.child = child
+        self.time_limit = time_limit
+        self.stop = stop
+        self.grace = grace
+        self.reason: str | None = None  # "timeout" or "stopped" once it acted
+        self._ended = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="crawl-watchdog", daemon=True)
+
+    def __enter__(self) -> _Watchdog:
+        if self.time_limit or self.stop is not None:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._ended.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _watch(self) -> None:
+        deadline = time.monotonic() + self.time_limit if self.time_limit else None
+        while not self._ended.wait(WATCH_INTERVAL):
+            if self.stop is not None and self.stop.is_set():
+                self.reason = "stopped"
+            elif deadline is not None and time.monotonic() >= deadline:
+                self.reason = "timeout"
+                logger.warning(
+                    "time limit of %s s reached: stopping the crawl (the next one resumes)",
+                    self.time_limit,
+                )
+            else:
+                continue
+            if self.child.poll() is None:
+                self.child.send_signal(signal.SIGTERM)
+            if not self._ended.wait(self.grace) and self.child.poll() is None:
+                logger.warning("the crawl did not stop within %s s: killing it", self.grace)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.child.pid, signal.SIGKILL)
+            return
 
 
 def _handle_line(line: str, progress: ProgressCallback | None, tail: list[str]) -> None:

@@ -38,6 +38,10 @@ HOMEWARD_WARC_MAX_BYTES         size after which a new WARC file is started (def
 HOMEWARD_PROGRESS_INTERVAL      seconds between progress lines on stderr (default 5; 0 = off).
 HOMEWARD_PROGRESS_FORMAT        "text" (for people) or "json" (read by crawler.run).
 HOMEWARD_SUMMARY_FILE           where to write the run summary as JSON at the end (optional).
+HOMEWARD_RUN_ID                 on a Scrapyd node: the run record (in the shared archive) this
+                                crawl is a part of; set by `homeward crawl --scrapyd`.
+HOMEWARD_RUN_PART               on a Scrapyd node: the name of this part (the node's URL); the
+                                crawl's summary is added to the run record under it.
 
 Derived by the news spider (do not set): HOMEWARD_STATE_PATH (this archive's state
 directory), JOBDIR (its job/ subdirectory) and USER_AGENT (with the contact).
@@ -71,6 +75,8 @@ HOMEWARD_WARC_MAX_BYTES = 256 * 1024 * 1024
 HOMEWARD_PROGRESS_INTERVAL = 5.0
 HOMEWARD_PROGRESS_FORMAT = "text"
 HOMEWARD_SUMMARY_FILE = None
+HOMEWARD_RUN_ID = None
+HOMEWARD_RUN_PART = None
 
 # --- politeness -------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
@@ -96,6 +102,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "crawler.summary.ProgressReporter": 500,
+    "crawler.summary.RunPartRecorder": 550,
     "crawler.state.JobDirCleanup": 600,
 }
 ITEM_PIPELINES = {

@@ -80,6 +80,8 @@ class RunSummary:
     archive: str | None = None
     state_dir: str | None = None
     notes: list[str] = field(default_factory=list)  # things the user should act on
+    run_id: str | None = None  # the run record this crawl left (search.runs)
+    state: str | None = None  # its exit state: ok, stopped, timeout, failed
 
     @property
     def failed_total(self) -> int:
@@ -177,6 +179,8 @@ def format_summary(summary: RunSummary) -> str:
     if summary.resumable:
         lines.append("crawl stopped early: the next crawl resumes where this one stopped")
     lines.extend(f"note: {note}" for note in summary.notes)
+    if summary.run_id:
+        lines.append(f"run {summary.run_id}: {summary.state} (`homeward runs` lists past runs)")
     return "\n".join(lines)
 
 
@@ -311,3 +315,66 @@ def progress_line(summary: RunSummary | dict[str, Any]) -> str:
         f"duplicates {data['duplicates']}, off-topic {data['irrelevant']}, failed {failed_total}"
         + (f" | per source fetched/stored: {per_source}" if per_source else "")
     )
+
+
+class RunPartRecorder:
+    """Extension: on a Scrapyd node, add this crawl's summary to the shared run record.
+
+    A crawl spread over Scrapyd nodes (crawler.scrapyd) is one run: the coordinator
+    records it, and each node's crawl adds its part (state, summary, job id) under
+    `nodes[HOMEWARD_RUN_PART]` of that record in the shared archive when it ends;
+    the coordinator adds the parts up. Not configured without HOMEWARD_RUN_ID and
+    HOMEWARD_RUN_PART: a local crawl is recorded by `crawler.run.run_crawl`.
+    """
+
+    def __init__(self, stats: Any, run_id: str, part: str, archive: str | None) -> None:
+        self.stats = stats
+        self.run_id = run_id
+        self.part = part
+        self.archive = archive
+        self.started = time.monotonic()
+        self.source_names: list[str] = []
+        self.job: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunPartRecorder:
+        settings = crawler.settings
+        run_id, part = settings.get("HOMEWARD_RUN_ID"), settings.get("HOMEWARD_RUN_PART")
+        if not run_id or not part:
+            raise NotConfigured("not a part of a distributed run")
+        extension = cls(crawler.stats, run_id, part, settings.get("HOMEWARD_ARCHIVE"))
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.started = time.monotonic()
+        self.source_names = [source.name for source in getattr(spider, "sources", [])]
+        self.job = getattr(spider, "_job", None)  # Scrapyd passes its job id as `_job`
+
+    def part_record(self, reason: str) -> dict[str, Any]:
+        from schedules.history import exit_state
+        from search.runs import now_iso
+
+        summary = summary_from_stats(
+            self.stats.get_stats(), self.source_names, time.monotonic() - self.started
+        )
+        summary.finish_reason = reason
+        summary.archive = self.archive
+        return {
+            "state": exit_state(reason),
+            "job": self.job,
+            "finished_at": now_iso(),
+            "summary": summary.to_dict(),
+        }
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        from schedules.history import RunLog
+        from search.runs import RunRecord
+
+        part = self.part_record(reason)
+
+        def add_part(run: RunRecord) -> None:
+            run.nodes[self.part] = part
+
+        RunLog(self.archive).update(RunRecord(id=self.run_id, origin="scrapyd"), add_part)

@@ -17,7 +17,7 @@ from typing import IO, Any
 
 import click
 
-from homeward.article import ArticleError, read_jsonl
+from homeward.article import Article, ArticleError, read_jsonl
 from homeward.terminal import clean_for_terminal, shorten
 from search.backend import (
     Archive,
@@ -289,7 +289,7 @@ def import_(file: IO[str], archive_url: str | None) -> None:
     stored = 0
     failures: list[str] = []
     with opened_archive(archive_url) as archive:
-        batch = []
+        batch: list[Article] = []
         for number, line in enumerate(file, start=1):
             try:
                 batch.extend(read_jsonl([line], source=f"{name}, line {number}"))
@@ -331,21 +331,20 @@ def stats(as_json: bool, archive_url: str | None) -> None:
     with opened_archive(archive_url) as archive:
         result = archive.search(SearchRequest(limit=0, highlight=False))
         location = archive.url
-    counts = {
-        "archive": location,
-        "articles": result.total,
-        "language": dict(result.facets["language"]),
-        "source": dict(result.facets["source"]),
+    breakdown: dict[str, dict[str, int]] = {
+        "language": {str(value): count for value, count in result.facets["language"]},
+        "source": {str(value): count for value, count in result.facets["source"]},
         "years": {str(year): count for year, count in sorted(result.facets["years"])},
     }
     if as_json:
-        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        payload = {"archive": location, "articles": result.total, **breakdown}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{counts['articles']} article(s) in {location}")
-    for heading in ("language", "source", "years"):
+    click.echo(f"{result.total} article(s) in {location}")
+    for heading, counts in breakdown.items():
         click.echo(f"{heading}:")
-        for value, count in counts[heading].items():
-            click.echo(f"  {clean_for_terminal(str(value))}: {count}")
+        for value, count in counts.items():
+            click.echo(f"  {clean_for_terminal(value)}: {count}")
 
 
 # --- commands whose issues have not landed yet ----------------------------------------

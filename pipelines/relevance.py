@@ -25,6 +25,7 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 __all__ = [
@@ -97,7 +98,13 @@ def _chinese(words: list[str]) -> re.Pattern[str]:
 @lru_cache(maxsize=8)
 def load_lexicon(path: Path = DEFAULT_LEXICON) -> Lexicon:
     """Read and compile a lexicon file; an error names the file and the entry."""
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    if Path(path) == DEFAULT_LEXICON:
+        # Through importlib.resources: also readable when the package is a zipped egg
+        # (a Scrapyd node runs the crawler from one).
+        text = resources.files("pipelines.lexicon").joinpath("topic.toml").read_text("utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    data = tomllib.loads(text)
     terms: list[Term] = []
     for language, compile_entry in (("en", "pattern"), ("zh", "patterns")):
         for index, entry in enumerate(data.get(language, [])):

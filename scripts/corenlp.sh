@@ -10,7 +10,7 @@
 #   scripts/corenlp.sh tag      tag the English text on stdin, one entity per line (for people)
 #
 # There is no server: each Python process that tags English text starts one
-# tagger as its own child process (about 2 s, ~380 MB) and it exits when its
+# tagger as its own child process (2-4 s to load, 300-380 MB) and it exits when its
 # owner closes the pipe or dies. So there is no port, no PID file and nothing to
 # start or stop around tests. `run` never downloads; without `fetch` it fails
 # with a message saying to run it.
@@ -176,7 +176,7 @@ download() {
     rm -f "$part"
     die "SHA-256 mismatch for $url: pinned $pinned, got $actual (the published SHA-1 matched, so the artifact itself changed); the download was deleted"
   fi
-  [[ -n "$pinned" ]] || say "note: $name is not pinned (only $HOMEWARD_CORENLP_VERSION's default is); verified against the published SHA-1 only"
+  [[ -n "$pinned" ]] || say "warning: no pinned SHA-256 for $name (verified against the published SHA-1 only); add '$actual' to pinned_sha256 in $0"
   mv -f "$part" "$dest"
   trap - EXIT
   say "verified $name (sha1 $sha1${pinned:+, sha256 $actual})"
@@ -231,7 +231,8 @@ source_hash() { sha256sum "$TAGGER_SRC" | cut -c1-16; }
 tagger_jar() { printf '%s/homeward-ner-%s.jar\n' "$INSTALL_DIR" "$(source_hash)"; }
 
 # Build the tagger jar for the current source unless it exists. Local only (no
-# network), so `run` may do it after the source changed.
+# network), so `run` may do it after the source changed. Builds of other sources
+# are kept (a few KB each): checkouts sharing this cache never undo each other.
 build_tagger() {
   local jar build
   [[ -f "$TAGGER_SRC" ]] || die "$TAGGER_SRC is missing; it is part of the repository"
@@ -249,7 +250,6 @@ build_tagger() {
   }
   "$JDK/bin/jar" --create --file "$build/tagger.jar" -C "$build/classes" . ||
     die "could not package the tagger with $JDK/bin/jar"
-  rm -f "$INSTALL_DIR"/homeward-ner-*.jar # builds of older sources
   mv "$build/tagger.jar" "$jar"
   rm -rf "$build"
   trap - EXIT

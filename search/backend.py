@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 from homeward.article import Article, normalise_key
 from search.query import SearchRequest
+from search.runs import RunChange, RunRecord
 from search.sets import ArticleSet, SetChange, looks_like_set_id
 
 ARCHIVE_ENV = "HOMEWARD_ARCHIVE"
@@ -156,6 +157,37 @@ class Archive(ABC):
             article = self.get(item.article_id)
             if article is not None:
                 yield article
+
+    # --- run history (the record and health rules: search/runs.py) -----------------------
+
+    @abstractmethod
+    def record_run(self, run: RunRecord) -> None:
+        """Store a run record whole, replacing any record with its id."""
+
+    @abstractmethod
+    def update_run(self, run_id: str, change: RunChange) -> RunRecord:
+        """Apply `change` to the stored run as one read-modify-write and return the result;
+        a concurrent writer's change (another Scrapyd node's part) is never lost.
+        `RunNotFound` when there is no such run."""
+
+    @abstractmethod
+    def get_run(self, run_id: str) -> RunRecord | None: ...
+
+    @abstractmethod
+    def list_runs(self, source: str | None = None, limit: int = 50) -> list[RunRecord]:
+        """The newest `limit` runs (newest first), only those that crawled `source` if given."""
+
+
+def chunked(articles: Iterable[Article], size: int = BULK_CHUNK) -> Iterator[list[Article]]:
+    """Batches of at most `size`, so a bulk write of any length holds one batch at a time."""
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def default_archive_url() -> str:

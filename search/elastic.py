@@ -14,7 +14,9 @@ import contextlib
 import os
 import random
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError, helpers
@@ -30,6 +32,7 @@ from search.backend import (
     Hit,
     SearchResult,
     WriteReport,
+    chunked,
 )
 from search.highlight import make_snippet
 from search.query import (
@@ -44,6 +47,7 @@ from search.query import (
     highlight_terms,
     text_segments,
 )
+from search.runs import MAX_RUNS, RunChange, RunNotFound, RunRecord, looks_like_run_id
 from search.sets import (
     ArticleSet,
     SetChange,
@@ -57,6 +61,7 @@ INDEX_ENV = "HOMEWARD_ES_INDEX"
 INDEX_VERSION = 1
 SUPPORTED_MAJOR = int(CLIENT_VERSION.split(".")[0])
 BULK_ATTEMPTS = 6
+BULK_WORKERS = 2
 PIT_KEEP_ALIVE = "2m"
 
 # Fields stored only to filter on; they are not part of the Article record.
@@ -199,6 +204,8 @@ class ElasticArchive(Archive):
         self.client.indices.delete(index=self.index_name, ignore_unavailable=True)
         self.client.indices.delete(index=self.sets_index_name, ignore_unavailable=True)
         self._sets_ready = False
+        self.client.indices.delete(index=self.runs_index_name, ignore_unavailable=True)
+        self._runs_ready = False
 
     def close(self) -> None:
         self.client.close()
@@ -209,22 +216,26 @@ class ElasticArchive(Archive):
     # --- writing --------------------------------------------------------------------
 
     def upsert(self, articles: Iterable[Article]) -> WriteReport:
+        """Bulk-index in chunks, BULK_WORKERS chunks in flight: the node analyses one
+        chunk while the next is on its way. Memory stays bounded by the chunks in flight."""
         report = WriteReport()
-        chunk: list[dict[str, Any]] = []
-        for article in articles:
-            chunk.append(
-                {
-                    "_op_type": "index",
-                    "_index": self.alias,
-                    "_id": article.id,
-                    "_source": to_document(article),
-                }
-            )
-            if len(chunk) >= BULK_CHUNK:
-                report.merge(self._bulk(chunk))
-                chunk = []
-        if chunk:
-            report.merge(self._bulk(chunk))
+        in_flight: deque[Future[WriteReport]] = deque()
+        with ThreadPoolExecutor(max_workers=BULK_WORKERS) as pool:
+            for chunk in chunked(articles, BULK_CHUNK):
+                actions = [
+                    {
+                        "_op_type": "index",
+                        "_index": self.alias,
+                        "_id": article.id,
+                        "_source": to_document(article),
+                    }
+                    for article in chunk
+                ]
+                in_flight.append(pool.submit(self._bulk, actions))
+                if len(in_flight) >= BULK_WORKERS:
+                    report.merge(in_flight.popleft().result())
+            while in_flight:
+                report.merge(in_flight.popleft().result())
         return report
 
     def _bulk(self, actions: list[dict[str, Any]]) -> WriteReport:
@@ -363,14 +374,13 @@ class ElasticArchive(Archive):
         try:
             after: list[Any] | None = None
             while True:
-                extra = {"search_after": after} if after else {}
                 response = self.client.search(
                     pit={"id": pit, "keep_alive": PIT_KEEP_ALIVE},
                     query=query,
                     sort=DATE_SORT,
                     size=BULK_CHUNK,
                     track_total_hits=False,
-                    **extra,
+                    search_after=after,
                 )
                 page = response["hits"]["hits"]
                 if not page:
@@ -501,6 +511,91 @@ class ElasticArchive(Archive):
             return False
         return True
 
+    # --- run history: a small third index, `<alias>-runs` -----------------------------------
+
+    @property
+    def runs_alias(self) -> str:
+        return f"{self.alias}-runs"
+
+    @property
+    def runs_index_name(self) -> str:
+        return f"{self.runs_alias}-v{RUNS_INDEX_VERSION}"
+
+    def _ensure_runs_index(self) -> None:
+        """Created on first use, like the sets index."""
+        if getattr(self, "_runs_ready", False):
+            return
+        if not self.client.indices.exists_alias(name=self.runs_alias):
+            try:
+                self.client.indices.create(
+                    index=self.runs_index_name,
+                    settings={"number_of_shards": 1, "number_of_replicas": 0},
+                    mappings=RUNS_MAPPING,
+                    aliases={self.runs_alias: {"is_write_index": True}},
+                )
+            except ApiError as error:
+                if error.error != "resource_already_exists_exception":
+                    raise
+                self.client.indices.put_alias(index=self.runs_index_name, name=self.runs_alias)
+        self._runs_ready = True
+
+    def record_run(self, run: RunRecord) -> None:
+        self._ensure_runs_index()
+        self.client.index(index=self.runs_alias, id=run.id, document=run.to_dict(), refresh=True)
+
+    def _get_run_document(self, run_id: str) -> dict[str, Any] | None:
+        if not looks_like_run_id(run_id):  # also keeps over-long ids away from the server
+            return None
+        self._ensure_runs_index()
+        try:
+            return dict(self.client.get(index=self.runs_alias, id=run_id))
+        except NotFoundError:
+            return None
+
+    def update_run(self, run_id: str, change: RunChange) -> RunRecord:
+        # Read, change, write with optimistic concurrency (the node has no scripting):
+        # two Scrapyd nodes finishing together each retry on the other's record.
+        for attempt in range(RUN_UPDATE_ATTEMPTS):
+            if attempt:
+                time.sleep(random.uniform(0, 0.02 * attempt))
+            current = self._get_run_document(run_id)
+            if current is None:
+                raise RunNotFound(f"no run with id {run_id}")
+            run = RunRecord.from_dict(current["_source"])
+            change(run)
+            try:
+                self.client.index(
+                    index=self.runs_alias,
+                    id=run_id,
+                    document=run.to_dict(),
+                    if_seq_no=current["_seq_no"],
+                    if_primary_term=current["_primary_term"],
+                    refresh=True,
+                )
+            except ConflictError:
+                continue
+            return run
+        raise ArchiveError(f"archive {self.url}: run {run_id} kept changing; try again")
+
+    def get_run(self, run_id: str) -> RunRecord | None:
+        found = self._get_run_document(run_id)
+        return RunRecord.from_dict(found["_source"]) if found else None
+
+    def list_runs(self, source: str | None = None, limit: int = 50) -> list[RunRecord]:
+        self._ensure_runs_index()
+        query: dict[str, Any] = (
+            {"bool": {"filter": [{"term": {"sources": source}}]}}
+            if source is not None
+            else {"match_all": {}}
+        )
+        response = self.client.search(
+            index=self.runs_alias,
+            query=query,
+            sort=[{"started_at": "desc"}, {"id": "desc"}],
+            size=min(max(limit, 0), MAX_RUNS),
+        )
+        return [RunRecord.from_dict(raw["_source"]) for raw in response["hits"]["hits"]]
+
 
 def to_document(article: Article) -> dict[str, Any]:
     """The Article record plus the normalised keys the filters compare."""
@@ -612,3 +707,29 @@ def set_to_document(article_set: ArticleSet) -> dict[str, Any]:
 
 def set_from_document(source: dict[str, Any]) -> ArticleSet:
     return ArticleSet.from_dict({key: value for key, value in source.items() if key != "name_key"})
+
+
+# --- run history -------------------------------------------------------------------------
+
+RUNS_INDEX_VERSION = 1
+RUN_UPDATE_ATTEMPTS = 30
+# Strict like the others; the summaries are kept whole but not indexed (they are read,
+# never searched), so a new counter in a summary needs no mapping change.
+RUNS_MAPPING: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "id": _KEYWORD,
+        "started_at": {"type": "date"},
+        "finished_at": {"type": "date"},
+        "state": _KEYWORD,
+        "origin": _KEYWORD,
+        "schedule": _KEYWORD,
+        "sources": _KEYWORD,
+        "sources_file": _KEYWORD,
+        "host": _KEYWORD,
+        "pid": {"type": "long"},
+        "message": {"type": "text", "index": False},
+        "summary": {"type": "object", "enabled": False},
+        "nodes": {"type": "object", "enabled": False},
+    },
+}

@@ -74,7 +74,7 @@ class FacetCache:
         if hit_rowids is not None:
             in_hits = np.zeros(self._size, dtype=bool)
             in_hits[hit_rowids[hit_rowids < self._size]] = True
-        result = {}
+        result: dict[str, list[tuple[Any, int]]] = {}
         for name, facet in self._facets.items():
             if not len(facet.articles):
                 result[name] = []

@@ -28,7 +28,7 @@ from search.export import ExportJob
 from search.highlight import make_snippet
 from search.masking import initials, mask_text
 
-PDF_MAX_ENTRIES = 500
+PDF_MAX_ENTRIES = 250
 EXCERPT_CHARS = 400
 CHART_ROWS = 15
 

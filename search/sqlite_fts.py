@@ -28,6 +28,7 @@ from search.backend import (
     Hit,
     SearchResult,
     WriteReport,
+    chunked,
 )
 from search.facet_cache import FacetCache
 from search.highlight import make_snippet
@@ -48,9 +49,10 @@ from search.query import (
     positive_texts,
     text_segments,
 )
+from search.runs import MAX_RUNS, RunChange, RunNotFound, RunRecord
 from search.sets import ArticleSet, SetChange, SetNotFound, duplicate_name_error
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each entry upgrades the schema by one version; never edit a released entry.
 MIGRATIONS: list[str] = [
@@ -95,6 +97,15 @@ MIGRATIONS: list[str] = [
         name_key TEXT NOT NULL UNIQUE,
         record TEXT NOT NULL
     );
+    """,
+    # 3: run history (search/runs.py), each run stored whole as one JSON record.
+    """
+    CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX runs_started ON runs(started_at DESC, id DESC);
     """,
 ]
 
@@ -225,13 +236,7 @@ class SqliteArchive(Archive):
 
     def upsert(self, articles: Iterable[Article]) -> WriteReport:
         report = WriteReport()
-        batch: list[Article] = []
-        for article in articles:
-            batch.append(article)
-            if len(batch) >= BULK_CHUNK:
-                report.merge(self._write_batch(batch))
-                batch = []
-        if batch:
+        for batch in chunked(articles):
             report.merge(self._write_batch(batch))
         return report
 
@@ -466,9 +471,59 @@ class SqliteArchive(Archive):
         with self._transaction() as db:
             return db.execute("DELETE FROM article_sets WHERE id = ?", (set_id,)).rowcount > 0
 
+    # --- run history ---------------------------------------------------------------------
+
+    def record_run(self, run: RunRecord) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO runs (id, started_at, record) VALUES (?, ?, ?)",
+                (run.id, run.started_at, _run_record(run)),
+            )
+
+    def update_run(self, run_id: str, change: RunChange) -> RunRecord:
+        # BEGIN IMMEDIATE holds the write lock from the read to the write: nothing is lost.
+        with self._transaction() as db:
+            row = db.execute("SELECT record FROM runs WHERE id = ?", (run_id,)).fetchone()
+            if row is None:
+                raise RunNotFound(f"no run with id {run_id}")
+            run = RunRecord.from_dict(json.loads(row[0]))
+            change(run)
+            db.execute(
+                "UPDATE runs SET started_at = ?, record = ? WHERE id = ?",
+                (run.started_at, _run_record(run), run_id),
+            )
+        return run
+
+    def get_run(self, run_id: str) -> RunRecord | None:
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT record FROM runs WHERE id = ?", (run_id,)
+            ).fetchone()
+        return RunRecord.from_dict(json.loads(row[0])) if row else None
+
+    def list_runs(self, source: str | None = None, limit: int = 50) -> list[RunRecord]:
+        where, params = "", [min(max(limit, 0), MAX_RUNS)]
+        if source is not None:
+            where = (
+                "WHERE EXISTS (SELECT 1 FROM json_each(runs.record, '$.sources') s "
+                "WHERE s.value = ?)"
+            )
+            params.insert(0, source)
+        with self._lock:
+            rows = self._connection.execute(
+                f"SELECT record FROM runs {where} "  # noqa: S608 - fixed text, values bound
+                "ORDER BY started_at DESC, id DESC LIMIT ?",
+                params,
+            ).fetchall()
+        return [RunRecord.from_dict(json.loads(record)) for (record,) in rows]
+
 
 def _set_record(article_set: ArticleSet) -> str:
     return json.dumps(article_set.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def _run_record(run: RunRecord) -> str:
+    return json.dumps(run.to_dict(), ensure_ascii=False, sort_keys=True)
 
 
 # --- rendering the query tree -----------------------------------------------------

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ from crawler.summary import RunSummary
 from homeward.article import Article, article_id
 from pipelines.evidence import read_capture
 from search.backend import open_archive
+from search.elastic import ElasticArchive
 
 REPO = Path(__file__).resolve().parent.parent
 FAST = {
@@ -85,10 +87,24 @@ def mockserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]
     server.stop()
 
 
-@pytest.fixture(scope="module", params=["sqlite"])
-def archive_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The archive crawls store into (one per module: the crawl tests build on each other)."""
-    return "sqlite:///" + str(tmp_path_factory.mktemp("archive") / "archive.sqlite")
+@pytest.fixture(scope="module", params=["sqlite", "elasticsearch"])
+def archive_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The archive crawls store into (one per module: the crawl tests build on each other);
+    the whole flow runs once on each backend."""
+    if request.param == "sqlite":
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("archive") / "archive.sqlite")
+        return
+    url = request.getfixturevalue("es_url")
+    alias = f"homeward-test-crawl-{uuid.uuid4().hex[:8]}"
+    # The crawl runs in a child process: it finds the test's index through the environment.
+    os.environ["HOMEWARD_ES_INDEX"] = alias
+    try:
+        yield url
+    finally:
+        os.environ.pop("HOMEWARD_ES_INDEX", None)
+        ElasticArchive(url, alias=alias).drop()
 
 
 def write_sources(path: Path, server: MockServer, *, extra: str = "") -> Path:

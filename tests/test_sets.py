@@ -177,7 +177,7 @@ def test_sqlite_archive_of_schema_1_is_migrated(tmp_path):
     finally:
         archive.close()
     with sqlite3.connect(path) as upgraded:
-        assert upgraded.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert upgraded.execute("PRAGMA user_version").fetchone()[0] == sqlite_fts.SCHEMA_VERSION
 
 
 def test_elasticsearch_sets_index_is_strict_and_dropped_with_the_archive(es_url):

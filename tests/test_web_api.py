@@ -185,6 +185,18 @@ def test_sets_from_the_pages_with_csrf(site):
     assert response.headers["location"] == f"/articles/{article_id}"
     (kept,) = client.get("/api/sets").json()["sets"]
     assert kept["items"][0]["note"] == "seen on the search page"
+    # into the chosen set; a name typed for a new set wins over the chosen one
+    form = {"csrf": csrf, "article_id": site.hostile.id, "set_id": kept["id"]}
+    client.post("/sets/add", data={**form, "new_set": ""})
+    client.post("/sets/add", data={**form, "new_set": "Second case"})
+    sets = {s["name"]: s for s in client.get("/api/sets").json()["sets"]}
+    assert [i["article_id"] for i in sets["From the page"]["items"]] == [
+        article_id,
+        site.hostile.id,
+    ]
+    assert [i["article_id"] for i in sets["Second case"]["items"]] == [site.hostile.id]
+    client.delete(f"/api/sets/{sets['Second case']['id']}")
+    client.delete(f"/api/sets/{kept['id']}/articles/{site.hostile.id}")
     set_page = client.get(f"/sets/{kept['id']}")
     assert "From the page" in set_page.text and "seen on the search page" in set_page.text
 
@@ -502,3 +514,24 @@ def test_serve_runs_uvicorn(archive_url, monkeypatch):
 
 def test_hostile_title_is_in_the_fixture():
     assert HOSTILE_TITLE.startswith("=HYPERLINK(")
+
+
+def test_docs_name_every_api_route_format_and_option(site):
+    """docs/web.md cannot drift from the code."""
+    import re
+
+    from search.export import WRITERS
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "web.md").read_text(encoding="utf-8")
+    documented = re.sub(r"\{[a-z_]+\}", "{}", docs)
+    for path in site.client.get("/openapi.json").json()["paths"]:
+        assert re.sub(r"\{[a-z_]+\}", "{}", path) in documented, path
+    for name in WRITERS:
+        assert f"`{name}`" in docs, name
+    export_help = CliRunner().invoke(main, ["export", "--help"]).output
+    for option in ("--mask-names", "--set", "--report-format", "--output"):
+        assert option in export_help and option in docs, option
+    serve_help = CliRunner().invoke(main, ["serve", "--help"]).output
+    for option in ("--host", "--port", "--archive"):
+        assert option in serve_help and option in docs, option
+    assert "HOMEWARD_TOKEN" in docs

@@ -33,7 +33,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
-from crawler.sources import Source, load_sources
+from crawler.sources import Source, load_sources, parse_sources
 from crawler.state import ALIAS, FAILED, SeenStore, archive_state_dir, seen_store_for
 from crawler.summary import count
 from crawler.urls import canonical_url, join_url, looks_like_article, same_site
@@ -99,6 +99,8 @@ class NewsSpider(Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         settings = crawler.settings
         sources = kwargs.pop("sources", None) or settings.get("HOMEWARD_SOURCES")
+        if text := kwargs.pop("sources_toml", None):  # Scrapyd nodes get the list itself
+            sources = parse_sources(text, "the sources sent by the Scrapyd coordinator")
         seen = seen_store_for(crawler)
         spider = super().from_crawler(
             crawler,

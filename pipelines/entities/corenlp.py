@@ -20,7 +20,7 @@ import atexit
 import contextlib
 import logging
 import os
-import selectors
+import select
 import subprocess
 import threading
 import time
@@ -73,6 +73,7 @@ class CoreNLPTagger:
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._owner = 0
+        self._pending = bytearray()  # read from the tagger's stdout, not yet a whole line
         self._stderr: deque[str] = deque(maxlen=30)
         self._stderr_thread: threading.Thread | None = None
         _live.add(self)
@@ -121,10 +122,14 @@ class CoreNLPTagger:
         if self._process is not None and self._owner == os.getpid():
             return self._process
         self._stderr.clear()
+        self._pending.clear()
         started = time.monotonic()
         try:
+            # Unbuffered pipes: raw file objects hold no lock that a fork could
+            # leave locked in a child process (see `_after_fork_in_child`).
             process = subprocess.Popen(
                 self.command,
+                bufsize=0,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -157,17 +162,15 @@ class CoreNLPTagger:
         return process
 
     def _ready_line(self, process: subprocess.Popen[bytes]) -> str:
-        assert process.stdout is not None
-        with selectors.DefaultSelector() as selector:
-            selector.register(process.stdout, selectors.EVENT_READ)
-            if not selector.select(self.start_timeout):
-                self._reset()
-                raise EntityModelError(
-                    f"the CoreNLP tagger did not load its model within {self.start_timeout:.0f}s "
-                    f"({START_TIMEOUT_ENV}); {self._stderr_text()}"
-                )
-        line = process.stdout.readline()
-        if not line:
+        try:
+            line = self._read_line(process, timeout=self.start_timeout)
+        except TimeoutError:
+            self._reset()
+            raise EntityModelError(
+                f"the CoreNLP tagger did not load its model within {self.start_timeout:.0f}s "
+                f"({START_TIMEOUT_ENV}); {self._stderr_text()}"
+            ) from None
+        if not line.endswith(b"\n"):
             code = process.wait()
             if self._stderr_thread is not None:
                 self._stderr_thread.join(timeout=5)
@@ -203,11 +206,9 @@ class CoreNLPTagger:
         # the offsets that come back still index `text`.
         data = text.encode("utf-8", "replace")
         try:
-            process.stdin.write(b"%d\n" % len(data))
-            process.stdin.write(data)
-            process.stdin.flush()
-            reply = process.stdout.readline()
-        except (BrokenPipeError, ValueError, OSError) as error:
+            _write_all(process.stdin, b"%d\n" % len(data) + data)
+            reply = self._read_line(process)
+        except (ValueError, OSError) as error:  # BrokenPipeError; a closed pipe
             raise _TaggerDied(self._death_note(error)) from None
         if not reply.endswith(b"\n"):
             raise _TaggerDied(self._death_note(None))
@@ -223,6 +224,27 @@ class CoreNLPTagger:
             label, start, end = item.rsplit(":", 2)
             spans.append(Span(label, int(start), int(end)))
         return spans
+
+    def _read_line(self, process: subprocess.Popen[bytes], timeout: float | None = None) -> bytes:
+        """The next line from the tagger's stdout; what is left (maybe b"") at EOF."""
+        assert process.stdout is not None
+        fd = process.stdout.fileno()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (newline := self._pending.find(b"\n")) < 0:
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError
+                if not select.select([fd], [], [], remaining)[0]:
+                    continue
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                newline = len(self._pending) - 1
+                break
+            self._pending += chunk
+        line = bytes(self._pending[: newline + 1])
+        del self._pending[: newline + 1]
+        return line
 
     def _death_note(self, error: BaseException | None) -> str:
         code: int | str | None = None
@@ -278,6 +300,13 @@ def pieces(text: str, max_chars: int) -> list[tuple[int, str]]:
     return parts
 
 
+def _write_all(pipe: IO[bytes], data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = pipe.write(view)
+        view = view[written or 0 :]
+
+
 def _close_pipes(process: subprocess.Popen[bytes], stderr: bool = False) -> None:
     for pipe in (process.stdin, process.stdout, process.stderr if stderr else None):
         if pipe is not None:
@@ -289,11 +318,24 @@ def _drain(pipe: IO[bytes] | None, tail: deque[str]) -> None:
     """Keep reading the tagger's stderr (a full pipe would block it); keep the tail."""
     if pipe is None:
         return
-    for raw in pipe:
-        line = raw.decode("utf-8", "replace").rstrip()
-        tail.append(line)
-        log.debug("corenlp: %s", line)
-    pipe.close()
+    rest = b""
+    while True:
+        try:
+            chunk = os.read(pipe.fileno(), 1 << 14)
+        except (OSError, ValueError):  # closed under us (a reset)
+            chunk = b""
+        if chunk:
+            *lines, rest = (rest + chunk).split(b"\n")
+        else:
+            lines, rest = [rest] if rest else [], b""
+        for raw in lines:
+            line = raw.decode("utf-8", "replace").rstrip()
+            tail.append(line)
+            log.debug("corenlp: %s", line)
+        if not chunk:
+            break
+    with contextlib.suppress(OSError):
+        pipe.close()
 
 
 def _after_fork_in_child() -> None:

@@ -6,9 +6,11 @@ appears as "Liu Si Rui", "Liu Sirui", "Ms Liu" and "Liu" in one report, and as
 off), merged (spacing variants and later bare surnames fold into the full name),
 and filtered (the byline author, organisations, places and nationalities out).
 
-English mentions come from a spaCy NER model; Chinese ones from jieba's POS
-tags (`nr`) plus rules for what jieba misses: a surname followed by a given name
-it split off, and names introduced by context words (名叫, 父亲, 民警 ...).
+English mentions come from an NER model (CoreNLP's CRF, see `models.py`) plus
+rules for what it misses (`english_names`: "surnamed Hu", "Lisa and Tom Cook");
+Chinese ones from jieba's POS tags (`nr`) plus rules for what jieba misses: a
+surname followed by a given name it split off, and names introduced by context
+words (名叫, 父亲, 民警 ...).
 """
 
 from __future__ import annotations
@@ -83,6 +85,13 @@ def clean_english(mention: str) -> str:
     return " ".join(w for w in words if w)
 
 
+# A last word that makes a "name" an organisation or a street ("Hollins Lane").
+_EN_NOT_PERSON_LAST = {
+    "police", "ministry", "foundation", "court", "bureau", "news",
+    "lane", "road", "street", "avenue", "boulevard", "highway",
+}  # fmt: skip
+
+
 def plausible_english(name: str, places: Collection[str] = ()) -> bool:
     """A person's name: capitalised words, not a place, demonym or organisation.
 
@@ -99,8 +108,7 @@ def plausible_english(name: str, places: Collection[str] = ()) -> bool:
     entries = gazetteer().lookup(name)
     if entries and (" " in name or any(e.kind != "city" for e in entries)):
         return False
-    last = name.split()[-1].casefold()
-    return last not in {"police", "ministry", "foundation", "court", "bureau", "news"}
+    return name.split()[-1].casefold() not in _EN_NOT_PERSON_LAST
 
 
 # "a man surnamed Hu": reports from China often give only the family name.

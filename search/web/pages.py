@@ -67,6 +67,7 @@ def search_page(
         result=result,
         error=error,
         page=page,
+        page_size=PAGE_SIZE,
         last_page=_last_page(result),
         facets=_facets(result, params),
         years=_year_chart(result, params),
@@ -212,7 +213,9 @@ def _guarded(request: Request, csrf: str) -> Response | None:
     return None
 
 
-def _changed(request: Request, archive: Archive, set_id: str, change: SetChange, next_url: str):
+def _changed(
+    request: Request, archive: Archive, set_id: str, change: SetChange, next_url: str
+) -> Response:
     try:
         archive.update_set(set_id, change)
     except SetNotFound:

@@ -30,7 +30,9 @@ class SearchParams:
     until: str = ""
     sort: str = "relevance"
 
-    def request(self, limit: int, offset: int, **options: bool) -> SearchRequest:
+    def request(
+        self, limit: int, offset: int, facets: bool = True, highlight: bool = True
+    ) -> SearchRequest:
         """The parsed request; `QuerySyntaxError` names the bad token or parameter."""
         if offset + limit > MAX_WINDOW:
             raise QuerySyntaxError(
@@ -39,15 +41,21 @@ class SearchParams:
                 str(offset),
                 0,
             )
+        values = self.filters
         return build_request(
             self.q,
-            **{name: self.filters.get(name, []) for name in FILTERS},
+            person=values.get("person", []),
+            place=values.get("place", []),
+            year=list(values.get("year", [])),
+            language=values.get("language", []),
+            source=values.get("source", []),
             since=self.since or None,
             until=self.until or None,
             sort=self.sort,
             limit=limit,
             offset=offset,
-            **options,
+            facets=facets,
+            highlight=highlight,
         )
 
     def described_filters(self) -> dict[str, list[str]]:

@@ -132,9 +132,9 @@ def csrf_token(request: Request) -> str:
 
 def csrf_valid(request: Request, submitted: str | None) -> bool:
     cookie = request.cookies.get(CSRF_COOKIE)
-    return bool(cookie and submitted) and hmac.compare_digest(
-        cookie.encode(), (submitted or "").encode()
-    )
+    if not cookie or not submitted:
+        return False
+    return hmac.compare_digest(cookie.encode(), submitted.encode())
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -1,0 +1,117 @@
+"""Merging near-duplicates that different Scrapyd nodes stored in one shared archive.
+
+On one machine the dedupe stage (pipelines.dedupe) sees every article of a
+crawl and merges syndicated copies as they arrive. Spread over nodes, each node
+has its own seen store and signatures: a wire story crawled from source A on
+one node and its reprint from source B on another are both stored. After the
+nodes finish, the coordinator runs this pass over the articles the run stored,
+against everything the archive stored in the recent window, with the dedupe
+stage's own functions and rules (MinHash LSH, same threshold; a copy published
+earlier takes the record over), so the archive ends as a single crawl would
+have left it: each article once, copies' URLs merged into it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from homeward.article import Article, ArticleError, parse_published
+from pipelines.dedupe import DedupeOptions, NearDuplicateIndex, minhash, published_earlier
+from search.backend import Archive
+
+__all__ = ["Merge", "merge_node_duplicates"]
+
+WINDOW_DAYS = 30.0
+
+
+@dataclass(slots=True, frozen=True)
+class Merge:
+    """One copy merged into the article kept: `copy_new` when the copy was stored by
+    this run (else an older article was taken over by an earlier-published copy)."""
+
+    kept: str
+    copy: str
+    copy_url: str
+    copy_new: bool
+
+
+def merge_node_duplicates(
+    archive: Archive,
+    since: str,
+    *,
+    window_days: float = WINDOW_DAYS,
+    options: DedupeOptions | None = None,
+) -> list[Merge]:
+    """Merge copies among the articles fetched at or after `since` (ISO time: the run's
+    start) and into those fetched in the `window_days` before."""
+    options = options or DedupeOptions()
+    start = _when(since)
+    cutoff = min(start, datetime.now(UTC) - timedelta(days=window_days))
+    archive.refresh()
+    recent = {article.id: article for article in _fetched_since(archive, cutoff)}
+    new = [a for a in recent.values() if a.fetched_at and _when(a.fetched_at) >= start]
+    new_ids = {article.id for article in new}
+    index = NearDuplicateIndex(options)
+    for article in recent.values():
+        if article.id not in new_ids:
+            index.add(article.id, minhash(article.text, options), _published(article))
+    merged: list[Merge] = []
+    for article in sorted(new, key=lambda a: (_published(a) or math.inf, a.id)):
+        signature = minhash(article.text, options)
+        original_id = index.find(signature)
+        if original_id is None or original_id == article.id:
+            index.add(article.id, signature, _published(article))
+            continue
+        original = recent[original_id]
+        if published_earlier(_published(article), index.published.get(original_id)):
+            keep, copy = article, original  # the later-found copy was out first
+            index.remove(original_id)
+            index.add(article.id, signature, _published(article))
+        else:
+            keep, copy = original, article
+        _merge(archive, keep, copy)
+        merged.append(Merge(keep.id, copy.id, copy.url, copy.id in new_ids))
+    if merged:
+        archive.refresh()
+    return merged
+
+
+def _merge(archive: Archive, keep: Article, copy: Article) -> None:
+    for url in [copy.url, *copy.duplicates]:
+        archive.add_duplicate(keep.id, url)
+        if url not in keep.duplicates:
+            keep.duplicates.append(url)
+    archive.delete(copy.id)
+
+
+def _fetched_since(archive: Archive, cutoff: datetime) -> Iterator[Article]:
+    """Articles fetched at or after `cutoff`: by a range query on Elasticsearch, by a
+    scan elsewhere (an embedded archive is never shared by nodes, but works the same)."""
+    from search.elastic import ElasticArchive, from_document
+
+    if isinstance(archive, ElasticArchive):
+        from elasticsearch import helpers
+
+        query = {"query": {"range": {"fetched_at": {"gte": cutoff.isoformat()}}}}
+        for hit in helpers.scan(archive.client, index=archive.alias, query=query):
+            yield from_document(hit["_source"])
+        return
+    for article in archive.iter_articles():
+        if article.fetched_at and _when(article.fetched_at) >= cutoff:
+            yield article
+
+
+def _when(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def _published(article: Article) -> float | None:
+    if not article.published:
+        return None
+    try:
+        return parse_published(article.published).timestamp()
+    except ArticleError:
+        return None
