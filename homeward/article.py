@@ -43,12 +43,12 @@ class Place:
     lon: float | None = None
 
     def match_keys(self) -> set[str]:
-        """Lower-cased forms a `place:` filter matches: the place, as written, its region."""
-        return {
-            normalise_key(value)
-            for value in (self.name, self.mention, self.region, self.country)
-            if value
-        }
+        """Lower-cased forms a `place:` filter matches: the place, as written (also
+        without an administrative suffix: 山西省 -> 山西), its region and country."""
+        values = [self.name, self.mention, self.region, self.country]
+        if self.mention:
+            values.append(strip_admin_suffix(self.mention))
+        return {normalise_key(value) for value in values if value}
 
 
 @dataclass(slots=True)
@@ -145,6 +145,37 @@ EVIDENCE_FIELDS = frozenset(f.name for f in fields(Evidence))
 def article_id(canonical_url: str) -> str:
     """One canonical URL is one article: the id is a stable hash of it."""
     return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:32]
+
+
+# Administrative suffixes Chinese text adds to place names (省 province, 市 city ...).
+ADMIN_SUFFIXES = (
+    "特别行政区",
+    "特別行政區",
+    "自治区",
+    "自治區",
+    "自治州",
+    "自治县",
+    "自治縣",
+    "省",
+    "市",
+    "县",
+    "縣",
+    "区",
+    "區",
+    "镇",
+    "鎮",
+    "乡",
+    "鄉",
+    "村",
+)
+
+
+def strip_admin_suffix(name: str) -> str:
+    """山西省 -> 山西, 杭州市 -> 杭州; a name the suffix is part of (广州, 区) stays whole."""
+    for suffix in ADMIN_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
 
 
 def normalise_key(value: str) -> str:

@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -347,6 +347,44 @@ def stats(as_json: bool, archive_url: str | None) -> None:
             click.echo(f"  {clean_for_terminal(value)}: {count}")
 
 
+# --- retag -------------------------------------------------------------------------
+
+
+@main.command()
+@archive_option
+def retag(archive_url: str | None) -> None:
+    """Re-run entity tagging (names, places, years) over every stored article.
+
+    For after a model or gazetteer update: nothing is fetched again. Progress goes
+    to standard error.
+    """
+    from pipelines.entities import EntityModelError
+    from pipelines.retag import retag_articles
+
+    with opened_archive(archive_url) as archive:
+        total = archive.count()
+        done = 0
+
+        def counted(articles: Iterable[Article]) -> Iterator[Article]:
+            nonlocal done
+            for article in articles:
+                yield article
+                done += 1
+                if done % IMPORT_PROGRESS_EVERY == 0:
+                    click.echo(f"  {done}/{total} retagged…", err=True)
+
+        try:
+            report = archive.upsert(counted(retag_articles(archive.iter_articles())))
+        except EntityModelError as error:
+            raise click.ClickException(str(error)) from error
+        archive.refresh()
+    for article_id, reason in report.failed[:20]:
+        click.echo(f"error: article {article_id}: {reason}", err=True)
+    click.echo(f"retagged {report.stored} of {total} article(s) in {archive.url}")
+    if report.failed:
+        raise click.exceptions.Exit(1)
+
+
 # --- commands whose issues have not landed yet ----------------------------------------
 
 
@@ -368,15 +406,26 @@ def _not_yet(command: str, issue: str) -> None:
     help="Where crawl state lives (seen URLs, resume queue, WARC evidence); "
     "default: a folder per archive under the user's data folder.",
 )
+@click.option(
+    "--scrapyd",
+    "scrapyd_nodes",
+    metavar="URL[,URL...]",
+    help="Deploy to these Scrapyd nodes and split the sources among them; they all write "
+    "to the (Elasticsearch) archive. See docs/scaling.md.",
+)
 @archive_option
 def crawl(
-    sources: Path | None, as_json: bool, state_dir: Path | None, archive_url: str | None
+    sources: Path | None,
+    as_json: bool,
+    state_dir: Path | None,
+    scrapyd_nodes: str | None,
+    archive_url: str | None,
 ) -> None:
     """Crawl the sources into the archive and print a run summary.
 
     Progress goes to standard error while it runs. Ctrl-C stops it cleanly; the
     next crawl resumes where it stopped. Pages already stored or judged off-topic
-    are never fetched again.
+    are never fetched again. Every crawl is recorded (`homeward runs`).
     """
     from crawler.run import CrawlError, run_crawl
     from crawler.sources import SourcesError
@@ -384,7 +433,12 @@ def crawl(
 
     sources_path = sources or default_sources_path()
     try:
-        summary = run_crawl(sources_path, resolve_archive_url(archive_url), state_dir=state_dir)
+        if scrapyd_nodes:
+            if state_dir:
+                raise click.UsageError("--state-dir is for local crawls; nodes keep their own")
+            summary = _crawl_on_scrapyd(sources_path, archive_url, scrapyd_nodes)
+        else:
+            summary = run_crawl(sources_path, resolve_archive_url(archive_url), state_dir=state_dir)
     except SourcesError as error:
         raise click.UsageError(str(error)) from error
     except CrawlError as error:
@@ -393,6 +447,20 @@ def crawl(
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_summary(summary))
+
+
+def _crawl_on_scrapyd(sources_path: Path, archive_url: str | None, nodes: str) -> Any:
+    from crawler.scrapyd import ScrapydError, crawl_on_scrapyd, parse_node_urls
+
+    try:
+        return crawl_on_scrapyd(
+            sources_path,
+            resolve_archive_url(archive_url),
+            parse_node_urls(nodes),
+            report=lambda line: click.echo(line, err=True),
+        )
+    except ScrapydError as error:
+        raise click.ClickException(str(error)) from error
 
 
 def default_sources_path() -> Path:
@@ -489,17 +557,6 @@ def serve(host: str, port: int, archive_url: str | None) -> None:
     uvicorn.run(app, host=host, port=port, server_header=False, proxy_headers=False)
 
 
-@main.group()
-def schedule() -> None:
-    """Nightly crawls: run, list and install schedules."""
-
-
-@schedule.command("run")
-def schedule_run() -> None:
-    """Run the scheduler in the foreground."""
-    _not_yet("schedule run", "it arrives with scheduled crawls")
-
-
 @main.command()
 @archive_option
 def demo(archive_url: str | None) -> None:
@@ -510,4 +567,14 @@ def demo(archive_url: str | None) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # `python -m homeward.cli`: run the imported module's group, which has every command.
+    from homeward.cli import main as cli_main
+
+    cli_main()
+else:
+    # `schedule`, `runs` and `sources` live in homeward/cli_runs.py, which imports from here.
+    from homeward import cli_runs
+
+    main.add_command(cli_runs.schedule)
+    main.add_command(cli_runs.runs)
+    main.add_command(cli_runs.sources)

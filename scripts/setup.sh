@@ -12,34 +12,46 @@ stamp="$venv/.homeward-lock.sha256"
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
+is_root_with_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    apt-get update -qq && apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Required: curl and unzip fetch Elasticsearch and CoreNLP; a JDK (with javac) runs
+# them and builds their small helpers.
 need_system=()
 for tool in curl unzip; do
   command -v "$tool" >/dev/null 2>&1 || need_system+=("$tool")
 done
+if ! compgen -G "/usr/lib/jvm/*/bin/javac" >/dev/null && ! command -v javac >/dev/null 2>&1; then
+  need_system+=(openjdk-17-jdk-headless)
+fi
 if [ ${#need_system[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  if is_root_with_apt; then
     say "installing ${need_system[*]} with apt-get"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_system[@]}" >/dev/null
+    apt_install "${need_system[@]}"
   else
-    say "please install: ${need_system[*]} (needed to fetch Elasticsearch)"
+    say "please install: ${need_system[*]} (needed for Elasticsearch and CoreNLP)"
     exit 1
   fi
 fi
 
-# Browser tests, PDF reports and their checks: Debian's Chromium (driven by Playwright),
-# poppler's pdftotext, fonts that cover Chinese, and the Pango that WeasyPrint draws with.
-# Checked package by package first, so a second run is fast and needs no network.
+# Optional: browser tests, PDF reports and their checks need Debian's Chromium (driven
+# by Playwright), poppler's pdftotext, fonts that cover Chinese, and the Pango that
+# WeasyPrint draws with. Checked package by package, so a second run needs no network.
 need_packages=()
 for package in chromium poppler-utils fonts-wqy-zenhei libpango-1.0-0 libpangoft2-1.0-0; do
   dpkg -s "$package" >/dev/null 2>&1 || need_packages+=("$package")
 done
 if [ ${#need_packages[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  if is_root_with_apt; then
     say "installing ${need_packages[*]} with apt-get"
     # Not fatal: the archive, the CLI and the other tests work without them.
-    { apt-get update -qq &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        "${need_packages[@]}" >/dev/null; } ||
+    apt_install "${need_packages[@]}" ||
       say "could not install ${need_packages[*]}; browser tests and PDF reports need them"
   elif ! command -v dpkg >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 &&
        command -v pdftotext >/dev/null 2>&1; then

@@ -68,3 +68,21 @@ def test_jsonl_errors_name_the_line():
     lines = ['{"url": "https://a.test/", "title": "A", "text": "a"}', "", "{not json"]
     with pytest.raises(ArticleError, match=r"f\.jsonl, line 3"):
         list(read_jsonl(lines, source="f.jsonl"))
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("山西省", "山西"),
+        ("杭州市", "杭州"),
+        ("广州", "广州"),
+        ("香港特别行政区", "香港"),
+        ("区", "区"),
+        ("Shanxi", "Shanxi"),
+    ],
+)
+def test_place_filters_match_the_name_without_its_admin_suffix(written, key):
+    from homeward.article import Place
+
+    place = Place(name="X", mention=written)
+    assert key.casefold() in place.match_keys()

@@ -180,7 +180,10 @@ def test_search_facet_article_set_and_export(context, server, tmp_path):
     assert page.get_by_role("link", name="Liu Sirui").get_attribute("href") == (
         "/search?person=Liu+Sirui"
     )
-    page.screenshot(path=str(SCREENSHOTS / "article.png"), full_page=True)
+    captured = page.frame_locator("iframe.capture").locator("h1")
+    assert captured.inner_text() == "Shanxi family reunited with son abducted in 1997"
+    page.screenshot(path=str(SCREENSHOTS / "article.png"))
+    page.locator("#evidence").screenshot(path=str(SCREENSHOTS / "article-evidence.png"))
 
     sets_box = page.locator("section.sets")
     sets_box.locator("input[name=new_set]").fill("Liu Sirui case")

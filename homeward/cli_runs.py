@@ -1,0 +1,350 @@
+"""`homeward schedule run|list|install`, `homeward runs` and `homeward sources`.
+
+Kept apart from homeward/cli.py (which registers them) because they share the
+schedule loading, logging set-up and run-history tables, and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from homeward.cli import archive_option, default_sources_path, opened_archive
+from homeward.terminal import clean_for_terminal, shorten
+from schedules.config import Schedule, ScheduleError, default_schedules_dir, load_schedules
+from search.runs import RunRecord, SourceHealth, sources_health, unhealthy_after_default
+
+SCHEDULES_HELP = (
+    "Folder of schedule files (*.toml). Default: $HOMEWARD_SCHEDULES, then ./schedules, "
+    "then the schedules that ship with Homeward (nightly.toml)."
+)
+GOOD_STATES = ("ok", "skipped", "stopped")
+
+
+def schedules_option(function: Any) -> Any:
+    return click.option(
+        "--schedules",
+        "schedules_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=SCHEDULES_HELP,
+    )(function)
+
+
+def _load(schedules_dir: Path | None, names: tuple[str, ...] = ()) -> tuple[Path, list[Schedule]]:
+    folder = schedules_dir or default_schedules_dir()
+    try:
+        schedules = load_schedules(folder)
+    except ScheduleError as error:
+        raise click.UsageError(str(error)) from error
+    known = {schedule.name for schedule in schedules}
+    for name in names:
+        if name not in known:
+            raise click.UsageError(
+                f"no schedule {name!r} in {folder}; there: {', '.join(sorted(known))}"
+            )
+    chosen = [s for s in schedules if not names or s.name in names]
+    return folder, chosen
+
+
+def _setup_logging(log_file: Path | None, verbose: bool) -> None:
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=handlers,
+        force=True,
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+@click.group()
+def schedule() -> None:
+    """Crawls on a timetable: run the scheduler, list schedules, install them in cron/systemd."""
+
+
+@schedule.command("run")
+@schedules_option
+@click.option("--once", "once", metavar="NAME", help="Run this schedule's crawl now and exit.")
+@click.option(
+    "--jitter", is_flag=True, help="With --once: first wait the schedule's random jitter."
+)
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also append the log (starts, ends, skips) to this file.",
+)
+@click.option(
+    "--state-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where crawl state lives (as for `homeward crawl`).",
+)
+@click.option("--verbose", "-v", is_flag=True, help="Log crawl progress too.")
+def schedule_run(
+    schedules_dir: Path | None,
+    once: str | None,
+    jitter: bool,
+    log_file: Path | None,
+    state_dir: Path | None,
+    verbose: bool,
+) -> None:
+    """Run the scheduler in the foreground until SIGTERM or Ctrl-C.
+
+    Each start runs the crawl as its own process, never two of one schedule at a
+    time (a start during a running crawl is skipped and recorded), within the
+    schedule's time limit; a start missed while the machine slept runs once on
+    waking. Every start and end is logged and recorded (`homeward runs`).
+    """
+    from schedules.runner import Runner
+
+    _, schedules = _load(schedules_dir, (once,) if once else ())
+    if jitter and not once:
+        raise click.UsageError("--jitter goes with --once (the scheduler applies jitter itself)")
+    _setup_logging(log_file, verbose)
+    runner = Runner(schedules, state_dir=state_dir)
+    if once:
+        state = runner.fire_once(once, jitter=jitter)
+        if state not in GOOD_STATES:
+            raise click.exceptions.Exit(1)
+        return
+    enabled = [s for s in schedules if s.enabled]
+    if not enabled:
+        raise click.UsageError("every schedule has enabled = false; nothing to run")
+    runner.run_forever()
+
+
+@schedule.command("list")
+@schedules_option
+@click.option("--json", "as_json", is_flag=True, help="Print the schedules as JSON.")
+@click.option(
+    "--state-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where crawl state lives (to see which crawls run now).",
+)
+def schedule_list(schedules_dir: Path | None, as_json: bool, state_dir: Path | None) -> None:
+    """Show each schedule with its next run time, and the crawl running now if any."""
+    from schedules.lock import ScheduleLock
+    from schedules.runner import lock_path
+
+    folder, schedules = _load(schedules_dir)
+    rows = []
+    for item in schedules:
+        upcoming = item.next_run() if item.enabled else None
+        holder = ScheduleLock(lock_path(item, state_dir)).holder()
+        rows.append(
+            {
+                "name": item.name,
+                "file": str(item.path),
+                "cron": item.cron.expression,
+                "timezone": item.timezone,
+                "next_run": upcoming.isoformat() if upcoming else None,
+                "enabled": item.enabled,
+                "sources": str(item.sources) if item.sources else None,
+                "archive": item.archive,
+                "jitter": item.jitter,
+                "time_limit": item.time_limit,
+                "catch_up": item.catch_up,
+                "running": holder.describe() if holder else None,
+            }
+        )
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{len(rows)} schedule(s) in {folder}")
+    for row in rows:
+        when = row["next_run"][:16].replace("T", " ") if row["next_run"] else "disabled"
+        limit = f", time limit {_duration(row['time_limit'])}" if row["time_limit"] else ""
+        jitter = f" (+ up to {_duration(row['jitter'])})" if row["jitter"] else ""
+        click.echo(f"  {row['name']}: {row['cron']} {row['timezone']}; next run {when}{jitter}")
+        click.echo(
+            f"      sources {row['sources'] or 'default'}, archive {row['archive'] or 'default'}"
+            f"{limit}"
+        )
+        if row["running"]:
+            click.echo(f"      running now: {row['running']}")
+
+
+@schedule.command("install")
+@click.argument("names", nargs=-1)
+@schedules_option
+@click.option(
+    "--via",
+    type=click.Choice(["cron", "systemd"]),
+    default="cron",
+    show_default=True,
+    help="A crontab line, or a systemd user timer and service.",
+)
+@click.option("--print", "print_only", is_flag=True, help="Show the entry; install nothing.")
+def schedule_install(
+    names: tuple[str, ...], schedules_dir: Path | None, via: str, print_only: bool
+) -> None:
+    """Let the system's scheduler start the schedules (NAMES, default: all enabled).
+
+    Each start runs `homeward schedule run --once NAME`: the same lock, time limit,
+    run record and log as the built-in scheduler. Installing again replaces the entry.
+    """
+    from schedules.install import (
+        InstallError,
+        crontab_block,
+        install_crontab,
+        install_systemd,
+        invocation,
+        systemd_units,
+    )
+
+    folder, schedules = _load(schedules_dir, names)
+    schedules = [s for s in schedules if s.enabled or names]
+    try:
+        if via == "cron":
+            blocks = [crontab_block(s, invocation(s, folder, jitter=True)) for s in schedules]
+            if print_only:
+                click.echo("\n".join(blocks))
+                return
+            install_crontab(schedules, blocks)
+            click.echo(f"installed {len(blocks)} crontab entr{'y' if len(blocks) == 1 else 'ies'}")
+            return
+        units: dict[str, str] = {}
+        for item in schedules:
+            units.update(systemd_units(item, invocation(item, folder, jitter=False)))
+        if print_only:
+            for file_name, content in units.items():
+                click.echo(f"# {file_name}\n{content}")
+            return
+        written = install_systemd(units)
+        click.echo("wrote and enabled " + ", ".join(str(path) for path in written))
+    except InstallError as error:
+        raise click.ClickException(str(error)) from error
+
+
+# --- runs and sources -----------------------------------------------------------------------
+
+
+@click.command()
+@click.option("--source", help="Only runs that crawled this source (its name in sources.toml).")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the run records as JSON.")
+@archive_option
+def runs(source: str | None, limit: int, as_json: bool, archive_url: str | None) -> None:
+    """The run history: every crawl (manual, scheduled or on Scrapyd), newest first."""
+    with opened_archive(archive_url) as archive:
+        found = archive.list_runs(source=source, limit=limit)
+    if as_json:
+        click.echo(json.dumps([run.to_dict() for run in found], ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo("no runs recorded" + (f" for source {source!r}" if source else ""))
+        return
+    for run in found:
+        click.echo(_run_line(run, source))
+
+
+def _run_line(run: RunRecord, source: str | None) -> str:
+    started = _local(run.started_at)
+    label = run.schedule or run.origin
+    if run.origin == "scrapyd":
+        label = f"scrapyd ×{len(run.nodes)}"
+    took = f"{run.elapsed:.0f}s" if run.elapsed is not None else "-"
+    summary = run.summary or {}
+    if source is not None:
+        counts = run.source_counts(source) or {}
+        summary = {**counts, "failed": {"all": counts.get("failed", 0)}}
+    failed = summary.get("failed") or {}
+    failed_total = sum(failed.values()) if isinstance(failed, dict) else int(failed)
+    counts = (
+        f"fetched {summary.get('fetched', 0)}, stored {summary.get('stored', 0)}, "
+        f"dup {summary.get('duplicates', 0)}, off-topic {summary.get('irrelevant', 0)}, "
+        f"failed {failed_total}"
+        if run.summary
+        else ""
+    )
+    line = f"{run.id}  {started}  {label:<12} {run.state:<8} {took:>6}  {counts}"
+    if run.message:
+        line += f"\n    {shorten(clean_for_terminal(run.message), 150)}"
+    return line
+
+
+@click.command("sources")
+@click.option(
+    "--sources",
+    "sources_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="sources.toml (default: as for `homeward crawl`).",
+)
+@click.option(
+    "--unhealthy-after",
+    type=click.IntRange(1, 1000),
+    help="Runs in a row a source must fail or store nothing to be marked failing "
+    "(default: $HOMEWARD_UNHEALTHY_AFTER, then 3).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the sources' health as JSON.")
+@click.option("--check", is_flag=True, help="Exit with status 1 when a source is failing.")
+@archive_option
+def sources(
+    sources_file: Path | None,
+    unhealthy_after: int | None,
+    as_json: bool,
+    check: bool,
+    archive_url: str | None,
+) -> None:
+    """Each source of sources.toml with its health: failing when it failed or stored
+    nothing in its last N runs."""
+    from crawler.sources import SourcesError, load_sources
+
+    path = sources_file or default_sources_path()
+    try:
+        listed = load_sources(path)
+    except SourcesError as error:
+        raise click.UsageError(str(error)) from error
+    threshold = unhealthy_after or unhealthy_after_default()
+    with opened_archive(archive_url) as archive:
+        health = sources_health(archive, [s.name for s in listed], threshold)
+    failing = [h for h in health if h.status == "failing"]
+    if as_json:
+        click.echo(json.dumps([h.to_dict() for h in health], ensure_ascii=False, indent=2))
+    else:
+        click.echo(
+            f"{len(health)} source(s) in {path}; failing = failed or stored nothing "
+            f"{threshold} runs in a row"
+        )
+        for item in health:
+            click.echo(_health_line(item))
+    if check and failing:
+        raise click.exceptions.Exit(1)
+
+
+def _health_line(health: SourceHealth) -> str:
+    name = clean_for_terminal(health.name)
+    if health.status == "never crawled":
+        return f"  {'never crawled':<13} {name}"
+    last = f"last run {_local(health.last_started)} {health.last_state}"
+    if health.last_stored is not None:
+        last += f", stored {health.last_stored}"
+    line = f"  {health.status.upper() if health.status == 'failing' else 'ok':<13} {name}: {last}"
+    if health.failing_streak:
+        problem = clean_for_terminal(health.last_problem or "")
+        line += (
+            f"\n      {health.failing_streak} bad run(s) in a row; last: {shorten(problem, 120)}"
+        )
+    return line
+
+
+def _local(iso: str | None) -> str:
+    if not iso:
+        return "-"
+    return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600}h"
+    if seconds % 60 == 0:
+        return f"{seconds // 60}m"
+    return f"{seconds}s"
