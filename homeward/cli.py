@@ -558,12 +558,24 @@ def serve(host: str, port: int, archive_url: str | None) -> None:
 
 
 @main.command()
+@click.option(
+    "--serve/--no-serve",
+    "then_serve",
+    default=True,
+    show_default=True,
+    help="Serve the archive in the browser afterwards, as `homeward serve` does.",
+)
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to serve on.")
 @archive_option
-def demo(archive_url: str | None) -> None:
-    """Serve the bundled sample news web, crawl it into the archive, show searches."""
+@click.pass_context
+def demo(ctx: click.Context, then_serve: bool, port: int, archive_url: str | None) -> None:
+    """Serve the bundled sample news web, crawl it into the archive, show searches,
+    then serve the archive at http://127.0.0.1:8000/ (Ctrl-C stops it)."""
     from homeward.demo import run_demo
 
-    run_demo(archive_url)
+    url = run_demo(archive_url)
+    if then_serve:
+        ctx.invoke(serve, host="127.0.0.1", port=port, archive_url=url)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,6 +11,7 @@ from importlib import resources
 import pytest
 from click.testing import CliRunner
 
+from crawler.sample_server import load_expected
 from homeward.cli import main
 
 SAMPLE = resources.files("homeward.data").joinpath("sample_articles.jsonl")
@@ -190,11 +191,19 @@ def test_archive_falls_back_to_environment(tmp_path, monkeypatch):
     assert target.exists()
 
 
-def test_demo_loads_the_sample_and_searches(archive_url):
-    result = run("demo", "--archive", archive_url)
-    assert result.exit_code == 0, result.output
-    assert "Loaded 12 sample articles" in result.output
-    assert "Shanxi family reunited" in result.output
+def test_demo_crawls_the_sample_web_and_recrawls_nothing(archive_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the crawl state
+    expected = load_expected()
+    on_topic, copies = len(expected["articles"]), len(expected["syndicated"])
+    first = run("demo", "--no-serve", "--archive", archive_url)
+    assert first.exit_code == 0, first.output
+    assert f"stored {on_topic} articles, merged {copies} duplicates" in first.output
+    assert f"The archive now holds {on_topic} article(s)." in first.output
+    assert "Shanxi father finds son abducted" in first.output
+    again = run("demo", "--no-serve", "--archive", archive_url)
+    assert again.exit_code == 0, again.output
+    assert "stored 0 articles" in again.output
+    assert f"The archive now holds {on_topic} article(s)." in again.output
 
 
 def test_default_archive_lives_in_the_user_data_dir(tmp_path, monkeypatch):
