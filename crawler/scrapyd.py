@@ -148,7 +148,8 @@ class Node:
     def job_state(self, job: str) -> str:
         """ "pending", "running", "finished" or "" (unknown) for one job."""
         status = self.call("read the job's status", lambda: self.client.status(job, PROJECT))
-        return str(status.get("currentstate") or "")
+        # Scrapyd 1.5+ answers "currstate"; some clients document "currentstate".
+        return str(status.get("currstate") or status.get("currentstate") or "")
 
     def cancel(self, job: str) -> None:
         self.call("cancel the job", lambda: self.client.cancel(PROJECT, job))

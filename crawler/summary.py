@@ -375,6 +375,6 @@ class RunPartRecorder:
         part = self.part_record(reason)
 
         def add_part(run: RunRecord) -> None:
-            run.nodes[self.part] = part
+            run.nodes.setdefault(self.part, {}).update(part)  # keep what the coordinator noted
 
         RunLog(self.archive).update(RunRecord(id=self.run_id, origin="scrapyd"), add_part)

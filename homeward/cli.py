@@ -97,34 +97,15 @@ def main() -> None:
 @archive_option
 def search(
     query: str,
-    person: tuple[str, ...],
-    place: tuple[str, ...],
-    year: tuple[str, ...],
-    language: tuple[str, ...],
-    source: tuple[str, ...],
-    since: str | None,
-    until: str | None,
-    sort: str,
     limit: int,
     offset: int,
     as_json: bool,
     archive_url: str | None,
+    **filters: Any,
 ) -> None:
     """Search the archive. QUERY uses words, "phrases", OR, -word, (groups) and
     person: place: year: language: source: filters."""
-    request = make_request(
-        query=query,
-        person=person,
-        place=place,
-        year=year,
-        language=language,
-        source=source,
-        since=since,
-        until=until,
-        sort=sort,
-        limit=limit,
-        offset=offset,
-    )
+    request = make_request(query=query, limit=limit, offset=offset, **filters)
     with opened_archive(archive_url) as archive:
         result = archive.search(request)
     if as_json:

@@ -263,8 +263,9 @@ class Runner:
 
     def _on_submitted(self, event: Any) -> None:
         times = event.scheduled_run_times
-        if not times:
-            return
+        schedule = self.schedules.get(event.job_id)
+        if not times or schedule is None or not schedule.catch_up:
+            return  # without catch-up, a late start is dropped (and logged by _on_missed)
         late = (datetime.now(times[-1].tzinfo) - times[-1]).total_seconds()
         if late > CATCH_UP_NOTICE:
             logger.warning(

@@ -70,11 +70,10 @@ FILTER_KEYS = ("source_key", "name_keys", "place_keys")
 _TEXT_FIELD = {
     "type": "text",
     "analyzer": "homeward_english",
-    "fields": {
-        "cjk": {"type": "text", "analyzer": "homeward_cjk"},
-        # The standard tokenizer makes every Han character a token of its own.
-        "uni": {"type": "text", "analyzer": "standard"},
-    },
+    # The english analyzer's standard tokenizer already makes every Han character a
+    # token of its own, so one-character words match the main field; longer ones
+    # match the bigrams of the cjk sub-field.
+    "fields": {"cjk": {"type": "text", "analyzer": "homeward_cjk"}},
 }
 _KEYWORD = {"type": "keyword"}
 
@@ -344,7 +343,7 @@ class ElasticArchive(Archive):
                 "post_tags": ["</mark>"],
                 "fragment_size": 200,
                 "number_of_fragments": 1,
-                "fields": {"text": {}, "text.cjk": {}, "text.uni": {}},
+                "fields": {"text": {}, "text.cjk": {}},
             }
         response = self.client.search(index=self.alias, **body)
         segments = highlight_terms(tree)
@@ -355,7 +354,7 @@ class ElasticArchive(Archive):
             if request.highlight:
                 fragments = raw.get("highlight", {})
                 chosen = next(
-                    (fragments[f] for f in ("text", "text.cjk", "text.uni") if f in fragments),
+                    (fragments[f] for f in ("text", "text.cjk") if f in fragments),
                     None,
                 )
                 snippet = chosen[0] if chosen else make_snippet(article.text, segments)
@@ -634,7 +633,7 @@ def render(node: Node) -> dict[str, Any]:
                 fields = ["title^3", "text"]
                 query = " ".join(segment.tokens)
             elif len(segment.tokens[0]) == 1:
-                fields = ["title.uni^3", "text.uni"]
+                fields = ["title^3", "text"]
                 query = segment.tokens[0]
             else:
                 fields = ["title.cjk^3", "text.cjk"]
@@ -719,8 +718,9 @@ RUNS_MAPPING: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
         "id": _KEYWORD,
-        "started_at": {"type": "date"},
-        "finished_at": {"type": "date"},
+        # date_nanos: runs started in one millisecond still sort as in SQLite.
+        "started_at": {"type": "date_nanos"},
+        "finished_at": {"type": "date_nanos"},
         "state": _KEYWORD,
         "origin": _KEYWORD,
         "schedule": _KEYWORD,

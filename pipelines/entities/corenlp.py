@@ -33,7 +33,12 @@ from typing import IO
 
 from pipelines.entities.models import EN_MODEL_ENV, EntityModelError
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "corenlp.sh"
+# HOMEWARD_CORENLP_SCRIPT: where a Scrapyd node (running the code from a zipped egg,
+# away from the checkout) finds the checkout's scripts/corenlp.sh.
+SCRIPT = Path(
+    os.environ.get("HOMEWARD_CORENLP_SCRIPT")
+    or Path(__file__).resolve().parents[2] / "scripts" / "corenlp.sh"
+)
 START_TIMEOUT_ENV = "HOMEWARD_CORENLP_START_TIMEOUT"
 START_TIMEOUT = 120.0
 # Longer texts go to the tagger in pieces cut at line breaks (it tags line by line

@@ -386,3 +386,24 @@ def api_docs(request: Request) -> HTMLResponse:
         for method, operation in methods.items()
     ]
     return render(request, "docs.html", schema=schema, operations=operations)
+
+
+# --- source health ----------------------------------------------------------------------------
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources_page(request: Request, archive: ArchiveDep) -> HTMLResponse:
+    """Each source of the recent runs with its health (search/runs.py), and the last runs."""
+    from search.runs import sources_health, unhealthy_after_default
+
+    threshold = unhealthy_after_default()
+    health = sources_health(archive, unhealthy_after=threshold)
+    order = {"failing": 0, "ok": 1, "never crawled": 2}
+    health.sort(key=lambda item: (order[item.status], item.name.casefold()))
+    return render(
+        request,
+        "sources.html",
+        health=health,
+        runs=archive.list_runs(limit=20),
+        threshold=threshold,
+    )
