@@ -290,12 +290,12 @@ async def homeward(
     seen = SeenStore(state / "seen.sqlite")
     extract, language = ExtractPipeline(stats, seen, workers), LanguagePipeline(workers)
     relevance = RelevancePipeline(stats, seen)
-    dedupe = DedupePipeline(stats, seen, DedupeOptions())
+    dedupe = DedupePipeline(stats, seen, DedupeOptions(), workers)
     evidence = EvidencePipeline(WarcEvidenceWriter(state / "evidence"))
     index = IndexPipeline(
         "sqlite:///" + str(state / "archive.sqlite"), stats, seen, state / "spool.jsonl"
     )
-    for stage in (extract, language, index):
+    for stage in (extract, language, dedupe, index):
         stage.open_spider()
     warm = [
         PageItem(
@@ -330,7 +330,9 @@ async def homeward(
             try:
                 item = await extract.process_item(item)
                 item = await language.process_item(item)
-                for stage in (relevance, dedupe, evidence, index):
+                item = relevance.process_item(item)
+                item = await dedupe.process_item(item)
+                for stage in (evidence, index):
                     item = stage.process_item(item)
             except DropItem:
                 pass
@@ -341,6 +343,7 @@ async def homeward(
     elapsed = time.perf_counter() - started
     extract.close_spider()
     language.close_spider()
+    dedupe.close_spider()
     evidence.close_spider()
     return len(pages) / elapsed, stats
 

@@ -18,13 +18,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from datasketch import MinHash
+
 from homeward.article import Article, ArticleError, parse_published
 from pipelines.dedupe import DedupeOptions, NearDuplicateIndex, minhash, published_earlier
 from search.backend import Archive
 
 __all__ = ["Merge", "merge_node_duplicates"]
 
-WINDOW_DAYS = 30.0
+WINDOW_DAYS = 7.0  # syndicated copies appear within days
 
 
 @dataclass(slots=True, frozen=True)
@@ -36,6 +38,18 @@ class Merge:
     copy: str
     copy_url: str
     copy_new: bool
+
+
+@dataclass(slots=True)
+class _Seen:
+    """What the pass keeps of an article: no text, so a long window stays small."""
+
+    id: str
+    url: str
+    duplicates: list[str]
+    published: float | None
+    new: bool
+    signature: MinHash | None
 
 
 def merge_node_duplicates(
@@ -51,35 +65,44 @@ def merge_node_duplicates(
     start = _when(since)
     cutoff = min(start, datetime.now(UTC) - timedelta(days=window_days))
     archive.refresh()
-    recent = {article.id: article for article in _fetched_since(archive, cutoff)}
-    new = [a for a in recent.values() if a.fetched_at and _when(a.fetched_at) >= start]
-    new_ids = {article.id for article in new}
+    recent: dict[str, _Seen] = {}
+    for article in _fetched_since(archive, cutoff):  # one at a time: only signatures stay
+        recent[article.id] = _Seen(
+            article.id,
+            article.url,
+            list(article.duplicates),
+            _published(article),
+            bool(article.fetched_at) and _when(article.fetched_at or "") >= start,
+            minhash(article.text, options),
+        )
     index = NearDuplicateIndex(options)
-    for article in recent.values():
-        if article.id not in new_ids:
-            index.add(article.id, minhash(article.text, options), _published(article))
+    for seen in recent.values():
+        if not seen.new:
+            index.add(seen.id, seen.signature, seen.published)
     merged: list[Merge] = []
-    for article in sorted(new, key=lambda a: (_published(a) or math.inf, a.id)):
-        signature = minhash(article.text, options)
-        original_id = index.find(signature)
-        if original_id is None or original_id == article.id:
-            index.add(article.id, signature, _published(article))
+    new = sorted(
+        (s for s in recent.values() if s.new), key=lambda s: (s.published or math.inf, s.id)
+    )
+    for seen in new:
+        original_id = index.find(seen.signature)
+        if original_id is None or original_id == seen.id:
+            index.add(seen.id, seen.signature, seen.published)
             continue
         original = recent[original_id]
-        if published_earlier(_published(article), index.published.get(original_id)):
-            keep, copy = article, original  # the later-found copy was out first
+        if published_earlier(seen.published, index.published.get(original_id)):
+            keep, copy = seen, original  # the later-found copy was out first
             index.remove(original_id)
-            index.add(article.id, signature, _published(article))
+            index.add(seen.id, seen.signature, seen.published)
         else:
-            keep, copy = original, article
+            keep, copy = original, seen
         _merge(archive, keep, copy)
-        merged.append(Merge(keep.id, copy.id, copy.url, copy.id in new_ids))
+        merged.append(Merge(keep.id, copy.id, copy.url, copy.new))
     if merged:
         archive.refresh()
     return merged
 
 
-def _merge(archive: Archive, keep: Article, copy: Article) -> None:
+def _merge(archive: Archive, keep: _Seen, copy: _Seen) -> None:
     for url in [copy.url, *copy.duplicates]:
         archive.add_duplicate(keep.id, url)
         if url not in keep.duplicates:

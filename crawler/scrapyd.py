@@ -312,9 +312,14 @@ def crawl_on_scrapyd(
                     job.node.cancel(job.job)
                 except ScrapydError as cancel_error:
                     logger.warning("%s", cancel_error)
-        history.finish(run, FAILED, message=str(error)[:4000])
+        state = "stopped" if isinstance(error, KeyboardInterrupt) else FAILED
+        history.finish(run, state, message=str(error)[:4000] or type(error).__name__)
         raise
-    return _gather(history, run, jobs, archive, timed_out, say)
+    try:
+        return _gather(history, run, jobs, archive, timed_out, say)
+    except Exception as error:
+        history.finish(run, FAILED, message=f"gathering the nodes' results failed: {error}")
+        raise
 
 
 def _deploy_and_schedule(

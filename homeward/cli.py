@@ -568,6 +568,4 @@ else:
     # `schedule`, `runs` and `sources` live in homeward/cli_runs.py, which imports from here.
     from homeward import cli_runs
 
-    main.add_command(cli_runs.schedule)
-    main.add_command(cli_runs.runs)
-    main.add_command(cli_runs.sources)
+    cli_runs.register(main)

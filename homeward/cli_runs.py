@@ -135,7 +135,7 @@ def schedule_list(schedules_dir: Path | None, as_json: bool, state_dir: Path | N
     from schedules.runner import lock_path
 
     folder, schedules = _load(schedules_dir)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in schedules:
         upcoming = item.next_run() if item.enabled else None
         holder = ScheduleLock(lock_path(item, state_dir)).holder()
@@ -224,6 +224,12 @@ def schedule_install(
         raise click.ClickException(str(error)) from error
 
 
+def register(group: click.Group) -> None:
+    """Add `schedule`, `runs` and `sources` to the `homeward` command."""
+    for command in (schedule, runs, sources):
+        group.add_command(command)
+
+
 # --- runs and sources -----------------------------------------------------------------------
 
 
@@ -252,20 +258,20 @@ def _run_line(run: RunRecord, source: str | None) -> str:
     if run.origin == "scrapyd":
         label = f"scrapyd ×{len(run.nodes)}"
     took = f"{run.elapsed:.0f}s" if run.elapsed is not None else "-"
-    summary = run.summary or {}
-    if source is not None:
+    figures: dict[str, Any] = run.summary or {}
+    if source is not None:  # this source's share of the run
         counts = run.source_counts(source) or {}
-        summary = {**counts, "failed": {"all": counts.get("failed", 0)}}
-    failed = summary.get("failed") or {}
+        figures = {**counts, "failed": {"all": counts.get("failed", 0)}}
+    failed = figures.get("failed") or {}
     failed_total = sum(failed.values()) if isinstance(failed, dict) else int(failed)
-    counts = (
-        f"fetched {summary.get('fetched', 0)}, stored {summary.get('stored', 0)}, "
-        f"dup {summary.get('duplicates', 0)}, off-topic {summary.get('irrelevant', 0)}, "
+    text = (
+        f"fetched {figures.get('fetched', 0)}, stored {figures.get('stored', 0)}, "
+        f"dup {figures.get('duplicates', 0)}, off-topic {figures.get('irrelevant', 0)}, "
         f"failed {failed_total}"
         if run.summary
         else ""
     )
-    line = f"{run.id}  {started}  {label:<12} {run.state:<8} {took:>6}  {counts}"
+    line = f"{run.id}  {started}  {label:<12} {run.state:<8} {took:>6}  {text}"
     if run.message:
         line += f"\n    {shorten(clean_for_terminal(run.message), 150)}"
     return line

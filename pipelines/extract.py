@@ -130,10 +130,13 @@ def extract_article(
         return None
     page = _page_metadata(tree)
     captions = _captions_to_paragraphs(tree) if options.keep_captions else []
+    # trafilatura's own metadata search (htmldate and friends) costs a third of the
+    # extraction; skip it when the publisher's metadata already names title and date.
+    needs_metadata = not ((page.headline or page.og_title) and page.published)
     document = trafilatura.bare_extraction(
         tree,
         url=url or None,
-        with_metadata=True,
+        with_metadata=needs_metadata,
         include_comments=options.include_comments,
         include_tables=options.include_tables,
         include_images=False,

@@ -37,12 +37,14 @@ class LanguageOptions:
     which the script decides. `min_letters`: below this many letters the text
     is too short for langdetect and the declared language is used.
     `min_probability`: langdetect answers below this are not trusted over a
-    declared language.
+    declared language. `sample_chars`: only the start of a text is read; a few
+    paragraphs settle the language, and the cost grows with the length read.
     """
 
     cjk_share: float = 0.3
     min_letters: int = 20
     min_probability: float = 0.8
+    sample_chars: int = 2000
 
 
 DEFAULT_OPTIONS = LanguageOptions()
@@ -113,6 +115,7 @@ def detect_language(
     declares nothing usable.
     """
     declared_code = normalise_language(declared)
+    text = text[: options.sample_chars]
     by_script = script_language(text, options)
     if by_script:
         return by_script

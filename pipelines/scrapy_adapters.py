@@ -352,11 +352,15 @@ class EntitiesPipeline(_PooledStage):
         return item
 
 
-class DedupePipeline:
+class DedupePipeline(_PooledStage):
     """Marks a near-duplicate of an earlier article (`item.duplicate_of`); the index
-    pipeline merges it. Signatures persist in the seen store across crawls."""
+    pipeline merges it. Signatures persist in the seen store across crawls. The
+    MinHash signature (the costly part) is computed in the worker pool."""
 
-    def __init__(self, stats: Any, seen: SeenStore | None, options: DedupeOptions) -> None:
+    def __init__(
+        self, stats: Any, seen: SeenStore | None, options: DedupeOptions, workers: int = 0
+    ) -> None:
+        super().__init__(workers)
         self.stats = stats
         self.seen = seen
         self.index = NearDuplicateIndex(options)
@@ -368,11 +372,11 @@ class DedupePipeline:
         options = DedupeOptions(
             threshold=crawler.settings.getfloat("HOMEWARD_DEDUPE_THRESHOLD", 0.7)
         )
-        return cls(crawler.stats, seen_store_for(crawler), options)
+        return cls(crawler.stats, seen_store_for(crawler), options, _workers(crawler.settings))
 
-    def process_item(self, item: PageItem) -> PageItem:
+    async def process_item(self, item: PageItem) -> PageItem:
         assert item.extracted is not None
-        signature = minhash(item.extracted.text, self.index.options)
+        signature = await self.run(minhash, item.extracted.text, self.index.options)
         published = _timestamp(item.extracted.published)
         original = self.index.find(signature)
         if original is not None and original != item.id:

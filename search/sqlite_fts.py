@@ -502,7 +502,8 @@ class SqliteArchive(Archive):
         return RunRecord.from_dict(json.loads(row[0])) if row else None
 
     def list_runs(self, source: str | None = None, limit: int = 50) -> list[RunRecord]:
-        where, params = "", [min(max(limit, 0), MAX_RUNS)]
+        where = ""
+        params: list[Any] = [min(max(limit, 0), MAX_RUNS)]
         if source is not None:
             where = (
                 "WHERE EXISTS (SELECT 1 FROM json_each(runs.record, '$.sources') s "

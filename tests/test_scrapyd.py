@@ -245,3 +245,56 @@ def test_two_scrapyd_nodes_crawl_into_one_archive(
     listed = CliRunner().invoke(main, ["runs", "--json", "--archive", es_url])
     assert listed.exit_code == 0, listed.output
     assert json.loads(listed.output)[0]["id"] == summary.run_id
+
+
+def test_copies_stored_by_different_nodes_are_merged(archive) -> None:
+    """The pass after a distributed run: same rules as the dedupe stage (an earlier-published
+    copy takes the record over), on both backends."""
+    from datetime import UTC, datetime, timedelta
+
+    from crawler.merge import merge_node_duplicates
+    from homeward.article import Article, article_id
+
+    story = " ".join(
+        f"Police in Lagos freed {n} children from a house in Ikorodu on day {n}; the "
+        f"mothers were reunited with them at the shelter, officer {n} said."
+        for n in range(12)
+    )
+    now = datetime.now(UTC)
+
+    def article(url: str, published: str, fetched: datetime, text: str) -> Article:
+        return Article.from_dict(
+            {
+                "id": article_id(url),
+                "url": url,
+                "title": "Children freed in Lagos",
+                "text": text,
+                "language": "en",
+                "published": published,
+                "source": url.split("/")[2],
+                "fetched_at": fetched.replace(microsecond=0).isoformat(),
+            }
+        )
+
+    older = article("https://herald.example/a", "2025-02-18T10:00:00+00:00",
+                    now - timedelta(days=2), story)  # fmt: skip
+    out_first = article("https://wire.example/a", "2025-02-18T08:00:00+00:00", now,
+                        story + " Reporting by the wire.")  # fmt: skip
+    reprint = article("https://mirror.example/a", "2025-02-19T08:00:00+00:00", now,
+                      story + " Reprinted with permission.")  # fmt: skip
+    other = article("https://mirror.example/b", "2025-02-19T08:00:00+00:00", now,
+                    "A different report about a missing girl in Enugu. " * 20)  # fmt: skip
+    archive.upsert([older, out_first, reprint, other])
+    archive.refresh()
+    since = (now - timedelta(seconds=5)).isoformat()
+
+    merges = merge_node_duplicates(archive, since)
+
+    assert {(m.kept, m.copy_url, m.copy_new) for m in merges} == {
+        (out_first.id, older.url, False),  # published earlier: takes the record over
+        (out_first.id, reprint.url, True),
+    }
+    assert archive.get(older.id) is None and archive.get(reprint.id) is None
+    assert sorted(archive.get(out_first.id).duplicates) == sorted([older.url, reprint.url])
+    assert archive.get(other.id) is not None and archive.count() == 2
+    assert merge_node_duplicates(archive, since) == []  # a second pass changes nothing
