@@ -132,6 +132,8 @@ SETTINGS: dict[str, Any] = {
     },
 }
 
+SMALL_INDEX_SETTINGS: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
+
 FACET_FIELDS = {
     "language": "language",
     "source": "source",
@@ -186,17 +188,24 @@ class ElasticArchive(Archive):
                 f"Elasticsearch at {self.url}: {self.alias!r} is an index, not an alias; "
                 f"set {INDEX_ENV} to another name or reindex it into {self.index_name}"
             )
+        self._create_behind_alias(self.index_name, self.alias, SETTINGS, MAPPING)
+
+    def _create_behind_alias(
+        self, index: str, alias: str, settings: dict[str, Any], mappings: dict[str, Any]
+    ) -> None:
+        """Create a versioned index with its alias; another process winning the race
+        to create it is fine."""
         try:
             self.client.indices.create(
-                index=self.index_name,
-                settings=SETTINGS,
-                mappings=MAPPING,
-                aliases={self.alias: {"is_write_index": True}},
+                index=index,
+                settings=settings,
+                mappings=mappings,
+                aliases={alias: {"is_write_index": True}},
             )
         except ApiError as error:
             if error.error != "resource_already_exists_exception":
                 raise
-            self.client.indices.put_alias(index=self.index_name, name=self.alias)
+            self.client.indices.put_alias(index=index, name=alias)
 
     def drop(self) -> None:
         """Delete the index and its alias (tests and `homeward` maintenance only)."""
@@ -407,17 +416,9 @@ class ElasticArchive(Archive):
         if getattr(self, "_sets_ready", False):
             return
         if not self.client.indices.exists_alias(name=self.sets_alias):
-            try:
-                self.client.indices.create(
-                    index=self.sets_index_name,
-                    settings={"number_of_shards": 1, "number_of_replicas": 0},
-                    mappings=SETS_MAPPING,
-                    aliases={self.sets_alias: {"is_write_index": True}},
-                )
-            except ApiError as error:
-                if error.error != "resource_already_exists_exception":
-                    raise
-                self.client.indices.put_alias(index=self.sets_index_name, name=self.sets_alias)
+            self._create_behind_alias(
+                self.sets_index_name, self.sets_alias, SMALL_INDEX_SETTINGS, SETS_MAPPING
+            )
         self._sets_ready = True
 
     def list_sets(self) -> list[ArticleSet]:
@@ -525,17 +526,9 @@ class ElasticArchive(Archive):
         if getattr(self, "_runs_ready", False):
             return
         if not self.client.indices.exists_alias(name=self.runs_alias):
-            try:
-                self.client.indices.create(
-                    index=self.runs_index_name,
-                    settings={"number_of_shards": 1, "number_of_replicas": 0},
-                    mappings=RUNS_MAPPING,
-                    aliases={self.runs_alias: {"is_write_index": True}},
-                )
-            except ApiError as error:
-                if error.error != "resource_already_exists_exception":
-                    raise
-                self.client.indices.put_alias(index=self.runs_index_name, name=self.runs_alias)
+            self._create_behind_alias(
+                self.runs_index_name, self.runs_alias, SMALL_INDEX_SETTINGS, RUNS_MAPPING
+            )
         self._runs_ready = True
 
     def record_run(self, run: RunRecord) -> None:
