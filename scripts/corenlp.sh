@@ -41,16 +41,11 @@ pinned_sha256() { # jar file name -> its SHA-256, for the pinned version only
 MODEL_NAME=english.all.3class.distsim.crf.ser.gz
 MODEL_IN_JAR="edu/stanford/nlp/models/ner/$MODEL_NAME"
 HEAP="${HOMEWARD_CORENLP_HEAP:-384m}"
-MAVEN_REPO="${HOMEWARD_MAVEN_REPO:-https://repo1.maven.org/maven2}"
 MIN_JAVA=17
 
-if [[ -n "${HOMEWARD_CACHE:-}" ]]; then
-  CACHE_ROOT="$HOMEWARD_CACHE"
-elif [[ "$(id -u)" -eq 0 ]]; then
-  CACHE_ROOT=/var/cache/homeward
-else
-  CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/homeward"
-fi
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/common.sh
+source "$SCRIPT_DIR/common.sh"
 CORENLP_CACHE="$CACHE_ROOT/corenlp"
 INSTALL_DIR="$CORENLP_CACHE/$HOMEWARD_CORENLP_VERSION"
 CODE_JAR_NAME="stanford-corenlp-$HOMEWARD_CORENLP_VERSION.jar"
@@ -60,16 +55,9 @@ DOWNLOAD_DIR="$CORENLP_CACHE/downloads"
 CODE_JAR="$INSTALL_DIR/$CODE_JAR_NAME"
 MODEL="$INSTALL_DIR/$MODEL_NAME"
 STAMP="$INSTALL_DIR/.homeward-installed"
-PROG="${0##*/}"
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TAGGER_SRC="$SCRIPT_DIR/corenlp/HomewardNer.java"
 SELF_CHECK_TEXT="Police in Taiyuan said Liu Sirui was found by Inspector Zhao Wei."
 
-die() {
-  printf '%s: error: %s\n' "$PROG" "$*" >&2
-  exit 1
-}
-say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 
 usage() {
   cat >&2 <<EOF
@@ -84,13 +72,6 @@ Cache: $INSTALL_DIR
 EOF
 }
 
-need() {
-  local cmd
-  for cmd in "$@"; do
-    command -v "$cmd" >/dev/null 2>&1 ||
-      die "'$cmd' is required but not installed (Debian/Ubuntu: apt-get install $cmd)"
-  done
-}
 
 check_settings() {
   [[ "$HEAP" =~ ^[0-9]+[kmgKMG]$ ]] || die "HOMEWARD_CORENLP_HEAP must look like 512m or 1g, got '$HEAP'"
@@ -99,17 +80,6 @@ check_settings() {
 # --------------------------------------------------------------------------
 # Java: a JDK 17+ (javac and jar are needed to build the tagger, java to run it)
 
-java_major() { # JDK dir -> major version (17, 21, 25...)
-  local home="$1" v=""
-  if [[ -f "$home/release" ]]; then
-    v="$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$home/release")"
-  fi
-  if [[ -z "$v" && -x "$home/bin/java" ]]; then
-    v="$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n 1)"
-  fi
-  v="${v#1.}"
-  printf '%s\n' "${v%%[._+-]*}"
-}
 
 is_jdk() { # dir -> true when it has java, javac and jar of version MIN_JAVA+
   local dir="$1" major

@@ -30,15 +30,10 @@ ES_HEAP="${HOMEWARD_ES_HEAP:-512m}"
 ES_USER_FOR_ROOT="${HOMEWARD_ES_USER:-homeward-es}"
 START_TIMEOUT="${HOMEWARD_ES_START_TIMEOUT:-180}"
 STOP_TIMEOUT="${HOMEWARD_ES_STOP_TIMEOUT:-60}"
-MAVEN_REPO="${HOMEWARD_MAVEN_REPO:-https://repo1.maven.org/maven2}"
 
-if [[ -n "${HOMEWARD_CACHE:-}" ]]; then
-  CACHE_ROOT="$HOMEWARD_CACHE"
-elif [[ "$(id -u)" -eq 0 ]]; then
-  CACHE_ROOT=/var/cache/homeward
-else
-  CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/homeward"
-fi
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/common.sh
+source "$SCRIPT_DIR/common.sh"
 ES_CACHE="$CACHE_ROOT/elasticsearch"
 DOWNLOAD_DIR="$ES_CACHE/downloads"
 ZIP_NAME="elasticsearch-$HOMEWARD_ES_VERSION.zip"
@@ -48,16 +43,9 @@ NODE_DIR="$ES_CACHE/node-$ES_PORT"
 PID_FILE="$NODE_DIR/elasticsearch.pid"
 CONF_DIR="$NODE_DIR/config"
 URL="http://$ES_HOST:$ES_PORT"
-PROG="${0##*/}"
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PLUGIN_NAME=homeward-analysis
 PLUGIN_SRC="$SCRIPT_DIR/es-analysis-plugin"
 
-die() {
-  printf '%s: error: %s\n' "$PROG" "$*" >&2
-  exit 1
-}
-say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 
 usage() {
   cat >&2 <<EOF
@@ -85,13 +73,6 @@ check_settings() {
     die "HOMEWARD_ES_VERSION must look like 8.19.21, got '$HOMEWARD_ES_VERSION'"
 }
 
-need() {
-  local cmd
-  for cmd in "$@"; do
-    command -v "$cmd" >/dev/null 2>&1 ||
-      die "'$cmd' is required but not installed (Debian/Ubuntu: apt-get install $cmd)"
-  done
-}
 
 is_root() { [[ "$(id -u)" -eq 0 ]]; }
 
@@ -222,17 +203,6 @@ install_es() {
 # --------------------------------------------------------------------------
 # Java
 
-java_major() { # JDK dir -> major version (17, 21, 25...)
-  local home="$1" v=""
-  if [[ -f "$home/release" ]]; then
-    v="$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$home/release")"
-  fi
-  if [[ -z "$v" && -x "$home/bin/java" ]]; then
-    v="$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n 1)"
-  fi
-  v="${v#1.}"
-  printf '%s\n' "${v%%[._+-]*}"
-}
 
 pick_java() {
   local es_major="${HOMEWARD_ES_VERSION%%.*}" min preferred dir major best="" best_major=999

@@ -42,9 +42,10 @@ fi
 
 # Optional: browser tests, PDF reports and their checks need Debian's Chromium (driven
 # by Playwright), poppler's pdftotext, fonts that cover Chinese, and the Pango that
-# WeasyPrint draws with. Checked package by package, so a second run needs no network.
+# WeasyPrint draws with; the tests also lint the scripts with shellcheck. Checked
+# package by package, so a second run needs no network.
 need_packages=()
-for package in chromium poppler-utils fonts-wqy-zenhei libpango-1.0-0 libpangoft2-1.0-0; do
+for package in chromium poppler-utils fonts-wqy-zenhei libpango-1.0-0 libpangoft2-1.0-0 shellcheck; do
   dpkg -s "$package" >/dev/null 2>&1 || need_packages+=("$package")
 done
 if [ ${#need_packages[@]} -gt 0 ]; then

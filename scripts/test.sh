@@ -12,6 +12,7 @@ if ! bash scripts/elasticsearch.sh status >/dev/null 2>&1; then
   started_here=1
 fi
 es_url="$(bash scripts/elasticsearch.sh start)"
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
   if [ "$started_here" = 1 ]; then
     bash scripts/elasticsearch.sh stop >/dev/null 2>&1 || true

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import shutil
 import subprocess
 import threading
 import zipfile
@@ -349,13 +348,6 @@ def _script(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
         text=True,
         timeout=120,
     )
-
-
-def test_corenlp_script_is_shellcheck_clean():
-    if shutil.which("shellcheck") is None:
-        pytest.skip("shellcheck not installed")
-    result = subprocess.run(["shellcheck", str(SCRIPT)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_corenlp_script_status_usage_and_run_without_fetch(tmp_path):
