@@ -31,6 +31,7 @@ from homeward.article import Article, article_id
 from pipelines.evidence import read_capture
 from search.backend import open_archive
 from search.elastic import ElasticArchive
+from search.query import build_request
 
 REPO = Path(__file__).resolve().parent.parent
 FAST = {
@@ -461,7 +462,8 @@ def test_sample_web_discovery(tmp_path: Path, archive_url: str) -> None:
             sources,
             archive_url,
             state_dir=tmp_path / "state",
-            settings_overrides={**FAST, "HOMEWARD_MAX_AGE_DAYS": 0},
+            # Entities on: the sample web's filters are checked below, on both backends.
+            settings_overrides={**FAST, "HOMEWARD_MAX_AGE_DAYS": 0, "HOMEWARD_ENTITIES": True},
         )
         requested = {(host, target.split("?")[0]) for host, target in web.requests}
         urls = dict(web.urls)
@@ -475,6 +477,32 @@ def test_sample_web_discovery(tmp_path: Path, archive_url: str) -> None:
     assert stored and set(stored) <= wanted
     assert summary.duplicates >= 1
     assert summary.finish_reason == "finished"
+    assert_entity_filters(archive_url, expected, urls)
+
+
+def assert_entity_filters(archive_url: str, expected: dict[str, Any], urls: dict[str, str]) -> None:
+    """--person, --place (as written in English or Chinese) and --year find the sample
+    articles the ground truth annotates with them."""
+
+    def found(**filters: list[str]) -> set[str]:
+        archive = open_archive(archive_url)
+        try:
+            result = archive.search(build_request("", limit=100, **filters))
+        finally:
+            archive.close()
+        return {hit.article.url for hit in result.hits}
+
+    def annotated(field: str, value: object) -> set[str]:
+        return {urls[a["host"]] + a["path"] for a in expected["articles"] if value in a[field]}
+
+    wang_min = annotated("names", "Wang Min")
+    assert wang_min and wang_min <= found(person=["Wang Min"])
+    shanxi = annotated("places", "Shanxi")
+    assert any("/zh/" in url for url in shanxi) and any("/zh/" not in url for url in shanxi)
+    assert shanxi <= found(place=["Shanxi"])
+    assert found(place=["山西"]) & shanxi
+    in_1997 = annotated("years", 1997)
+    assert in_1997 and in_1997 <= found(year=["1997"])
 
 
 # --- units of the spider ----------------------------------------------------------
