@@ -168,13 +168,9 @@ class ElasticArchive(Archive):
             ) from error
         except ApiError as error:
             raise ArchiveError(f"Elasticsearch at {self.url} refused: {error}") from error
-        server = str(next(iter(nodes["nodes"].values()))["version"])
-        if int(server.split(".")[0]) != SUPPORTED_MAJOR:
-            raise ArchiveError(
-                f"Elasticsearch at {self.url} runs version {server}, but this Homeward uses "
-                f"elasticsearch-py {CLIENT_VERSION}, which speaks to major version "
-                f"{SUPPORTED_MAJOR}; run an Elasticsearch {SUPPORTED_MAJOR}.x server."
-            )
+        problem = version_problem(self.url, str(next(iter(nodes["nodes"].values()))["version"]))
+        if problem:
+            raise ArchiveError(problem)
 
     @property
     def index_name(self) -> str:
@@ -587,6 +583,17 @@ class ElasticArchive(Archive):
             size=min(max(limit, 0), MAX_RUNS),
         )
         return [RunRecord.from_dict(raw["_source"]) for raw in response["hits"]["hits"]]
+
+
+def version_problem(url: str, server: str) -> str | None:
+    """Why a server of this version cannot be used, naming both versions; None if it can."""
+    if server.split(".")[0] == str(SUPPORTED_MAJOR):
+        return None
+    return (
+        f"Elasticsearch at {url} runs version {server}, but this Homeward uses "
+        f"elasticsearch-py {CLIENT_VERSION}, which speaks to major version "
+        f"{SUPPORTED_MAJOR}; run an Elasticsearch {SUPPORTED_MAJOR}.x server."
+    )
 
 
 def to_document(article: Article) -> dict[str, Any]:
