@@ -151,6 +151,24 @@ class WarcEvidenceWriter:
         self.close()
 
 
+WARC_SUFFIXES = (".warc.gz", ".warc")
+
+
+def locate_warc(evidence: Evidence, search_dirs: Iterable[str | Path] = ()) -> Path:
+    """The WARC file of a capture: its recorded path, else its name in `search_dirs`
+    (the state directory was moved or copied elsewhere). Only WARC files are opened:
+    an archive record naming another file never gets it read."""
+    path = Path(evidence.warc_file)
+    if not path.name.endswith(WARC_SUFFIXES):
+        raise EvidenceError(f"{evidence.warc_file} is not a WARC file")
+    if path.is_file():
+        return path
+    for directory in search_dirs:
+        if (candidate := Path(directory) / path.name).is_file():
+            return candidate
+    raise EvidenceError(f"WARC file {evidence.warc_file} not found")
+
+
 def read_capture(
     evidence: Evidence, search_dirs: Iterable[str | Path] = ()
 ) -> tuple[list[tuple[str, str]], bytes]:
@@ -160,15 +178,7 @@ def read_capture(
     no longer exists (the state directory was moved or copied elsewhere).
     The body's SHA-256 is checked against the evidence: a changed file is an error.
     """
-    path = Path(evidence.warc_file)
-    if not path.exists():
-        for directory in search_dirs:
-            candidate = Path(directory) / path.name
-            if candidate.exists():
-                path = candidate
-                break
-        else:
-            raise EvidenceError(f"WARC file {evidence.warc_file} not found")
+    path = locate_warc(evidence, search_dirs)
     with path.open("rb") as stream:
         stream.seek(evidence.warc_offset)
         for record in ArchiveIterator(stream):

@@ -15,7 +15,7 @@ import os
 import random
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -62,6 +62,8 @@ INDEX_VERSION = 1
 SUPPORTED_MAJOR = int(CLIENT_VERSION.split(".")[0])
 BULK_ATTEMPTS = 6
 BULK_WORKERS = 2
+# Tries of one read-modify-write before giving up (writers to one document are few).
+REWRITE_ATTEMPTS = 30
 PIT_KEEP_ALIVE = "2m"
 
 # Fields stored only to filter on; they are not part of the Article record.
@@ -283,20 +285,52 @@ class ElasticArchive(Archive):
         return True
 
     def add_duplicate(self, original_id: str, copy_url: str) -> bool:
-        # Read, change, write with optimistic concurrency: no scripting module needed.
-        for _attempt in range(5):
-            try:
-                current = self.client.get(index=self.alias, id=original_id)
-            except NotFoundError:
-                return False
-            document = current["_source"]
+        def link(document: dict[str, Any]) -> dict[str, Any] | None:
             if copy_url in document["duplicates"]:
-                return True
+                return None
             document["duplicates"].append(copy_url)
+            return document
+
+        return self._rewrite(
+            self.alias,
+            original_id,
+            lambda: self._fetch(self.alias, original_id),
+            link,
+            f"article {original_id}",
+        )
+
+    def _fetch(self, index: str, doc_id: str) -> dict[str, Any] | None:
+        try:
+            return dict(self.client.get(index=index, id=doc_id))
+        except NotFoundError:
+            return None
+
+    def _rewrite(
+        self,
+        index: str,
+        doc_id: str,
+        fetch: Callable[[], dict[str, Any] | None],
+        edit: Callable[[dict[str, Any]], dict[str, Any] | None],
+        what: str,
+    ) -> bool:
+        """Read, change, write with optimistic concurrency (if_seq_no): the test node has
+        no scripting. A concurrent write makes `edit` run again on the newer document,
+        after a short jittered pause, so many writers to one document all get through.
+        `edit` returns the document to write, or None when nothing needs writing.
+        False when there is no such document."""
+        for attempt in range(REWRITE_ATTEMPTS):
+            if attempt:
+                time.sleep(random.uniform(0, 0.02 * attempt))
+            current = fetch()
+            if current is None:
+                return False
+            document = edit(current["_source"])
+            if document is None:
+                return True
             try:
                 self.client.index(
-                    index=self.alias,
-                    id=original_id,
+                    index=index,
+                    id=doc_id,
                     document=document,
                     if_seq_no=current["_seq_no"],
                     if_primary_term=current["_primary_term"],
@@ -305,9 +339,7 @@ class ElasticArchive(Archive):
             except ConflictError:
                 continue
             return True
-        raise ArchiveError(
-            f"archive {self.url}: article {original_id} kept changing while linking {copy_url}"
-        )
+        raise ArchiveError(f"archive {self.url}: {what} kept changing; try again")
 
     # --- reading --------------------------------------------------------------------
 
@@ -435,10 +467,7 @@ class ElasticArchive(Archive):
         if not looks_like_set_id(set_id):  # also keeps over-long ids away from the server
             return None
         self._ensure_sets_index()
-        try:
-            return dict(self.client.get(index=self.sets_alias, id=set_id))
-        except NotFoundError:
-            return None
+        return self._fetch(self.sets_alias, set_id)
 
     def _name_taken(self, article_set: ArticleSet) -> bool:
         response = self.client.search(
@@ -469,33 +498,27 @@ class ElasticArchive(Archive):
         return article_set
 
     def update_set(self, set_id: str, change: SetChange) -> ArticleSet:
-        # Read, change, write with optimistic concurrency (the node has no scripting);
-        # a concurrent write makes the change run again on the newer record, after a
-        # short jittered pause so that many writers to one set all get through.
-        for attempt in range(SET_UPDATE_ATTEMPTS):
-            if attempt:
-                time.sleep(random.uniform(0, 0.02 * attempt))
-            current = self._get_set_document(set_id)
-            if current is None:
-                raise SetNotFound(f"no set with id {set_id}")
-            article_set = set_from_document(current["_source"])
+        changed: list[ArticleSet] = []
+
+        def apply(source: dict[str, Any]) -> dict[str, Any]:
+            article_set = set_from_document(source)
             before = article_set.name_key
             change(article_set)
             if article_set.name_key != before and self._name_taken(article_set):
                 raise duplicate_name_error(article_set.name)
-            try:
-                self.client.index(
-                    index=self.sets_alias,
-                    id=set_id,
-                    document=set_to_document(article_set),
-                    if_seq_no=current["_seq_no"],
-                    if_primary_term=current["_primary_term"],
-                    refresh=True,
-                )
-            except ConflictError:
-                continue
-            return article_set
-        raise ArchiveError(f"archive {self.url}: set {set_id} kept changing; try again")
+            changed[:] = [article_set]
+            return set_to_document(article_set)
+
+        found = self._rewrite(
+            self.sets_alias,
+            set_id,
+            lambda: self._get_set_document(set_id),
+            apply,
+            f"set {set_id}",
+        )
+        if not found:
+            raise SetNotFound(f"no set with id {set_id}")
+        return changed[0]
 
     def delete_set(self, set_id: str) -> bool:
         if not looks_like_set_id(set_id):
@@ -535,35 +558,28 @@ class ElasticArchive(Archive):
         if not looks_like_run_id(run_id):  # also keeps over-long ids away from the server
             return None
         self._ensure_runs_index()
-        try:
-            return dict(self.client.get(index=self.runs_alias, id=run_id))
-        except NotFoundError:
-            return None
+        return self._fetch(self.runs_alias, run_id)
 
     def update_run(self, run_id: str, change: RunChange) -> RunRecord:
-        # Read, change, write with optimistic concurrency (the node has no scripting):
-        # two Scrapyd nodes finishing together each retry on the other's record.
-        for attempt in range(RUN_UPDATE_ATTEMPTS):
-            if attempt:
-                time.sleep(random.uniform(0, 0.02 * attempt))
-            current = self._get_run_document(run_id)
-            if current is None:
-                raise RunNotFound(f"no run with id {run_id}")
-            run = RunRecord.from_dict(current["_source"])
+        # Two Scrapyd nodes finishing together each retry on the other's record.
+        changed: list[RunRecord] = []
+
+        def apply(source: dict[str, Any]) -> dict[str, Any]:
+            run = RunRecord.from_dict(source)
             change(run)
-            try:
-                self.client.index(
-                    index=self.runs_alias,
-                    id=run_id,
-                    document=run.to_dict(),
-                    if_seq_no=current["_seq_no"],
-                    if_primary_term=current["_primary_term"],
-                    refresh=True,
-                )
-            except ConflictError:
-                continue
-            return run
-        raise ArchiveError(f"archive {self.url}: run {run_id} kept changing; try again")
+            changed[:] = [run]
+            return run.to_dict()
+
+        found = self._rewrite(
+            self.runs_alias,
+            run_id,
+            lambda: self._get_run_document(run_id),
+            apply,
+            f"run {run_id}",
+        )
+        if not found:
+            raise RunNotFound(f"no run with id {run_id}")
+        return changed[0]
 
     def get_run(self, run_id: str) -> RunRecord | None:
         found = self._get_run_document(run_id)
@@ -678,7 +694,6 @@ def render(node: Node) -> dict[str, Any]:
 
 SETS_INDEX_VERSION = 1
 MAX_SETS = 10_000
-SET_UPDATE_ATTEMPTS = 30
 _DATE = {"type": "date"}
 SETS_MAPPING: dict[str, Any] = {
     "dynamic": "strict",
@@ -711,7 +726,6 @@ def set_from_document(source: dict[str, Any]) -> ArticleSet:
 # --- run history -------------------------------------------------------------------------
 
 RUNS_INDEX_VERSION = 1
-RUN_UPDATE_ATTEMPTS = 30
 # Strict like the others; the summaries are kept whole but not indexed (they are read,
 # never searched), so a new counter in a summary needs no mapping change.
 RUNS_MAPPING: dict[str, Any] = {

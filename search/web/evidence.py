@@ -14,9 +14,8 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from homeward.article import Evidence
-from pipelines.evidence import EvidenceError, read_capture
+from pipelines.evidence import locate_warc, read_capture
 
-WARC_SUFFIXES = (".warc.gz", ".warc")
 # What a captured page may be served as; anything else is shown as plain text.
 SHOWN_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
@@ -28,24 +27,8 @@ def evidence_dirs(archive_url: str) -> list[Path]:
     return [archive_state_dir(archive_url, os.environ.get("HOMEWARD_STATE_DIR")) / "evidence"]
 
 
-def locate(evidence: Evidence, search_dirs: Iterable[Path]) -> Path:
-    """The WARC file of a capture: its recorded path, else its name in `search_dirs`
-    (the same rule as `read_capture`). Only WARC files are ever opened."""
-    path = Path(evidence.warc_file)
-    if not path.name.endswith(WARC_SUFFIXES):
-        raise EvidenceError(f"{evidence.warc_file} is not a WARC file")
-    if path.is_file():
-        return path
-    for directory in search_dirs:
-        if (candidate := Path(directory) / path.name).is_file():
-            return candidate
-    raise EvidenceError(f"WARC file {evidence.warc_file} not found")
-
-
 def captured_page(evidence: Evidence, search_dirs: Iterable[Path]) -> tuple[str, bytes]:
     """The media type (with its charset) to serve the capture as, and its body."""
-    search_dirs = list(search_dirs)
-    locate(evidence, search_dirs)
     headers, body = read_capture(evidence, search_dirs)
     content_type = next((v for k, v in headers if k.lower() == "content-type"), "text/html")
     if content_type.split(";")[0].strip().lower() not in SHOWN_TYPES:
@@ -57,7 +40,7 @@ def warc_record(evidence: Evidence, search_dirs: Iterable[Path]) -> bytes:
     """The response record's bytes exactly as stored (one gzip member in a .warc.gz),
     after checking its body against the SHA-256: a valid WARC file on its own."""
     search_dirs = list(search_dirs)
-    path = locate(evidence, search_dirs)
+    path = locate_warc(evidence, search_dirs)
     read_capture(evidence, search_dirs)  # raises if the body does not match its SHA-256
     with path.open("rb") as stream:
         stream.seek(evidence.warc_offset)
