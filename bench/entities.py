@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.score_entities import GoldArticle, load_gold, score, tag_gold
 from pipelines.entities import FIELDS, EntityModelError, tag_many
 from pipelines.entities.models import english_model_name, english_ner
 from pipelines.entities.places import gazetteer
-from pipelines.entities.scoring import GoldArticle, load_gold, score, tag_gold
 
 
 def fields_for(language: str, have_model: bool) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from search.sqlite_fts import SqliteArchive  # noqa: E402
+from search.backends.sqlite import SqliteArchive  # noqa: E402
 
 TARGET_MB = 300
 # (label, arguments after `homeward export`, output file suffix)
@@ -68,7 +68,7 @@ def measure(archive_url: str, arguments: list[str], output: Path) -> tuple[float
     command = [
         sys.executable,
         "-m",
-        "homeward.cli",
+        "cli.main",
         "export",
         *arguments,
         "--output",

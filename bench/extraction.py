@@ -6,7 +6,7 @@ Run from the repository root:
 
 Both extractors score the same 181 pages of the shared extraction benchmark
 (`../shared/extraction-benchmark`, or `HOMEWARD_EXTRACTION_BENCHMARK`) with the
-scorer of `pipelines.extract_score`, the one the test floor uses. The stage is
+scorer of `bench.score_extraction`, the one the test floor uses. The stage is
 scored on the text it stores: standfirst, body and photo captions, without the
 headline (that is stored as the title). The benchmark's truth leaves captions
 out, so the third line shows the stage with captions off, for comparison.
@@ -26,13 +26,13 @@ import trafilatura
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipelines.extract import DEFAULT_OPTIONS, ExtractOptions, extract_article  # noqa: E402
-from pipelines.extract_score import (  # noqa: E402
+from bench.score_extraction import (  # noqa: E402
     Extractor,
     evaluate,
     load_benchmark,
     locate_benchmark,
 )
+from pipelines.extract import DEFAULT_OPTIONS, ExtractOptions, extract_article  # noqa: E402
 
 
 def bare_trafilatura(html: str, url: str) -> str:

@@ -7,7 +7,7 @@ navigation, teasers and footers like real pages) in one run:
 
 * bare: `trafilatura.extract(html)` on each page, one after the other, in
   this process: the cost of extraction alone;
-* Homeward: the crawl's own item pipelines (pipelines.scrapy_adapters) on the
+* Homeward: the crawl's own item pipelines (crawler.item_pipelines) on the
   page bytes, without entity tagging (HOMEWARD_ENTITIES=False, as the issue
   asks): decode + extract + language + relevance + dedupe + WARC evidence +
   bulk index into a fresh SQLite archive, with the CPU stages in the
@@ -272,19 +272,19 @@ async def homeward(
 ) -> tuple[float, Stats]:
     from scrapy.exceptions import DropItem
 
-    from crawler.state import SeenStore
-    from homeward.article import utc_now_iso
-    from pipelines.evidence import WarcEvidenceWriter
-    from pipelines.scrapy_adapters import (
+    from crawler.item_pipelines import (
         DedupeOptions,
         DedupePipeline,
         EvidencePipeline,
         ExtractPipeline,
         IndexPipeline,
         LanguagePipeline,
-        PageItem,
         RelevancePipeline,
     )
+    from crawler.items import PageItem
+    from crawler.state import SeenStore
+    from homeward.clock import utc_now_iso
+    from search.evidence import WarcEvidenceWriter
 
     stats = Stats()
     seen = SeenStore(state / "seen.sqlite")

@@ -29,7 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from homeward.article import Article, Place
-from search.backend import Archive
+from search.archive import Archive
 from search.query import build_request
 
 ENGLISH_WORDS = (
@@ -205,7 +205,7 @@ def main() -> None:
     articles = list(generate(args.count))
     rows = []
     if args.backend in ("both", "sqlite"):
-        from search.sqlite_fts import SqliteArchive
+        from search.backends.sqlite import SqliteArchive
 
         with tempfile.TemporaryDirectory() as folder:
             archive = SqliteArchive(Path(folder) / "bench.sqlite")
@@ -215,7 +215,7 @@ def main() -> None:
             rows.append(("sqlite", rate, timings))
             archive.close()
     if args.backend in ("both", "elasticsearch"):
-        from search.elastic import ElasticArchive
+        from search.backends.elastic import ElasticArchive
 
         archive = ElasticArchive(args.es, alias=f"homeward-bench-{uuid.uuid4().hex[:8]}")
         try:

@@ -14,15 +14,15 @@ have left it: each article once, copies' URLs merged into it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from datasketch import MinHash
 
-from homeward.article import Article, ArticleError, parse_published
+from homeward.article import parse_published, published_timestamp
+from homeward.clock import utc_now
 from pipelines.dedupe import DedupeOptions, NearDuplicateIndex, minhash, published_earlier
-from search.backend import Archive
+from search.archive import Archive
 
 __all__ = ["Merge", "merge_node_duplicates"]
 
@@ -62,17 +62,17 @@ def merge_node_duplicates(
     """Merge copies among the articles fetched at or after `since` (ISO time: the run's
     start) and into those fetched in the `window_days` before."""
     options = options or DedupeOptions()
-    start = _when(since)
-    cutoff = min(start, datetime.now(UTC) - timedelta(days=window_days))
+    start = parse_published(since)
+    cutoff = min(start, utc_now() - timedelta(days=window_days))
     archive.refresh()
     recent: dict[str, _Seen] = {}
-    for article in _fetched_since(archive, cutoff):  # one at a time: only signatures stay
+    for article in archive.iter_fetched_since(cutoff):  # one at a time: only signatures stay
         recent[article.id] = _Seen(
             article.id,
             article.url,
             list(article.duplicates),
-            _published(article),
-            bool(article.fetched_at) and _when(article.fetched_at or "") >= start,
+            published_timestamp(article.published),
+            bool(article.fetched_at) and parse_published(article.fetched_at or "") >= start,
             minhash(article.text, options),
         )
     index = NearDuplicateIndex(options)
@@ -108,33 +108,3 @@ def _merge(archive: Archive, keep: _Seen, copy: _Seen) -> None:
         if url not in keep.duplicates:
             keep.duplicates.append(url)
     archive.delete(copy.id)
-
-
-def _fetched_since(archive: Archive, cutoff: datetime) -> Iterator[Article]:
-    """Articles fetched at or after `cutoff`: by a range query on Elasticsearch, by a
-    scan elsewhere (an embedded archive is never shared by nodes, but works the same)."""
-    from search.elastic import ElasticArchive, from_document
-
-    if isinstance(archive, ElasticArchive):
-        from elasticsearch import helpers
-
-        query = {"query": {"range": {"fetched_at": {"gte": cutoff.isoformat()}}}}
-        for hit in helpers.scan(archive.client, index=archive.alias, query=query):
-            yield from_document(hit["_source"])
-        return
-    for article in archive.iter_articles():
-        if article.fetched_at and _when(article.fetched_at) >= cutoff:
-            yield article
-
-
-def _when(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
-
-
-def _published(article: Article) -> float | None:
-    if not article.published:
-        return None
-    try:
-        return parse_published(article.published).timestamp()
-    except ArticleError:
-        return None

@@ -32,8 +32,15 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.history import RunLog
 from crawler.sources import load_sources
+from crawler.spiders.news import NewsSpider
 from crawler.summary import PROGRESS_MARK, RunSummary, format_summary, progress_line
+from homeward.paths import archive_state_dir, resolve_archive_url
+from homeward.runs import exit_state
 
 __all__ = ["CrawlError", "RunSummary", "format_summary", "main", "run_crawl"]
 
@@ -73,7 +80,7 @@ def run_crawl(
     sources.toml is validated first, so a SourcesError (naming the source and
     line) is raised here before anything starts.
 
-    Every crawl leaves a run record in the archive (schedules.history): "running"
+    Every crawl leaves a run record in the archive (crawler.history): "running"
     before the child starts, then its exit state and summary. The state is "ok",
     "stopped" (a signal, or `stop` set), "timeout" (`time_limit` seconds passed) or
     "failed"; a stop or a time limit ends the crawl as Ctrl-C does (cleanly, the
@@ -82,8 +89,6 @@ def run_crawl(
     open in the child (the scheduler's lock: held for exactly as long as the
     crawl lives). The summary carries the record's `run_id` and `state`.
     """
-    from schedules.history import RunLog, exit_state
-
     sources = load_sources(sources_path)
     history = RunLog(archive_url)
     run = history.start(
@@ -108,9 +113,6 @@ def run_crawl(
                     _handle_line(line.rstrip("\n"), progress, tail)
                 child.wait()
             if not summary_file.exists():
-                from crawler.state import archive_state_dir
-                from search.backend import resolve_archive_url
-
                 log = archive_state_dir(resolve_archive_url(archive_url), state_dir) / "logs"
                 raise CrawlError(
                     f"the crawl process exited with status {child.returncode} without a "
@@ -270,11 +272,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--progress", choices=("json", "text"), default=None)
     args = parser.parse_args(argv)
 
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.settings import Settings
-
-    from crawler.spiders.news import NewsSpider
-
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     overrides: dict[str, Any] = {"HOMEWARD_SOURCES": args.sources}
@@ -308,8 +305,6 @@ def _log_to_file(settings: Any) -> None:
     set; stderr is kept for progress lines and warnings that matter."""
     if settings.get("LOG_FILE"):
         return
-    from crawler.state import archive_state_dir
-    from search.backend import resolve_archive_url
 
     state = archive_state_dir(
         resolve_archive_url(settings.get("HOMEWARD_ARCHIVE")), settings.get("HOMEWARD_STATE_DIR")

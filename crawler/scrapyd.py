@@ -4,8 +4,8 @@ The coordinator (this module, on any machine):
 
 1. checks that every node answers and that the archive is one they can all
    write to (Elasticsearch: an embedded SQLite file lives on one machine);
-2. builds the project egg (the crawler, pipelines, search, homeward and
-   schedules packages with their data files) and deploys it to every node
+2. builds the project egg (the crawler and the layers below it: pipelines,
+   search, homeward, with their data files) and deploys it to every node
    with Scrapyd's `addversion.json`;
 3. splits the sources among the nodes, balanced by their number of start URLs,
    and schedules one `news` job per node (`schedule.json`) with its share of
@@ -13,7 +13,7 @@ The coordinator (this module, on any machine):
    HOMEWARD_ARCHIVE, HOMEWARD_RUN_ID and HOMEWARD_RUN_PART;
 4. records the run (state "running") in the shared archive's run history; each
    node's crawl adds its own summary to that record when it ends
-   (`crawler.summary.RunPartRecorder`), so no node must be reachable from the
+   (`crawler.extensions.RunPartRecorder`), so no node must be reachable from the
    coordinator for anything but Scrapyd's API;
 5. polls the jobs until all have finished, merges near-duplicates that
    different nodes stored (`crawler.merge`), adds the nodes' summaries up and
@@ -39,12 +39,16 @@ from typing import Any
 from urllib.parse import urlparse
 
 import requests
+from scrapyd_client.exceptions import ErrorResponse, MalformedResponse
+from scrapyd_client.pyclient import ScrapydClient, _process_response
 
+from crawler.history import RunLog
+from crawler.merge import merge_node_duplicates
 from crawler.sources import Source, load_sources
 from crawler.summary import RunSummary
-from schedules.history import RunLog
-from search.backend import resolve_archive_url
-from search.runs import FAILED, OK, RUNNING, RunRecord, merge_summaries, new_run_id
+from homeward.paths import resolve_archive_url
+from homeward.runs import FAILED, OK, RUNNING, RunRecord, merge_summaries, new_run_id
+from search.open import open_archive
 
 __all__ = [
     "PACKAGES",
@@ -60,10 +64,10 @@ logger = logging.getLogger("homeward.scrapyd")
 
 PROJECT = "homeward"
 SPIDER = "news"
-PACKAGES = ("crawler", "pipelines", "search", "homeward", "schedules")
+# What a node runs: the crawler and the floors below it (docs/architecture.md).
+PACKAGES = ("homeward", "pipelines", "search", "crawler")
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# Not needed on a node: the demo's sample web and compiled files.
-EGG_EXCLUDE = ("__pycache__", "*.pyc", "sample_site")
+EGG_EXCLUDE = ("__pycache__", "*.pyc")
 POLL_INTERVAL = 2.0
 REQUEST_TIMEOUT = 30.0
 # A node's part is written when its spider closes, before Scrapyd sees the job end;
@@ -102,15 +106,11 @@ class Node:
     """One Scrapyd node, through scrapyd-client's API client."""
 
     def __init__(self, url: str) -> None:
-        from scrapyd_client.pyclient import ScrapydClient
-
         self.url = url
         self.client = ScrapydClient(url)
 
     def call(self, what: str, action: Callable[[], Any]) -> Any:
         """Run one API call; every failure becomes a ScrapydError naming the node."""
-        from scrapyd_client.exceptions import ErrorResponse, MalformedResponse
-
         try:
             return action()
         except requests.RequestException as error:
@@ -134,7 +134,6 @@ class Node:
                     auth=self.client.auth,
                     timeout=REQUEST_TIMEOUT,
                 )
-            from scrapyd_client.pyclient import _process_response
 
             return dict(_process_response(response))
 
@@ -394,9 +393,6 @@ def _gather(
     say: Callable[[str], None],
 ) -> RunSummary:
     """Read the nodes' parts from the run record, merge cross-node copies, record the end."""
-    from crawler.merge import merge_node_duplicates
-    from search.backend import open_archive
-
     deadline = time.monotonic() + PART_WAIT
     while True:
         with open_archive(archive) as opened:

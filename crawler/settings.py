@@ -9,7 +9,7 @@ Homeward settings
 -----------------
 HOMEWARD_SOURCES (env)          path of sources.toml; default "sources.toml" in the working dir.
 HOMEWARD_ARCHIVE (env)          archive URL (sqlite:///… or http://host:9200); default the
-                                embedded archive in the user's data dir (search.backend).
+                                embedded archive in the user's data dir (search.archive).
 HOMEWARD_STATE_DIR (env)        root of crawl state; default user_data_dir("homeward")/state.
                                 Each archive gets its own subdirectory (crawler.state).
 HOMEWARD_CONTACT (env)          a URL or e-mail address put in the User-Agent so site owners
@@ -51,6 +51,9 @@ from __future__ import annotations
 
 import os
 
+from crawler.workers import default_workers
+from pipelines.dedupe import DEFAULT_THRESHOLD as DEFAULT_DEDUPE_THRESHOLD
+
 BOT_NAME = "homeward"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -67,9 +70,9 @@ HOMEWARD_MAX_DEPTH = 2
 HOMEWARD_INCREMENTAL = True
 HOMEWARD_RESUME = True
 HOMEWARD_RETRY_FAILED_AFTER = 6
-HOMEWARD_WORKERS = min(os.cpu_count() or 1, 4)
+HOMEWARD_WORKERS = default_workers()
 HOMEWARD_INDEX_BATCH = 100
-HOMEWARD_DEDUPE_THRESHOLD = 0.7
+HOMEWARD_DEDUPE_THRESHOLD = DEFAULT_DEDUPE_THRESHOLD
 HOMEWARD_EVIDENCE = True
 HOMEWARD_WARC_MAX_BYTES = 256 * 1024 * 1024
 HOMEWARD_PROGRESS_INTERVAL = 5.0
@@ -97,22 +100,22 @@ DEPTH_PRIORITY = 0
 
 # --- components -------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.state.SeenFilterMiddleware": 50,
-    "crawler.summary.FetchStatsMiddleware": 950,
+    "crawler.middlewares.SeenFilterMiddleware": 50,
+    "crawler.middlewares.FetchStatsMiddleware": 950,
 }
 EXTENSIONS = {
-    "crawler.summary.ProgressReporter": 500,
-    "crawler.summary.RunPartRecorder": 550,
-    "crawler.state.JobDirCleanup": 600,
+    "crawler.extensions.ProgressReporter": 500,
+    "crawler.extensions.RunPartRecorder": 550,
+    "crawler.extensions.JobDirCleanup": 600,
 }
 ITEM_PIPELINES = {
-    "pipelines.scrapy_adapters.ExtractPipeline": 100,
-    "pipelines.scrapy_adapters.LanguagePipeline": 200,
-    "pipelines.scrapy_adapters.RelevancePipeline": 300,
-    "pipelines.scrapy_adapters.EntitiesPipeline": 400,
-    "pipelines.scrapy_adapters.DedupePipeline": 500,
-    "pipelines.scrapy_adapters.EvidencePipeline": 600,
-    "pipelines.scrapy_adapters.IndexPipeline": 700,
+    "crawler.item_pipelines.ExtractPipeline": 100,
+    "crawler.item_pipelines.LanguagePipeline": 200,
+    "crawler.item_pipelines.RelevancePipeline": 300,
+    "crawler.item_pipelines.EntitiesPipeline": 400,
+    "crawler.item_pipelines.DedupePipeline": 500,
+    "crawler.item_pipelines.EvidencePipeline": 600,
+    "crawler.item_pipelines.IndexPipeline": 700,
 }
 
 LOG_LEVEL = "INFO"

@@ -22,19 +22,18 @@ records that per source in the run summary and carries on with the others.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from crawler.urls import is_http_url
+from homeward.tomlfile import TomlSyntaxError, find_line, parse_toml
 
 __all__ = ["SOURCE_KEYS", "Source", "SourcesError", "load_sources", "parse_sources"]
 
 URL_LISTS = ("feeds", "sitemaps", "pages")
 SOURCE_KEYS = frozenset({"name", *URL_LISTS})
 _HEADER = re.compile(r"^\s*\[\[\s*sources\s*\]\]\s*(#.*)?$")
-_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
 
 class SourcesError(ValueError):
@@ -83,20 +82,16 @@ def load_sources(path: str | Path) -> list[Source]:
 def parse_sources(text: str, location: str = "sources.toml") -> list[Source]:
     """The sources in TOML `text`; `location` names the file in error messages."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        match = _TOML_POSITION.search(str(error))
-        message = _TOML_POSITION.sub("", str(error)).strip()
-        raise SourcesError(
-            location, int(match.group(1)) if match else None, f"not valid TOML: {message}"
-        ) from None
+        data = parse_toml(text)
+    except TomlSyntaxError as error:
+        raise SourcesError(location, error.line, f"not valid TOML: {error.message}") from None
     lines = text.splitlines()
     unknown_top = sorted(set(data) - {"sources"})
     if unknown_top:
         key = unknown_top[0]
         raise SourcesError(
             location,
-            _find_line(lines, 0, len(lines), rf"^\s*\[?\[?\s*{re.escape(key)}\b"),
+            find_line(lines, 0, len(lines), rf"^\s*\[?\[?\s*{re.escape(key)}\b"),
             f"unknown top-level key '{key}'; sources are listed as [[sources]] tables",
         )
     entries = data.get("sources", [])
@@ -134,10 +129,10 @@ def _validate(
 
     def line_of(key: str, needle: str | None = None) -> int | None:
         if needle is not None:
-            found = _find_line(lines, start, end, re.escape(needle))
+            found = find_line(lines, start, end, re.escape(needle))
             if found:
                 return found
-        return _find_line(lines, start, end, rf"^\s*{re.escape(key)}\s*=") or header_line
+        return find_line(lines, start, end, rf"^\s*{re.escape(key)}\s*=") or header_line
 
     unknown = sorted(set(entry) - SOURCE_KEYS)
     if unknown:
@@ -183,11 +178,3 @@ def _source_blocks(lines: list[str], count: int) -> list[tuple[int, int]]:
         return [(len(lines), len(lines))] * count
     ends = [*headers[1:], len(lines)]
     return list(zip(headers, ends, strict=True))
-
-
-def _find_line(lines: list[str], start: int, end: int, pattern: str) -> int | None:
-    regex = re.compile(pattern)
-    for number in range(start, min(end, len(lines))):
-        if regex.search(lines[number]):
-            return number + 1
-    return None

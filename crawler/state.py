@@ -10,8 +10,8 @@ archives crawled from one machine never share memory of what was stored:
                     was stopped (SIGTERM, Ctrl-C); the next crawl resumes it.
                     Removed when a crawl ends any other way.
     spool.jsonl     articles the archive could not take (outage); written first
-                    on the next run (see pipelines.scrapy_adapters.IndexPipeline)
-    evidence/       WARC files with the raw captures (pipelines.evidence)
+                    on the next run (see crawler.item_pipelines.IndexPipeline)
+    evidence/       WARC files with the raw captures (search.evidence)
     logs/           the last crawl's Scrapy log
 
 The state root is HOMEWARD_STATE_DIR, else `user_data_dir("homeward")/state`.
@@ -25,10 +25,7 @@ final: a recrawl never fetches a stored, irrelevant or duplicate URL again.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
-import shutil
 import sqlite3
 import threading
 import time
@@ -38,20 +35,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import NotConfigured
 
 if TYPE_CHECKING:
-    from scrapy import Request, Spider
     from scrapy.crawler import Crawler
 
 __all__ = [
     "FINAL_STATUSES",
     "MAX_ATTEMPTS",
-    "JobDirCleanup",
-    "SeenFilterMiddleware",
     "SeenStore",
-    "archive_state_dir",
-    "default_state_root",
     "open_seen_store",
     "seen_store_for",
 ]
@@ -69,20 +61,6 @@ FINAL_STATUSES = frozenset({STORED, IRRELEVANT, DUPLICATE, ALIAS})
 MAX_ATTEMPTS = 5
 DEFAULT_RETRY_AFTER = 6 * 3600.0
 MAX_BACKOFF = 7 * 24 * 3600.0
-
-
-def default_state_root() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("homeward")) / "state"
-
-
-def archive_state_dir(archive_url: str, state_root: str | Path | None = None) -> Path:
-    """The state directory of one archive: readable prefix plus a hash of its URL."""
-    root = Path(state_root).expanduser() if state_root else default_state_root()
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", archive_url.split("://", 1)[-1]).strip("-")[-40:]
-    digest = hashlib.sha256(archive_url.encode("utf-8")).hexdigest()[:12]
-    return root / f"{slug or 'archive'}-{digest}"
 
 
 SCHEMA = """
@@ -238,62 +216,3 @@ def seen_store_for(crawler: Crawler) -> SeenStore | None:
         store = _STORES[crawler] = open_seen_store(crawler.settings)
         crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
     return store
-
-
-class SeenFilterMiddleware:
-    """Downloader middleware: no request for an article URL the seen store knows.
-
-    The spider already skips known URLs when it finds links; this catches the
-    requests a resumed crawl takes from its JOBDIR queue, which were queued
-    before the interrupted run stored them.
-    """
-
-    def __init__(self, store: SeenStore, stats: Any) -> None:
-        self.store = store
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> SeenFilterMiddleware:
-        store = seen_store_for(crawler)
-        if store is None:
-            raise NotConfigured("HOMEWARD_INCREMENTAL is off")
-        return cls(store, crawler.stats)
-
-    def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        if request.meta.get("homeward_kind") == "article" and self.store.should_skip(
-            request.meta.get("homeward_url", request.url)
-        ):
-            self.stats.inc_value("homeward/skipped/seen")
-            raise IgnoreRequest(f"already seen: {request.url}")
-
-
-class JobDirCleanup:
-    """Extension: forget the JOBDIR queue once a crawl ends other than by a stop.
-
-    Scrapy keeps the queue (and its seen-request file) so a stopped crawl can
-    resume; after a crawl that finished, an old seen-request file would make
-    the next crawl skip feeds and pages, so the directory goes.
-    """
-
-    def __init__(self, jobdir: str) -> None:
-        self.jobdir = Path(jobdir)
-        self.reason: str | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> JobDirCleanup:
-        jobdir = crawler.settings.get("JOBDIR")
-        if not jobdir:
-            raise NotConfigured("no JOBDIR")
-        extension = cls(jobdir)
-        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
-        return extension
-
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        self.reason = reason
-
-    def engine_stopped(self) -> None:
-        if self.reason is not None and self.reason != "shutdown":
-            shutil.rmtree(self.jobdir, ignore_errors=True)
-        elif self.reason == "shutdown":
-            logger.info("crawl stopped; the next crawl resumes from %s", self.jobdir)

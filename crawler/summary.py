@@ -11,28 +11,16 @@ says and what the stats dump in the log says cannot differ.
 
 from __future__ import annotations
 
-import json
-import sys
-import time
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, TextIO
-
-from scrapy import signals
-from scrapy.exceptions import NotConfigured
-from twisted.internet import task
-
-if TYPE_CHECKING:
-    from scrapy import Request, Spider
-    from scrapy.crawler import Crawler
-    from scrapy.http import Response
+from typing import Any
 
 __all__ = [
-    "FetchStatsMiddleware",
-    "ProgressReporter",
+    "PROGRESS_MARK",
     "RunSummary",
     "SourceSummary",
     "count",
     "format_summary",
+    "progress_line",
     "summary_from_stats",
 ]
 
@@ -80,7 +68,7 @@ class RunSummary:
     archive: str | None = None
     state_dir: str | None = None
     notes: list[str] = field(default_factory=list)  # things the user should act on
-    run_id: str | None = None  # the run record this crawl left (search.runs)
+    run_id: str | None = None  # the run record this crawl left (homeward.runs)
     state: str | None = None  # its exit state: ok, stopped, timeout, failed
 
     @property
@@ -184,123 +172,6 @@ def format_summary(summary: RunSummary) -> str:
     return "\n".join(lines)
 
 
-class FetchStatsMiddleware:
-    """Downloader middleware: counts every response by kind and by source."""
-
-    def __init__(self, stats: Any) -> None:
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> FetchStatsMiddleware:
-        return cls(crawler.stats)
-
-    def process_response(
-        self, request: Request, response: Response, spider: Spider | None = None
-    ) -> Response:
-        kind = request.meta.get("homeward_kind")
-        if kind is None:
-            kind = "robots" if request.url.endswith("/robots.txt") else "other"
-        count(self.stats, f"fetched/{kind}", request.meta.get("homeward_source"), "fetched")
-        return response
-
-
-class ProgressReporter:
-    """Extension: a progress line on stderr every HOMEWARD_PROGRESS_INTERVAL seconds,
-    and the run summary written to HOMEWARD_SUMMARY_FILE when the crawl ends."""
-
-    def __init__(
-        self,
-        stats: Any,
-        interval: float,
-        fmt: str = "text",
-        summary_file: str | None = None,
-        archive: str | None = None,
-        state_dir: str | None = None,
-        stream: TextIO | None = None,
-        contact: str | None = None,
-    ) -> None:
-        self.stats = stats
-        self.interval = interval
-        self.format = fmt
-        self.summary_file = summary_file
-        self.archive = archive
-        self.state_dir = state_dir
-        self.stream = stream or sys.stderr
-        self.contact = contact
-        self.started = time.monotonic()
-        self.source_names: list[str] = []
-        self._loop: task.LoopingCall | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ProgressReporter:
-        settings = crawler.settings
-        interval = settings.getfloat("HOMEWARD_PROGRESS_INTERVAL", 5.0)
-        summary_file = settings.get("HOMEWARD_SUMMARY_FILE")
-        if interval <= 0 and not summary_file:
-            raise NotConfigured("no progress interval and no summary file")
-        extension = cls(
-            crawler.stats,
-            interval,
-            settings.get("HOMEWARD_PROGRESS_FORMAT", "text"),
-            summary_file,
-            settings.get("HOMEWARD_ARCHIVE"),
-            settings.get("HOMEWARD_STATE_PATH"),
-            contact=settings.get("HOMEWARD_CONTACT"),
-        )
-        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
-        return extension
-
-    def spider_opened(self, spider: Spider) -> None:
-        self.started = time.monotonic()
-        self.source_names = [source.name for source in getattr(spider, "sources", [])]
-        if self.interval > 0:
-            self._loop = task.LoopingCall(self.report)
-            self._loop.start(self.interval, now=False)
-
-    def summary(self) -> RunSummary:
-        summary = summary_from_stats(
-            self.stats.get_stats(), self.source_names, time.monotonic() - self.started
-        )
-        summary.archive, summary.state_dir = self.archive, self.state_dir
-        if not self.contact:
-            summary.notes.append(
-                "HOMEWARD_CONTACT is not set: set it to a URL or e-mail address so that "
-                "site owners can reach you (it goes in the User-Agent)"
-            )
-        return summary
-
-    def report(self) -> None:
-        summary = self.summary()
-        if self.format == "json":
-            record = {
-                "elapsed": summary.elapsed,
-                "fetched": summary.fetched,
-                "stored": summary.stored,
-                "duplicates": summary.duplicates,
-                "irrelevant": summary.irrelevant,
-                "failed": summary.failed_total,
-                "sources": {
-                    name: {"fetched": s.fetched, "stored": s.stored}
-                    for name, s in summary.sources.items()
-                },
-            }
-            line = PROGRESS_MARK + json.dumps(record, ensure_ascii=False)
-        else:
-            line = progress_line(summary)
-        print(line, file=self.stream, flush=True)
-
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self._loop is not None and self._loop.running:
-            self._loop.stop()
-        if self.summary_file:
-            self.stats.set_value("finish_reason", reason)
-            summary = self.summary()
-            summary.finish_reason = reason
-            with open(self.summary_file, "w", encoding="utf-8") as stream:
-                json.dump(summary.to_dict(), stream, ensure_ascii=False, indent=1)
-
-
 def progress_line(summary: RunSummary | dict[str, Any]) -> str:
     """One human progress line from a summary or a JSON progress record."""
     data = summary.to_dict() if isinstance(summary, RunSummary) else summary
@@ -315,66 +186,3 @@ def progress_line(summary: RunSummary | dict[str, Any]) -> str:
         f"duplicates {data['duplicates']}, off-topic {data['irrelevant']}, failed {failed_total}"
         + (f" | per source fetched/stored: {per_source}" if per_source else "")
     )
-
-
-class RunPartRecorder:
-    """Extension: on a Scrapyd node, add this crawl's summary to the shared run record.
-
-    A crawl spread over Scrapyd nodes (crawler.scrapyd) is one run: the coordinator
-    records it, and each node's crawl adds its part (state, summary, job id) under
-    `nodes[HOMEWARD_RUN_PART]` of that record in the shared archive when it ends;
-    the coordinator adds the parts up. Not configured without HOMEWARD_RUN_ID and
-    HOMEWARD_RUN_PART: a local crawl is recorded by `crawler.run.run_crawl`.
-    """
-
-    def __init__(self, stats: Any, run_id: str, part: str, archive: str | None) -> None:
-        self.stats = stats
-        self.run_id = run_id
-        self.part = part
-        self.archive = archive
-        self.started = time.monotonic()
-        self.source_names: list[str] = []
-        self.job: str | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> RunPartRecorder:
-        settings = crawler.settings
-        run_id, part = settings.get("HOMEWARD_RUN_ID"), settings.get("HOMEWARD_RUN_PART")
-        if not run_id or not part:
-            raise NotConfigured("not a part of a distributed run")
-        extension = cls(crawler.stats, run_id, part, settings.get("HOMEWARD_ARCHIVE"))
-        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
-        return extension
-
-    def spider_opened(self, spider: Spider) -> None:
-        self.started = time.monotonic()
-        self.source_names = [source.name for source in getattr(spider, "sources", [])]
-        self.job = getattr(spider, "_job", None)  # Scrapyd passes its job id as `_job`
-
-    def part_record(self, reason: str) -> dict[str, Any]:
-        from schedules.history import exit_state
-        from search.runs import now_iso
-
-        summary = summary_from_stats(
-            self.stats.get_stats(), self.source_names, time.monotonic() - self.started
-        )
-        summary.finish_reason = reason
-        summary.archive = self.archive
-        return {
-            "state": exit_state(reason),
-            "job": self.job,
-            "finished_at": now_iso(),
-            "summary": summary.to_dict(),
-        }
-
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        from schedules.history import RunLog
-        from search.runs import RunRecord
-
-        part = self.part_record(reason)
-
-        def add_part(run: RunRecord) -> None:
-            run.nodes.setdefault(self.part, {}).update(part)  # keep what the coordinator noted
-
-        RunLog(self.archive).update(RunRecord(id=self.run_id, origin="scrapyd"), add_part)

@@ -197,9 +197,16 @@ def parse_published(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def published_timestamp(article: Article) -> float | None:
-    """Seconds since the epoch (UTC): the one sort key both backends order by."""
-    return parse_published(article.published).timestamp() if article.published else None
+def published_timestamp(published: str | None) -> float | None:
+    """Seconds since the epoch (UTC) of a published date: the one sort key both backends
+    order by, and the age dedupe compares. None when missing or unreadable (a page's
+    own date may be anything; a stored article's is already checked)."""
+    if not published:
+        return None
+    try:
+        return parse_published(published).timestamp()
+    except ArticleError:
+        return None
 
 
 # --- validation ----------------------------------------------------------------
@@ -304,7 +311,3 @@ def read_jsonl(lines: Iterable[str], source: str = "<input>") -> Iterable[Articl
             yield Article.from_json(line)
         except ArticleError as error:
             raise ArticleError(f"{source}, line {number}: {error}") from None
-
-
-def utc_now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()

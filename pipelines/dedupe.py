@@ -42,18 +42,21 @@ _TOKEN = re.compile(
 )
 
 
+DEFAULT_THRESHOLD = 0.7
+
+
 @dataclass(slots=True, frozen=True)
 class DedupeOptions:
     """Defaults of the dedupe stage, in one place.
 
     `threshold` is the estimated Jaccard similarity of shingle sets above which
     two texts are one article (light edits of a syndicated copy stay well above
-    0.7; two different reports of one case, sharing quotes, stay well below).
+    the default; two different reports of one case, sharing quotes, stay well below).
     Texts with fewer than `min_shingles` shingles are too short to judge and are
     never merged.
     """
 
-    threshold: float = 0.7
+    threshold: float = DEFAULT_THRESHOLD
     num_perm: int = 128
     min_shingles: int = 12
 

@@ -26,12 +26,17 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.triggers.cron import CronTrigger
+from tzlocal import get_localzone
+
+from homeward.paths import default_sources_path
+from homeward.tomlfile import TomlSyntaxError, key_lines, parse_toml
 
 __all__ = [
     "SCHEDULE_KEYS",
@@ -59,7 +64,6 @@ SCHEDULE_KEYS = (
 )
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$")
-_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
 # crontab fields: name, lowest, highest, names for values (month and weekday)
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -256,9 +260,6 @@ class Schedule:
 
     def trigger(self) -> Any:
         """The APScheduler trigger: the cron times in the schedule's zone, with jitter."""
-        from apscheduler.triggers.cron import CronTrigger
-        from tzlocal import get_localzone
-
         return CronTrigger(
             **self.cron.aps_kwargs(),
             timezone=self.tzinfo() or get_localzone(),
@@ -267,9 +268,6 @@ class Schedule:
 
     def next_run(self, now: datetime | None = None) -> datetime | None:
         """When it fires next (without jitter), as an aware datetime."""
-        from apscheduler.triggers.cron import CronTrigger
-        from tzlocal import get_localzone
-
         zone = self.tzinfo() or get_localzone()
         trigger = CronTrigger(**self.cron.aps_kwargs(), timezone=zone)
         return trigger.get_next_fire_time(None, now or datetime.now(zone))
@@ -278,8 +276,6 @@ class Schedule:
         """The sources file: the schedule's own, else the default `homeward crawl` uses."""
         if self.sources is not None:
             return self.sources
-        from homeward.cli import default_sources_path
-
         return default_sources_path().resolve()
 
 
@@ -321,14 +317,10 @@ def load_schedule(path: str | Path) -> Schedule:
     except (OSError, UnicodeDecodeError) as error:
         raise ScheduleError(path, None, f"cannot read it: {error}") from None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        match = _TOML_POSITION.search(str(error))
-        message = _TOML_POSITION.sub("", str(error)).strip()
-        raise ScheduleError(
-            path, None, f"not valid TOML: {message}", int(match.group(1)) if match else None
-        ) from None
-    lines = _key_lines(text)
+        data = parse_toml(text)
+    except TomlSyntaxError as error:
+        raise ScheduleError(path, None, f"not valid TOML: {error.message}", error.line) from None
+    lines = key_lines(text)
 
     def fail(key: str, message: str) -> ScheduleError:
         return ScheduleError(path, key, message, lines.get(key))
@@ -385,13 +377,3 @@ def load_schedule(path: str | Path) -> Schedule:
                 raise fail(key, "must be true or false (without quotes)")
             values[key] = data[key]
     return Schedule(name=name, path=path.resolve(), lines=lines, **values)
-
-
-def _key_lines(text: str) -> dict[str, int]:
-    """The line of each top-level `key = …`, for messages (tomllib reports no positions)."""
-    lines: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = re.match(r"^\s*([A-Za-z0-9_-]+)\s*=", line)
-        if match:
-            lines.setdefault(match.group(1), number)
-    return lines

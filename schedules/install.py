@@ -30,6 +30,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tzlocal import get_localzone_name
+
 from schedules.config import Schedule
 from schedules.runner import lock_path
 
@@ -107,7 +109,7 @@ def homeward_command() -> list[str]:
     found = shutil.which("homeward")
     if found:
         return [str(Path(found).absolute())]
-    return [str(Path(sys.executable).absolute()), "-m", "homeward.cli"]
+    return [str(Path(sys.executable).absolute()), "-m", "cli.main"]
 
 
 # --- cron -------------------------------------------------------------------------------
@@ -139,7 +141,6 @@ def crontab_block(schedule: Schedule, call: Invocation) -> str:
 def _check_cron_zone(schedule: Schedule) -> None:
     if schedule.timezone == "local":
         return
-    from tzlocal import get_localzone_name
 
     if get_localzone_name() != schedule.timezone:
         raise InstallError(

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from search.runs import now_iso
+from homeward.runs import run_timestamp
 
 __all__ = ["Holder", "LockBusy", "ScheduleLock"]
 
@@ -80,7 +80,9 @@ class ScheduleLock:
             raise LockBusy(self.path, holder) from None
         previous = _read(fd)
         self.stale = Holder.parse(previous) if previous.strip() else None
-        me = Holder(run_id=run_id, pid=os.getpid(), host=socket.gethostname(), since=now_iso())
+        me = Holder(
+            run_id=run_id, pid=os.getpid(), host=socket.gethostname(), since=run_timestamp()
+        )
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(asdict(me)).encode(), 0)
         os.fsync(fd)

@@ -31,13 +31,18 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from crawler.state import archive_state_dir
+from apscheduler.events import EVENT_JOB_MISSED, EVENT_JOB_SUBMITTED
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from crawler.history import RunLog
+from crawler.run import CrawlError, run_crawl
+from crawler.sources import SourcesError, load_sources
 from crawler.summary import RunSummary, progress_line
+from homeward.paths import archive_state_dir, resolve_archive_url
+from homeward.runs import FAILED, SKIPPED, new_run_id
 from schedules.config import Schedule
-from schedules.history import RunLog
 from schedules.lock import LockBusy, ScheduleLock
-from search.backend import resolve_archive_url
-from search.runs import FAILED, SKIPPED, new_run_id
 
 __all__ = ["Runner", "lock_path"]
 
@@ -110,9 +115,6 @@ class Runner:
     def _crawl_locked(
         self, schedule: Schedule, archive: str, run_id: str, lock: ScheduleLock
     ) -> str:
-        from crawler.run import CrawlError, run_crawl
-        from crawler.sources import SourcesError
-
         name = schedule.name
         crawl = self._crawl or run_crawl
         try:
@@ -187,10 +189,6 @@ class Runner:
 
     def start(self) -> None:
         """Start APScheduler in the background with one job per enabled schedule."""
-        from apscheduler.events import EVENT_JOB_MISSED, EVENT_JOB_SUBMITTED
-        from apscheduler.executors.pool import ThreadPoolExecutor
-        from apscheduler.schedulers.background import BackgroundScheduler
-
         enabled = [s for s in self.schedules.values() if s.enabled]
         scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=MAX_INSTANCES * len(enabled))},
@@ -286,8 +284,6 @@ class Runner:
 
 def _sources_of(schedule: Schedule) -> tuple[Path | None, list[str]]:
     """The schedule's sources file and names, for a skipped run's record (best effort)."""
-    from crawler.sources import SourcesError, load_sources
-
     try:
         path = schedule.sources_path()
         return path, [source.name for source in load_sources(path)]

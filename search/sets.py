@@ -15,7 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from homeward.article import normalise_key, utc_now_iso
+from homeward.article import normalise_key
+from homeward.clock import utc_now_iso
 
 NAME_MAX = 200
 NOTE_MAX = 20_000

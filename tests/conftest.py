@@ -49,10 +49,10 @@ def es_url() -> str:
 def make_archive(kind: str, tmp_path: Path, request: pytest.FixtureRequest):
     """A fresh, empty archive of `kind`; Elasticsearch ones get their own alias."""
     if kind == "sqlite":
-        from search.sqlite_fts import SqliteArchive
+        from search.backends.sqlite import SqliteArchive
 
         return SqliteArchive(tmp_path / f"archive-{uuid.uuid4().hex[:8]}.sqlite")
-    from search.elastic import ElasticArchive
+    from search.backends.elastic import ElasticArchive
 
     url = request.getfixturevalue("es_url")
     return ElasticArchive(url, alias=f"homeward-test-{uuid.uuid4().hex[:12]}")
@@ -91,7 +91,7 @@ def archive_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
     try:
         yield url
     finally:
-        from search.elastic import ElasticArchive
+        from search.backends.elastic import ElasticArchive
 
         dispose(ElasticArchive(url, alias=alias))
         if previous is None:

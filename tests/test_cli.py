@@ -7,16 +7,16 @@ import io
 import json
 import re
 import sqlite3
-from importlib import resources
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
-from crawler.sample_server import load_expected
-from homeward.cli import main
+from cli.main import main
+from demo.server import load_expected
 
-SAMPLE = resources.files("homeward.data").joinpath("sample_articles.jsonl")
+SAMPLE = Path(__file__).resolve().parent / "data" / "sample_articles.jsonl"
 
 
 def run(*args: str, input: str | None = None):
@@ -40,11 +40,20 @@ def search_json(archive_url: str, *args: str) -> dict:
 def test_readme_documents_every_command_and_nothing_else():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `homeward ([a-z]+)", readme, flags=re.MULTILINE))
-    assert documented == set(main.commands)
+    assert documented == set(main.list_commands(click.Context(main)))
     for command in documented:
         result = run(command, "--help")
         assert result.exit_code == 0, command
         assert "Usage:" in result.output
+
+
+def test_every_command_in_the_table_loads_under_its_own_name():
+    """The command table is strings: a typo would only show when someone runs that command."""
+    context = click.Context(main)
+    for name in main.list_commands(context):
+        command = main.get_command(context, name)
+        assert isinstance(command, click.Command), name
+        assert command.name == name, (name, command.name)
 
 
 def test_search_json_shape(loaded):

@@ -25,12 +25,12 @@ import pytest
 
 from crawler.run import run_crawl
 from crawler.spiders.news import find_canonical_link, parse_sitemap
-from crawler.state import archive_state_dir
 from crawler.summary import RunSummary
 from homeward.article import Article, article_id
-from pipelines.evidence import read_capture
-from search.backend import open_archive
-from search.elastic import ElasticArchive
+from homeward.paths import archive_state_dir
+from search.backends.elastic import ElasticArchive
+from search.evidence import read_capture
+from search.open import open_archive
 from search.query import build_request
 
 REPO = Path(__file__).resolve().parent.parent
@@ -392,8 +392,9 @@ def test_archive_outage_spools_and_the_next_run_writes(tmp_path: Path, archive_u
     from scrapy.statscollectors import MemoryStatsCollector
     from scrapy.utils.test import get_crawler
 
+    from crawler.item_pipelines import IndexPipeline
+    from crawler.items import PageItem
     from pipelines.extract import Extracted
-    from pipelines.scrapy_adapters import IndexPipeline, PageItem
 
     class Unreachable:
         def upsert(self, articles: Any) -> Any:
@@ -449,10 +450,10 @@ def test_archive_outage_spools_and_the_next_run_writes(tmp_path: Path, archive_u
 
 
 def test_sample_web_discovery(tmp_path: Path, archive_url: str) -> None:
-    """The bundled sample web (crawler/sample_site): every article and off-topic page its
+    """The bundled sample web (demo/site): every article and off-topic page its
     ground truth lists is fetched, nothing robots.txt disallows is, and every stored page
     is an expected article (what the relevance stage keeps is that stage's business)."""
-    from crawler.sample_server import load_expected, serve_sample_web
+    from demo.server import load_expected, serve_sample_web
 
     expected = load_expected()
     with serve_sample_web() as web:

@@ -17,6 +17,7 @@ import zipfile
 
 import pytest
 
+from bench.score_entities import load_gold, score, tag_gold
 from pipelines.entities import (
     FIELDS,
     EntityModelError,
@@ -27,7 +28,6 @@ from pipelines.entities.corenlp import SCRIPT, CoreNLPTagger
 from pipelines.entities.models import Mention, whole_words
 from pipelines.entities.names import clean_chinese, clean_english, english_names, merge_names
 from pipelines.entities.places import resolve
-from pipelines.entities.scoring import load_gold, score, tag_gold
 from pipelines.entities.years import extract_years
 
 FLOORS = {

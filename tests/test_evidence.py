@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from pipelines.evidence import Capture, EvidenceError, WarcEvidenceWriter, read_capture
+from search.evidence import Capture, EvidenceError, WarcEvidenceWriter, read_capture
 
 GBK_BODY = "<html><body><p>广东警方破获拐卖儿童案</p></body></html>".encode("gbk")
 

@@ -17,12 +17,13 @@ import pytest
 from click.testing import CliRunner
 from web_fixtures import HOSTILE_TITLE, SAMPLE_COUNT, hostile_article, load_archive, sample_articles
 
+from cli.main import main
+from exports.formats import CSV_COLUMNS, WRITERS, XLSX_TEXT_MAX
+from exports.job import ExportJob
+from exports.masking import initials, mask_article, mask_text
 from homeward.article import Article, read_jsonl
-from homeward.cli import main
-from search import report
-from search.backend import open_archive
-from search.export import CSV_COLUMNS, WRITERS, XLSX_TEXT_MAX, ExportJob
-from search.masking import initials, mask_article, mask_text
+from exports import report
+from search.open import open_archive
 from search.sets import ArticleSet
 
 SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.score_extraction import compare, evaluate, load_benchmark, locate_benchmark
 from pipelines.decode import decode_html
 from pipelines.extract import Extracted, ExtractOptions, content_length, extract_article
-from pipelines.extract_score import compare, evaluate, load_benchmark, locate_benchmark
 from pipelines.language import detect_language
 from pipelines.relevance import is_relevant
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from homeward.cli import main
+from cli.main import main
 
-SAMPLE = resources.files("homeward.data").joinpath("sample_articles.jsonl")
+SAMPLE = Path(__file__).resolve().parent / "data" / "sample_articles.jsonl"
 
 
 @pytest.mark.parametrize("archive_url", ["sqlite", "elasticsearch"], indirect=True)

@@ -14,18 +14,19 @@ import pytest
 from click.testing import CliRunner
 from test_crawl import FAST, MockServer
 
+from cli.main import main
+from crawler.history import RunLog
 from crawler.run import run_crawl
-from homeward.cli import main
-from schedules.history import RunLog, exit_state
-from search.backend import open_archive
-from search.runs import (
+from homeward.runs import (
     RunNotFound,
     RunRecord,
+    exit_state,
     merge_summaries,
     new_run_id,
-    now_iso,
+    run_timestamp,
     source_health,
 )
+from search.open import open_archive
 
 
 def run(state: str = "ok", sources: dict[str, dict] | None = None, **fields) -> RunRecord:
@@ -35,7 +36,7 @@ def run(state: str = "ok", sources: dict[str, dict] | None = None, **fields) -> 
     return RunRecord(
         id=new_run_id(),
         state=state,
-        finished_at=now_iso(),
+        finished_at=run_timestamp(),
         sources=list(sources) or ["A"],
         summary=summary,
         **fields,
@@ -72,7 +73,7 @@ def test_record_run_replaces_and_update_run_changes_one_record(archive) -> None:
 
     def finish(stored: RunRecord) -> None:
         stored.state = "ok"
-        stored.finished_at = now_iso()
+        stored.finished_at = run_timestamp()
 
     updated = archive.update_run(record.id, finish)
     assert updated.state == "ok" and updated.elapsed is not None
@@ -111,7 +112,7 @@ def test_run_records_keep_any_summary_counter(archive) -> None:
 def test_drop_removes_the_runs_index(es_url: str) -> None:
     import uuid
 
-    from search.elastic import ElasticArchive
+    from search.backends.elastic import ElasticArchive
 
     archive = ElasticArchive(es_url, alias=f"homeward-test-{uuid.uuid4().hex[:12]}")
     archive.record_run(run())
@@ -124,7 +125,7 @@ def test_drop_removes_the_runs_index(es_url: str) -> None:
 def test_an_archive_of_schema_2_gains_the_runs_table(tmp_path: Path) -> None:
     import sqlite3
 
-    from search.sqlite_fts import SqliteArchive
+    from search.backends.sqlite import SqliteArchive
 
     path = tmp_path / "old.sqlite"
     SqliteArchive(path).close()
@@ -280,7 +281,7 @@ def test_a_manual_crawl_leaves_a_run_record(tmp_path: Path, request: pytest.Fixt
 def test_the_sources_page_shows_health_escaped(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from search.web import create_app
+    from web import create_app
 
     url = f"sqlite:///{tmp_path / 'archive.sqlite'}"
     hostile = '<script>alert("x")</script> News'

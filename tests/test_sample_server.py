@@ -1,6 +1,6 @@
 """The offline sample news web: the server (in-process and as a subprocess) and its content.
 
-The content tests keep `crawler/sample_site/expected.json` honest: every page it
+The content tests keep `demo/site/expected.json` honest: every page it
 names exists and carries the metadata the crawler relies on, the feeds and
 sitemaps parse and point only at real pages (or the one deliberate 404), and
 each article is listed exactly where `found_in` says.
@@ -25,7 +25,7 @@ from urllib.robotparser import RobotFileParser
 import pytest
 from parsel import Selector
 
-from crawler.sample_server import DEFAULT_ROOT, SampleWeb, load_expected, serve_sample_web
+from demo.server import DEFAULT_ROOT, SampleWeb, load_expected, serve_sample_web
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = load_expected()
@@ -175,7 +175,7 @@ def test_stop_frees_the_port() -> None:
 def test_subprocess_prints_urls_logs_and_stops_on_sigterm(tmp_path: Path) -> None:
     log = tmp_path / "requests.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "crawler.sample_server", "--log", str(log), "--fail", "/world/"],
+        [sys.executable, "-m", "demo.server", "--log", str(log), "--fail", "/world/"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

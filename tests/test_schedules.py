@@ -27,9 +27,10 @@ import pytest
 from click.testing import CliRunner
 from test_crawl import FAST, MockServer
 
-from crawler.state import archive_state_dir
+from cli.main import main
 from crawler.summary import RunSummary
-from homeward.cli import main
+from homeward.paths import archive_state_dir
+from homeward.runs import RunRecord
 from schedules.config import (
     ScheduleError,
     load_schedule,
@@ -39,8 +40,7 @@ from schedules.config import (
 )
 from schedules.lock import ScheduleLock
 from schedules.runner import Runner, lock_path
-from search.backend import open_archive
-from search.runs import RunRecord
+from search.open import open_archive
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "schedules"
@@ -255,7 +255,7 @@ def test_a_stale_lock_from_a_killed_crawl_is_recovered(tmp_path: Path, server: M
     folder = tmp_path / "schedules"
     write_schedule(folder, sources=str(sources), archive=archive)
     state = tmp_path / "state"
-    command = [sys.executable, "-m", "homeward.cli", "schedule", "run", "--once", "nightly",
+    command = [sys.executable, "-m", "cli.main", "schedule", "run", "--once", "nightly",
                "--schedules", str(folder), "--state-dir", str(state)]  # fmt: skip
     scheduler = subprocess.Popen(
         command, cwd=REPO, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(REPO)}

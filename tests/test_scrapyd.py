@@ -142,7 +142,7 @@ class ScrapydNode:
 @pytest.fixture
 def alias(es_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh index alias for the nodes and this process, dropped afterwards."""
-    from search.elastic import ElasticArchive
+    from search.backends.elastic import ElasticArchive
 
     name = f"homeward-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setenv("HOMEWARD_ES_INDEX", name)
@@ -176,8 +176,8 @@ def nodes(tmp_path: Path, alias: str) -> Iterator[list[ScrapydNode]]:
 def test_two_scrapyd_nodes_crawl_into_one_archive(
     tmp_path: Path, es_url: str, alias: str, nodes: list[ScrapydNode]
 ) -> None:
-    from crawler.sample_server import load_expected, serve_sample_web
-    from search.elastic import ElasticArchive
+    from demo.server import load_expected, serve_sample_web
+    from search.backends.elastic import ElasticArchive
 
     expected = load_expected()
     lines: list[str] = []
@@ -240,7 +240,7 @@ def test_two_scrapyd_nodes_crawl_into_one_archive(
 
     from click.testing import CliRunner
 
-    from homeward.cli import main
+    from cli.main import main
 
     listed = CliRunner().invoke(main, ["runs", "--json", "--archive", es_url])
     assert listed.exit_code == 0, listed.output

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from importlib import resources
+from pathlib import Path
 
 import pytest
 
 from homeward.article import read_jsonl
-from search.backend import Archive
+from search.archive import Archive
 from search.sets import NAME_MAX, ArticleSet, SetError, SetNotFound
 
-SAMPLE = resources.files("homeward.data").joinpath("sample_articles.jsonl")
+SAMPLE = Path(__file__).resolve().parent / "data" / "sample_articles.jsonl"
 
 
 @pytest.fixture
@@ -27,10 +27,10 @@ def loaded(archive: Archive) -> Archive:
 def reopen(archive: Archive) -> Archive:
     """A second, independent handle on the same stored archive: a server restart."""
     if archive.url.startswith("sqlite:"):
-        from search.sqlite_fts import SqliteArchive
+        from search.backends.sqlite import SqliteArchive
 
         return SqliteArchive(archive.path)
-    from search.elastic import ElasticArchive
+    from search.backends.elastic import ElasticArchive
 
     return ElasticArchive(archive.url, alias=archive.alias)
 
@@ -163,7 +163,7 @@ def test_control_characters_are_cleaned():
 
 
 def test_sqlite_archive_of_schema_1_is_migrated(tmp_path):
-    from search import sqlite_fts
+    from search.backends.sqlite import archive as sqlite_fts
 
     path = tmp_path / "old.sqlite"
     with sqlite3.connect(path) as old:
@@ -185,7 +185,7 @@ def test_elasticsearch_sets_index_is_strict_and_dropped_with_the_archive(es_url)
 
     from elasticsearch import Elasticsearch
 
-    from search.elastic import ElasticArchive
+    from search.backends.elastic import ElasticArchive
 
     alias = f"homeward-test-{uuid.uuid4().hex[:12]}"
     archive = ElasticArchive(es_url, alias=alias)

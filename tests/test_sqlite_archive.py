@@ -6,8 +6,9 @@ import random
 import sqlite3
 
 from homeward.article import Article, Place
+from search.backends.sqlite import SqliteArchive
+from search.backends.sqlite.archive import SCHEMA_VERSION
 from search.query import build_request
-from search.sqlite_fts import SCHEMA_VERSION, SqliteArchive
 
 
 def random_corpus(count: int, seed: int = 3) -> list[Article]:

@@ -17,10 +17,10 @@ from fastapi.testclient import TestClient
 from warcio.archiveiterator import ArchiveIterator
 from web_fixtures import CAPTURED_PAGE, HOSTILE_TITLE, SAMPLE_COUNT, load_archive
 
+from cli.main import main
 from homeward.article import Article
-from homeward.cli import main
-from search.web import create_app
-from search.web.security import CSRF_COOKIE
+from web import create_app
+from web.security import CSRF_COOKIE
 
 BACKENDS = ("sqlite", "elasticsearch")
 both = pytest.mark.parametrize("archive_url", BACKENDS, indirect=True)
@@ -520,7 +520,7 @@ def test_docs_name_every_api_route_format_and_option(site):
     """docs/web.md cannot drift from the code."""
     import re
 
-    from search.export import WRITERS
+    from exports.formats import WRITERS
 
     docs = (Path(__file__).resolve().parents[1] / "docs" / "web.md").read_text(encoding="utf-8")
     documented = re.sub(r"\{[a-z_]+\}", "{}", docs)

@@ -78,7 +78,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`uvicorn` serving the app on a free port, in a thread of this process."""
     import uvicorn
 
-    from search.web import create_app
+    from web import create_app
 
     data = tmp_path_factory.mktemp("web")
     archive_url = f"sqlite:///{data / 'archive.sqlite'}"

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 
 from homeward.article import Article, read_jsonl
-from pipelines.evidence import Capture, WarcEvidenceWriter
-from search.backend import open_archive
+from search.evidence import Capture, WarcEvidenceWriter
+from search.open import open_archive
 
-SAMPLE = resources.files("homeward.data").joinpath("sample_articles.jsonl")
+SAMPLE = Path(__file__).resolve().parent / "data" / "sample_articles.jsonl"
 SAMPLE_COUNT = 12
 CAPTURED_SAMPLE = "/shanxi-family-reunited"
 

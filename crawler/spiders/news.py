@@ -33,13 +33,13 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
+from crawler.items import PageItem
 from crawler.sources import Source, load_sources, parse_sources
-from crawler.state import ALIAS, FAILED, SeenStore, archive_state_dir, seen_store_for
+from crawler.state import ALIAS, FAILED, SeenStore, seen_store_for
 from crawler.summary import count
 from crawler.urls import canonical_url, join_url, looks_like_article, same_site
-from homeward.article import utc_now_iso
-from pipelines.scrapy_adapters import PageItem
-from search.backend import resolve_archive_url
+from homeward.clock import utc_now_iso
+from homeward.paths import archive_state_dir, resolve_archive_url
 
 __all__ = ["NewsSpider", "failure_reason", "find_canonical_link", "parse_sitemap"]
 

@@ -21,8 +21,8 @@ from itertools import islice
 from homeward.article import Place
 from pipelines.entities import names as _names
 from pipelines.entities import places as _places
+from pipelines.entities.errors import EntityModelError
 from pipelines.entities.models import (
-    EntityModelError,
     Mention,
     english_model_available,
     english_ner,

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from pipelines.entities.models import EN_MODEL_ENV, EntityModelError
+from pipelines.entities.errors import EN_MODEL_ENV, EntityModelError
 
 # HOMEWARD_CORENLP_SCRIPT: where a Scrapyd node (running the code from a zipped egg,
 # away from the checkout) finds the checkout's scripts/corenlp.sh.

@@ -27,8 +27,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
-# Unset, empty or "corenlp": CoreNLP. Anything else: a spaCy package or directory.
-EN_MODEL_ENV = "HOMEWARD_EN_NER_MODEL"
+from pipelines.entities.corenlp import CoreNLPTagger
+from pipelines.entities.errors import EN_MODEL_ENV, EntityModelError
+
 CORENLP = "corenlp"
 # The spaCy package pinned when HOMEWARD_EN_NER_MODEL names it.
 EN_MODEL = "en_core_web_sm"
@@ -55,10 +56,6 @@ _HYPHEN_SPLIT = re.compile(r"[-‐]")
 _lock = threading.Lock()
 _english_lock = threading.Lock()
 _english: EnglishNer | None = None
-
-
-class EntityModelError(RuntimeError):
-    """A language model the entity stage needs is missing or broken; the message says what to do."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +115,6 @@ class CoreNLPNer:
     """CoreNLP's CRF in a child process; PERSON, LOCATION and ORGANIZATION."""
 
     def __init__(self) -> None:
-        from pipelines.entities.corenlp import CoreNLPTagger
-
         self.tagger = CoreNLPTagger()
         self.tagger.start()
         self.description = f"Stanford CoreNLP {self.tagger.version} ({self.tagger.model})"
@@ -190,7 +185,7 @@ def whole_words(text: str, found: list[Mention]) -> list[Mention]:
 
 def spacy_pipeline(name: str) -> Any:
     try:
-        import spacy
+        import spacy  # lazy: optional, and 2 s to load; only when a spaCy model is chosen
     except ImportError:
         raise EntityModelError(
             f"{EN_MODEL_ENV}={name} asks for a spaCy pipeline, but spaCy is not installed; "
@@ -218,7 +213,7 @@ def spacy_pipeline(name: str) -> Any:
 
 def _excluded(name: str) -> list[str]:
     """Every component of the pipeline's config except those NER needs."""
-    import spacy
+    import spacy  # lazy: optional (see spacy_pipeline)
 
     try:
         config = spacy.util.load_config_from_str(_config_text(name))
@@ -229,7 +224,7 @@ def _excluded(name: str) -> list[str]:
 
 
 def _config_text(name: str) -> str:
-    import spacy
+    import spacy  # lazy: optional (see spacy_pipeline)
 
     path = spacy.util.get_package_path(name) if spacy.util.is_package(name) else None
     if path is not None:
@@ -243,8 +238,9 @@ def _config_text(name: str) -> str:
 def jieba_posseg() -> Any:
     """jieba's POS tagger with its dictionary loaded up front, quietly."""
     with _lock:
+        # lazy: jieba is only for Chinese text, and a crawl of English sources never loads it
         import jieba
-        import jieba.posseg
+        import jieba.posseg  # lazy: as above
 
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()

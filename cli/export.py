@@ -1,0 +1,130 @@
+"""`homeward export`: a search or a set to csv, jsonl, xlsx or a report, streamed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cli.options import archive_option, make_request, opened_archive, query_options
+from exports.formats import REPORT_TYPES, WRITERS
+from exports.job import search_job, set_job
+
+
+@click.command()
+@query_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(WRITERS)),
+    required=True,
+    help="; ".join(f"{name}: {fmt.help}" for name, fmt in WRITERS.items()) + ".",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: standard output; required for report).",
+)
+@click.option(
+    "--report-format",
+    type=click.Choice(sorted(REPORT_TYPES)),
+    help="For --format report: html or pdf (default: from the --output extension).",
+)
+@click.option(
+    "--mask-names",
+    is_flag=True,
+    help="Replace people's names with initials in text and fields (for sharing).",
+)
+@click.option(
+    "--set",
+    "set_ref",
+    metavar="NAME_OR_ID",
+    help="Export this article set (with its notes) instead of a search.",
+)
+@archive_option
+def export(
+    query: str,
+    person: tuple[str, ...],
+    place: tuple[str, ...],
+    year: tuple[str, ...],
+    language: tuple[str, ...],
+    source: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    sort: str,
+    output_format: str,
+    output: Path | None,
+    report_format: str | None,
+    mask_names: bool,
+    set_ref: str | None,
+    archive_url: str | None,
+) -> None:
+    """Export every article matching QUERY and the filters (newest first), or a set."""
+    filters = {
+        "person": person,
+        "place": place,
+        "year": year,
+        "language": language,
+        "source": source,
+    }
+    searching = bool(query or since or until or any(filters.values()))
+    if set_ref and searching:
+        raise click.UsageError("export either a set (--set) or a search, not both")
+    options = {
+        "mask_names": mask_names,
+        "report_format": _report_format(output_format, output, report_format),
+    }
+    writer = WRITERS[output_format].write
+    with opened_archive(archive_url) as archive:
+        if set_ref:
+            found = archive.find_set(set_ref)
+            if found is None:
+                raise click.ClickException(f"no set with the id or name {set_ref!r}")
+            job = set_job(archive, found, **options)
+        else:
+            request = make_request(
+                query=query,
+                **filters,
+                since=since,
+                until=until,
+                sort=sort,
+                facets=False,
+                highlight=False,
+            )
+            described = {name: list(values) for name, values in filters.items() if values}
+            dates = (("since", since), ("until", until))
+            described |= {name: [value] for name, value in dates if value}
+            job = search_job(archive, request, described, **options)
+        if output is None:
+            count = writer(job, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            partial = output.with_name(output.name + ".part")
+            try:
+                with partial.open("wb") as handle:
+                    count = writer(job, handle)
+                partial.replace(output)
+            finally:
+                partial.unlink(missing_ok=True)
+    click.echo(f"exported {count} article(s)" + (f" to {output}" if output else ""), err=True)
+
+
+def _report_format(output_format: str, output: Path | None, chosen: str | None) -> str:
+    """html or pdf: as chosen, else from the output file's extension."""
+    if output_format != "report":
+        if chosen:
+            raise click.UsageError("--report-format applies only to --format report")
+        return "html"
+    if output is None:
+        raise click.UsageError("--format report needs --output FILE (.html or .pdf)")
+    by_extension = {".pdf": "pdf", ".html": "html", ".htm": "html"}.get(output.suffix.lower())
+    if chosen and by_extension and chosen != by_extension:
+        raise click.UsageError(f"--report-format {chosen} does not match {output.name}")
+    if not (chosen or by_extension):
+        raise click.UsageError(
+            f"cannot tell html from pdf by {output.name!r}; name it .html or .pdf "
+            "or add --report-format"
+        )
+    return chosen or by_extension or "html"

@@ -1,0 +1,82 @@
+"""`homeward search` and `homeward stats`: read the archive from the shell."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from typing import Any
+
+import click
+
+from cli.options import archive_option, make_request, opened_archive, query_options
+from cli.terminal import clean_for_terminal, shorten
+from search.archive import SearchResult
+from search.query import MAX_LIMIT, SearchRequest
+
+
+@click.command()
+@query_options
+@click.option("--limit", type=click.IntRange(0, MAX_LIMIT), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many hits.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: total, hits, facets.")
+@archive_option
+def search(
+    query: str,
+    limit: int,
+    offset: int,
+    as_json: bool,
+    archive_url: str | None,
+    **filters: Any,
+) -> None:
+    """Search the archive. QUERY uses words, "phrases", OR, -word, (groups) and
+    person: place: year: language: source: filters."""
+    request = make_request(query=query, limit=limit, offset=offset, **filters)
+    with opened_archive(archive_url) as archive:
+        result = archive.search(request)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    print_result_table(result, offset)
+
+
+def print_result_table(result: SearchResult, offset: int) -> None:
+    width = max(60, min(shutil.get_terminal_size().columns, 160))
+    click.echo(f"{result.total} article(s)")
+    for number, hit in enumerate(result.hits, start=offset + 1):
+        article = hit.article
+        date = (article.published or "")[:10].ljust(10)
+        language = (article.language or "--").ljust(2)
+        source = shorten(clean_for_terminal(article.source or ""), 18).ljust(18)
+        title_width = max(20, width - 42)
+        title = shorten(clean_for_terminal(article.title), title_width)
+        click.echo(f"{number:>4}. {date}  {language}  {source}  {title}")
+        click.echo(f"      {shorten(clean_for_terminal(article.url), width - 6)}")
+    for name in ("names", "places", "years"):
+        buckets = result.facets.get(name) or []
+        if buckets:
+            listed = ", ".join(f"{clean_for_terminal(str(v))} ({c})" for v, c in buckets[:8])
+            click.echo(f"{name}: {shorten(listed, width - len(name) - 2)}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@archive_option
+def stats(as_json: bool, archive_url: str | None) -> None:
+    """How many articles the archive holds, per language, source and year."""
+    with opened_archive(archive_url) as archive:
+        result = archive.search(SearchRequest(limit=0, highlight=False))
+        location = archive.url
+    breakdown: dict[str, dict[str, int]] = {
+        "language": {str(value): count for value, count in result.facets["language"]},
+        "source": {str(value): count for value, count in result.facets["source"]},
+        "years": {str(year): count for year, count in sorted(result.facets["years"])},
+    }
+    if as_json:
+        payload = {"archive": location, "articles": result.total, **breakdown}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result.total} article(s) in {location}")
+    for heading, counts in breakdown.items():
+        click.echo(f"{heading}:")
+        for value, count in counts.items():
+            click.echo(f"  {clean_for_terminal(value)}: {count}")

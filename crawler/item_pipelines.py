@@ -1,0 +1,482 @@
+"""Thin Scrapy item pipelines around the pure stages, in crawl order:
+
+    extract (decode + trafilatura) -> language -> relevance -> entities
+      -> dedupe -> evidence -> index
+
+The spider yields a `PageItem` (plain data: URL, status, headers, body bytes);
+each pipeline fills its part of it by calling the stage's pure function and
+the index pipeline turns it into an `Article`. Nothing here decides anything a
+stage decides: these classes only read settings, count (stats under
+`homeward/`, see crawler.summary) and remember outcomes in the seen store so a
+recrawl does not fetch the page again.
+
+CPU-heavy stages (decoding + extraction, language detection, entities) run in a process
+pool of HOMEWARD_WORKERS processes, so extraction of one page overlaps with
+the next page's download and with the other stages (`await` keeps Scrapy's
+reactor free while a worker extracts).
+
+Archive outages (the index pipeline): articles the archive cannot take because
+it is unreachable or raises are appended to `spool.jsonl` in the archive's state
+directory and count as `homeward/spooled`; the next crawl writes the spool
+before it crawls. Articles the archive *refuses* (a WriteReport failure) are
+counted as `homeward/failed/archive`, logged with their URL, and retried by a
+later crawl like any failed URL.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from scrapy.exceptions import DropItem, NotConfigured
+
+from crawler.items import PageItem, to_article
+from crawler.spool import Spool
+from crawler.state import DUPLICATE, FAILED, IRRELEVANT, STORED, SeenStore, seen_store_for
+from crawler.summary import count
+from crawler.workers import PooledStage, decode_and_extract, tag_fields, workers_setting
+from homeward.article import (
+    Article,
+    ArticleError,
+    published_timestamp,
+)
+from pipelines.dedupe import DEFAULT_THRESHOLD as DEFAULT_DEDUPE_THRESHOLD
+from pipelines.dedupe import (
+    DedupeOptions,
+    NearDuplicateIndex,
+    minhash,
+    published_earlier,
+    signature_bytes,
+)
+from pipelines.entities import FIELDS, EntityModelError
+from pipelines.language import detect_language
+from pipelines.relevance import DEFAULT_OPTIONS as RELEVANCE_DEFAULTS
+from pipelines.relevance import RelevanceOptions, score_relevance
+from search.evidence import DEFAULT_MAX_BYTES, Capture, WarcEvidenceWriter
+from search.open import open_archive
+
+__all__ = [
+    "DedupePipeline",
+    "EntitiesPipeline",
+    "EvidencePipeline",
+    "ExtractPipeline",
+    "IndexPipeline",
+    "LanguagePipeline",
+    "RelevancePipeline",
+]
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class _SeenMixin:
+    """Shared by pipelines that remember outcomes in the seen store."""
+
+    seen: SeenStore | None
+
+    def _remember(self, item: PageItem, status: str, reason: str | None = None) -> None:
+        if self.seen is None:
+            return
+        self.seen.mark(item.url, status, article_id=item.id, reason=reason)
+        if item.requested_url and item.requested_url != item.url:
+            self.seen.mark(item.requested_url, status, article_id=item.id, reason=reason)
+
+
+# --- stages -----------------------------------------------------------------------
+
+
+class ExtractPipeline(PooledStage, _SeenMixin):
+    """Decode the body and extract the article; a page with none is dropped as failed."""
+
+    def __init__(self, stats: Any, seen: SeenStore | None = None, workers: int = 0) -> None:
+        super().__init__(workers)
+        self.stats = stats
+        self.seen = seen
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ExtractPipeline:
+        return cls(crawler.stats, seen_store_for(crawler), workers_setting(crawler.settings))
+
+    async def process_item(self, item: PageItem) -> PageItem:
+        try:
+            extracted = await self.run(
+                decode_and_extract, item.body, item.content_type, item.fetched_url
+            )
+        except Exception as error:  # a crash in a worker must not stop the crawl
+            logger.exception("extraction crashed on %s", item.url)
+            extracted = None
+            reason = f"extract-error: {type(error).__name__}"
+        else:
+            reason = "no article text"
+        if extracted is None:
+            count(self.stats, "failed/extract", item.source, "failed")
+            self._remember(item, FAILED, reason)
+            raise DropItem(f"{reason}: {item.url}", log_level="INFO")
+        item.extracted = extracted
+        return item
+
+
+class LanguagePipeline(PooledStage):
+    """The article's language (ISO 639-1), weighing the page's declared language."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> LanguagePipeline:
+        return cls(workers_setting(crawler.settings))
+
+    async def process_item(self, item: PageItem) -> PageItem:
+        assert item.extracted is not None
+        item.language = await self.run(
+            detect_language, item.extracted.text, item.extracted.language
+        )
+        return item
+
+
+class RelevancePipeline(_SeenMixin):
+    """Off-topic articles are counted (`homeward/irrelevant`), remembered and dropped."""
+
+    def __init__(
+        self,
+        stats: Any,
+        seen: SeenStore | None = None,
+        options: RelevanceOptions = RELEVANCE_DEFAULTS,
+    ) -> None:
+        self.stats = stats
+        self.seen = seen
+        self.options = options
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RelevancePipeline:
+        threshold = crawler.settings.get("HOMEWARD_RELEVANCE_THRESHOLD")
+        options = RELEVANCE_DEFAULTS
+        if threshold not in (None, ""):
+            options = replace(options, threshold=float(threshold))
+        return cls(crawler.stats, seen_store_for(crawler), options)
+
+    def process_item(self, item: PageItem) -> PageItem:
+        assert item.extracted is not None
+        relevance = score_relevance(item.extracted.text, item.extracted.title, self.options)
+        item.relevance, item.relevance_terms = relevance.score, list(relevance.terms)
+        if relevance.score < self.options.threshold:
+            count(self.stats, "irrelevant", item.source)
+            self._remember(item, IRRELEVANT, f"score {relevance.score}")
+            raise DropItem(f"off-topic (score {relevance.score}): {item.url}", log_level="DEBUG")
+        return item
+
+
+class EntitiesPipeline(PooledStage):
+    """Names, places and years. Off with HOMEWARD_ENTITIES=False (NotConfigured).
+
+    Without the English NER model, names are not tagged in English articles: the
+    crawl goes on, counts `homeward/entities/no-english-model` (the run summary
+    says so) and logs the fix once, rather than losing the night's articles.
+    """
+
+    def __init__(self, stats: Any, workers: int = 0) -> None:
+        super().__init__(workers)
+        self.stats = stats
+        self.names_available = True
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> EntitiesPipeline:
+        if not crawler.settings.getbool("HOMEWARD_ENTITIES", True):
+            raise NotConfigured("HOMEWARD_ENTITIES is off")
+        return cls(crawler.stats, workers_setting(crawler.settings))
+
+    async def process_item(self, item: PageItem) -> PageItem:
+        assert item.extracted is not None
+        without_names = tuple(name for name in FIELDS if name != "names")
+        fields = FIELDS if self.names_available or item.language == "zh" else without_names
+        args = (item.extracted.text, item.language, list(item.extracted.authors))
+        try:
+            entities = await self.run(tag_fields, *args, tuple(fields))
+        except EntityModelError as error:
+            if self.names_available:
+                logger.error("%s; English person names are not tagged in this crawl", error)
+            self.names_available = False
+            fields = without_names
+            entities = await self.run(tag_fields, *args, fields)
+        if fields is without_names:
+            self.stats.inc_value("homeward/entities/no-english-model")
+        item.names, item.places, item.years = entities.names, entities.places, entities.years
+        return item
+
+
+class DedupePipeline(PooledStage):
+    """Marks a near-duplicate of an earlier article (`item.duplicate_of`); the index
+    pipeline merges it. Signatures persist in the seen store across crawls. The
+    MinHash signature (the costly part) is computed in the worker pool."""
+
+    def __init__(
+        self, stats: Any, seen: SeenStore | None, options: DedupeOptions, workers: int = 0
+    ) -> None:
+        super().__init__(workers)
+        self.stats = stats
+        self.seen = seen
+        self.index = NearDuplicateIndex(options)
+        if seen is not None:
+            self.index.load(seen.iter_signatures())
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> DedupePipeline:
+        options = DedupeOptions(
+            threshold=crawler.settings.getfloat(
+                "HOMEWARD_DEDUPE_THRESHOLD", DEFAULT_DEDUPE_THRESHOLD
+            )
+        )
+        return cls(
+            crawler.stats, seen_store_for(crawler), options, workers_setting(crawler.settings)
+        )
+
+    async def process_item(self, item: PageItem) -> PageItem:
+        assert item.extracted is not None
+        signature = await self.run(minhash, item.extracted.text, self.index.options)
+        published = published_timestamp(item.extracted.published)
+        original = self.index.find(signature)
+        if original is not None and original != item.id:
+            if not published_earlier(published, self.index.published.get(original)):
+                item.duplicate_of = original
+                return item
+            item.replaces = original
+            self.index.remove(original)
+            if self.seen is not None:
+                self.seen.remove_signatures([original])
+        self.index.add(item.id, signature, published)
+        if self.seen is not None and signature is not None:
+            self.seen.add_signature(item.id, item.url, signature_bytes(signature), published)
+        return item
+
+
+class EvidencePipeline:
+    """Writes the raw capture of every article to be stored to a WARC file."""
+
+    def __init__(self, writer: WarcEvidenceWriter) -> None:
+        self.writer = writer
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> EvidencePipeline:
+        settings = crawler.settings
+        if not settings.getbool("HOMEWARD_EVIDENCE", True):
+            raise NotConfigured("HOMEWARD_EVIDENCE is off")
+        state = settings.get("HOMEWARD_STATE_PATH")
+        if not state:
+            raise NotConfigured("HOMEWARD_STATE_PATH is not set (the news spider sets it)")
+        return cls(
+            WarcEvidenceWriter(
+                Path(state) / "evidence",
+                max_bytes=settings.getint("HOMEWARD_WARC_MAX_BYTES", DEFAULT_MAX_BYTES),
+            )
+        )
+
+    def close_spider(self) -> None:
+        self.writer.close()
+
+    def process_item(self, item: PageItem) -> PageItem:
+        if item.duplicate_of is None:
+            item.evidence = self.writer.write(
+                Capture(
+                    url=item.fetched_url,
+                    status=item.status,
+                    headers=item.headers,
+                    body=item.body,
+                    request_headers=item.request_headers,
+                    captured_at=item.fetched_at,
+                )
+            )
+        return item
+
+
+class IndexPipeline(_SeenMixin):
+    """Bulk writes to the archive; merges duplicates; spools what an outage refuses."""
+
+    def __init__(
+        self,
+        archive_url: str,
+        stats: Any,
+        seen: SeenStore | None = None,
+        spool_path: str | Path | None = None,
+        batch_size: int = 100,
+        flush_seconds: float = 2.0,
+    ) -> None:
+        self.archive_url = archive_url
+        self.flush_seconds = flush_seconds
+        self._last_flush = time.monotonic()
+        self.stats = stats
+        self.seen = seen
+        self.spool = Spool(spool_path) if spool_path else None
+        self.batch_size = batch_size
+        self.archive: Any = None
+        self.buffer: dict[str, tuple[Article, PageItem]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> IndexPipeline:
+        settings = crawler.settings
+        archive = settings.get("HOMEWARD_ARCHIVE")
+        if not archive:
+            raise NotConfigured("HOMEWARD_ARCHIVE is not set")
+        state = settings.get("HOMEWARD_STATE_PATH")
+        return cls(
+            archive,
+            crawler.stats,
+            seen_store_for(crawler),
+            Path(state) / "spool.jsonl" if state else None,
+            settings.getint("HOMEWARD_INDEX_BATCH", 100),
+        )
+
+    # --- lifecycle --------------------------------------------------------------
+
+    def open_spider(self) -> None:
+        try:
+            self.archive = open_archive(self.archive_url)
+        except Exception as error:
+            logger.error(
+                "archive %s cannot be opened (%s): articles go to the spool %s",
+                self.archive_url,
+                error,
+                self.spool.path if self.spool else "(none: no state directory)",
+            )
+            self.archive = None
+            return
+        self._replay_spool()
+
+    def close_spider(self) -> None:
+        self.flush()
+        if self.archive is not None:
+            try:
+                self.archive.refresh()
+                self.archive.close()
+            except Exception as error:
+                logger.error("archive %s: refresh/close failed: %s", self.archive_url, error)
+
+    # --- items ------------------------------------------------------------------
+
+    def process_item(self, item: PageItem) -> PageItem:
+        if item.duplicate_of is not None:
+            self._merge_duplicate(item)
+            return item
+        try:
+            article = to_article(item)
+        except ArticleError as error:
+            count(self.stats, "failed/invalid", item.source, "failed")
+            logger.warning("article from %s breaks the contract: %s", item.url, error)
+            self._remember(item, FAILED, f"invalid: {error}")
+            raise DropItem(f"invalid article: {item.url}: {error}") from None
+        if item.replaces is not None:
+            self._take_over(article, item)
+        self.buffer[article.id] = (article, item)
+        # By size for throughput, by age so progress and a stopped crawl lose little.
+        if (
+            len(self.buffer) >= self.batch_size
+            or time.monotonic() - self._last_flush >= self.flush_seconds
+        ):
+            self.flush()
+        return item
+
+    def _merge_duplicate(self, item: PageItem) -> None:
+        original = item.duplicate_of
+        assert original is not None
+        count(self.stats, "duplicates", item.source)
+        self._remember(item, DUPLICATE, f"copy of {original}")
+        buffered = self.buffer.get(original)
+        if buffered is not None:
+            if item.url not in buffered[0].duplicates:
+                buffered[0].duplicates.append(item.url)
+            return
+        try:
+            merged = self.archive is not None and self.archive.add_duplicate(original, item.url)
+        except Exception as error:
+            logger.error("archive %s: add_duplicate failed: %s", self.archive_url, error)
+            merged = False
+        if not merged:
+            if self.spool is None:
+                logger.error("no state directory: duplicate link %s lost", item.url)
+            else:
+                self.spool.add_duplicate(original, item.url)
+
+    def _take_over(self, article: Article, item: PageItem) -> None:
+        """`article` was published before the copy `item.replaces` and becomes the record:
+        the copy's URL and its duplicates move to it, the copy's record goes."""
+        old_id = item.replaces
+        assert old_id is not None
+        buffered = self.buffer.pop(old_id, None)
+        old = buffered[0] if buffered else None
+        if old is None and self.archive is not None:
+            try:
+                old = self.archive.get(old_id)
+                if old is not None:
+                    self.archive.delete(old_id)
+            except Exception as error:
+                logger.error("archive %s: cannot replace %s: %s", self.archive_url, old_id, error)
+                old = None
+        count(self.stats, "duplicates", item.source)
+        if old is None:
+            return
+        for url in [*old.duplicates, old.url]:
+            if url not in article.duplicates and url != article.url:
+                article.duplicates.append(url)
+        if self.seen is not None:
+            self.seen.mark(
+                old.url, DUPLICATE, article_id=article.id, reason=f"copy of {article.id}"
+            )
+        if buffered is None:
+            self.stats.inc_value("homeward/stored", -1)  # that record is gone again
+
+    def flush(self) -> None:
+        self._last_flush = time.monotonic()
+        if not self.buffer:
+            return
+        batch = list(self.buffer.values())
+        self.buffer = {}
+        if self.archive is None:
+            self._spool_articles(batch)
+            return
+        try:
+            report = self.archive.upsert([article for article, _ in batch])
+        except Exception as error:
+            logger.error(
+                "archive %s failed (%s): %d articles go to the spool",
+                self.archive_url,
+                error,
+                len(batch),
+            )
+            self._spool_articles(batch)
+            return
+        refused = dict(report.failed)
+        for article, item in batch:
+            if article.id in refused:
+                count(self.stats, "failed/archive", item.source, "failed")
+                logger.warning("archive refused %s: %s", article.url, refused[article.id])
+                self._remember(item, FAILED, f"archive: {refused[article.id]}")
+            else:
+                count(self.stats, "stored", item.source)
+                self._remember(item, STORED)
+
+    # --- the spool --------------------------------------------------------------
+
+    def _spool_articles(self, batch: list[tuple[Article, PageItem]]) -> None:
+        if self.spool is None:
+            logger.error("no state directory: %d articles lost", len(batch))
+            return
+        self.spool.add_articles(article for article, _ in batch)
+        for _, item in batch:
+            count(self.stats, "spooled", item.source)
+            self._remember(item, STORED, "spooled")
+
+    def _replay_spool(self) -> None:
+        """Write what an earlier crawl could not; keep the spool if this fails too."""
+        if self.spool is None or not self.spool.exists():
+            return
+        contents = self.spool.read()
+        try:
+            report = self.archive.upsert(contents.articles)
+            for original, copy in contents.duplicates:
+                self.archive.add_duplicate(original, copy)
+        except Exception as error:
+            logger.error("archive %s: spool not written yet (%s)", self.archive_url, error)
+            return
+        for article_id_, reason in report.failed:
+            logger.warning("archive refused spooled article %s: %s", article_id_, reason)
+        self.stats.inc_value("homeward/spool/written", report.stored)
+        self.spool.remove()

@@ -1,0 +1,63 @@
+"""The spool: articles and duplicate links the archive could not take, kept for the next crawl.
+
+An archive outage must not lose what a crawl already fetched, so the index
+pipeline appends what the archive refused to `spool.jsonl` in the archive's
+state directory (one JSON record per line: {"article": {...}} or
+{"duplicate": [original id, copy URL]}); the next crawl writes it first and
+removes it only once the archive took it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from homeward.article import Article
+
+__all__ = ["Spool", "SpoolContents"]
+
+
+@dataclass(slots=True)
+class SpoolContents:
+    articles: list[Article] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (original id, copy URL)
+
+
+class Spool:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def add_articles(self, articles: Iterable[Article]) -> None:
+        self._append({"article": article.to_dict()} for article in articles)
+
+    def add_duplicate(self, original_id: str, copy_url: str) -> None:
+        self._append([{"duplicate": [original_id, copy_url]}])
+
+    def _append(self, records: Iterable[dict[str, Any]]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as stream:
+            for record in records:
+                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def read(self) -> SpoolContents:
+        contents = SpoolContents()
+        with self.path.open(encoding="utf-8") as stream:
+            for line in stream:
+                if not line.strip():
+                    continue
+                record = json.loads(line)
+                if "article" in record:
+                    contents.articles.append(Article.from_dict(record["article"]))
+                else:
+                    original, copy = record["duplicate"]
+                    contents.duplicates.append((original, copy))
+        return contents
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)

@@ -1,0 +1,273 @@
+"""Exports of a search or a set: what people hand to reports, spreadsheets and authorities.
+
+Every writer streams: it takes the archive's article iterator and writes as it
+goes, so an export of the whole archive runs in constant memory. CSV cells are
+neutralised so a scraped title such as `=HYPERLINK(...)` stays text in a spreadsheet;
+XLSX cells are written as strings (never formulas). All formats sit in one
+registry, `WRITERS`, which the CLI, the JSON API and the web page all read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import IO, Any
+
+import xlsxwriter
+
+from exports.job import ExportJob
+from exports.report import write_report
+from homeward.article import Article, parse_published
+
+CSV_COLUMNS = (
+    "id",
+    "url",
+    "title",
+    "published",
+    "language",
+    "source",
+    "authors",
+    "names",
+    "places",
+    "years",
+    "relevance",
+    "fetched_at",
+    "duplicates",
+    "evidence_sha256",
+    "text",
+)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+LIST_SEPARATOR = "; "
+NOTE_COLUMN = "note"
+
+
+def safe_cell(value: str) -> str:
+    """A spreadsheet-safe cell: OWASP's advice, a leading quote before a formula trigger."""
+    if value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_row(article: Article) -> list[str]:
+    values = row_values(article)
+    return [safe_cell(values[column]) for column in CSV_COLUMNS]
+
+
+def row_values(article: Article) -> dict[str, str]:
+    """An article as the flat text columns every spreadsheet export shares."""
+    values: dict[str, Any] = {
+        "id": article.id,
+        "url": article.url,
+        "title": article.title,
+        "published": article.published or "",
+        "language": article.language or "",
+        "source": article.source or "",
+        "authors": LIST_SEPARATOR.join(article.authors),
+        "names": LIST_SEPARATOR.join(article.names),
+        "places": LIST_SEPARATOR.join(place.name for place in article.places),
+        "years": LIST_SEPARATOR.join(str(year) for year in article.years),
+        "relevance": "" if article.relevance is None else f"{article.relevance:g}",
+        "fetched_at": article.fetched_at or "",
+        "duplicates": LIST_SEPARATOR.join(article.duplicates),
+        "evidence_sha256": article.evidence.sha256 if article.evidence else "",
+        "text": article.text,
+    }
+    return {column: str(value) for column, value in values.items()}
+
+
+def write_csv(
+    articles: Iterable[Article], out: IO[str], notes: Mapping[str, str] | None = None
+) -> int:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read Chinese correctly.
+
+    With `notes` (an export of a set), a last column `note` holds each article's note.
+    """
+    entries = ((article, (notes or {}).get(article.id, "")) for article in articles)
+    return _write_csv_entries(entries, out, with_notes=notes is not None)
+
+
+def _write_csv_entries(
+    entries: Iterable[tuple[Article, str]], out: IO[str], with_notes: bool
+) -> int:
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow((*CSV_COLUMNS, NOTE_COLUMN) if with_notes else CSV_COLUMNS)
+    written = 0
+    for article, note in entries:
+        row = csv_row(article)
+        if with_notes:
+            row.append(safe_cell(note))
+        writer.writerow(row)
+        written += 1
+    return written
+
+
+def write_jsonl(articles: Iterable[Article], out: IO[str]) -> int:
+    written = 0
+    for article in articles:
+        out.write(json.dumps(article.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+        written += 1
+    return written
+
+
+# --- what to export --------------------------------------------------------------------
+
+
+Writer = Callable[[ExportJob, IO[bytes]], int]
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    write: Writer
+    media_type: str
+    extension: str
+    help: str
+
+
+def _text_writer(write: Callable[[ExportJob, IO[str]], int]) -> Writer:
+    """A text writer as a byte writer: every format writes to one kind of stream."""
+
+    def write_bytes(job: ExportJob, out: IO[bytes]) -> int:
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)  # type: ignore[type-var]
+        try:
+            return write(job, text)
+        finally:
+            text.flush()
+            text.detach()
+
+    return write_bytes
+
+
+def export_csv(job: ExportJob, out: IO[str]) -> int:
+    return _write_csv_entries(job.entries(), out, with_notes=job.notes is not None)
+
+
+def export_jsonl(job: ExportJob, out: IO[str]) -> int:
+    return write_jsonl(job.articles(), out)
+
+
+# --- XLSX ------------------------------------------------------------------------------
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TEXT_MAX = 32_767  # characters in one Excel cell
+XLSX_URL_MAX = 2_079  # characters in one Excel link
+XLSX_LINKS_MAX = 65_530  # links in one worksheet; later URLs are written as text
+XLSX_TRUNCATED = " …[cut at Excel's cell limit; the full text is in the JSONL export]"
+XLSX_DATE_COLUMNS = ("published", "fetched_at")
+XLSX_WIDTHS = {"title": 60, "url": 40, "text": 80, "names": 30, "places": 30, NOTE_COLUMN: 40}
+
+
+def export_xlsx(job: ExportJob, out: IO[bytes]) -> int:
+    """One worksheet, written row by row (xlsxwriter's constant_memory mode).
+
+    Every text goes through `write_string`, so no scraped value can become a
+    formula; dates are Excel dates (UTC) and http(s) URLs are links.
+    """
+    workbook = xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    sheet = workbook.add_worksheet("articles")
+    header = workbook.add_format({"bold": True})
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    time_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    link_format = workbook.add_format({"font_color": "blue", "underline": 1})
+    columns = (*CSV_COLUMNS, NOTE_COLUMN) if job.notes is not None else CSV_COLUMNS
+    for number, name in enumerate(columns):
+        sheet.set_column(number, number, XLSX_WIDTHS.get(name, 14))
+    for number, name in enumerate(columns):
+        sheet.write_string(0, number, name, header)
+    sheet.freeze_panes(1, 0)
+    links = 0
+    row = 0
+    for row, (article, note) in enumerate(job.entries(), start=1):
+        values = row_values(article)
+        values[NOTE_COLUMN] = note
+        for number, name in enumerate(columns):
+            value = values[name]
+            if name in XLSX_DATE_COLUMNS and value:
+                moment, date_only = _excel_datetime(value)
+                sheet.write_datetime(row, number, moment, date_format if date_only else time_format)
+            elif name == "relevance" and article.relevance is not None:
+                sheet.write_number(row, number, article.relevance)
+            elif name == "url" and links < XLSX_LINKS_MAX and _linkable(value):
+                sheet.write_url(row, number, value, link_format, string=value)
+                links += 1
+            else:
+                sheet.write_string(row, number, _fit_cell(value))
+    sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
+    workbook.close()
+    return row
+
+
+def _excel_datetime(value: str) -> tuple[datetime, bool]:
+    """A naive UTC datetime (Excel has no time zones) and whether it was a bare date."""
+    moment = parse_published(value).astimezone(UTC).replace(tzinfo=None)
+    return moment, len(value) == 10
+
+
+def _linkable(url: str) -> bool:
+    return url.startswith(("http://", "https://")) and len(url) <= XLSX_URL_MAX
+
+
+def _fit_cell(value: str) -> str:
+    if len(value) <= XLSX_TEXT_MAX:
+        return value
+    return value[: XLSX_TEXT_MAX - len(XLSX_TRUNCATED)] + XLSX_TRUNCATED
+
+
+# --- the registry ------------------------------------------------------------------------
+
+
+WRITERS: dict[str, Format] = {
+    "csv": Format(
+        "csv",
+        _text_writer(export_csv),
+        "text/csv; charset=utf-8",
+        "csv",
+        "UTF-8 with BOM; formula cells neutralised",
+    ),
+    "jsonl": Format(
+        "jsonl",
+        _text_writer(export_jsonl),
+        "application/x-ndjson; charset=utf-8",
+        "jsonl",
+        "one article per line; `homeward import` reads it back",
+    ),
+    "xlsx": Format(
+        "xlsx",
+        export_xlsx,
+        XLSX_MEDIA_TYPE,
+        "xlsx",
+        "Excel workbook; dates as dates, URLs as links, no formulas",
+    ),
+    "report": Format(
+        "report",
+        write_report,
+        "text/html; charset=utf-8",
+        "html",
+        "HTML or PDF document: title page, charts, one citation per article",
+    ),
+}
+REPORT_TYPES = {"html": ("text/html; charset=utf-8", "html"), "pdf": ("application/pdf", "pdf")}
+
+
+def file_type(format_name: str, report_format: str = "html") -> tuple[str, str]:
+    """The media type and file extension of an export in `format_name`."""
+    if format_name == "report":
+        return REPORT_TYPES[report_format]
+    chosen = WRITERS[format_name]
+    return chosen.media_type, chosen.extension
+
+
+# --- jobs: a search or a set -------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""The archive backends; search/open.py picks one by URL scheme."""

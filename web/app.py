@@ -1,0 +1,95 @@
+"""The web application: search pages and the JSON API over one archive.
+
+`create_app` is the only entry point (`homeward serve` and the tests call it).
+Route functions are plain `def`s: FastAPI runs them in its thread pool, which is
+the async facade over the synchronous archive; they stay thin adapters around
+`Archive`, the query language and the export writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from search.open import open_archive
+from web import api, pages
+from web.evidence import evidence_dirs
+from web.rendering import make_templates, render_error
+from web.security import LOOPBACK_HOSTS, check_token, is_api, make_middleware
+
+DESCRIPTION = """Search the Homeward archive of reporting on child abduction and child
+trafficking, read articles with their evidence copies, keep article sets, and export.
+Parameters are named as the `homeward` command's flags; `q` is the query."""
+
+
+def create_app(
+    archive_url: str | None,
+    token: str | None = None,
+    allowed_hosts: tuple[str, ...] | None = None,
+) -> FastAPI:
+    """The app for the archive at `archive_url` (see `open_archive`).
+
+    With a `token`, every page and API call needs it and any host name is served;
+    without one, only loopback host names are answered (`allowed_hosts` overrides).
+    """
+    token = check_token(token)
+    archive = open_archive(archive_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        archive.close()
+
+    app = FastAPI(
+        title="Homeward",
+        description=DESCRIPTION,
+        version="0.1.0",
+        docs_url=None,  # /docs is rendered by us: no CDN scripts, works offline
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.archive = archive
+    app.state.evidence_dirs = evidence_dirs(archive.url)
+    app.state.templates = make_templates()
+    app.state.token = token
+    if allowed_hosts is None and token is None:
+        allowed_hosts = LOOPBACK_HOSTS
+    app.middleware("http")(make_middleware(token, allowed_hosts))
+    static = resources.files("web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    _add_error_handlers(app)
+    return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """User input never gives a 500: bad parameters are 400, unknown paths 404, as JSON
+    under /api and as a page elsewhere."""
+
+    app.add_exception_handler(api.Problem, api.problem_handler)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}"
+            for e in error.errors()
+        )
+        return _error(request, 400, f"bad request: {problems}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        return _error(request, error.status_code, str(error.detail))
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if is_api(request):
+        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+    return render_error(request, status, message)

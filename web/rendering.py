@@ -1,0 +1,67 @@
+"""Templates and the few filters they use. Jinja autoescapes everything; the only
+markup that reaches a page unescaped is ours (charts, and `<mark>` in snippets)."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from homeward.article import parse_published
+from web.security import CSRF_FIELD, csrf_token
+
+LANGUAGES = {"en": "English", "zh": "中文"}
+_NOT_MARK = re.compile(r"<(?!/?mark>)")
+
+
+def snippet(highlight: str | None) -> Markup:
+    """A backend's highlight (already escaped, matches in <mark>) made safe to show even
+    if a backend ever failed to escape: any tag other than <mark> is neutralised."""
+    return Markup(_NOT_MARK.sub("&lt;", highlight or ""))  # noqa: S704 - sanitised above
+
+
+def day(value: str | None) -> str:
+    """An ISO date or datetime as the day it names (UTC), for lists and tables."""
+    if not value:
+        return ""
+    try:
+        return parse_published(value).date().isoformat()
+    except ValueError:
+        return value[:10]
+
+
+def language_name(code: str | None) -> str:
+    return LANGUAGES.get(code or "", code or "unknown")
+
+
+def search_url(**params: Any) -> str:
+    """A /search link filtering on one value (names, places and years on article pages)."""
+    return "/search?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def make_templates() -> Jinja2Templates:
+    directory = resources.files("web").joinpath("templates")
+    templates = Jinja2Templates(directory=str(directory))
+    templates.env.globals.update(
+        language_name=language_name, search_url=search_url, csrf_field=CSRF_FIELD
+    )
+    templates.env.filters.update(day=day, snippet=snippet)
+    return templates
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    templates: Jinja2Templates = request.app.state.templates
+    context.setdefault("signed_in", request.app.state.token is not None)
+    return templates.TemplateResponse(
+        request, name, {"csrf": csrf_token(request), **context}, status_code=status
+    )
+
+
+def render_error(request: Request, status: int, message: str) -> HTMLResponse:
+    return render(request, "error.html", status=status, status_code=status, message=message)
