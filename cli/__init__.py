@@ -1,0 +1,1 @@
+"""The `homeward` command (`main.py`), one module per command group."""

@@ -1,0 +1,1 @@
+"""The bundled offline sample news web (`site/`), its server and `homeward demo`."""

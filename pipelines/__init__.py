@@ -1,7 +1,7 @@
 """Homeward's processing stages: pure functions over plain data.
 
 Each stage takes and returns plain values (bytes, str, small dataclasses), so the
-same function serves the crawler's Scrapy item pipelines (`scrapy_adapters`),
+same function serves the crawler's Scrapy item pipelines (`crawler/item_pipelines.py`),
 re-processing of an archive and WARC imports:
 
     decode.decode_html(body, content_type)      -> Decoded (text + charset used)

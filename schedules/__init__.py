@@ -1,0 +1,1 @@
+"""Crawls on a timetable: schedule files, the runner, cron/systemd installers, locks."""

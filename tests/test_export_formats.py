@@ -18,11 +18,11 @@ from click.testing import CliRunner
 from web_fixtures import HOSTILE_TITLE, SAMPLE_COUNT, hostile_article, load_archive, sample_articles
 
 from cli.main import main
+from exports import report
 from exports.formats import CSV_COLUMNS, WRITERS, XLSX_TEXT_MAX
 from exports.job import ExportJob
 from exports.masking import initials, mask_article, mask_text
 from homeward.article import Article, read_jsonl
-from exports import report
 from search.open import open_archive
 from search.sets import ArticleSet
 

@@ -8,6 +8,7 @@ floor, or round in a circle fails here before it makes the next change harder.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,3 +185,12 @@ def test_every_lazy_import_says_why() -> None:
 def test_known_old_mistakes_stay_gone(source: str, target: str) -> None:
     module = module_name(ROOT / source)
     assert not [i for i in OURS if i.module == module and i.target.startswith(target)]
+
+
+def test_the_architecture_page_lists_every_folder() -> None:
+    """docs/architecture.md is what a newcomer reads: it must not drift from the code."""
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z_]+)/` \|", page, flags=re.MULTILINE)
+    assert sorted(rows) == sorted(FLOORS)
+    floors = [FLOORS[package] for package in rows]
+    assert floors == sorted(floors), "the table lists the floors from the ground up"
