@@ -7,10 +7,12 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import fastapi.routing
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -20,7 +22,7 @@ from web_fixtures import CAPTURED_PAGE, HOSTILE_TITLE, SAMPLE_COUNT, load_archiv
 from cli.main import main
 from homeward.article import Article
 from web import create_app
-from web.security import CSRF_COOKIE
+from web.security import CSRF_COOKIE, UNSAFE_METHODS
 
 BACKENDS = ("sqlite", "elasticsearch")
 both = pytest.mark.parametrize("archive_url", BACKENDS, indirect=True)
@@ -430,6 +432,37 @@ def test_cross_site_requests_cannot_change_sets(site):
     form = site.client.post("/api/sets", data={"name": "x"})
     assert form.status_code == 415
     assert site.client.get("/api/sets").json()["sets"] == []
+
+
+def test_every_page_form_refuses_a_request_without_its_csrf_token(site):
+    """Every state-changing page route, found from the app's routes (so a new one that
+    forgets the guard fails here), refuses a form without the visitor's CSRF token or
+    with another one: 403, and nothing changes."""
+    client = site.client
+    kept = client.post("/api/sets", json={"name": "Kept", "note": "as it was"}).json()
+    client.post(f"/api/sets/{kept['id']}/articles/{site.hostile.id}", json={"note": "kept"})
+    before = client.get("/api/sets").json()
+    # FastAPI >= 0.137 keeps included routers nested in app.routes; this walks them.
+    walk = getattr(fastapi.routing, "iter_route_contexts", iter)
+    forms = {
+        (method, route.path)
+        for route in walk(client.app.routes)
+        for method in (getattr(route, "methods", None) or set()) & UNSAFE_METHODS
+        if not route.path.startswith("/api/")
+    }
+    assert {("POST", "/sets"), ("POST", "/login"), ("POST", "/logout")} <= forms, forms
+    values = {"set_id": kept["id"], "article_id": site.hostile.id}
+    site.csrf()  # the visitor has the cookie; only the form's token is missing or wrong
+    for method, path in sorted(forms):
+        url = re.sub(r"\{(\w+)(:\w+)?\}", lambda m: values.get(m[1], "x"), path)
+        for token in (None, "", "forged"):
+            form = {"name": "New", "note": "changed", "token": TOKEN, "next": "/"} | values
+            if token is not None:
+                form["csrf"] = token
+            refused = client.request(method, url, data=form, follow_redirects=False)
+            assert refused.status_code == 403, (method, path, token, refused.status_code)
+            assert "This form has expired or came from another site" in refused.text
+    assert client.get("/api/sets").json() == before
 
 
 def test_only_loopback_host_names_without_a_token(site):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
@@ -19,18 +19,11 @@ from exports.job import search_job, set_job
 from search.archive import Archive
 from search.query import MAX_LIMIT, QuerySyntaxError
 from search.sets import ArticleSet, SetError, SetNameTaken, SetNotFound
-from web.params import SearchParams, search_params
+from web.dependencies import ArchiveDep, ParamsDep
+from web.params import SearchParams
 from web.streaming import export_response
 
 router = APIRouter(prefix="/api", tags=["api"])
-
-
-def get_archive(request: Request) -> Archive:
-    return request.app.state.archive
-
-
-ArchiveDep = Annotated[Archive, Depends(get_archive)]
-ParamsDep = Annotated[SearchParams, Depends(search_params)]
 
 
 class Problem(Exception):

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from search.open import open_archive
 from web import api, pages
+from web.dependencies import CsrfRefused
 from web.evidence import evidence_dirs
 from web.rendering import make_templates, render_error
 from web.security import LOOPBACK_HOSTS, check_token, is_api, make_middleware
@@ -75,6 +76,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     under /api and as a page elsewhere."""
 
     app.add_exception_handler(api.Problem, api.problem_handler)
+
+    @app.exception_handler(CsrfRefused)
+    async def csrf_refused(request: Request, error: CsrfRefused) -> Response:
+        return render_error(request, 403, str(error))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from exports.charts import place_map, year_histogram
@@ -19,22 +19,18 @@ from search.archive import Archive, SearchResult
 from search.evidence import EvidenceError
 from search.query import QuerySyntaxError
 from search.sets import ArticleSet, SetChange, SetError, SetNotFound
-from web.api import get_archive
+from web.dependencies import ArchiveDep, CsrfGuard, ParamsDep
 from web.evidence import captured_page, warc_record
-from web.params import MAX_WINDOW, PAGE_SIZE, SearchParams, search_params
+from web.params import MAX_WINDOW, PAGE_SIZE, SearchParams
 from web.rendering import render, render_error
 from web.security import (
     AUTH_COOKIE,
     CAPTURE_CSP,
     cookie_value,
-    csrf_valid,
     safe_next,
 )
 
 router = APIRouter(include_in_schema=False)
-ArchiveDep = Annotated[Archive, Depends(get_archive)]
-ParamsDep = Annotated[SearchParams, Depends(search_params)]
-CsrfField = Annotated[str, Form()]
 
 # Facets as the page shows them: (facet in SearchResult, URL parameter, heading).
 FACET_GROUPS = (
@@ -206,14 +202,6 @@ def set_page(request: Request, archive: ArchiveDep, set_id: str) -> HTMLResponse
     )
 
 
-def _guarded(request: Request, csrf: str) -> Response | None:
-    if not csrf_valid(request, csrf):
-        return render_error(
-            request, 403, "This form has expired or came from another site. Reload and retry."
-        )
-    return None
-
-
 def _changed(
     request: Request, archive: Archive, set_id: str, change: SetChange, next_url: str
 ) -> Response:
@@ -226,16 +214,13 @@ def _changed(
     return RedirectResponse(safe_next(next_url, f"/sets/{set_id}"), status_code=303)
 
 
-@router.post("/sets")
+@router.post("/sets", dependencies=[CsrfGuard])
 def create_set(
     request: Request,
     archive: ArchiveDep,
-    csrf: CsrfField = "",
     name: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    if refused := _guarded(request, csrf):
-        return refused
     try:
         created = archive.create_set(ArticleSet.new(name, note))
     except SetError as problem:
@@ -243,11 +228,10 @@ def create_set(
     return RedirectResponse(f"/sets/{created.id}", status_code=303)
 
 
-@router.post("/sets/add")
+@router.post("/sets/add", dependencies=[CsrfGuard])
 def add_to_set(
     request: Request,
     archive: ArchiveDep,
-    csrf: CsrfField = "",
     article_id: Annotated[str, Form()] = "",
     set_id: Annotated[str, Form()] = "",
     new_set: Annotated[str, Form()] = "",
@@ -255,8 +239,6 @@ def add_to_set(
     next: Annotated[str, Form()] = "",
 ) -> Response:
     """From a search result or an article page: into a chosen set, or a new one."""
-    if refused := _guarded(request, csrf):
-        return refused
     if archive.get(article_id) is None:
         return render_error(request, 404, f"No article with id {article_id} is in the archive.")
     if new_set.strip() or not set_id:  # a name typed for a new set wins over the list
@@ -267,68 +249,52 @@ def add_to_set(
     return _changed(request, archive, set_id, lambda s: s.add(article_id, note or None), next)
 
 
-@router.post("/sets/{set_id}/rename")
+@router.post("/sets/{set_id}/rename", dependencies=[CsrfGuard])
 def rename_set(
     request: Request,
     archive: ArchiveDep,
     set_id: str,
-    csrf: CsrfField = "",
     name: Annotated[str, Form()] = "",
 ) -> Response:
-    if refused := _guarded(request, csrf):
-        return refused
     return _changed(request, archive, set_id, lambda s: s.rename(name), "")
 
 
-@router.post("/sets/{set_id}/note")
+@router.post("/sets/{set_id}/note", dependencies=[CsrfGuard])
 def describe_set(
     request: Request,
     archive: ArchiveDep,
     set_id: str,
-    csrf: CsrfField = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    if refused := _guarded(request, csrf):
-        return refused
     return _changed(request, archive, set_id, lambda s: s.describe(note), "")
 
 
-@router.post("/sets/{set_id}/delete")
-def delete_set(
-    request: Request, archive: ArchiveDep, set_id: str, csrf: CsrfField = ""
-) -> Response:
-    if refused := _guarded(request, csrf):
-        return refused
+@router.post("/sets/{set_id}/delete", dependencies=[CsrfGuard])
+def delete_set(archive: ArchiveDep, set_id: str) -> Response:
     archive.delete_set(set_id)
     return RedirectResponse("/sets", status_code=303)
 
 
-@router.post("/sets/{set_id}/items/{article_id}/note")
+@router.post("/sets/{set_id}/items/{article_id}/note", dependencies=[CsrfGuard])
 def annotate_item(
     request: Request,
     archive: ArchiveDep,
     set_id: str,
     article_id: str,
-    csrf: CsrfField = "",
     note: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
-    if refused := _guarded(request, csrf):
-        return refused
     return _changed(request, archive, set_id, lambda s: s.annotate(article_id, note), next)
 
 
-@router.post("/sets/{set_id}/items/{article_id}/remove")
+@router.post("/sets/{set_id}/items/{article_id}/remove", dependencies=[CsrfGuard])
 def remove_item(
     request: Request,
     archive: ArchiveDep,
     set_id: str,
     article_id: str,
-    csrf: CsrfField = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
-    if refused := _guarded(request, csrf):
-        return refused
     return _changed(request, archive, set_id, lambda s: s.remove(article_id), next)
 
 
@@ -340,15 +306,12 @@ def login_page(request: Request, next: str = "/") -> HTMLResponse:
     return render(request, "login.html", next=safe_next(next, "/"), failed=False)
 
 
-@router.post("/login")
+@router.post("/login", dependencies=[CsrfGuard])
 def login(
     request: Request,
-    csrf: CsrfField = "",
     token: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    if refused := _guarded(request, csrf):
-        return refused
     expected: str | None = request.app.state.token
     if expected is None:
         return RedirectResponse(safe_next(next, "/"), status_code=303)
@@ -365,10 +328,8 @@ def login(
     return response
 
 
-@router.post("/logout")
-def logout(request: Request, csrf: CsrfField = "") -> Response:
-    if refused := _guarded(request, csrf):
-        return refused
+@router.post("/logout", dependencies=[CsrfGuard])
+def logout() -> Response:
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(AUTH_COOKIE)
     return response
