@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.backends.elastic.archive import CLIENT_VERSION, SUPPORTED_MAJOR, version_problem
+from search.backends.elastic.connection import CLIENT_VERSION, SUPPORTED_MAJOR, version_problem
 
 
 def test_elasticsearch_of_another_major_version_is_named():

@@ -1,0 +1,135 @@
+"""Article sets: a small second index, `<alias>-sets`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from elasticsearch import NotFoundError
+
+from search.backends.elastic.connection import Connection, SmallIndex
+from search.sets import (
+    ArticleSet,
+    SetChange,
+    SetNotFound,
+    duplicate_name_error,
+    looks_like_set_id,
+)
+
+SETS_INDEX_VERSION = 1
+MAX_SETS = 10_000
+_KEYWORD = {"type": "keyword"}
+_DATE = {"type": "date"}
+SETS_MAPPING: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "id": _KEYWORD,
+        "name": _KEYWORD,
+        "name_key": _KEYWORD,
+        "note": {"type": "text"},
+        "created_at": _DATE,
+        "updated_at": _DATE,
+        "items": {
+            "properties": {
+                "article_id": _KEYWORD,
+                "note": {"type": "text"},
+                "added_at": _DATE,
+            }
+        },
+    },
+}
+
+
+class SetsIndex(SmallIndex):
+    """The sets of the archive behind `archive_alias`."""
+
+    def __init__(self, connection: Connection, archive_alias: str) -> None:
+        super().__init__(connection, f"{archive_alias}-sets", SETS_INDEX_VERSION, SETS_MAPPING)
+
+    def all(self) -> list[ArticleSet]:
+        self.ensure()
+        response = self.client.search(
+            index=self.alias,
+            query={"match_all": {}},
+            sort=[{"name_key": "asc"}, {"id": "asc"}],
+            size=MAX_SETS,
+        )
+        return [set_from_document(raw["_source"]) for raw in response["hits"]["hits"]]
+
+    def get(self, set_id: str) -> ArticleSet | None:
+        found = self._get_document(set_id)
+        return set_from_document(found["_source"]) if found else None
+
+    def _get_document(self, set_id: str) -> dict[str, Any] | None:
+        if not looks_like_set_id(set_id):  # also keeps over-long ids away from the server
+            return None
+        self.ensure()
+        return self.connection.fetch(self.alias, set_id)
+
+    def _name_taken(self, article_set: ArticleSet) -> bool:
+        response = self.client.search(
+            index=self.alias,
+            query={
+                "bool": {
+                    "filter": [{"term": {"name_key": article_set.name_key}}],
+                    "must_not": [{"ids": {"values": [article_set.id]}}],
+                }
+            },
+            size=0,
+            track_total_hits=True,
+        )
+        return int(response["hits"]["total"]["value"]) > 0
+
+    def create(self, article_set: ArticleSet) -> ArticleSet:
+        # Names are checked, not locked: two people creating one name in the same
+        # instant could both succeed; `find_set` then picks the first by id.
+        self.ensure()
+        if self._name_taken(article_set):
+            raise duplicate_name_error(article_set.name)
+        self.client.create(
+            index=self.alias,
+            id=article_set.id,
+            document=set_to_document(article_set),
+            refresh=True,
+        )
+        return article_set
+
+    def update(self, set_id: str, change: SetChange) -> ArticleSet:
+        changed: list[ArticleSet] = []
+
+        def apply(source: dict[str, Any]) -> dict[str, Any]:
+            article_set = set_from_document(source)
+            before = article_set.name_key
+            change(article_set)
+            if article_set.name_key != before and self._name_taken(article_set):
+                raise duplicate_name_error(article_set.name)
+            changed[:] = [article_set]
+            return set_to_document(article_set)
+
+        found = self.connection.rewrite(
+            self.alias,
+            set_id,
+            lambda: self._get_document(set_id),
+            apply,
+            f"set {set_id}",
+        )
+        if not found:
+            raise SetNotFound(f"no set with id {set_id}")
+        return changed[0]
+
+    def delete(self, set_id: str) -> bool:
+        if not looks_like_set_id(set_id):
+            return False
+        self.ensure()
+        try:
+            self.client.delete(index=self.alias, id=set_id, refresh=True)
+        except NotFoundError:
+            return False
+        return True
+
+
+def set_to_document(article_set: ArticleSet) -> dict[str, Any]:
+    return {**article_set.to_dict(), "name_key": article_set.name_key}
+
+
+def set_from_document(source: dict[str, Any]) -> ArticleSet:
+    return ArticleSet.from_dict({key: value for key, value in source.items() if key != "name_key"})
