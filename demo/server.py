@@ -32,11 +32,20 @@ As a subprocess (like Scrapy's mockserver)::
 
 prints one JSON line `{"news": "http://127.0.0.1:…", "mirror": "…"}` on
 stdout, then serves until SIGTERM or SIGINT.
+
+Other webs (tests/mockserver.py serves the crawl tests' fixture sites this way):
+`serve_sample_web(root, placeholders={"a": "{{A}}"}, request_log=path,
+handler=Subclass)` serves any directory of hosts, with the caller's
+placeholder for each host and a JSON-lines request log. A subclass of
+`SampleHandler` changes how the hosts answer: its content types, its 404
+page, `?page=N` served from `pageN.html`, HTTP/1.1 keep-alive, and
+`route()` for generated pages (see the class).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import mimetypes
 import signal
@@ -48,9 +57,17 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
-__all__ = ["DEFAULT_ROOT", "SampleWeb", "load_expected", "main", "serve_sample_web"]
+__all__ = [
+    "DEFAULT_ROOT",
+    "Reply",
+    "SampleHandler",
+    "SampleWeb",
+    "load_expected",
+    "main",
+    "serve_sample_web",
+]
 
 DEFAULT_ROOT = Path(__file__).resolve().with_name("site")
 HEADERS_FILE = "_headers.json"
@@ -71,6 +88,7 @@ CONTENT_TYPES = {
     ".png": "image/png",
     ".jpg": "image/jpeg",
     ".ico": "image/x-icon",
+    ".gz": "application/gzip",
 }
 TEXT_MARKERS = ("text/", "xml", "json", "javascript")
 
@@ -100,23 +118,24 @@ def load_expected(root: Path | None = None) -> dict[str, Any]:
     return json.loads((root / EXPECTED_FILE).read_text(encoding="utf-8"))
 
 
-def content_type(path: Path) -> str:
-    known = CONTENT_TYPES.get(path.suffix.lower())
-    if known:
-        return known
-    guessed, _ = mimetypes.guess_type(path.name)
-    return guessed or "application/octet-stream"
-
-
 def is_text(content_type_value: str) -> bool:
     lowered = content_type_value.lower()
     return any(marker in lowered for marker in TEXT_MARKERS)
 
 
-def substitute(body: bytes, urls: dict[str, str]) -> bytes:
-    for name, base in urls.items():
-        body = body.replace(b"{{%s}}" % name.encode("ascii"), base.encode("ascii"))
+def substitute(body: bytes, replacements: Mapping[bytes, bytes]) -> bytes:
+    for placeholder, base in replacements.items():
+        body = body.replace(placeholder, base)
     return body
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A generated answer (from `SampleHandler.route`); a body without a Content-Type is HTML."""
+
+    status: int
+    body: bytes = b""
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -124,21 +143,27 @@ class _Shared:
     """What every host's handler reads: the base URLs, the switches and the logs."""
 
     urls: dict[str, str] = field(default_factory=dict)
+    replacements: dict[bytes, bytes] = field(default_factory=dict)  # placeholder -> base URL
     fail: frozenset[str] = frozenset()
     hang: frozenset[str] = frozenset()
     verbose: bool = False
     log: IO[str] | None = None
+    request_log: Path | None = None
     requests: list[tuple[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
 
-    def record(self, host: str, method: str, target: str, status: int) -> None:
+    def record(self, host: str, method: str, target: str, status: int, agent: str) -> None:
         with self.lock:
             self.requests.append((host, target))
             line = f"{host} {status} {method} {target}"
             if self.log is not None:
                 self.log.write(line + "\n")
                 self.log.flush()
+            if self.request_log is not None:  # opened per line: deleting it starts afresh
+                entry = dict(host=host, status=status, method=method, path=target, ua=agent)
+                with self.request_log.open("a", encoding="utf-8") as stream:
+                    stream.write(json.dumps(entry) + "\n")
         if self.verbose:
             print(line, file=sys.stderr, flush=True)
 
@@ -147,8 +172,15 @@ class _HostServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], name: str, docroot: Path, shared: _Shared):
-        super().__init__(address, _Handler)
+    def __init__(
+        self,
+        address: tuple[str, int],
+        name: str,
+        docroot: Path,
+        shared: _Shared,
+        handler: type[SampleHandler],
+    ):
+        super().__init__(address, handler)
         self.name = name
         self.docroot = docroot
         self.shared = shared
@@ -158,9 +190,33 @@ class _HostServer(ThreadingHTTPServer):
         )
 
 
-class _Handler(BaseHTTPRequestHandler):
+class SampleHandler(BaseHTTPRequestHandler):
+    """Answers one host's requests from its directory. A subclass, passed to
+    `serve_sample_web(handler=...)`, may change:
+
+    - `content_types`: Content-Type by file suffix (others are guessed);
+    - `not_found`: the 404 body and its Content-Type;
+    - `page_files`: a directory asked for with `?page=N` serves its `pageN.html`
+      (404 when there is none) instead of `index.html`;
+    - `protocol_version`: "HTTP/1.1" keeps connections alive (the stdlib's 1.0
+      closes each one);
+    - `route(path, query)`: a generated `Reply` for a path, asked before the
+      files are (`self.base_url` is this host's).
+    """
+
     server: _HostServer
     server_version = "HomewardSample/1.0"
+    content_types: Mapping[str, str] = CONTENT_TYPES
+    not_found: tuple[bytes, str] = (NOT_FOUND_PAGE, "text/html; charset=utf-8")
+    page_files = False
+
+    def route(self, path: str, query: dict[str, list[str]]) -> Reply | None:
+        """A generated answer for `path` (unquoted) and `query`, or None to serve files."""
+        return None
+
+    @property
+    def base_url(self) -> str:
+        return self.server.shared.urls[self.server.name]
 
     def version_string(self) -> str:
         return self.server_version
@@ -176,38 +232,42 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _respond(self, send_body: bool) -> None:
         shared = self.server.shared
-        path = unquote(urlsplit(self.path).path, encoding="utf-8", errors="replace") or "/"
+        target = urlsplit(self.path)
+        path = unquote(target.path, encoding="utf-8", errors="replace") or "/"
+        query = parse_qs(target.query)
         if path in shared.hang:
-            shared.record(self.server.name, self.command, self.path, 0)
+            self._record(0)
             shared.stopping.wait(HANG_SECONDS)
             self.close_connection = True
             return
         if path in shared.fail:
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, ERROR_PAGE, {}, send_body)
             return
+        reply = self.route(path, query)
+        if reply is not None:
+            self._send(reply.status, reply.body, dict(reply.headers), send_body)
+            return
         override = dict(self.server.overrides.get(path, {}))
         status = int(override.pop("status", 0))
         if status:
             headers = {
-                key: substitute(str(value).encode(), shared.urls).decode()
+                key: substitute(str(value).encode(), shared.replacements).decode()
                 for key, value in override.items()
             }
             self._send(status, b"", headers, send_body)
             return
-        target = self._resolve(path)
-        if isinstance(target, str):  # a directory asked for without its slash
-            self._send(HTTPStatus.MOVED_PERMANENTLY, b"", {"Location": target}, send_body)
+        found = self._resolve(path, query)
+        if isinstance(found, str):  # a directory asked for without its slash
+            self._send(HTTPStatus.MOVED_PERMANENTLY, b"", {"Location": found}, send_body)
             return
-        if target is None:
-            self._send(HTTPStatus.NOT_FOUND, NOT_FOUND_PAGE, {}, send_body)
+        if found is None:
+            body, type_ = self.not_found
+            self._send(HTTPStatus.NOT_FOUND, body, {"Content-Type": type_}, send_body)
             return
-        headers = {"Content-Type": content_type(target), **override}
-        body = target.read_bytes()
-        if is_text(headers["Content-Type"]):
-            body = substitute(body, shared.urls)
-        self._send(HTTPStatus.OK, body, headers, send_body)
+        headers = {"Content-Type": self._content_type(found), **override}
+        self._send(HTTPStatus.OK, self._read(found, headers["Content-Type"]), headers, send_body)
 
-    def _resolve(self, path: str) -> Path | str | None:
+    def _resolve(self, path: str, query: dict[str, list[str]]) -> Path | str | None:
         """The file for `path`, a redirect target for a directory without its slash, or None."""
         parts = [part for part in path.split("/") if part]
         if any(part in (".", "..") or part.startswith(("_", ".")) for part in parts):
@@ -216,11 +276,35 @@ class _Handler(BaseHTTPRequestHandler):
         if candidate.is_dir():
             if not path.endswith("/"):
                 return path + "/"
-            candidate = candidate / "index.html"
+            page = query.get("page", [""])[0]
+            paged = self.page_files and page.isdigit()
+            candidate = candidate / (f"page{page}.html" if paged else "index.html")
         return candidate if candidate.is_file() else None
 
+    def _content_type(self, path: Path) -> str:
+        known = self.content_types.get(path.suffix.lower())
+        if known:
+            return known
+        guessed, _ = mimetypes.guess_type(path.name)
+        return guessed or "application/octet-stream"
+
+    def _read(self, path: Path, content_type: str) -> bytes:
+        """The file's bytes, placeholders replaced in text; `x.xml.gz` is replaced inside."""
+        body = path.read_bytes()
+        replacements = self.server.shared.replacements
+        if path.suffix.lower() == ".gz":
+            if is_text(self._content_type(path.with_suffix(""))):
+                body = gzip.compress(substitute(gzip.decompress(body), replacements), mtime=0)
+        elif is_text(content_type):
+            body = substitute(body, replacements)
+        return body
+
+    def _record(self, status: int) -> None:
+        agent = self.headers.get("User-Agent", "")
+        self.server.shared.record(self.server.name, self.command, self.path, status, agent)
+
     def _send(self, status: int, body: bytes, headers: dict[str, str], send_body: bool) -> None:
-        self.server.shared.record(self.server.name, self.command, self.path, int(status))
+        self._record(int(status))
         self.send_response(status)
         if body and "Content-Type" not in headers:
             headers = {"Content-Type": "text/html; charset=utf-8", **headers}
@@ -313,31 +397,47 @@ def serve_sample_web(
     verbose: bool = False,
     log: IO[str] | None = None,
     ports: Mapping[str, int] | None = None,
+    placeholders: Mapping[str, str] | None = None,
+    request_log: Path | None = None,
+    handler: type[SampleHandler] = SampleHandler,
 ) -> SampleWeb:
     """Start one server per host directory of `root` on random free ports, or on the
     fixed `ports` given per host (the demo: the same URLs on every run).
 
     `fail` paths answer 500 and `hang` paths never answer (until the web stops
     or a minute passes), on every host. `log` receives one line per request:
-    `host status method path`.
+    `host status method path`. `request_log` is a file that gets one JSON line
+    per request, `{"host", "status", "method", "path", "ua"}` (the user agent).
+
+    `placeholders` gives a host's placeholder (default `{{host}}`), and `handler`
+    how the hosts answer (a `SampleHandler` subclass).
     """
     root = DEFAULT_ROOT if root is None else Path(root)
     names = host_names(root)
     if not names:
         raise FileNotFoundError(f"no host directories in sample web root {root}")
-    shared = _Shared(fail=frozenset(fail), hang=frozenset(hang), verbose=verbose, log=log)
+    shared = _Shared(
+        fail=frozenset(fail),
+        hang=frozenset(hang),
+        verbose=verbose,
+        log=log,
+        request_log=request_log,
+    )
     servers: dict[str, _HostServer] = {}
     try:
         for name in names:
             port = (ports or {}).get(name, 0)
-            servers[name] = _HostServer((host, port), name, root / name, shared)
+            servers[name] = _HostServer((host, port), name, root / name, shared, handler)
     except OSError:
         for server in servers.values():
             server.server_close()
         raise
     url_host = f"[{host}]" if ":" in host else host
     for name, server in servers.items():
-        shared.urls[name] = f"http://{url_host}:{server.server_address[1]}"
+        base = f"http://{url_host}:{server.server_address[1]}"
+        shared.urls[name] = base
+        placeholder = (placeholders or {}).get(name, "{{" + name + "}}")
+        shared.replacements[placeholder.encode("ascii")] = base.encode("ascii")
     return SampleWeb(root, servers, shared)
 
 

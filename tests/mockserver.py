@@ -4,19 +4,19 @@ Run as a subprocess, like Scrapy's own test mockserver:
 
     python tests/mockserver.py --log requests.jsonl [--delay 0.2]
 
-It binds 127.0.0.1 on port 0 twice (site `a` and site `b`: different ports
-are different sites to Scrapy, robots.txt included), prints one JSON line
-`{"a": "http://127.0.0.1:PORT", "b": "…"}` on stdout and serves until killed.
-Every request is appended to the log file as a JSON line (site, method, path,
+It is demo/server.py's sample web server on another root: site `a` and site `b`
+each get a random loopback port (different ports are different sites to Scrapy,
+robots.txt included). It prints one JSON line `{"a": "http://127.0.0.1:PORT",
+"b": "…"}` on stdout and serves until killed or its stdin is closed. Every
+request is appended to the log file as a JSON line (host, status, method, path,
 user agent), so a test can assert, e.g., that no request reached a path
 robots.txt disallows.
 
-Files under tests/sites/<site>/ are served as they are, after replacing
-`{{A}}`/`{{B}}` with the two base URLs (bytes, so GBK and Big5 pages stay
-intact; inside .gz files too); a directory serves index.html, or pageN.html for `?page=N`.
-`tests/sites/<site>/_headers.json` maps a path to extra response
-headers and an optional "status". Generated routes, for tests that need many
-pages:
+Files under tests/sites/<site>/ are served with `{{A}}`/`{{B}}` replaced by the
+two base URLs (inside .gz files too); a directory serves index.html, or
+pageN.html for `?page=N`. `tests/sites/<site>/_headers.json` maps a path to
+extra response headers and an optional "status". Generated routes, for tests
+that need many pages:
 
     /status/<code>               an empty response with that status
     /gen/feed.xml?n=N            RSS with N items linking to /gen/article/<i>.html
@@ -27,15 +27,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gzip
 import json
 import random
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+
+from demo.server import Reply, SampleHandler, serve_sample_web
 
 SITES = Path(__file__).resolve().parent / "sites"
 TYPES = {
@@ -46,96 +44,27 @@ TYPES = {
 }
 
 
-class Shared:
-    def __init__(self, log_path: Path | None, delay: float) -> None:
-        self.log_path = log_path
-        self.delay = delay
-        self.urls: dict[str, str] = {}
-        self.lock = threading.Lock()
+class MockHandler(SampleHandler):
+    """The fixture sites' dialect (bare content types, keep-alive) and generated routes."""
 
-    def record(self, site: str, method: str, path: str, agent: str) -> None:
-        if self.log_path is None:
-            return
-        line = json.dumps({"site": site, "method": method, "path": path, "ua": agent})
-        with self.lock, self.log_path.open("a", encoding="utf-8") as stream:
-            stream.write(line + "\n")
+    protocol_version = "HTTP/1.1"
+    content_types = TYPES
+    not_found = (b"not found", "text/plain")
+    page_files = True
+    delay = 0.0  # seconds before each generated article (--delay)
 
-    def substitute(self, body: bytes) -> bytes:
-        for name, url in self.urls.items():
-            body = body.replace(("{{" + name.upper() + "}}").encode(), url.encode())
-        return body
-
-
-def handler_for(site: str, shared: Shared) -> type[BaseHTTPRequestHandler]:
-    root = SITES / site
-    headers_file = root / "_headers.json"
-    overrides = json.loads(headers_file.read_text()) if headers_file.exists() else {}
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args: object) -> None:  # quiet: the log file records requests
-            pass
-
-        def do_HEAD(self) -> None:
-            self.respond(send_body=False)
-
-        def do_GET(self) -> None:
-            self.respond(send_body=True)
-
-        def respond(self, send_body: bool) -> None:
-            shared.record(site, self.command, self.path, self.headers.get("User-Agent", ""))
-            parts = urlsplit(self.path)
-            path = parts.path
-            if path.startswith("/status/"):
-                self.send(int(path.rsplit("/", 1)[1]), b"", {}, send_body)
-                return
-            if path == "/gen/feed.xml":
-                count = int(parse_qs(parts.query).get("n", ["20"])[0])
-                self.send(200, generated_feed(shared.urls[site], count), {}, send_body, ".xml")
-                return
-            if path.startswith("/gen/article/"):
-                number = int(path.rsplit("/", 1)[1].split(".")[0])
-                time.sleep(shared.delay)
-                self.send(200, generated_article(number).encode(), {}, send_body, ".html")
-                return
-            extra = dict(overrides.get(path, {}))
-            status = int(extra.pop("status", 200))
-            target = root / path.lstrip("/")
-            if target.is_dir():
-                page = parse_qs(parts.query).get("page", [""])[0]
-                target = target / (f"page{page}.html" if page.isdigit() else "index.html")
-            if status != 200:
-                self.send(status, b"", extra, send_body)
-                return
-            if not target.is_file() or SITES not in target.resolve().parents:
-                self.send(404, b"not found", {"Content-Type": "text/plain"}, send_body)
-                return
-            if target.suffix == ".gz":  # placeholders live inside the compressed sitemap
-                body = gzip.compress(shared.substitute(gzip.decompress(target.read_bytes())))
-            else:
-                body = shared.substitute(target.read_bytes())
-            self.send(200, body, extra, send_body, target.suffix)
-
-        def send(
-            self,
-            status: int,
-            body: bytes,
-            headers: dict[str, str],
-            send_body: bool,
-            suffix: str = "",
-        ) -> None:
-            self.send_response(status)
-            if "Content-Type" not in headers and suffix in TYPES:
-                headers = {"Content-Type": TYPES[suffix], **headers}
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if send_body:
-                self.wfile.write(body)
-
-    return Handler
+    def route(self, path: str, query: dict[str, list[str]]) -> Reply | None:
+        if path.startswith("/status/"):
+            return Reply(int(path.rsplit("/", 1)[1]))
+        if path == "/gen/feed.xml":
+            count = int(query.get("n", ["20"])[0])
+            body = generated_feed(self.base_url, count)
+            return Reply(200, body, {"Content-Type": TYPES[".xml"]})
+        if path.startswith("/gen/article/"):
+            number = int(path.rsplit("/", 1)[1].split(".")[0])
+            time.sleep(self.delay)
+            return Reply(200, generated_article(number).encode(), {"Content-Type": TYPES[".html"]})
+        return None
 
 
 # --- generated pages -------------------------------------------------------------
@@ -183,18 +112,14 @@ def main() -> None:
     parser.add_argument("--log", type=Path)
     parser.add_argument("--delay", type=float, default=0.0)
     args = parser.parse_args()
-    shared = Shared(args.log, args.delay)
-    servers = {}
-    for site in ("a", "b"):
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(site, shared))
-        server.daemon_threads = True
-        servers[site] = server
-        shared.urls[site] = f"http://127.0.0.1:{server.server_address[1]}"
-    for server in servers.values():
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(json.dumps(shared.urls), flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        sys.stdin.read()  # until the test closes our stdin (or kills us)
+    MockHandler.delay = args.delay
+    placeholders = {"a": "{{A}}", "b": "{{B}}"}
+    with serve_sample_web(
+        SITES, placeholders=placeholders, request_log=args.log, handler=MockHandler
+    ) as web:
+        print(json.dumps(web.urls), flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            sys.stdin.read()  # until the test closes our stdin (or kills us)
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ FAST = {
 
 
 class MockServer:
-    """tests/mockserver.py in a subprocess: two sites, `a` and `b`, and a request log."""
+    """tests/mockserver.py in a subprocess: two hosts, `a` and `b`, and a request log."""
 
     def __init__(self, log: Path, delay: float = 0.0) -> None:
         self.log = log
@@ -61,6 +61,7 @@ class MockServer:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
+            env={**os.environ, "PYTHONPATH": str(REPO)},  # it imports demo.server
         )
         assert self.process.stdout is not None
         self.urls: dict[str, str] = json.loads(self.process.stdout.readline())
@@ -70,8 +71,8 @@ class MockServer:
             return []
         return [json.loads(line) for line in self.log.read_text().splitlines() if line]
 
-    def paths(self, site: str) -> list[str]:
-        return [r["path"] for r in self.requests() if r["site"] == site]
+    def paths(self, host: str) -> list[str]:
+        return [r["path"] for r in self.requests() if r["host"] == host]
 
     def clear(self) -> None:
         self.log.unlink(missing_ok=True)
@@ -214,14 +215,14 @@ def test_old_entries_are_skipped(crawls: dict[str, Any]) -> None:
 
 
 def test_robots_txt_is_obeyed(crawls: dict[str, Any]) -> None:
-    paths = [r["path"] for r in crawls["first_requests"] if r["site"] == "a"]
+    paths = [r["path"] for r in crawls["first_requests"] if r["host"] == "a"]
     assert "/robots.txt" in paths
     assert not [path for path in paths if path.startswith("/private/")]
     assert all(r["ua"].startswith("Homeward/") for r in crawls["first_requests"])
 
 
 def test_one_canonical_url_is_one_article(crawls: dict[str, Any]) -> None:
-    paths = Counter(r["path"] for r in crawls["first_requests"] if r["site"] == "a")
+    paths = Counter(r["path"] for r in crawls["first_requests"] if r["host"] == "a")
     # feed (utm_*) and sitemap (fbclid) point at one URL: fetched once, without the trackers
     assert paths["/news/2026/05/boy-abducted-from-school.html"] == 1
     assert not [p for p in paths if "utm_" in p or "fbclid" in p or "#" in p]

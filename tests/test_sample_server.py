@@ -8,6 +8,7 @@ each article is listed exactly where `found_in` says.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import signal
@@ -25,7 +26,14 @@ from urllib.robotparser import RobotFileParser
 import pytest
 from parsel import Selector
 
-from demo.server import DEFAULT_ROOT, SampleWeb, load_expected, serve_sample_web
+from demo.server import (
+    DEFAULT_ROOT,
+    Reply,
+    SampleHandler,
+    SampleWeb,
+    load_expected,
+    serve_sample_web,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = load_expected()
@@ -161,6 +169,50 @@ def test_any_root_with_header_overrides(tmp_path: Path) -> None:
         status, headers, body = fetch(web.url("a", "/data.bin"))
         assert (headers["Content-Type"], body) == ("application/octet-stream", b"{{b}}")
         assert fetch(web.url("b", "/"))[0] == 404
+
+
+BARE_TYPES = {".html": "text/html", ".gz": "application/gzip"}
+
+
+class Dialect(SampleHandler):
+    """The extension points tests/mockserver.py uses."""
+
+    content_types = BARE_TYPES
+    not_found = (b"not found", "text/plain")
+    page_files = True
+
+    def route(self, path: str, query: dict[str, list[str]]) -> Reply | None:
+        if path == "/gen":
+            return Reply(200, f"{self.base_url} {query['n'][0]}".encode())
+        return None
+
+
+def test_placeholders_request_log_and_a_handler_subclass(tmp_path: Path) -> None:
+    (tmp_path / "a" / "list").mkdir(parents=True)
+    (tmp_path / "a" / "list" / "index.html").write_text("first")
+    (tmp_path / "a" / "list" / "page2.html").write_text("{{A}} and {{a}}")
+    (tmp_path / "a" / "sitemap.xml.gz").write_bytes(gzip.compress(b"<loc>{{A}}/x</loc>"))
+    log = tmp_path / "requests.jsonl"
+    with serve_sample_web(
+        tmp_path, placeholders={"a": "{{A}}"}, request_log=log, handler=Dialect
+    ) as web:
+        a = web.urls["a"]
+        status, headers, body = fetch(a + "/list/?page=2")
+        assert (status, headers["Content-Type"]) == (200, "text/html")
+        assert body.decode() == a + " and {{a}}"
+        assert fetch(a + "/list/")[2] == b"first"
+        status, headers, body = fetch(a + "/list/?page=3")
+        assert (status, headers["Content-Type"], body) == (404, "text/plain", b"not found")
+        status, headers, body = fetch(a + "/sitemap.xml.gz")
+        assert headers["Content-Type"] == "application/gzip"
+        assert gzip.decompress(body).decode() == f"<loc>{a}/x</loc>"
+        assert fetch(a + "/gen?n=5")[2].decode() == a + " 5"
+        log.unlink()  # the log is opened per line: deleting it starts afresh
+        request = urllib.request.Request(a + "/gen?n=1", headers={"User-Agent": "t/1"})
+        urllib.request.urlopen(request, timeout=10).close()
+    assert [json.loads(line) for line in log.read_text().splitlines()] == [
+        {"host": "a", "status": 200, "method": "GET", "path": "/gen?n=1", "ua": "t/1"}
+    ]
 
 
 def test_stop_frees_the_port() -> None:
