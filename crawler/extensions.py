@@ -22,13 +22,40 @@ from crawler.history import RunLog
 from crawler.summary import PROGRESS_MARK, RunSummary, progress_line, summary_from_stats
 from homeward.runs import RunRecord, exit_state, run_timestamp
 
-logger = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
+logger = logging.getLogger(__name__)
 
-class ProgressReporter:
+
+class _CrawlFollower:
+    """What the progress reporter and the run-part recorder share: they watch the same
+    stats from the spider's opening, and read the run summary from them."""
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+        self.started = time.monotonic()
+        self.source_names: list[str] = []
+
+    def follow(self, crawler: Crawler) -> None:
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.started = time.monotonic()
+        self.source_names = [source.name for source in getattr(spider, "sources", [])]
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        raise NotImplementedError
+
+    def current_summary(self) -> RunSummary:
+        return summary_from_stats(
+            self.stats.get_stats(), self.source_names, time.monotonic() - self.started
+        )
+
+
+class ProgressReporter(_CrawlFollower):
     """Extension: a progress line on stderr every HOMEWARD_PROGRESS_INTERVAL seconds,
     and the run summary written to HOMEWARD_SUMMARY_FILE when the crawl ends."""
 
@@ -43,7 +70,7 @@ class ProgressReporter:
         stream: TextIO | None = None,
         contact: str | None = None,
     ) -> None:
-        self.stats = stats
+        super().__init__(stats)
         self.interval = interval
         self.format = fmt
         self.summary_file = summary_file
@@ -51,8 +78,6 @@ class ProgressReporter:
         self.state_dir = state_dir
         self.stream = stream or sys.stderr
         self.contact = contact
-        self.started = time.monotonic()
-        self.source_names: list[str] = []
         self._loop: task.LoopingCall | None = None
 
     @classmethod
@@ -71,21 +96,17 @@ class ProgressReporter:
             settings.get("HOMEWARD_STATE_PATH"),
             contact=settings.get("HOMEWARD_CONTACT"),
         )
-        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        extension.follow(crawler)
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
-        self.started = time.monotonic()
-        self.source_names = [source.name for source in getattr(spider, "sources", [])]
+        super().spider_opened(spider)
         if self.interval > 0:
             self._loop = task.LoopingCall(self.report)
             self._loop.start(self.interval, now=False)
 
     def summary(self) -> RunSummary:
-        summary = summary_from_stats(
-            self.stats.get_stats(), self.source_names, time.monotonic() - self.started
-        )
+        summary = self.current_summary()
         summary.archive, summary.state_dir = self.archive, self.state_dir
         if not self.contact:
             summary.notes.append(
@@ -125,7 +146,7 @@ class ProgressReporter:
                 json.dump(summary.to_dict(), stream, ensure_ascii=False, indent=1)
 
 
-class RunPartRecorder:
+class RunPartRecorder(_CrawlFollower):
     """Extension: on a Scrapyd node, add this crawl's summary to the shared run record.
 
     A crawl spread over Scrapyd nodes (crawler.scrapyd) is one run: the coordinator
@@ -136,12 +157,10 @@ class RunPartRecorder:
     """
 
     def __init__(self, stats: Any, run_id: str, part: str, archive: str | None) -> None:
-        self.stats = stats
+        super().__init__(stats)
         self.run_id = run_id
         self.part = part
         self.archive = archive
-        self.started = time.monotonic()
-        self.source_names: list[str] = []
         self.job: str | None = None
 
     @classmethod
@@ -151,20 +170,15 @@ class RunPartRecorder:
         if not run_id or not part:
             raise NotConfigured("not a part of a distributed run")
         extension = cls(crawler.stats, run_id, part, settings.get("HOMEWARD_ARCHIVE"))
-        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        extension.follow(crawler)
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
-        self.started = time.monotonic()
-        self.source_names = [source.name for source in getattr(spider, "sources", [])]
+        super().spider_opened(spider)
         self.job = getattr(spider, "_job", None)  # Scrapyd passes its job id as `_job`
 
     def part_record(self, reason: str) -> dict[str, Any]:
-
-        summary = summary_from_stats(
-            self.stats.get_stats(), self.source_names, time.monotonic() - self.started
-        )
+        summary = self.current_summary()
         summary.finish_reason = reason
         summary.archive = self.archive
         return {

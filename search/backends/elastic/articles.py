@@ -19,6 +19,7 @@ from elasticsearch import Elasticsearch, helpers
 
 from homeward.article import Article, normalise_key
 from search.archive import BULK_CHUNK, WriteReport, chunked
+from search.backends.elastic.connection import DATE, KEYWORD
 
 INDEX_VERSION = 1
 BULK_ATTEMPTS = 6
@@ -35,48 +36,47 @@ _TEXT_FIELD = {
     # match the bigrams of the cjk sub-field.
     "fields": {"cjk": {"type": "text", "analyzer": "homeward_cjk"}},
 }
-_KEYWORD = {"type": "keyword"}
 
 MAPPING: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
-        "id": _KEYWORD,
-        "url": _KEYWORD,
+        "id": KEYWORD,
+        "url": KEYWORD,
         "title": _TEXT_FIELD,
         "text": _TEXT_FIELD,
-        "language": _KEYWORD,
-        "published": {"type": "date"},
-        "source": _KEYWORD,
-        "site_name": _KEYWORD,
-        "authors": _KEYWORD,
-        "names": _KEYWORD,
+        "language": KEYWORD,
+        "published": DATE,
+        "source": KEYWORD,
+        "site_name": KEYWORD,
+        "authors": KEYWORD,
+        "names": KEYWORD,
         "places": {
             "properties": {
-                "name": _KEYWORD,
-                "mention": _KEYWORD,
-                "country": _KEYWORD,
-                "region": _KEYWORD,
+                "name": KEYWORD,
+                "mention": KEYWORD,
+                "country": KEYWORD,
+                "region": KEYWORD,
                 "lat": {"type": "double"},
                 "lon": {"type": "double"},
             }
         },
         "years": {"type": "integer"},
-        "fetched_at": {"type": "date"},
-        "duplicates": _KEYWORD,
+        "fetched_at": DATE,
+        "duplicates": KEYWORD,
         "relevance": {"type": "float"},
-        "relevance_terms": _KEYWORD,
+        "relevance_terms": KEYWORD,
         "evidence": {
             "properties": {
-                "captured_at": {"type": "date"},
-                "sha256": _KEYWORD,
-                "warc_file": _KEYWORD,
+                "captured_at": DATE,
+                "sha256": KEYWORD,
+                "warc_file": KEYWORD,
                 "warc_offset": {"type": "long"},
                 "status": {"type": "integer"},
             }
         },
-        "source_key": _KEYWORD,
-        "name_keys": _KEYWORD,
-        "place_keys": _KEYWORD,
+        "source_key": KEYWORD,
+        "name_keys": KEYWORD,
+        "place_keys": KEYWORD,
     },
 }
 

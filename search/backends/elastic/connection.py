@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
 from elasticsearch import ConnectionError as ESConnectionError
@@ -18,6 +18,10 @@ SUPPORTED_MAJOR = int(CLIENT_VERSION.split(".")[0])
 # Tries of one read-modify-write before giving up (writers to one document are few).
 REWRITE_ATTEMPTS = 30
 SMALL_INDEX_SETTINGS: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
+Record = TypeVar("Record")
+# Field types the mappings of every index share.
+KEYWORD: dict[str, Any] = {"type": "keyword"}
+DATE: dict[str, Any] = {"type": "date"}
 
 
 class Connection:
@@ -114,6 +118,8 @@ class SmallIndex:
     """A small index (`<alias>-v<version>` behind `alias`) created on first use, so
     archives that never need it get no extra index."""
 
+    record_name = "record"  # what one document is, for messages
+
     def __init__(
         self, connection: Connection, alias: str, version: int, mapping: dict[str, Any]
     ) -> None:
@@ -136,6 +142,43 @@ class SmallIndex:
     def drop(self) -> None:
         self.client.indices.delete(index=self.index_name, ignore_unavailable=True)
         self.ready = False
+
+    def valid_id(self, doc_id: str) -> bool:
+        """Whether `doc_id` can name a record here; others are never sent to the server."""
+        return True
+
+    def get_document(self, doc_id: str) -> dict[str, Any] | None:
+        if not self.valid_id(doc_id):  # also keeps over-long ids away from the server
+            return None
+        self.ensure()
+        return self.connection.fetch(self.alias, doc_id)
+
+    def rewrite_record(
+        self,
+        doc_id: str,
+        load: Callable[[dict[str, Any]], Record],
+        change: Callable[[Record], None],
+        dump: Callable[[Record], dict[str, Any]],
+    ) -> Record | None:
+        """Apply `change` to one stored record as an optimistic read-modify-write (a
+        concurrent writer's change is kept: `change` runs again on the newer record);
+        the changed record, or None when there is no such document."""
+        changed: list[Record] = []
+
+        def apply(source: dict[str, Any]) -> dict[str, Any]:
+            record = load(source)
+            change(record)
+            changed[:] = [record]
+            return dump(record)
+
+        found = self.connection.rewrite(
+            self.alias,
+            doc_id,
+            lambda: self.get_document(doc_id),
+            apply,
+            f"{self.record_name} {doc_id}",
+        )
+        return changed[0] if found else None
 
 
 def version_problem(url: str, server: str) -> str | None:

@@ -5,25 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from homeward.runs import MAX_RUNS, RunChange, RunNotFound, RunRecord, looks_like_run_id
-from search.backends.elastic.connection import Connection, SmallIndex
+from search.backends.elastic.connection import KEYWORD, Connection, SmallIndex
 
 RUNS_INDEX_VERSION = 1
-_KEYWORD = {"type": "keyword"}
 # Strict like the others; the summaries are kept whole but not indexed (they are read,
 # never searched), so a new counter in a summary needs no mapping change.
 RUNS_MAPPING: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
-        "id": _KEYWORD,
+        "id": KEYWORD,
         # date_nanos: runs started in one millisecond still sort as in SQLite.
         "started_at": {"type": "date_nanos"},
         "finished_at": {"type": "date_nanos"},
-        "state": _KEYWORD,
-        "origin": _KEYWORD,
-        "schedule": _KEYWORD,
-        "sources": _KEYWORD,
-        "sources_file": _KEYWORD,
-        "host": _KEYWORD,
+        "state": KEYWORD,
+        "origin": KEYWORD,
+        "schedule": KEYWORD,
+        "sources": KEYWORD,
+        "sources_file": KEYWORD,
+        "host": KEYWORD,
         "pid": {"type": "long"},
         "message": {"type": "text", "index": False},
         "summary": {"type": "object", "enabled": False},
@@ -35,6 +34,8 @@ RUNS_MAPPING: dict[str, Any] = {
 class RunsIndex(SmallIndex):
     """The crawl runs recorded in the archive behind `archive_alias`."""
 
+    record_name = "run"
+
     def __init__(self, connection: Connection, archive_alias: str) -> None:
         super().__init__(connection, f"{archive_alias}-runs", RUNS_INDEX_VERSION, RUNS_MAPPING)
 
@@ -42,35 +43,18 @@ class RunsIndex(SmallIndex):
         self.ensure()
         self.client.index(index=self.alias, id=run.id, document=run.to_dict(), refresh=True)
 
-    def _get_document(self, run_id: str) -> dict[str, Any] | None:
-        if not looks_like_run_id(run_id):  # also keeps over-long ids away from the server
-            return None
-        self.ensure()
-        return self.connection.fetch(self.alias, run_id)
+    def valid_id(self, doc_id: str) -> bool:
+        return looks_like_run_id(doc_id)
 
     def update(self, run_id: str, change: RunChange) -> RunRecord:
         # Two Scrapyd nodes finishing together each retry on the other's record.
-        changed: list[RunRecord] = []
-
-        def apply(source: dict[str, Any]) -> dict[str, Any]:
-            run = RunRecord.from_dict(source)
-            change(run)
-            changed[:] = [run]
-            return run.to_dict()
-
-        found = self.connection.rewrite(
-            self.alias,
-            run_id,
-            lambda: self._get_document(run_id),
-            apply,
-            f"run {run_id}",
-        )
-        if not found:
+        run = self.rewrite_record(run_id, RunRecord.from_dict, change, RunRecord.to_dict)
+        if run is None:
             raise RunNotFound(f"no run with id {run_id}")
-        return changed[0]
+        return run
 
     def get(self, run_id: str) -> RunRecord | None:
-        found = self._get_document(run_id)
+        found = self.get_document(run_id)
         return RunRecord.from_dict(found["_source"]) if found else None
 
     def latest(self, source: str | None = None, limit: int = 50) -> list[RunRecord]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from elasticsearch import NotFoundError
 
-from search.backends.elastic.connection import Connection, SmallIndex
+from search.backends.elastic.connection import DATE, KEYWORD, Connection, SmallIndex
 from search.sets import (
     ArticleSet,
     SetChange,
@@ -17,22 +17,20 @@ from search.sets import (
 
 SETS_INDEX_VERSION = 1
 MAX_SETS = 10_000
-_KEYWORD = {"type": "keyword"}
-_DATE = {"type": "date"}
 SETS_MAPPING: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
-        "id": _KEYWORD,
-        "name": _KEYWORD,
-        "name_key": _KEYWORD,
+        "id": KEYWORD,
+        "name": KEYWORD,
+        "name_key": KEYWORD,
         "note": {"type": "text"},
-        "created_at": _DATE,
-        "updated_at": _DATE,
+        "created_at": DATE,
+        "updated_at": DATE,
         "items": {
             "properties": {
-                "article_id": _KEYWORD,
+                "article_id": KEYWORD,
                 "note": {"type": "text"},
-                "added_at": _DATE,
+                "added_at": DATE,
             }
         },
     },
@@ -41,6 +39,8 @@ SETS_MAPPING: dict[str, Any] = {
 
 class SetsIndex(SmallIndex):
     """The sets of the archive behind `archive_alias`."""
+
+    record_name = "set"
 
     def __init__(self, connection: Connection, archive_alias: str) -> None:
         super().__init__(connection, f"{archive_alias}-sets", SETS_INDEX_VERSION, SETS_MAPPING)
@@ -56,14 +56,11 @@ class SetsIndex(SmallIndex):
         return [set_from_document(raw["_source"]) for raw in response["hits"]["hits"]]
 
     def get(self, set_id: str) -> ArticleSet | None:
-        found = self._get_document(set_id)
+        found = self.get_document(set_id)
         return set_from_document(found["_source"]) if found else None
 
-    def _get_document(self, set_id: str) -> dict[str, Any] | None:
-        if not looks_like_set_id(set_id):  # also keeps over-long ids away from the server
-            return None
-        self.ensure()
-        return self.connection.fetch(self.alias, set_id)
+    def valid_id(self, doc_id: str) -> bool:
+        return looks_like_set_id(doc_id)
 
     def _name_taken(self, article_set: ArticleSet) -> bool:
         response = self.client.search(
@@ -94,27 +91,16 @@ class SetsIndex(SmallIndex):
         return article_set
 
     def update(self, set_id: str, change: SetChange) -> ArticleSet:
-        changed: list[ArticleSet] = []
-
-        def apply(source: dict[str, Any]) -> dict[str, Any]:
-            article_set = set_from_document(source)
+        def checked(article_set: ArticleSet) -> None:
             before = article_set.name_key
             change(article_set)
             if article_set.name_key != before and self._name_taken(article_set):
                 raise duplicate_name_error(article_set.name)
-            changed[:] = [article_set]
-            return set_to_document(article_set)
 
-        found = self.connection.rewrite(
-            self.alias,
-            set_id,
-            lambda: self._get_document(set_id),
-            apply,
-            f"set {set_id}",
-        )
-        if not found:
+        changed = self.rewrite_record(set_id, set_from_document, checked, set_to_document)
+        if changed is None:
             raise SetNotFound(f"no set with id {set_id}")
-        return changed[0]
+        return changed
 
     def delete(self, set_id: str) -> bool:
         if not looks_like_set_id(set_id):
