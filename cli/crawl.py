@@ -11,6 +11,7 @@ import click
 
 from cli.options import archive_option, opened_archive
 from cli.terminal import clean_for_terminal
+from crawler.homeward_settings import SettingError
 from crawler.run import CrawlError, run_crawl
 from crawler.scrapyd import ScrapydError, crawl_on_scrapyd, parse_node_urls
 from crawler.sources import SourcesError
@@ -40,6 +41,45 @@ from search.evidence import EvidenceError, read_capture
     help="Deploy to these Scrapyd nodes and split the sources among them; they all write "
     "to the (Elasticsearch) archive. See docs/scaling.md.",
 )
+@click.option(
+    "--max-age-days",
+    type=click.FloatRange(min=0),
+    metavar="DAYS",
+    help="Skip feed and sitemap entries older than this; 0 takes them all "
+    "(default: $HOMEWARD_MAX_AGE_DAYS, then 30).",
+)
+@click.option(
+    "--pages-per-source",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Most article pages per source in this crawl; 0 = no limit "
+    "(default: $HOMEWARD_PAGES_PER_SOURCE, then 500).",
+)
+@click.option(
+    "--max-depth",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Pagination steps followed from each listing page (default: $HOMEWARD_MAX_DEPTH, then 2).",
+)
+@click.option(
+    "--relevance-threshold",
+    type=click.FloatRange(min=0),
+    metavar="SCORE",
+    help="Minimum topic score to keep an article "
+    "(default: $HOMEWARD_RELEVANCE_THRESHOLD, then the lexicon's own).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Processes for extraction, language and entities; 0 = none "
+    "(default: $HOMEWARD_WORKERS, then one per CPU, at most 4).",
+)
+@click.option(
+    "--entities/--no-entities",
+    default=None,
+    help="Tag people, places and years (default: $HOMEWARD_ENTITIES, then on).",
+)
 @archive_option
 def crawl(
     sources: Path | None,
@@ -47,6 +87,7 @@ def crawl(
     state_dir: Path | None,
     scrapyd_nodes: str | None,
     archive_url: str | None,
+    **policy: Any,
 ) -> None:
     """Crawl the sources into the archive and print a run summary.
 
@@ -55,14 +96,21 @@ def crawl(
     are never fetched again. Every crawl is recorded (`homeward runs`).
     """
     sources_path = sources or default_sources_path()
+    # Options given on the command line win over the environment (HOMEWARD_<NAME>).
+    overrides = {f"HOMEWARD_{name.upper()}": v for name, v in policy.items() if v is not None}
     try:
         if scrapyd_nodes:
             if state_dir:
                 raise click.UsageError("--state-dir is for local crawls; nodes keep their own")
-            summary = _crawl_on_scrapyd(sources_path, archive_url, scrapyd_nodes)
+            summary = _crawl_on_scrapyd(sources_path, archive_url, scrapyd_nodes, overrides)
         else:
-            summary = run_crawl(sources_path, resolve_archive_url(archive_url), state_dir=state_dir)
-    except SourcesError as error:
+            summary = run_crawl(
+                sources_path,
+                resolve_archive_url(archive_url),
+                state_dir=state_dir,
+                settings_overrides=overrides,
+            )
+    except (SourcesError, SettingError) as error:
         raise click.UsageError(str(error)) from error
     except CrawlError as error:
         raise click.ClickException(str(error)) from error
@@ -72,12 +120,15 @@ def crawl(
         click.echo(format_summary(summary))
 
 
-def _crawl_on_scrapyd(sources_path: Path, archive_url: str | None, nodes: str) -> Any:
+def _crawl_on_scrapyd(
+    sources_path: Path, archive_url: str | None, nodes: str, overrides: dict[str, Any]
+) -> Any:
     try:
         return crawl_on_scrapyd(
             sources_path,
             resolve_archive_url(archive_url),
             parse_node_urls(nodes),
+            settings_overrides=overrides,
             report=lambda line: click.echo(line, err=True),
         )
     except ScrapydError as error:

@@ -19,6 +19,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from crawler.history import RunLog
+from crawler.homeward_settings import POLICY, read
 from crawler.summary import PROGRESS_MARK, RunSummary, progress_line, summary_from_stats
 from homeward.runs import RunRecord, exit_state, run_timestamp
 
@@ -69,8 +70,10 @@ class ProgressReporter(_CrawlFollower):
         state_dir: str | None = None,
         stream: TextIO | None = None,
         contact: str | None = None,
+        policy: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(stats)
+        self.policy = dict(policy or {})
         self.interval = interval
         self.format = fmt
         self.summary_file = summary_file
@@ -83,7 +86,7 @@ class ProgressReporter(_CrawlFollower):
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressReporter:
         settings = crawler.settings
-        interval = settings.getfloat("HOMEWARD_PROGRESS_INTERVAL", 5.0)
+        interval = read(settings, "HOMEWARD_PROGRESS_INTERVAL")
         summary_file = settings.get("HOMEWARD_SUMMARY_FILE")
         if interval <= 0 and not summary_file:
             raise NotConfigured("no progress interval and no summary file")
@@ -95,6 +98,7 @@ class ProgressReporter(_CrawlFollower):
             settings.get("HOMEWARD_ARCHIVE"),
             settings.get("HOMEWARD_STATE_PATH"),
             contact=settings.get("HOMEWARD_CONTACT"),
+            policy={name: read(settings, name) for name in POLICY},
         )
         extension.follow(crawler)
         return extension
@@ -108,6 +112,7 @@ class ProgressReporter(_CrawlFollower):
     def summary(self) -> RunSummary:
         summary = self.current_summary()
         summary.archive, summary.state_dir = self.archive, self.state_dir
+        summary.settings = dict(self.policy)
         if not self.contact:
             summary.notes.append(
                 "HOMEWARD_CONTACT is not set: set it to a URL or e-mail address so that "

@@ -33,17 +33,17 @@ from typing import Any, TypeVar
 
 from scrapy.exceptions import DropItem, NotConfigured
 
+from crawler.homeward_settings import read
 from crawler.items import PageItem, to_article
 from crawler.spool import Spool
 from crawler.state import DUPLICATE, FAILED, IRRELEVANT, STORED, SeenStore, seen_store_for
 from crawler.summary import count
-from crawler.workers import PooledStage, decode_and_extract, tag_fields, workers_setting
+from crawler.workers import PooledStage, decode_and_extract, tag_fields
 from homeward.article import (
     Article,
     ArticleError,
     published_timestamp,
 )
-from pipelines.dedupe import DEFAULT_THRESHOLD as DEFAULT_DEDUPE_THRESHOLD
 from pipelines.dedupe import (
     DedupeOptions,
     NearDuplicateIndex,
@@ -55,7 +55,7 @@ from pipelines.entities import FIELDS, EntityModelError
 from pipelines.language import detect_language
 from pipelines.relevance import DEFAULT_OPTIONS as RELEVANCE_DEFAULTS
 from pipelines.relevance import RelevanceOptions, score_relevance
-from search.evidence import DEFAULT_MAX_BYTES, Capture, WarcEvidenceWriter
+from search.evidence import Capture, WarcEvidenceWriter
 from search.open import open_archive
 
 __all__ = [
@@ -98,7 +98,9 @@ class ExtractPipeline(PooledStage, _SeenMixin):
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractPipeline:
-        return cls(crawler.stats, seen_store_for(crawler), workers_setting(crawler.settings))
+        return cls(
+            crawler.stats, seen_store_for(crawler), read(crawler.settings, "HOMEWARD_WORKERS")
+        )
 
     async def process_item(self, item: PageItem) -> PageItem:
         try:
@@ -124,7 +126,7 @@ class LanguagePipeline(PooledStage):
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> LanguagePipeline:
-        return cls(workers_setting(crawler.settings))
+        return cls(read(crawler.settings, "HOMEWARD_WORKERS"))
 
     async def process_item(self, item: PageItem) -> PageItem:
         assert item.extracted is not None
@@ -149,7 +151,7 @@ class RelevancePipeline(_SeenMixin):
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RelevancePipeline:
-        threshold = crawler.settings.get("HOMEWARD_RELEVANCE_THRESHOLD")
+        threshold = read(crawler.settings, "HOMEWARD_RELEVANCE_THRESHOLD")
         options = RELEVANCE_DEFAULTS
         if threshold not in (None, ""):
             options = replace(options, threshold=float(threshold))
@@ -181,9 +183,9 @@ class EntitiesPipeline(PooledStage):
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> EntitiesPipeline:
-        if not crawler.settings.getbool("HOMEWARD_ENTITIES", True):
+        if not read(crawler.settings, "HOMEWARD_ENTITIES"):
             raise NotConfigured("HOMEWARD_ENTITIES is off")
-        return cls(crawler.stats, workers_setting(crawler.settings))
+        return cls(crawler.stats, read(crawler.settings, "HOMEWARD_WORKERS"))
 
     async def process_item(self, item: PageItem) -> PageItem:
         assert item.extracted is not None
@@ -221,13 +223,12 @@ class DedupePipeline(PooledStage):
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DedupePipeline:
-        options = DedupeOptions(
-            threshold=crawler.settings.getfloat(
-                "HOMEWARD_DEDUPE_THRESHOLD", DEFAULT_DEDUPE_THRESHOLD
-            )
-        )
+        options = DedupeOptions(threshold=read(crawler.settings, "HOMEWARD_DEDUPE_THRESHOLD"))
         return cls(
-            crawler.stats, seen_store_for(crawler), options, workers_setting(crawler.settings)
+            crawler.stats,
+            seen_store_for(crawler),
+            options,
+            read(crawler.settings, "HOMEWARD_WORKERS"),
         )
 
     async def process_item(self, item: PageItem) -> PageItem:
@@ -258,7 +259,7 @@ class EvidencePipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> EvidencePipeline:
         settings = crawler.settings
-        if not settings.getbool("HOMEWARD_EVIDENCE", True):
+        if not read(settings, "HOMEWARD_EVIDENCE"):
             raise NotConfigured("HOMEWARD_EVIDENCE is off")
         state = settings.get("HOMEWARD_STATE_PATH")
         if not state:
@@ -266,7 +267,7 @@ class EvidencePipeline:
         return cls(
             WarcEvidenceWriter(
                 Path(state) / "evidence",
-                max_bytes=settings.getint("HOMEWARD_WARC_MAX_BYTES", DEFAULT_MAX_BYTES),
+                max_bytes=read(settings, "HOMEWARD_WARC_MAX_BYTES"),
             )
         )
 
@@ -322,7 +323,7 @@ class IndexPipeline(_SeenMixin):
             crawler.stats,
             seen_store_for(crawler),
             Path(state) / "spool.jsonl" if state else None,
-            settings.getint("HOMEWARD_INDEX_BATCH", 100),
+            read(settings, "HOMEWARD_INDEX_BATCH"),
         )
 
     # --- lifecycle --------------------------------------------------------------

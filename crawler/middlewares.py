@@ -62,5 +62,5 @@ class SeenFilterMiddleware:
         if request.meta.get("homeward_kind") == "article" and self.store.should_skip(
             request.meta.get("homeward_url", request.url)
         ):
-            self.stats.inc_value("homeward/skipped/seen")
+            count(self.stats, "skipped/seen", request.meta.get("homeward_source"))
             raise IgnoreRequest(f"already seen: {request.url}")

@@ -36,6 +36,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.history import RunLog
+from crawler.homeward_settings import environment_settings
 from crawler.sources import load_sources
 from crawler.spiders.news import NewsSpider
 from crawler.summary import PROGRESS_MARK, RunSummary, format_summary, progress_line
@@ -77,7 +78,8 @@ def run_crawl(
     `progress` is called with a dict (elapsed, fetched, stored, duplicates,
     irrelevant, failed, per-source fetched/stored) every
     HOMEWARD_PROGRESS_INTERVAL seconds; without it, progress lines go to stderr.
-    sources.toml is validated first, so a SourcesError (naming the source and
+    The environment's HOMEWARD_ variables and sources.toml are validated first, so a
+    SettingError (naming the variable) or a SourcesError (naming the source and
     line) is raised here before anything starts.
 
     Every crawl leaves a run record in the archive (crawler.history): "running"
@@ -89,6 +91,7 @@ def run_crawl(
     open in the child (the scheduler's lock: held for exactly as long as the
     crawl lives). The summary carries the record's `run_id` and `state`.
     """
+    environment_settings()  # a bad HOMEWARD_ variable is refused before anything starts
     sources = load_sources(sources_path)
     history = RunLog(archive_url)
     run = history.start(

@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.homeward_settings import DEFAULTS, read
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
@@ -59,7 +61,7 @@ STORED, IRRELEVANT, DUPLICATE, ALIAS, FAILED = (
 )
 FINAL_STATUSES = frozenset({STORED, IRRELEVANT, DUPLICATE, ALIAS})
 MAX_ATTEMPTS = 5
-DEFAULT_RETRY_AFTER = 6 * 3600.0
+DEFAULT_RETRY_AFTER = DEFAULTS["HOMEWARD_RETRY_FAILED_AFTER"] * 3600
 MAX_BACKOFF = 7 * 24 * 3600.0
 
 
@@ -198,8 +200,7 @@ def open_seen_store(settings: Any) -> SeenStore:
         raise NotConfigured("HOMEWARD_STATE_PATH is not set (the news spider sets it)")
     return SeenStore(
         state_dir / "seen.sqlite",
-        retry_after=settings.getfloat("HOMEWARD_RETRY_FAILED_AFTER", DEFAULT_RETRY_AFTER / 3600)
-        * 3600,
+        retry_after=read(settings, "HOMEWARD_RETRY_FAILED_AFTER") * 3600,
     )
 
 
@@ -209,7 +210,7 @@ _STORES: weakref.WeakKeyDictionary[Any, SeenStore] = weakref.WeakKeyDictionary()
 def seen_store_for(crawler: Crawler) -> SeenStore | None:
     """The one seen store of a crawl, shared by the spider and every component, closed
     when the engine stops; None when HOMEWARD_INCREMENTAL is off."""
-    if not crawler.settings.getbool("HOMEWARD_INCREMENTAL", True):
+    if not read(crawler.settings, "HOMEWARD_INCREMENTAL"):
         return None
     store = _STORES.get(crawler)
     if store is None:

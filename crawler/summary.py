@@ -27,7 +27,29 @@ __all__ = [
 PREFIX = "homeward/"
 SOURCE_PREFIX = "homeward/source/"
 PROGRESS_MARK = "homeward-progress "
-PER_SOURCE = ("fetched", "stored", "duplicates", "irrelevant", "failed", "unreachable")
+PER_SOURCE = ("fetched", "stored", "duplicates", "irrelevant", "failed", "unreachable", "skipped")
+AGE_CUTOFF = PREFIX + "age-cutoff"  # the date before which entries count as old
+
+# Why the crawler did not take a page, link or entry, as a person reads it. Every
+# `homeward/skipped/<reason>` counter is printed; one missing here is printed by name.
+SKIP_REASONS = {
+    "old": "feed and sitemap entries published before {cutoff} (older than {days} days; "
+    "--max-age-days 0 or HOMEWARD_MAX_AGE_DAYS=0 takes them)",
+    "seen": "article links already stored, off-topic, merged or failed in an earlier crawl",
+    "limit": "article links over the limit of {limit} per source "
+    "(--pages-per-source or HOMEWARD_PAGES_PER_SOURCE)",
+    "robots": "article pages disallowed by the site's robots.txt",
+    "discovery-ignored": "feeds, sitemaps or listing pages disallowed by robots.txt",
+    "alias": "pages that are another address of an article already taken "
+    "(redirect or rel=canonical)",
+    "depth": "pagination links deeper than {depth} pages (--max-depth or HOMEWARD_MAX_DEPTH)",
+    "offsite-link": "listing-page links to other sites",
+    "not-article-link": "listing-page links that do not look like articles "
+    "(sections, tags, authors)",
+    "no-link": "feed entries without a link",
+    "bad-url": "feed or sitemap entries whose address is not an http(s) URL",
+    "ignored": "requests dropped by a downloader middleware",
+}
 
 
 def count(stats: Any, what: str, source: str | None = None, per_source: str | None = None) -> None:
@@ -46,6 +68,7 @@ class SourceSummary:
     irrelevant: int = 0
     failed: int = 0
     unreachable: int = 0
+    skipped: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -68,6 +91,8 @@ class RunSummary:
     archive: str | None = None
     state_dir: str | None = None
     notes: list[str] = field(default_factory=list)  # things the user should act on
+    settings: dict[str, Any] = field(default_factory=dict)  # the policy it ran under
+    age_cutoff: str | None = None  # entries published before this date were skipped as old
     run_id: str | None = None  # the run record this crawl left (homeward.runs)
     state: str | None = None  # its exit state: ok, stopped, timeout, failed
 
@@ -102,6 +127,7 @@ def summary_from_stats(
         irrelevant=int(stats.get(PREFIX + "irrelevant", 0)),
         spooled=int(stats.get(PREFIX + "spooled", 0)),
         finish_reason=stats.get("finish_reason"),
+        age_cutoff=stats.get(AGE_CUTOFF),
     )
     for name in source_names or []:
         summary.sources[name] = SourceSummary()
@@ -150,16 +176,19 @@ def format_summary(summary: RunSummary) -> str:
         lines.append(
             "failed: " + ", ".join(f"{reason} {n}" for reason, n in sorted(summary.failed.items()))
         )
+    lines.extend(skipped_lines(summary))
     if summary.spooled:
         lines.append(
             f"{summary.spooled} articles could not be written to the archive and are kept in "
             "the spool; the next crawl writes them"
         )
+    if summary.sources:
+        lines.append("per source:")
     for name, source in summary.sources.items():
         line = (
             f"  {name}: fetched {source.fetched}, stored {source.stored}, "
             f"duplicates {source.duplicates}, off-topic {source.irrelevant}, "
-            f"failed {source.failed}"
+            f"failed {source.failed}, not taken {source.skipped}"
         )
         if source.errors:
             line += f"; UNREACHABLE or broken: {'; '.join(source.errors[:3])}"
@@ -170,6 +199,29 @@ def format_summary(summary: RunSummary) -> str:
     if summary.run_id:
         lines.append(f"run {summary.run_id}: {summary.state} (`homeward runs` lists past runs)")
     return "\n".join(lines)
+
+
+def skipped_lines(summary: RunSummary) -> list[str]:
+    """One line per reason the crawler did not take something, largest first."""
+    settings = summary.settings
+    values = {
+        "cutoff": summary.age_cutoff or "the age window",
+        "days": f"{settings.get('HOMEWARD_MAX_AGE_DAYS', '?'):g}"
+        if isinstance(settings.get("HOMEWARD_MAX_AGE_DAYS"), int | float)
+        else "?",
+        "limit": settings.get("HOMEWARD_PAGES_PER_SOURCE", "?"),
+        "depth": settings.get("HOMEWARD_MAX_DEPTH", "?"),
+    }
+    reasons = sorted(summary.skipped.items(), key=lambda item: (-item[1], item[0]))
+    lines = []
+    for reason, number in reasons:
+        if number:
+            explained = SKIP_REASONS.get(reason, reason).format(**values)
+            lines.append(f"  {number} {explained}")
+    if lines:
+        total = sum(summary.skipped.values())
+        lines.insert(0, f"not taken: {total}, by reason:")
+    return lines
 
 
 def progress_line(summary: RunSummary | dict[str, Any]) -> str:

@@ -29,7 +29,6 @@ __all__ = [
     "decode_and_extract",
     "default_workers",
     "tag_fields",
-    "workers_setting",
 ]
 
 logger = logging.getLogger(__name__)
@@ -39,10 +38,6 @@ T = TypeVar("T")
 def default_workers() -> int:
     """One worker per CPU, at most 4 (more only adds memory: the reactor is then the limit)."""
     return min(os.cpu_count() or 1, 4)
-
-
-def workers_setting(settings: Any) -> int:
-    return max(0, settings.getint("HOMEWARD_WORKERS", default_workers()))
 
 
 def decode_and_extract(body: bytes, content_type: str | None, url: str) -> Extracted | None:

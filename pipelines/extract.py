@@ -114,6 +114,12 @@ def content_length(text: str) -> int:
     return cjk + words
 
 
+# A stray `</body>` or `</html>` mid-page (an advert's snippet, a broken template) makes
+# lxml put the rest of the page in a second root that trafilatura never reads, losing
+# the article (docs/html-parsing.md); the parser closes both at the end by itself.
+_DOCUMENT_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+
+
 def extract_article(
     html: str, url: str, options: ExtractOptions = DEFAULT_OPTIONS
 ) -> Extracted | None:
@@ -125,7 +131,7 @@ def extract_article(
     """
     if not html or not html.strip():
         return None
-    tree = load_html(html)
+    tree = load_html(_DOCUMENT_END.sub("", html))
     if tree is None:
         return None
     page = _page_metadata(tree)

@@ -36,6 +36,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from crawler.history import RunLog
+from crawler.homeward_settings import SettingError
 from crawler.run import CrawlError, run_crawl
 from crawler.sources import SourcesError, load_sources
 from crawler.summary import RunSummary, progress_line
@@ -142,7 +143,7 @@ class Runner:
                 keep_fds=(lock.fd,) if lock.fd is not None else (),
                 **extra,
             )
-        except SourcesError as error:
+        except (SourcesError, SettingError) as error:
             # No crawl started, but an unattended failure must still leave a record.
             history = RunLog(archive)
             history.finish(

@@ -599,10 +599,150 @@ def test_pages_per_source_limit_and_seen_urls(tmp_path: Path) -> None:
 
 
 def test_every_homeward_setting_is_documented_and_defined() -> None:
-    import re
-
     import crawler.settings as settings
+    from crawler.homeward_settings import HOMEWARD_SETTINGS
 
-    documented = set(re.findall(r"^(HOMEWARD_[A-Z_]+)", settings.__doc__ or "", re.MULTILINE))
     defined = {name for name in vars(settings) if name.startswith("HOMEWARD_")}
-    assert documented == defined
+    assert defined == {setting.name for setting in HOMEWARD_SETTINGS}
+    assert all(len(setting.help) > 15 for setting in HOMEWARD_SETTINGS)
+
+
+# --- every crawl setting from the environment and the command line; nothing dropped silently
+
+
+POLICY_CHANGES = {
+    "HOMEWARD_MAX_AGE_DAYS": ("0", 0.0),
+    "HOMEWARD_PAGES_PER_SOURCE": ("1", 1),
+    "HOMEWARD_MAX_DEPTH": ("0", 0),
+    "HOMEWARD_WORKERS": ("0", 0),
+    "HOMEWARD_ENTITIES": ("false", False),
+    "HOMEWARD_RELEVANCE_THRESHOLD": ("1000", 1000.0),
+}
+SPEED_ONLY = {
+    k: v for k, v in FAST.items() if k not in ("HOMEWARD_MAX_AGE_DAYS", "HOMEWARD_ENTITIES")
+}
+
+
+def assert_policy_took_effect(summary: RunSummary, default_run: RunSummary) -> None:
+    """What each changed setting does to a crawl of the fixture web."""
+    assert summary.settings == {
+        **summary.settings,
+        **{name: value for name, (_, value) in POLICY_CHANGES.items()},
+    }
+    assert default_run.skipped["old"] >= 2 and "old" not in summary.skipped  # max age 0
+    assert summary.skipped["limit"] >= 1  # one page per source
+    assert summary.fetched_by_kind["article"] <= 4  # four sources, one article each at most
+    assert summary.skipped["depth"] >= 1  # /world/?page=2 not followed
+    assert summary.stored == 0 and summary.irrelevant >= 1  # nothing reaches score 1000
+
+
+def test_every_crawl_setting_works_from_the_environment(
+    crawls: dict[str, Any],
+    mockserver: MockServer,
+    archive_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, (raw, _) in POLICY_CHANGES.items():
+        monkeypatch.setenv(name, raw)
+    sources = write_sources(tmp_path / "sources.toml", mockserver)
+    summary = run_crawl(
+        sources, archive_url, state_dir=tmp_path / "state", settings_overrides=SPEED_ONLY
+    )
+    assert_policy_took_effect(summary, crawls["first"])
+
+
+def test_crawl_options_override_the_environment(
+    crawls: dict[str, Any],
+    mockserver: MockServer,
+    archive_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from click.testing import CliRunner
+
+    from cli.main import main
+
+    monkeypatch.setenv("HOMEWARD_PAGES_PER_SOURCE", "50")  # the option wins
+    sources = write_sources(tmp_path / "sources.toml", mockserver)
+    options = [
+        "--max-age-days", "0", "--pages-per-source", "1", "--max-depth", "0",
+        "--workers", "0", "--no-entities", "--relevance-threshold", "1000",
+    ]  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        [
+            *("crawl", "--sources", str(sources), "--archive", archive_url, "--json"),
+            *("--state-dir", str(tmp_path / "state"), *options),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    summary = RunSummary.from_dict(json.loads(result.stdout))
+    assert_policy_took_effect(summary, crawls["first"])
+
+
+def test_the_printed_summary_names_every_reason_a_page_was_not_taken(
+    crawls: dict[str, Any],
+) -> None:
+    from crawler.summary import SKIP_REASONS, format_summary
+
+    first: RunSummary = crawls["first"]
+    assert set(first.skipped) <= set(SKIP_REASONS), "a reason without an explanation"
+    printed = format_summary(first)
+    cutoff = first.age_cutoff
+    assert (
+        cutoff
+        and f"{first.skipped['old']} feed and sitemap entries published before {cutoff}" in printed
+    )
+    assert "HOMEWARD_MAX_AGE_DAYS=0" in printed
+    for reason, number in first.skipped.items():
+        assert f"  {number} " in printed, reason
+    # Every skip is also counted for its source, so each source's line adds up.
+    assert sum(source.skipped for source in first.sources.values()) == sum(first.skipped.values())
+
+
+def test_a_bad_setting_in_the_environment_stops_the_crawl_before_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from cli.main import main
+
+    monkeypatch.setenv("HOMEWARD_PAGES_PER_SOURCE", "lots")
+    archive = "sqlite:///" + str(tmp_path / "archive.sqlite")
+    result = CliRunner().invoke(main, ["crawl", "--archive", archive])
+    assert result.exit_code == 2
+    assert "HOMEWARD_PAGES_PER_SOURCE='lots' is not a whole number" in result.output
+    assert not (tmp_path / "archive.sqlite").exists()  # no run was even recorded
+
+
+def test_every_table_setting_is_read_from_the_environment(tmp_path: Path) -> None:
+    """Each HOMEWARD_ setting of crawler/homeward_settings.py, set in the environment to
+    a value other than its default, is what Scrapy's settings then hold."""
+    from crawler.homeward_settings import HOMEWARD_SETTINGS
+
+    samples = {
+        bool: ("off", False),
+        int: ("7", 7),
+        float: ("0.25", 0.25),
+        str: ("chosen-by-env", "chosen-by-env"),
+        type(None): ("0.5", 0.5),  # the relevance threshold: a number, None by default
+    }
+    special = {"HOMEWARD_PROGRESS_FORMAT": ("json", "json")}  # one of two words
+    expected: dict[str, Any] = {}
+    environment = dict(os.environ)
+    for setting in HOMEWARD_SETTINGS:
+        raw, value = special.get(setting.name) or samples[type(setting.default)]
+        if setting.parse(raw) != value:  # text settings parse text as themselves
+            raw, value = "chosen-by-env", "chosen-by-env"
+        assert value != setting.default, setting.name
+        environment[setting.name], expected[setting.name] = raw, value
+    script = (
+        "import json, crawler.settings as s; "
+        f"print(json.dumps({{name: getattr(s, name) for name in {sorted(expected)!r}}}))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, cwd=REPO
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout) == expected

@@ -254,3 +254,17 @@ def test_site_name_suffix_is_not_part_of_the_title() -> None:
     extracted = extract_article(html, "https://valleypost.example/a")
     assert extracted is not None
     assert (extracted.title, extracted.site_name) == ("Two children found safe", "Valley Post")
+
+
+@pytest.mark.parametrize("stray", ["</body></html>", "</HTML >", "</body>"])
+def test_a_stray_document_end_mid_page_loses_nothing(stray: str) -> None:
+    """An advert's snippet closing the document early must not cut the article off:
+    lxml would put the rest of the page where trafilatura never looks."""
+    html = (PAGES / "en_riverside_herald_abduction.html").read_text(encoding="utf-8")
+    first_paragraph = html.index("</p>") + len("</p>")
+    damaged = html[:first_paragraph] + stray + html[first_paragraph:]
+    intact = extract_page("en_riverside_herald_abduction.html")
+    article = extract_article(damaged, "https://news.example/article")
+    assert article is not None
+    assert "Anyone with information is asked to call Riverside Police on 101" in article.text
+    assert len(article.text) >= 0.95 * len(intact.text)

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import calendar
 import re
-import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -33,12 +32,13 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
+from crawler.homeward_settings import DEFAULTS, read
 from crawler.items import PageItem
 from crawler.sources import Source, load_sources, parse_sources
 from crawler.state import ALIAS, FAILED, SeenStore, seen_store_for
-from crawler.summary import count
+from crawler.summary import AGE_CUTOFF, count
 from crawler.urls import canonical_url, join_url, looks_like_article, same_site
-from homeward.clock import utc_now_iso
+from homeward.clock import utc_now, utc_now_iso
 from homeward.paths import archive_state_dir, resolve_archive_url
 
 __all__ = ["NewsSpider", "failure_reason", "find_canonical_link", "parse_sitemap"]
@@ -59,9 +59,9 @@ class NewsSpider(Spider):
         self,
         sources: list[Source] | str | None = None,
         seen: SeenStore | None = None,
-        max_age_days: float = 30,
-        pages_per_source: int = 500,
-        max_depth: int = 2,
+        max_age_days: float = DEFAULTS["HOMEWARD_MAX_AGE_DAYS"],
+        pages_per_source: int = DEFAULTS["HOMEWARD_PAGES_PER_SOURCE"],
+        max_depth: int = DEFAULTS["HOMEWARD_MAX_DEPTH"],
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -107,9 +107,9 @@ class NewsSpider(Spider):
             *args,
             sources=str(sources) if isinstance(sources, str | Path) else sources,
             seen=seen,
-            max_age_days=settings.getfloat("HOMEWARD_MAX_AGE_DAYS", 30),
-            pages_per_source=settings.getint("HOMEWARD_PAGES_PER_SOURCE", 500),
-            max_depth=settings.getint("HOMEWARD_MAX_DEPTH", 2),
+            max_age_days=read(settings, "HOMEWARD_MAX_AGE_DAYS"),
+            pages_per_source=read(settings, "HOMEWARD_PAGES_PER_SOURCE"),
+            max_depth=read(settings, "HOMEWARD_MAX_DEPTH"),
             **kwargs,
         )
         if not settings.get("HOMEWARD_CONTACT"):
@@ -122,6 +122,9 @@ class NewsSpider(Spider):
     # --- start ------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.max_age_days:
+            cutoff = utc_now() - timedelta(days=self.max_age_days)
+            self.crawler.stats.set_value(AGE_CUTOFF, cutoff.date().isoformat())
         callbacks = {
             "feed": self.parse_feed,
             "sitemap": self.parse_sitemap,
@@ -153,7 +156,7 @@ class NewsSpider(Spider):
             return None
         if self.seen is not None and self.seen.should_skip(canonical):
             self._article_urls.add(canonical)
-            count(self.crawler.stats, "skipped/seen")
+            count(self.crawler.stats, "skipped/seen", source)
             return None
         if self.pages_per_source and self.requested[source] >= self.pages_per_source:
             count(self.crawler.stats, "skipped/limit", source)
@@ -170,7 +173,7 @@ class NewsSpider(Spider):
     def _too_old(self, when: datetime | None) -> bool:
         if when is None or not self.max_age_days:
             return False
-        return (time.time() - when.timestamp()) > self.max_age_days * 86400
+        return (utc_now() - when).total_seconds() > self.max_age_days * 86400
 
     # --- discovery callbacks -----------------------------------------------------
 
@@ -183,6 +186,7 @@ class NewsSpider(Spider):
         for entry in parsed.entries:
             link = entry.get("link")
             if not link:
+                count(self.crawler.stats, "skipped/no-link", source)
                 continue
             stamp = entry.get("published_parsed") or entry.get("updated_parsed")
             when = datetime.fromtimestamp(calendar.timegm(stamp), UTC) if stamp else None
@@ -190,7 +194,9 @@ class NewsSpider(Spider):
                 count(self.crawler.stats, "skipped/old", source)
                 continue
             absolute = join_url(response.url, link)
-            if absolute and (request := self._article(absolute, source)):
+            if not absolute:
+                count(self.crawler.stats, "skipped/bad-url", source)
+            elif request := self._article(absolute, source):
                 yield request
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
@@ -212,6 +218,7 @@ class NewsSpider(Spider):
                 continue
             absolute = join_url(response.url, loc)
             if not absolute:
+                count(self.crawler.stats, "skipped/bad-url", source)
                 continue
             if kind == "sitemapindex":
                 if absolute not in self._discovery_urls:
@@ -226,19 +233,25 @@ class NewsSpider(Spider):
         if not isinstance(response, TextResponse):
             self._source_error(source, f"{response.url}: not an HTML page")
             return
+        stats = self.crawler.stats
         for anchor in response.xpath("//a[@href]"):
             url = join_url(response.url, anchor.attrib["href"])
-            if not url or not same_site(url, response.url):
-                continue
-            if looks_like_article(url):
+            if not url:
+                continue  # mailto:, javascript:, #fragment: not a page at all
+            if not same_site(url, response.url):
+                count(stats, "skipped/offsite-link", source)
+            elif looks_like_article(url):
                 if request := self._article(url, source):
                     yield request
-            elif (
-                ("next" in (anchor.attrib.get("rel") or "").split() or _PAGINATION.search(url))
-                and url not in self._discovery_urls
-                and depth < self.max_depth
-            ):
-                yield self._discovery(url, "page", source, self.parse_page, depth + 1)
+            elif "next" in (anchor.attrib.get("rel") or "").split() or _PAGINATION.search(url):
+                if url in self._discovery_urls:
+                    continue  # the same listing page again: nothing is left out
+                if depth >= self.max_depth:
+                    count(stats, "skipped/depth", source)
+                else:
+                    yield self._discovery(url, "page", source, self.parse_page, depth + 1)
+            else:
+                count(stats, "skipped/not-article-link", source)
 
     # --- articles ---------------------------------------------------------------
 
@@ -258,7 +271,7 @@ class NewsSpider(Spider):
         if url != requested:
             # The requested URL is an alias of `url` (redirect or rel=canonical).
             if url in self._article_urls or (self.seen is not None and self.seen.should_skip(url)):
-                count(self.crawler.stats, "duplicates/canonical", source)
+                count(self.crawler.stats, "skipped/alias", source)
                 self._mark(requested, ALIAS)
                 return
             self._article_urls.add(url)
@@ -290,7 +303,12 @@ class NewsSpider(Spider):
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            return  # robots.txt or the seen store: nothing failed, Scrapy counts it
+            # Not fetched on purpose: the seen-store middleware counted its own skips.
+            if "robots.txt" in str(failure.value):
+                count(self.crawler.stats, "skipped/robots", request.meta.get("homeward_source"))
+            elif not str(failure.value).startswith("already seen"):
+                count(self.crawler.stats, "skipped/ignored", request.meta.get("homeward_source"))
+            return
         self._article_failed(
             request.meta.get("homeward_url", request.url),
             request.meta.get("homeward_source", "?"),

@@ -1,0 +1,246 @@
+"""Every HOMEWARD_ setting of the crawler in one table: default, parser, meaning.
+
+Kept apart from crawler/settings.py (the Scrapy settings module, which applies
+this table when Scrapy loads it) so that `homeward crawl` and the scheduler can
+check the environment before a crawl starts, without loading Scrapy's settings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from crawler.workers import default_workers
+from pipelines.dedupe import DEFAULT_THRESHOLD as DEFAULT_DEDUPE_THRESHOLD
+from search.evidence import DEFAULT_MAX_BYTES as DEFAULT_WARC_MAX_BYTES
+
+__all__ = [
+    "DEFAULTS",
+    "HOMEWARD_SETTINGS",
+    "POLICY",
+    "Setting",
+    "SettingError",
+    "environment_settings",
+    "read",
+]
+
+
+class SettingError(ValueError):
+    """A HOMEWARD_ setting has a value that cannot be used; the message names it."""
+
+
+def _text(raw: str) -> str | None:
+    return raw.strip() or None
+
+
+def _number(raw: str, kind: Callable[[str], Any]) -> Any:
+    try:
+        return kind(raw.strip())
+    except ValueError:
+        described = "a whole number" if kind is int else "a number"
+        raise ValueError(f"is not {described}") from None
+
+
+def _count(raw: str) -> int:
+    value: int = _number(raw, int)
+    if value < 0:
+        raise ValueError("must be 0 or more")
+    return value
+
+
+def _amount(raw: str) -> float:
+    value: float = _number(raw, float)
+    if not value >= 0:  # also refuses NaN
+        raise ValueError("must be 0 or more")
+    return value
+
+
+def _fraction(raw: str) -> float:
+    value: float = _number(raw, float)
+    if not 0 < value <= 1:
+        raise ValueError("must be above 0 and at most 1")
+    return value
+
+
+def _switch(raw: str) -> bool:
+    lowered = raw.strip().casefold()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false (1/0, yes/no, on/off)")
+
+
+def _progress_format(raw: str) -> str:
+    if raw not in ("text", "json"):
+        raise ValueError('must be "text" or "json"')
+    return raw
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+
+
+HOMEWARD_SETTINGS: tuple[Setting, ...] = (
+    Setting("HOMEWARD_SOURCES", "sources.toml", str, "path of sources.toml"),
+    Setting(
+        "HOMEWARD_ARCHIVE",
+        None,
+        _text,
+        "archive URL (sqlite:///… or http://host:9200); default the embedded archive "
+        "in the user's data folder",
+    ),
+    Setting(
+        "HOMEWARD_STATE_DIR",
+        None,
+        _text,
+        "root of crawl state; default user_data_dir('homeward')/state, one folder per archive",
+    ),
+    Setting(
+        "HOMEWARD_CONTACT",
+        None,
+        _text,
+        "a URL or e-mail address put in the User-Agent so site owners can reach whoever "
+        "runs the crawl. Please set it.",
+    ),
+    Setting(
+        "HOMEWARD_RELEVANCE_THRESHOLD",
+        None,
+        _amount,
+        "minimum topic score to keep an article; default the relevance stage's own",
+    ),
+    Setting("HOMEWARD_ENTITIES", True, _switch, "tag names, places and years"),
+    Setting(
+        "HOMEWARD_MAX_AGE_DAYS",
+        30.0,
+        _amount,
+        "skip feed and sitemap entries published or modified longer ago; 0 = no limit "
+        "(entries without a date are kept)",
+    ),
+    Setting(
+        "HOMEWARD_PAGES_PER_SOURCE",
+        500,
+        _count,
+        "most article pages requested per source per crawl; 0 = no limit",
+    ),
+    Setting(
+        "HOMEWARD_MAX_DEPTH",
+        2,
+        _count,
+        "pagination steps followed from a listing page of sources.toml (article links "
+        "are followed on every page seen)",
+    ),
+    Setting("HOMEWARD_INCREMENTAL", True, _switch, "skip URLs the seen store knows"),
+    Setting("HOMEWARD_RESUME", True, _switch, "keep a JOBDIR queue so a stopped crawl resumes"),
+    Setting(
+        "HOMEWARD_RETRY_FAILED_AFTER",
+        6.0,
+        _amount,
+        "hours before a failed URL is tried again; doubles with each failure, at most "
+        "7 days, 5 attempts",
+    ),
+    Setting(
+        "HOMEWARD_WORKERS",
+        default_workers(),
+        _count,
+        "processes for the CPU stages (extraction, language, entities); 0 runs them in "
+        "the crawler's process; default one per CPU, at most 4",
+    ),
+    Setting("HOMEWARD_INDEX_BATCH", 100, _count, "articles per bulk write to the archive"),
+    Setting(
+        "HOMEWARD_DEDUPE_THRESHOLD",
+        DEFAULT_DEDUPE_THRESHOLD,
+        _fraction,
+        "estimated Jaccard similarity above which two texts are one article",
+    ),
+    Setting("HOMEWARD_EVIDENCE", True, _switch, "keep WARC captures"),
+    Setting(
+        "HOMEWARD_WARC_MAX_BYTES",
+        DEFAULT_WARC_MAX_BYTES,
+        _count,
+        "size after which a new WARC file is started",
+    ),
+    Setting(
+        "HOMEWARD_PROGRESS_INTERVAL",
+        5.0,
+        _amount,
+        "seconds between progress lines on stderr; 0 = off",
+    ),
+    Setting(
+        "HOMEWARD_PROGRESS_FORMAT",
+        "text",
+        _progress_format,
+        '"text" (for people) or "json" (read by crawler.run)',
+    ),
+    Setting(
+        "HOMEWARD_SUMMARY_FILE",
+        None,
+        _text,
+        "where to write the run summary as JSON at the end",
+    ),
+    Setting(
+        "HOMEWARD_RUN_ID",
+        None,
+        _text,
+        "on a Scrapyd node: the run record this crawl is a part of (set by "
+        "`homeward crawl --scrapyd`)",
+    ),
+    Setting(
+        "HOMEWARD_RUN_PART",
+        None,
+        _text,
+        "on a Scrapyd node: the name of this part (the node's URL)",
+    ),
+)
+
+DEFAULTS: dict[str, Any] = {setting.name: setting.default for setting in HOMEWARD_SETTINGS}
+
+# The settings that decide what a crawl takes: recorded in every run summary, so a
+# run's figures can be read against the policy it ran under.
+POLICY = (
+    "HOMEWARD_MAX_AGE_DAYS",
+    "HOMEWARD_PAGES_PER_SOURCE",
+    "HOMEWARD_MAX_DEPTH",
+    "HOMEWARD_RELEVANCE_THRESHOLD",
+    "HOMEWARD_ENTITIES",
+    "HOMEWARD_WORKERS",
+    "HOMEWARD_DEDUPE_THRESHOLD",
+)
+
+
+def read(settings: Any, name: str) -> Any:
+    """A HOMEWARD_ setting from Scrapy's settings, typed and defaulted by the table (so a
+    component built without the project's settings module, as in tests, agrees)."""
+    default = DEFAULTS[name]
+    if isinstance(default, bool):
+        return settings.getbool(name, default)
+    if isinstance(default, int):
+        return settings.getint(name, default)
+    if isinstance(default, float):
+        return settings.getfloat(name, default)
+    return settings.get(name, default)
+
+
+def environment_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every HOMEWARD_ setting the environment gives (an empty value counts as unset),
+    parsed; SettingError names the first variable whose value cannot be used."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in HOMEWARD_SETTINGS:
+        raw = environ.get(setting.name)
+        if raw is None or not raw.strip():
+            continue
+        try:
+            values[setting.name] = setting.parse(raw)
+        except ValueError as error:
+            raise SettingError(
+                f"environment variable {setting.name}={raw!r} {error} "
+                f"({setting.name}: {setting.help})"
+            ) from None
+    return values
