@@ -45,8 +45,16 @@ from search.evidence import EvidenceError, read_capture
     "--max-age-days",
     type=click.FloatRange(min=0),
     metavar="DAYS",
-    help="Skip feed and sitemap entries older than this; 0 takes them all "
+    help="Once a source has been crawled, skip its feed and sitemap entries older than this; "
+    "0 takes them all "
     "(default: $HOMEWARD_MAX_AGE_DAYS, then 30).",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Backfill: take every feed and sitemap entry published on or after this date "
+    "(sitemap indexes included) and follow listing pages' pagination deeper.",
 )
 @click.option(
     "--pages-per-source",
@@ -91,11 +99,17 @@ def crawl(
 ) -> None:
     """Crawl the sources into the archive and print a run summary.
 
+    A source's first crawl takes everything its feeds and sitemaps list; later crawls
+    take what is new (--max-age-days), and --since backfills an older period.
     Progress goes to standard error while it runs. Ctrl-C stops it cleanly; the
     next crawl resumes where it stopped. Pages already stored or judged off-topic
     are never fetched again. Every crawl is recorded (`homeward runs`).
     """
     sources_path = sources or default_sources_path()
+    if policy["since"] is not None:
+        if policy["max_age_days"] is not None:
+            raise click.UsageError("--since sets the window itself; leave out --max-age-days")
+        policy["since"] = policy["since"].date().isoformat()
     # Options given on the command line win over the environment (HOMEWARD_<NAME>).
     overrides = {f"HOMEWARD_{name.upper()}": v for name, v in policy.items() if v is not None}
     try:

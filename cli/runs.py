@@ -90,7 +90,10 @@ def sources(
         listed = load_sources(path)
     except SourcesError as error:
         raise click.UsageError(str(error)) from error
-    threshold = unhealthy_after or unhealthy_after_default()
+    try:
+        threshold = unhealthy_after or unhealthy_after_default()
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
     with opened_archive(archive_url) as archive:
         health = sources_health(archive, [s.name for s in listed], threshold)
     failing = [h for h in health if h.status == "failing"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from crawler.workers import default_workers
@@ -73,6 +74,13 @@ def _switch(raw: str) -> bool:
     raise ValueError("must be true or false (1/0, yes/no, on/off)")
 
 
+def _date(raw: str) -> str:
+    try:
+        return date.fromisoformat(raw.strip()).isoformat()
+    except ValueError:
+        raise ValueError("is not a date (YYYY-MM-DD)") from None
+
+
 def _progress_format(raw: str) -> str:
     if raw not in ("text", "json"):
         raise ValueError('must be "text" or "json"')
@@ -120,8 +128,23 @@ HOMEWARD_SETTINGS: tuple[Setting, ...] = (
         "HOMEWARD_MAX_AGE_DAYS",
         30.0,
         _amount,
-        "skip feed and sitemap entries published or modified longer ago; 0 = no limit "
-        "(entries without a date are kept)",
+        "once a source has been crawled, skip its feed and sitemap entries published or "
+        "modified longer ago; 0 = no limit (a source's first crawl takes its whole "
+        "history; entries without a date are kept)",
+    ),
+    Setting(
+        "HOMEWARD_SINCE",
+        None,
+        _date,
+        "backfill: take feed and sitemap entries published on or after this date "
+        "(YYYY-MM-DD) instead of the age window, and follow listing pages' pagination "
+        "HOMEWARD_BACKFILL_DEPTH pages deep",
+    ),
+    Setting(
+        "HOMEWARD_BACKFILL_DEPTH",
+        25,
+        _count,
+        "pagination steps followed from a listing page during a backfill (--since)",
     ),
     Setting(
         "HOMEWARD_PAGES_PER_SOURCE",
@@ -205,6 +228,7 @@ DEFAULTS: dict[str, Any] = {setting.name: setting.default for setting in HOMEWAR
 # run's figures can be read against the policy it ran under.
 POLICY = (
     "HOMEWARD_MAX_AGE_DAYS",
+    "HOMEWARD_SINCE",
     "HOMEWARD_PAGES_PER_SOURCE",
     "HOMEWARD_MAX_DEPTH",
     "HOMEWARD_RELEVANCE_THRESHOLD",

@@ -5,7 +5,8 @@ archives crawled from one machine never share memory of what was stored:
 
     seen.sqlite     every URL already stored, judged irrelevant, merged as a
                     duplicate or failed (with the time and number of attempts),
-                    plus the dedupe stage's MinHash signatures
+                    the dedupe stage's MinHash signatures, and the sources
+                    already crawled once (their history is taken on the first)
     job/            Scrapy's JOBDIR: the pending request queue of a crawl that
                     was stopped (SIGTERM, Ctrl-C); the next crawl resumes it.
                     Removed when a crawl ends any other way.
@@ -79,6 +80,10 @@ CREATE TABLE IF NOT EXISTS signatures (
     url TEXT NOT NULL,
     hashvalues BLOB NOT NULL,
     published REAL
+);
+CREATE TABLE IF NOT EXISTS sources (
+    name TEXT PRIMARY KEY,
+    first_crawled REAL NOT NULL
 );
 """
 
@@ -162,6 +167,20 @@ class SeenStore:
             return self._db.execute(
                 "SELECT count(*) FROM seen WHERE status = ?", (status,)
             ).fetchone()[0]
+
+    # --- sources ------------------------------------------------------------------
+
+    def crawled_sources(self) -> set[str]:
+        """Sources a crawl has already taken whole: later crawls of them are incremental."""
+        with self._lock:
+            return {row[0] for row in self._db.execute("SELECT name FROM sources")}
+
+    def mark_crawled(self, names: Iterable[str]) -> None:
+        with self._lock:
+            self._db.executemany(
+                "INSERT OR IGNORE INTO sources (name, first_crawled) VALUES (?, ?)",
+                [(name, time.time()) for name in names],
+            )
 
     # --- dedupe signatures -----------------------------------------------------
 

@@ -29,12 +29,12 @@ SOURCE_PREFIX = "homeward/source/"
 PROGRESS_MARK = "homeward-progress "
 PER_SOURCE = ("fetched", "stored", "duplicates", "irrelevant", "failed", "unreachable", "skipped")
 AGE_CUTOFF = PREFIX + "age-cutoff"  # the date before which entries count as old
+FIRST_CRAWL = PREFIX + "first-crawl"  # sources crawled for the first time: history taken
 
 # Why the crawler did not take a page, link or entry, as a person reads it. Every
 # `homeward/skipped/<reason>` counter is printed; one missing here is printed by name.
 SKIP_REASONS = {
-    "old": "feed and sitemap entries published before {cutoff} (older than {days} days; "
-    "--max-age-days 0 or HOMEWARD_MAX_AGE_DAYS=0 takes them)",
+    "old": "feed and sitemap entries published before {cutoff} ({window})",
     "seen": "article links already stored, off-topic, merged or failed in an earlier crawl",
     "limit": "article links over the limit of {limit} per source "
     "(--pages-per-source or HOMEWARD_PAGES_PER_SOURCE)",
@@ -93,6 +93,7 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)  # things the user should act on
     settings: dict[str, Any] = field(default_factory=dict)  # the policy it ran under
     age_cutoff: str | None = None  # entries published before this date were skipped as old
+    first_crawl: list[str] = field(default_factory=list)  # sources whose history was taken
     run_id: str | None = None  # the run record this crawl left (homeward.runs)
     state: str | None = None  # its exit state: ok, stopped, timeout, failed
 
@@ -128,6 +129,7 @@ def summary_from_stats(
         spooled=int(stats.get(PREFIX + "spooled", 0)),
         finish_reason=stats.get("finish_reason"),
         age_cutoff=stats.get(AGE_CUTOFF),
+        first_crawl=list(stats.get(FIRST_CRAWL) or []),
     )
     for name in source_names or []:
         summary.sources[name] = SourceSummary()
@@ -176,6 +178,16 @@ def format_summary(summary: RunSummary) -> str:
         lines.append(
             "failed: " + ", ".join(f"{reason} {n}" for reason, n in sorted(summary.failed.items()))
         )
+    if summary.first_crawl:
+        limit = summary.settings.get("HOMEWARD_PAGES_PER_SOURCE")
+        bound = f"at most {limit} pages each" if limit else "no page limit"
+        lines.append(
+            f"first crawl of {', '.join(summary.first_crawl)}: everything their feeds and "
+            f"sitemaps list was taken, whatever its age ({bound}); later crawls take "
+            "what is new"
+        )
+    if since := summary.settings.get("HOMEWARD_SINCE"):
+        lines.append(f"backfill: entries published since {since}, listing pages paged deeper")
     lines.extend(skipped_lines(summary))
     if summary.spooled:
         lines.append(
@@ -204,11 +216,16 @@ def format_summary(summary: RunSummary) -> str:
 def skipped_lines(summary: RunSummary) -> list[str]:
     """One line per reason the crawler did not take something, largest first."""
     settings = summary.settings
+    days = settings.get("HOMEWARD_MAX_AGE_DAYS")
+    since = settings.get("HOMEWARD_SINCE")
     values = {
         "cutoff": summary.age_cutoff or "the age window",
-        "days": f"{settings.get('HOMEWARD_MAX_AGE_DAYS', '?'):g}"
-        if isinstance(settings.get("HOMEWARD_MAX_AGE_DAYS"), int | float)
-        else "?",
+        "window": f"the --since date {since}"
+        if since
+        else f"older than {days:g} days; --since DATE backfills them, or "
+        "--max-age-days 0 / HOMEWARD_MAX_AGE_DAYS=0"
+        if isinstance(days, int | float)
+        else "outside the age window",
         "limit": settings.get("HOMEWARD_PAGES_PER_SOURCE", "?"),
         "depth": settings.get("HOMEWARD_MAX_DEPTH", "?"),
     }

@@ -266,9 +266,17 @@ def source_health(
 
 
 def unhealthy_after_default() -> int:
-    """HOMEWARD_UNHEALTHY_AFTER, else 3 runs."""
-    value = os.environ.get(UNHEALTHY_ENV, "")
-    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_UNHEALTHY_AFTER
+    """HOMEWARD_UNHEALTHY_AFTER, else 3 runs; ValueError naming the variable when its
+    value is not a whole number of runs (a typo must not quietly mean 3)."""
+    value = os.environ.get(UNHEALTHY_ENV, "").strip()
+    if not value:
+        return DEFAULT_UNHEALTHY_AFTER
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(
+            f"environment variable {UNHEALTHY_ENV}={value!r} is not a number of runs (1 or "
+            "more): how many runs in a row a source must fail or store nothing to be failing"
+        )
+    return int(value)
 
 
 def sources_health(

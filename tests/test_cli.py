@@ -225,3 +225,74 @@ def test_default_archive_lives_in_the_user_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert run("import", str(SAMPLE)).exit_code == 0
     assert (tmp_path / "data" / "homeward" / "archive.sqlite").exists()
+
+
+# Every environment variable the README or docs/ name, with the test (file, function)
+# that sets it and sees its effect. A new documented variable without one fails here.
+PROVEN_BY = {
+    "HOMEWARD_ARCHIVE": ("test_cli", "test_archive_falls_back_to_environment"),
+    "HOMEWARD_SOURCES": ("test_crawl", "test_scrapy_crawl_news_from_the_repository_root"),
+    "HOMEWARD_STATE_DIR": ("test_crawl", "test_scrapy_crawl_news_from_the_repository_root"),
+    "HOMEWARD_CONTACT": ("test_crawl", "test_homeward_contact_is_in_the_user_agent"),
+    "HOMEWARD_SINCE": ("test_crawl", "test_since_backfills_an_archive_sitemap_index"),
+    "HOMEWARD_BACKFILL_DEPTH": ("test_crawl", "test_a_backfill_pages_listings_deeper"),
+    "HOMEWARD_MAX_AGE_DAYS": ("test_crawl", "test_every_crawl_setting_works_from_the_environment"),
+    "HOMEWARD_PAGES_PER_SOURCE": (
+        "test_crawl",
+        "test_every_crawl_setting_works_from_the_environment",
+    ),
+    "HOMEWARD_MAX_DEPTH": ("test_crawl", "test_every_crawl_setting_works_from_the_environment"),
+    "HOMEWARD_RELEVANCE_THRESHOLD": (
+        "test_crawl",
+        "test_every_crawl_setting_works_from_the_environment",
+    ),
+    "HOMEWARD_WORKERS": ("test_crawl", "test_every_crawl_setting_works_from_the_environment"),
+    "HOMEWARD_ENTITIES": ("test_crawl", "test_every_crawl_setting_works_from_the_environment"),
+    "HOMEWARD_RUN_ID": ("test_scrapyd", "test_two_scrapyd_nodes_crawl_into_one_archive"),
+    "HOMEWARD_RUN_PART": ("test_scrapyd", "test_two_scrapyd_nodes_crawl_into_one_archive"),
+    "HOMEWARD_ES_INDEX": ("test_scrapyd", "test_unusable_archives_and_nodes_are_named"),
+    "HOMEWARD_TOKEN": ("test_web_api", "test_serve_runs_uvicorn"),
+    "HOMEWARD_SCHEDULES": (
+        "test_schedules",
+        "test_homeward_schedules_is_the_default_schedules_folder",
+    ),
+    "HOMEWARD_UNHEALTHY_AFTER": (
+        "test_runs",
+        "test_homeward_unhealthy_after_sets_the_failing_threshold",
+    ),
+    "HOMEWARD_CACHE": ("test_elasticsearch_script", "test_url_uses_port"),
+    "HOMEWARD_ES_PORT": ("test_elasticsearch_script", "test_url_uses_port"),
+    "HOMEWARD_ES_TRANSPORT_PORT": ("test_elasticsearch_script", "test_lifecycle_on_free_ports"),
+    "HOMEWARD_ES_HEAP": ("test_elasticsearch_script", "test_es_heap_is_the_nodes_java_heap"),
+    "HOMEWARD_ES_VERSION": (
+        "test_elasticsearch_script",
+        "test_es_version_is_the_version_downloaded_and_started",
+    ),
+    "HOMEWARD_EN_NER_MODEL": ("test_entities", "test_en_ner_model_chooses_the_english_backend"),
+    "HOMEWARD_CORENLP_HEAP": ("test_entities", "test_corenlp_heap_is_the_taggers_java_heap"),
+    "HOMEWARD_CORENLP_JAVA_OPTS": (
+        "test_entities",
+        "test_corenlp_java_opts_reach_the_taggers_java",
+    ),
+    "HOMEWARD_CORENLP_SCRIPT": ("test_entities", "test_corenlp_script_is_the_tagger_that_runs"),
+    "HOMEWARD_CORENLP_START_TIMEOUT": (
+        "test_entities",
+        "test_corenlp_start_timeout_bounds_the_wait_for_the_model",
+    ),
+    "HOMEWARD_CHROMIUM": ("test_web_browser", "test_homeward_chromium_chooses_the_browser"),
+}
+
+
+def test_every_documented_environment_variable_has_a_test_that_proves_it():
+    root = Path(__file__).resolve().parent.parent
+    docs = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    documented = {
+        name
+        for page in docs
+        for name in re.findall(r"\bHOMEWARD_[A-Z_]*[A-Z]\b", page.read_text(encoding="utf-8"))
+    }
+    assert documented - set(PROVEN_BY) == set(), "documented without a proving test"
+    for name, (module, test) in PROVEN_BY.items():
+        source = (root / "tests" / f"{module}.py").read_text(encoding="utf-8")
+        assert f"def {test}(" in source, f"{name}: {module}.{test} does not exist"
+        assert name in source, f"{name}: tests/{module}.py never sets it"

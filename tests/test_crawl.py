@@ -25,7 +25,8 @@ import pytest
 
 from crawler.run import run_crawl
 from crawler.spiders.news import find_canonical_link, parse_sitemap
-from crawler.summary import RunSummary
+from crawler.state import SeenStore
+from crawler.summary import RunSummary, format_summary
 from homeward.article import Article, article_id
 from homeward.paths import archive_state_dir
 from search.backends.elastic import ElasticArchive
@@ -181,6 +182,8 @@ def crawls(
         "progress": progress,
         "state": archive_state_dir(archive_url, root / "state"),
         "urls": mockserver.urls,
+        "root": root,
+        "sources": sources,
     }
 
 
@@ -195,23 +198,35 @@ def test_feeds_sitemaps_and_listings_are_all_found(crawls: dict[str, Any]) -> No
         f"{a}/news/2026/06/police-search-for-missing-twins.html",  # listing, page 2
         f"{b}/zh/2026/05/gbk-child-trafficking.html",  # Atom feed, GBK
         f"{b}/zh/2026/05/big5-missing-child.html",  # Atom feed (with spm=), Big5
+        f"{a}/news/2001/01/old-abduction-story.html",  # feed and sitemap: the first crawl
     }
     first: RunSummary = crawls["first"]
-    assert first.stored == 7 and first.finish_reason == "finished"
-    # index, Google News sitemap and a gzip sitemap (the 2001 one is too old to fetch)
-    assert first.fetched_by_kind["feed"] == 3 and first.fetched_by_kind["sitemap"] == 3
+    assert first.stored == 8 and first.finish_reason == "finished"
+    # index, Google News sitemap, a gzip sitemap and the 2001 archive sitemap
+    assert first.fetched_by_kind["feed"] == 3 and first.fetched_by_kind["sitemap"] == 4
     assert first.fetched_by_kind["page"] == 2
     assert first.sources["Riverside Herald"].errors == []  # every feed and sitemap parsed
-    assert first.sources["Riverside Herald"].stored == 5 and first.sources["华南日报"].stored == 2
+    assert first.sources["Riverside Herald"].stored == 6 and first.sources["华南日报"].stored == 2
     for article in stored.values():
         assert article.id == article_id(article.url)
         assert article.source in ("Riverside Herald", "华南日报")
 
 
-def test_old_entries_are_skipped(crawls: dict[str, Any]) -> None:
-    paths = [r["path"] for r in crawls["first_requests"]]
-    assert not any("2001" in path for path in paths)  # neither the old story nor its sitemap
-    assert crawls["first"].skipped["old"] >= 2
+def test_a_sources_first_crawl_takes_its_whole_history(crawls: dict[str, Any]) -> None:
+    first: RunSummary = crawls["first"]
+    paths = Counter(r["path"] for r in crawls["first_requests"])
+    assert paths["/sitemap-2001.xml"] == 1 and paths["/news/2001/01/old-abduction-story.html"] == 1
+    assert "old" not in first.skipped
+    assert first.first_crawl == ["Riverside Herald", "华南日报", "Gone", "Broken"]
+    assert "first crawl of Riverside Herald, 华南日报, Gone, Broken" in format_summary(first)
+
+
+def test_later_crawls_keep_to_the_age_window(crawls: dict[str, Any]) -> None:
+    second: RunSummary = crawls["second"]
+    assert second.skipped["old"] >= 2  # the 2001 feed entry and archive sitemap
+    assert not any("2001" in r["path"] for r in crawls["second_requests"])
+    # Sources that never answered have not had their first crawl yet.
+    assert second.first_crawl == ["Gone", "Broken"]
 
 
 def test_robots_txt_is_obeyed(crawls: dict[str, Any]) -> None:
@@ -261,7 +276,7 @@ def test_bad_sources_do_not_stop_the_crawl(crawls: dict[str, Any]) -> None:
     assert first.sources["Gone"].errors and "connection" in first.sources["Gone"].errors[0]
     assert first.sources["Broken"].errors and "http-500" in first.sources["Broken"].errors[0]
     assert first.failed == {"http-500": 1}  # the one broken article page
-    assert first.stored == 7
+    assert first.stored == 8
 
 
 def test_evidence_is_kept_for_every_article(crawls: dict[str, Any]) -> None:
@@ -598,6 +613,35 @@ def test_pages_per_source_limit_and_seen_urls(tmp_path: Path) -> None:
     assert crawler.settings["JOBDIR"].startswith(str(tmp_path))
 
 
+def test_homeward_contact_is_in_the_user_agent(tmp_path: Path) -> None:
+    """Site owners can reach whoever runs the crawl; without a contact the summary asks.
+    (That HOMEWARD_CONTACT in the environment becomes this setting: the table test.)"""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.extensions import ProgressReporter
+    from crawler.spiders.news import NewsSpider
+
+    base = {"HOMEWARD_STATE_DIR": str(tmp_path), "HOMEWARD_ARCHIVE": "sqlite:///x.sqlite"}
+    contact = {**base, "HOMEWARD_CONTACT": "https://ngo.example/crawler"}
+    agent = get_crawler(NewsSpider, contact).settings["USER_AGENT"]
+    assert agent.startswith("Homeward/") and "+https://ngo.example/crawler" in agent
+    assert "contact not configured" in get_crawler(NewsSpider, base).settings["USER_AGENT"]
+    reporter = ProgressReporter(stats=get_crawler(NewsSpider, base).stats, interval=0)
+    assert any("HOMEWARD_CONTACT is not set" in note for note in reporter.summary().notes)
+
+
+def test_a_backfill_pages_listings_deeper(tmp_path: Path) -> None:
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.news import NewsSpider
+
+    base = {"HOMEWARD_STATE_DIR": str(tmp_path), "HOMEWARD_ARCHIVE": "sqlite:///x.sqlite"}
+    backfill = {**base, "HOMEWARD_SINCE": "2010-01-01", "HOMEWARD_BACKFILL_DEPTH": 7}
+    spider = NewsSpider.from_crawler(get_crawler(NewsSpider, backfill), sources=[])
+    assert spider.max_depth == 7 and spider.since is not None
+    assert NewsSpider.from_crawler(get_crawler(NewsSpider, base), sources=[]).max_depth == 2
+
+
 def test_every_homeward_setting_is_documented_and_defined() -> None:
     import crawler.settings as settings
     from crawler.homeward_settings import HOMEWARD_SETTINGS
@@ -623,6 +667,14 @@ SPEED_ONLY = {
 }
 
 
+def crawled_before(archive_url: str, state_root: Path) -> None:
+    """A state in which the fixture sources have had their first crawl: the age window
+    applies (their URLs are not known, so every page is requested again)."""
+    store = SeenStore(archive_state_dir(archive_url, state_root) / "seen.sqlite")
+    store.mark_crawled(["Riverside Herald", "华南日报", "Gone", "Broken"])
+    store.close()
+
+
 def assert_policy_took_effect(summary: RunSummary, default_run: RunSummary) -> None:
     """What each changed setting does to a crawl of the fixture web."""
     assert summary.settings == {
@@ -630,6 +682,7 @@ def assert_policy_took_effect(summary: RunSummary, default_run: RunSummary) -> N
         **{name: value for name, (_, value) in POLICY_CHANGES.items()},
     }
     assert default_run.skipped["old"] >= 2 and "old" not in summary.skipped  # max age 0
+    assert summary.first_crawl == []  # the sources were known: the window applied
     assert summary.skipped["limit"] >= 1  # one page per source
     assert summary.fetched_by_kind["article"] <= 4  # four sources, one article each at most
     assert summary.skipped["depth"] >= 1  # /world/?page=2 not followed
@@ -646,10 +699,11 @@ def test_every_crawl_setting_works_from_the_environment(
     for name, (raw, _) in POLICY_CHANGES.items():
         monkeypatch.setenv(name, raw)
     sources = write_sources(tmp_path / "sources.toml", mockserver)
+    crawled_before(archive_url, tmp_path / "state")
     summary = run_crawl(
         sources, archive_url, state_dir=tmp_path / "state", settings_overrides=SPEED_ONLY
     )
-    assert_policy_took_effect(summary, crawls["first"])
+    assert_policy_took_effect(summary, crawls["second"])
 
 
 def test_crawl_options_override_the_environment(
@@ -665,6 +719,7 @@ def test_crawl_options_override_the_environment(
 
     monkeypatch.setenv("HOMEWARD_PAGES_PER_SOURCE", "50")  # the option wins
     sources = write_sources(tmp_path / "sources.toml", mockserver)
+    crawled_before(archive_url, tmp_path / "state")
     options = [
         "--max-age-days", "0", "--pages-per-source", "1", "--max-depth", "0",
         "--workers", "0", "--no-entities", "--relevance-threshold", "1000",
@@ -678,27 +733,27 @@ def test_crawl_options_override_the_environment(
     )
     assert result.exit_code == 0, result.output
     summary = RunSummary.from_dict(json.loads(result.stdout))
-    assert_policy_took_effect(summary, crawls["first"])
+    assert_policy_took_effect(summary, crawls["second"])
 
 
 def test_the_printed_summary_names_every_reason_a_page_was_not_taken(
     crawls: dict[str, Any],
 ) -> None:
-    from crawler.summary import SKIP_REASONS, format_summary
+    from crawler.summary import SKIP_REASONS
 
-    first: RunSummary = crawls["first"]
-    assert set(first.skipped) <= set(SKIP_REASONS), "a reason without an explanation"
-    printed = format_summary(first)
-    cutoff = first.age_cutoff
-    assert (
-        cutoff
-        and f"{first.skipped['old']} feed and sitemap entries published before {cutoff}" in printed
-    )
-    assert "HOMEWARD_MAX_AGE_DAYS=0" in printed
-    for reason, number in first.skipped.items():
-        assert f"  {number} " in printed, reason
-    # Every skip is also counted for its source, so each source's line adds up.
-    assert sum(source.skipped for source in first.sources.values()) == sum(first.skipped.values())
+    for run in (crawls["first"], crawls["second"]):
+        assert set(run.skipped) <= set(SKIP_REASONS), "a reason without an explanation"
+        printed = format_summary(run)
+        for reason, number in run.skipped.items():
+            assert f"  {number} " in printed, reason
+        # Every skip is also counted for its source, so each source's line adds up.
+        assert sum(s.skipped for s in run.sources.values()) == sum(run.skipped.values())
+    second: RunSummary = crawls["second"]
+    cutoff = second.age_cutoff
+    printed = format_summary(second)
+    old = f"{second.skipped['old']} feed and sitemap entries published before {cutoff}"
+    assert cutoff and old in printed
+    assert "--since DATE backfills them" in printed and "HOMEWARD_MAX_AGE_DAYS=0" in printed
 
 
 def test_a_bad_setting_in_the_environment_stops_the_crawl_before_it_starts(
@@ -728,7 +783,10 @@ def test_every_table_setting_is_read_from_the_environment(tmp_path: Path) -> Non
         str: ("chosen-by-env", "chosen-by-env"),
         type(None): ("0.5", 0.5),  # the relevance threshold: a number, None by default
     }
-    special = {"HOMEWARD_PROGRESS_FORMAT": ("json", "json")}  # one of two words
+    special = {  # settings whose values have a form of their own
+        "HOMEWARD_PROGRESS_FORMAT": ("json", "json"),
+        "HOMEWARD_SINCE": ("2003-01-31", "2003-01-31"),
+    }
     expected: dict[str, Any] = {}
     environment = dict(os.environ)
     for setting in HOMEWARD_SETTINGS:
@@ -746,3 +804,44 @@ def test_every_table_setting_is_read_from_the_environment(tmp_path: Path) -> Non
     )
     assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout) == expected
+
+
+def test_since_backfills_an_archive_sitemap_index(
+    crawls: dict[str, Any], mockserver: MockServer, archive_url: str
+) -> None:
+    """A known source gains an archive sitemap index (one child sitemap per month): its
+    old entries are skipped and reported, until `--since` takes them."""
+    a = crawls["urls"]["a"]
+    sources = crawls["root"] / "sources-with-archive.toml"
+    text = (
+        crawls["sources"]
+        .read_text(encoding="utf-8")
+        .replace(
+            f'sitemaps = ["{a}/sitemap_index.xml"]',
+            f'sitemaps = ["{a}/sitemap_index.xml", "{a}/sitemap-archive-index.xml"]',
+        )
+    )
+    sources.write_text(text, encoding="utf-8")
+    state = crawls["root"] / "state"
+    story = "/news/2003/03/toddler-taken-from-market-stall.html"
+
+    mockserver.clear()
+    windowed = run_crawl(sources, archive_url, state_dir=state, settings_overrides=FAST)
+    paths = mockserver.paths("a")
+    assert "/sitemap-archive-index.xml" in paths and "/sitemap-2003-03.xml" not in paths
+    assert windowed.skipped["old"] >= 3 and windowed.stored == 0
+    assert "feed and sitemap entries published before" in format_summary(windowed)
+
+    mockserver.clear()
+    backfill = run_crawl(
+        sources,
+        archive_url,
+        state_dir=state,
+        settings_overrides={**FAST, "HOMEWARD_SINCE": "2003-01-01"},
+    )
+    paths = mockserver.paths("a")
+    assert "/sitemap-2003-03.xml" in paths and paths.count(story) == 1
+    assert "/sitemap-2001.xml" not in paths  # before the --since date
+    assert backfill.stored == 1 and backfill.age_cutoff == "2003-01-01"
+    assert articles(archive_url, a + story)
+    assert "backfill: entries published since 2003-01-01" in format_summary(backfill)

@@ -16,10 +16,13 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import urllib.request
 import uuid
+import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -148,9 +151,125 @@ def test_checksum_mismatch_deletes_download(
     assert list(downloads.iterdir()) == []
 
 
+# Stands in for Elasticsearch's launcher (bin/elasticsearch): says how it was
+# started, then fails, so `start` shows it in the launcher log's tail and stops.
+FAKE_LAUNCHER = """#!/bin/sh
+echo "fake launcher $0 ES_JAVA_OPTS=$ES_JAVA_OPTS"
+exit 78
+"""
+
+
+def publish_fake_distribution(repo: Path, version: str) -> str:
+    """An integ-test zip of `version` in a Maven layout under `repo`, with its SHA-512:
+    bin/elasticsearch is FAKE_LAUNCHER, and modules/analysis-common exists (so no
+    plugin is built). Returns the zip's path in the repository."""
+    path = f"org/elasticsearch/distribution/integ-test-zip/elasticsearch/{version}"
+    (repo / path).mkdir(parents=True)
+    zip_path = repo / path / f"elasticsearch-{version}.zip"
+    top = f"elasticsearch-{version}"
+    with zipfile.ZipFile(zip_path, "w") as z:
+        launcher = zipfile.ZipInfo(f"{top}/bin/elasticsearch")
+        launcher.external_attr = 0o100755 << 16
+        z.writestr(launcher, FAKE_LAUNCHER)
+        for name in ("config/jvm.options", "config/log4j2.properties"):
+            z.writestr(f"{top}/{name}", "")
+        z.writestr(f"{top}/modules/analysis-common/README", "")
+    zip_path.with_name(zip_path.name + ".sha512").write_text(
+        hashlib.sha512(zip_path.read_bytes()).hexdigest()
+    )
+    return f"{path}/{zip_path.name}"
+
+
+@dataclass
+class FakeStarts:
+    """`start` with this environment: see the `fake_starts` fixture."""
+
+    env: dict[str, str]
+
+    @property
+    def cache(self) -> Path:
+        return Path(self.env["HOMEWARD_CACHE"])
+
+    def start(self, **env: str) -> subprocess.CompletedProcess[str]:
+        return run("start", env={**self.env, **env})
+
+
+@pytest.fixture
+def fake_starts(
+    tmp_path: Path, http_dir: tuple[Path, int], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FakeStarts]:
+    """`start` against a local Maven repository of fake distributions (see
+    publish_fake_distribution), on a free port, with a fake JDK and its own cache
+    (world-traversable: run as root, the script starts the node as its own system
+    user). Nothing is downloaded from the internet and no Elasticsearch starts."""
+    for name in ("HOMEWARD_ES_VERSION", "HOMEWARD_ES_HEAP", "HOMEWARD_ES_JAVA_OPTS"):
+        monkeypatch.delenv(name, raising=False)
+    _, port = http_dir
+    jdk = tmp_path / "jdk"
+    (jdk / "bin").mkdir(parents=True)
+    (jdk / "bin" / "java").write_text("#!/bin/sh\nexit 1\n")
+    (jdk / "bin" / "java").chmod(0o755)
+    (jdk / "release").write_text('JAVA_VERSION="17.0.99"\n')
+    cache = Path(tempfile.mkdtemp(prefix="homeward-es-test-"))
+    cache.chmod(0o755)
+    try:
+        yield FakeStarts(
+            {
+                "HOMEWARD_CACHE": str(cache),
+                "HOMEWARD_ES_PORT": str(free_port()),
+                "HOMEWARD_MAVEN_REPO": f"http://127.0.0.1:{port}",
+                "ES_JAVA_HOME": str(jdk),
+            }
+        )
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def test_es_version_is_the_version_downloaded_and_started(
+    fake_starts: FakeStarts, http_dir: tuple[Path, int]
+) -> None:
+    root, port = http_dir
+    zip_path = publish_fake_distribution(root, "8.99.1")
+    result = fake_starts.start(HOMEWARD_ES_VERSION="8.99.1")
+    assert result.returncode == 1, result.stderr  # the fake launcher fails
+    home = fake_starts.cache / "elasticsearch" / "elasticsearch-8.99.1"
+    expected = [
+        f"downloading Elasticsearch 8.99.1 from http://127.0.0.1:{port}/{zip_path}\n",
+        f"installed Elasticsearch 8.99.1 in {home}\n",
+        "starting Elasticsearch 8.99.1 on ",
+        f"fake launcher {home}/bin/elasticsearch ",
+    ]
+    assert all(line in result.stderr for line in expected), result.stderr
+    unpublished = fake_starts.start(HOMEWARD_ES_VERSION="8.99.2")
+    assert unpublished.returncode == 1
+    assert "is HOMEWARD_ES_VERSION=8.99.2 published there?" in unpublished.stderr
+    bad = run("url", env={"HOMEWARD_ES_VERSION": "latest"})
+    assert bad.returncode == 1
+    assert "HOMEWARD_ES_VERSION must look like 8.19.21, got 'latest'" in bad.stderr
+
+
+def test_es_heap_is_the_nodes_java_heap(
+    fake_starts: FakeStarts, http_dir: tuple[Path, int]
+) -> None:
+    root, _ = http_dir
+    publish_fake_distribution(root, VERSION)  # the default version, as a fake
+    chosen = fake_starts.start(HOMEWARD_ES_HEAP="300m")
+    assert chosen.returncode == 1, chosen.stderr  # the fake launcher fails
+    assert "ES_JAVA_OPTS=-Xms300m -Xmx300m" in chosen.stderr, chosen.stderr
+    default = fake_starts.start()
+    assert "ES_JAVA_OPTS=-Xms512m -Xmx512m" in default.stderr, default.stderr
+    bad = run("url", env={"HOMEWARD_ES_HEAP": "lots"})
+    assert bad.returncode == 1
+    assert "HOMEWARD_ES_HEAP must look like 512m or 1g, got 'lots'" in bad.stderr
+
+
 @pytest.mark.elasticsearch
 def test_lifecycle_on_free_ports() -> None:
-    env = {"HOMEWARD_ES_PORT": str(free_port()), "HOMEWARD_ES_TRANSPORT_PORT": str(free_port())}
+    env = {
+        "HOMEWARD_ES_PORT": str(free_port()),
+        "HOMEWARD_ES_TRANSPORT_PORT": str(free_port()),
+        "HOMEWARD_ES_HEAP": "384m",
+    }
     url = f"http://127.0.0.1:{env['HOMEWARD_ES_PORT']}"
     try:
         started = run("start", env=env, timeout=400)
@@ -158,6 +277,9 @@ def test_lifecycle_on_free_ports() -> None:
         assert started.stdout == url + "\n"
         with urllib.request.urlopen(url + "/_cluster/health", timeout=10) as response:
             assert b'"status"' in response.read()
+        with urllib.request.urlopen(url + "/_nodes/_local/jvm", timeout=10) as response:
+            (node,) = json.load(response)["nodes"].values()
+        assert node["jvm"]["mem"]["heap_max_in_bytes"] == 384 << 20  # HOMEWARD_ES_HEAP
         again = run("start", env=env)
         assert (again.returncode, again.stdout) == (0, url + "\n")
         status = run("status", env=env)

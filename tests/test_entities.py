@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import subprocess
+import sys
 import threading
+import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -25,10 +29,13 @@ from pipelines.entities import (
 )
 from pipelines.entities import models as entity_models
 from pipelines.entities.corenlp import SCRIPT, CoreNLPTagger
+from pipelines.entities.errors import EN_MODEL_ENV
 from pipelines.entities.models import Mention, whole_words
 from pipelines.entities.names import clean_chinese, clean_english, english_names, merge_names
 from pipelines.entities.places import resolve
 from pipelines.entities.years import extract_years
+
+REPO = Path(__file__).resolve().parent.parent
 
 FLOORS = {
     ("years", "en"): 0.95,
@@ -323,9 +330,125 @@ def test_missing_corenlp_is_a_clear_startup_error(monkeypatch, tmp_path, no_engl
 
 
 def test_missing_spacy_model_is_a_clear_error(monkeypatch, no_english_ner):
-    monkeypatch.setenv(entity_models.EN_MODEL_ENV, "homeward_no_such_model")
-    with pytest.raises(EntityModelError, match="homeward_no_such_model"):
+    monkeypatch.setenv("HOMEWARD_EN_NER_MODEL", "homeward_no_such_model")
+    with pytest.raises(
+        EntityModelError,
+        match=r"'homeward_no_such_model' \(HOMEWARD_EN_NER_MODEL\) is not installed",
+    ):
         tag_entities("Liu Sirui was found in Xi'an.", "en")
+
+
+def test_en_ner_model_chooses_the_english_backend(monkeypatch, tmp_path, no_english_ner):
+    """HOMEWARD_EN_NER_MODEL: unset, empty or "corenlp" is CoreNLP; anything else is a
+    spaCy pipeline (a package name or a folder), and a broken one is a clear error."""
+    spacy = pytest.importorskip("spacy")
+    # No CoreNLP in this cache: whichever backend answers is the one the variable chose.
+    monkeypatch.setenv("HOMEWARD_CACHE", str(tmp_path / "empty-cache"))
+    assert EN_MODEL_ENV == "HOMEWARD_EN_NER_MODEL"
+    for value in ("", "corenlp", "CoreNLP"):
+        monkeypatch.setenv("HOMEWARD_EN_NER_MODEL", value)
+        with pytest.raises(EntityModelError, match=r"scripts/corenlp\.sh fetch"):
+            tag_entities("Liu Sirui was found in Xi'an.", "en")
+
+    # A spaCy pipeline folder whose "ner" knows one name (an entity ruler: no training).
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler", name="ner").add_patterns(
+        [{"label": "PERSON", "pattern": "Liu Sirui"}]
+    )
+    nlp.meta.update(name="homeward_test_ruler", version="0.0.1")
+    nlp.to_disk(tmp_path / "ruler")
+    monkeypatch.setenv("HOMEWARD_EN_NER_MODEL", str(tmp_path / "ruler"))
+    result = tag_entities("Liu Sirui was found in Xi'an. Zhao Wei said so.", "en")
+    assert result.names == ["Liu Sirui"]  # the ruler's names only: CoreNLP would add Zhao Wei
+    assert entity_models.english_ner().description == "spaCy homeward_test_ruler 0.0.1"
+    entity_models.close_english_ner()
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "meta.json").write_text('{"lang": "en", "name": "broken", "version": "1"}')
+    (broken / "config.cfg").write_text("not a config [[\n")
+    monkeypatch.setenv("HOMEWARD_EN_NER_MODEL", str(broken))
+    with pytest.raises(EntityModelError, match=r"\(HOMEWARD_EN_NER_MODEL\) could not be loaded"):
+        tag_entities("Liu Sirui was found.", "en")
+    nlp.remove_pipe("ner")
+    nlp.add_pipe("sentencizer")
+    nlp.to_disk(tmp_path / "no-ner")
+    monkeypatch.setenv("HOMEWARD_EN_NER_MODEL", str(tmp_path / "no-ner"))
+    with pytest.raises(EntityModelError, match=r"\(HOMEWARD_EN_NER_MODEL\) has no 'ner'"):
+        tag_entities("Liu Sirui was found.", "en")
+
+
+def test_corenlp_start_timeout_bounds_the_wait_for_the_model(monkeypatch):
+    monkeypatch.delenv("HOMEWARD_CORENLP_START_TIMEOUT", raising=False)
+    assert CoreNLPTagger(command=["cat"]).start_timeout == 120  # the documented default
+    monkeypatch.setenv("HOMEWARD_CORENLP_START_TIMEOUT", "1.5")
+    tagger = CoreNLPTagger(command=["cat"])  # never says "ready"; exits when stdin closes
+    started = time.monotonic()
+    with pytest.raises(
+        EntityModelError,
+        match=r"did not load its model within 1\.5s \(HOMEWARD_CORENLP_START_TIMEOUT\)",
+    ):
+        tagger.start()
+    assert 1.4 < time.monotonic() - started < 10
+    assert tagger.pid is None
+    for bad in ("soon", "0", "-5", "inf"):
+        monkeypatch.setenv("HOMEWARD_CORENLP_START_TIMEOUT", bad)
+        with pytest.raises(
+            EntityModelError, match=rf"HOMEWARD_CORENLP_START_TIMEOUT must be .*got '{bad}'"
+        ):
+            CoreNLPTagger()
+
+
+# A stand-in for scripts/corenlp.sh: `run` speaks the tagger's protocol
+# (scripts/corenlp/HomewardNer.java) and calls the first 9 characters a person.
+FAKE_CORENLP_SCRIPT = """#!/usr/bin/env bash
+[[ "${1:-}" == run ]] || exit 2
+echo "ready 0.0-fake fake.crf.ser.gz"
+while read -r length; do
+  head -c "$length" >/dev/null
+  echo "ok PERSON:0:9"
+done
+"""
+
+NAMES_IN_A_NEW_PROCESS = """
+import json
+from pipelines.entities import EntityModelError, tag_entities
+from pipelines.entities.models import english_ner
+try:
+    names = tag_entities("Liu Sirui was found.", "en").names
+    print(json.dumps({"names": names, "ner": english_ner().description}))
+except EntityModelError as error:
+    print(json.dumps({"error": str(error)}))
+"""
+
+
+def _names_in_a_new_process(env: dict[str, str]) -> dict[str, object]:
+    """The module reads HOMEWARD_CORENLP_SCRIPT once, at import: a fresh interpreter."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("HOMEWARD_")}
+    result = subprocess.run(
+        [sys.executable, "-c", NAMES_IN_A_NEW_PROCESS],
+        cwd=REPO,
+        env={**clean, **env},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_corenlp_script_is_the_tagger_that_runs(tmp_path):
+    script = tmp_path / "elsewhere" / "corenlp.sh"
+    script.parent.mkdir()
+    script.write_text(FAKE_CORENLP_SCRIPT)
+    found = _names_in_a_new_process({"HOMEWARD_CORENLP_SCRIPT": str(script)})
+    assert found == {"names": ["Liu Sirui"], "ner": "Stanford CoreNLP 0.0-fake (fake.crf.ser.gz)"}
+    # A path with nothing there is a clear error naming the variable (the bare
+    # "/name.sh" form once failed at import with an IndexError).
+    for missing in (tmp_path / "missing" / "corenlp.sh", Path("/homeward-no-such-corenlp.sh")):
+        found = _names_in_a_new_process({"HOMEWARD_CORENLP_SCRIPT": str(missing)})
+        assert "HOMEWARD_CORENLP_SCRIPT" in found["error"] and str(missing) in found["error"]
 
 
 def test_places_and_years_need_no_english_model(monkeypatch, tmp_path, no_english_ner):
@@ -348,6 +471,65 @@ def _script(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
         text=True,
         timeout=120,
     )
+
+
+def _fake_corenlp_install(tmp_path: Path) -> dict[str, str]:
+    """A cache in which CoreNLP looks installed and built, and a "JDK" whose java prints
+    its arguments, one a line: `corenlp.sh run` then shows the tagger's command line."""
+    version = "4.5.10"
+    install = tmp_path / "cache" / "corenlp" / version
+    install.mkdir(parents=True)
+    source = SCRIPT.parent / "corenlp" / "HomewardNer.java"
+    tagger_jar = f"homeward-ner-{hashlib.sha256(source.read_bytes()).hexdigest()[:16]}.jar"
+    names = (".homeward-installed", f"stanford-corenlp-{version}.jar", tagger_jar)
+    for name in (*names, "english.all.3class.distsim.crf.ser.gz"):
+        (install / name).write_text("")
+    jdk = tmp_path / "jdk"
+    (jdk / "bin").mkdir(parents=True)
+    (jdk / "release").write_text('JAVA_VERSION="17.0.99"\n')
+    for tool in ("java", "javac", "jar"):
+        (jdk / "bin" / tool).write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n')
+        (jdk / "bin" / tool).chmod(0o755)
+    return {"HOMEWARD_CACHE": str(tmp_path / "cache"), "HOMEWARD_JAVA_HOME": str(jdk)}
+
+
+def _tagger_java_args(env: dict[str, str]) -> list[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("HOMEWARD_CORENLP_")}
+    result = subprocess.run(
+        ["bash", str(SCRIPT), "run"],
+        env={**clean, **env},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    args = result.stdout.splitlines()
+    assert args[-3:-1] == ["HomewardNer", "4.5.10"] and "-cp" in args, args
+    return args
+
+
+def test_corenlp_heap_is_the_taggers_java_heap(tmp_path):
+    env = _fake_corenlp_install(tmp_path)
+    default = _tagger_java_args(env)
+    assert [a for a in default if a.startswith("-Xmx")] == ["-Xmx384m"]  # the documented default
+    chosen = _tagger_java_args({**env, "HOMEWARD_CORENLP_HEAP": "1g"})
+    assert [a for a in chosen if a.startswith("-Xmx")] == ["-Xmx1g"]
+    bad = _script("run", env={**env, "HOMEWARD_CORENLP_HEAP": "lots"})
+    assert bad.returncode == 1
+    assert "HOMEWARD_CORENLP_HEAP must look like 512m or 1g, got 'lots'" in bad.stderr
+
+
+def test_corenlp_java_opts_reach_the_taggers_java(tmp_path):
+    env = _fake_corenlp_install(tmp_path)
+
+    def extra(args: list[str]) -> list[str]:  # between the script's own options and -cp
+        return args[args.index("-XX:-UsePerfData") + 1 : args.index("-cp")]
+
+    assert extra(_tagger_java_args(env)) == []
+    opts = " -XX:+ExitOnOutOfMemoryError  -Dhomeward.probe=1 "
+    args = _tagger_java_args({**env, "HOMEWARD_CORENLP_JAVA_OPTS": opts})
+    assert extra(args) == ["-XX:+ExitOnOutOfMemoryError", "-Dhomeward.probe=1"]
 
 
 def test_corenlp_script_status_usage_and_run_without_fetch(tmp_path):

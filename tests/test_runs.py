@@ -25,6 +25,7 @@ from homeward.runs import (
     new_run_id,
     run_timestamp,
     source_health,
+    sources_health,
 )
 from search.open import open_archive
 
@@ -238,6 +239,41 @@ def test_runs_and_sources_commands(tmp_path: Path) -> None:
     assert "FAILING" not in lenient.output and "never crawled" in lenient.output
     check = runner.invoke(main, ["sources", "--sources", str(sources), "--archive", url, "--check"])
     assert check.exit_code == 1 and "FAILING" in check.output and "Silent" in check.output
+
+
+def test_homeward_unhealthy_after_sets_the_failing_threshold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'archive.sqlite'}"
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[sources]]\nname = "Silent"\nfeeds = ["https://silent.example/rss"]\n')
+    with open_archive(url) as archive:
+        for _ in range(2):  # two empty runs: fine by the default of 3, failing by 2
+            archive.record_run(run(sources={"Silent": {"stored": 0}}))
+    runner = CliRunner()
+
+    def status(*flags: str) -> str:
+        args = ["sources", "--sources", str(sources), "--archive", url, "--json", *flags]
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+        (item,) = json.loads(result.output)
+        return item["status"]
+
+    monkeypatch.delenv("HOMEWARD_UNHEALTHY_AFTER", raising=False)
+    assert status() == "ok"
+    monkeypatch.setenv("HOMEWARD_UNHEALTHY_AFTER", "2")
+    assert status() == "failing"
+    text = runner.invoke(main, ["sources", "--sources", str(sources), "--archive", url])
+    assert "stored nothing 2 runs in a row" in text.output and "FAILING" in text.output
+    assert status("--unhealthy-after", "3") == "ok"  # the option wins over the variable
+    with open_archive(url) as archive:
+        assert sources_health(archive, ["Silent"])[0].status == "failing"
+    monkeypatch.setenv("HOMEWARD_UNHEALTHY_AFTER", "two")  # a typo is named, never taken as 3
+    refused = runner.invoke(main, ["sources", "--sources", str(sources), "--archive", url])
+    assert refused.exit_code == 2
+    assert "HOMEWARD_UNHEALTHY_AFTER='two' is not a number of runs" in refused.output
+    refused = runner.invoke(main, ["serve", "--archive", url])
+    assert refused.exit_code == 2 and "HOMEWARD_UNHEALTHY_AFTER='two'" in refused.output
 
 
 def test_history_writes_never_fail_a_crawl(

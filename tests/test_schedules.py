@@ -33,6 +33,7 @@ from homeward.paths import archive_state_dir
 from homeward.runs import RunRecord
 from schedules.config import (
     ScheduleError,
+    default_schedules_dir,
     load_schedule,
     load_schedules,
     parse_cron,
@@ -481,3 +482,34 @@ def test_schedule_list_shows_the_next_run(tmp_path: Path) -> None:
     assert "weekly: 0 4 * * 6 UTC; next run" in text.output and "disabled" in text.output
     bad = runner.invoke(main, ["schedule", "list", "--schedules", str(tmp_path / "none")])
     assert bad.exit_code == 2 and "no such folder" in bad.output
+
+
+def test_homeward_schedules_is_the_default_schedules_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)  # where ./schedules holds the shipped nightly.toml
+    mine = tmp_path / "mine"
+    write_schedule(mine, "weekly", cron="0 4 * * 6", timezone="UTC")
+    write_schedule(mine, "hourly", cron="5 * * * *")
+    runner = CliRunner()
+
+    def listed() -> list[str]:
+        result = runner.invoke(main, ["schedule", "list", "--json"])
+        assert result.exit_code == 0, result.output
+        return [row["name"] for row in json.loads(result.output)]
+
+    monkeypatch.delenv("HOMEWARD_SCHEDULES", raising=False)
+    assert listed() == ["nightly"]
+    monkeypatch.setenv("HOMEWARD_SCHEDULES", str(mine))
+    assert default_schedules_dir() == mine
+    assert listed() == ["hourly", "weekly"]
+    text = runner.invoke(main, ["schedule", "list"])
+    assert f"2 schedule(s) in {mine}" in text.output
+    other = tmp_path / "other"
+    write_schedule(other, "other")
+    flag = runner.invoke(main, ["schedule", "list", "--schedules", str(other), "--json"])
+    assert [row["name"] for row in json.loads(flag.output)] == ["other"]  # --schedules wins
+    monkeypatch.setenv("HOMEWARD_SCHEDULES", str(tmp_path / "none"))
+    missing = runner.invoke(main, ["schedule", "list"])
+    assert missing.exit_code == 2
+    assert "no such folder; pass --schedules DIR or set HOMEWARD_SCHEDULES" in missing.output

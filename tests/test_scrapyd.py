@@ -220,7 +220,8 @@ def test_two_scrapyd_nodes_crawl_into_one_archive(
         if original in by_url:
             assert merged.get(copy) == original
 
-    # One run record, with both nodes' parts, each node crawling its own share.
+    # One run record, with both nodes' parts, each node crawling its own share: the
+    # coordinator's HOMEWARD_RUN_ID and HOMEWARD_RUN_PART made each node add its part.
     assert record is not None and record.origin == "scrapyd" and record.state == "ok"
     assert sorted(record.nodes) == sorted(node.url for node in nodes)
     shares = [part["sources"] for part in record.nodes.values()]

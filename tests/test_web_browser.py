@@ -51,10 +51,33 @@ def unavailable(message: str) -> None:
     pytest.skip(message)
 
 
+def find_chromium() -> str | None:
+    """$HOMEWARD_CHROMIUM when set (a wrong path is an error, not a quiet fallback),
+    else Debian's Chromium."""
+    chosen = os.environ.get(CHROMIUM_ENV)
+    if chosen:
+        if not Path(chosen).is_file():
+            pytest.fail(f"{CHROMIUM_ENV}={chosen!r} is not a file", pytrace=False)
+        return chosen
+    candidates = ["/usr/bin/chromium", shutil.which("chromium")]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+def test_homeward_chromium_chooses_the_browser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    browser = tmp_path / "my-chromium"
+    browser.write_text("#!/bin/sh\n")
+    monkeypatch.setenv(CHROMIUM_ENV, str(browser))
+    assert find_chromium() == str(browser)
+    monkeypatch.setenv(CHROMIUM_ENV, str(tmp_path / "missing"))
+    with pytest.raises(pytest.fail.Exception, match=r"HOMEWARD_CHROMIUM=.*is not a file"):
+        find_chromium()
+
+
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    candidates = [os.environ.get(CHROMIUM_ENV), "/usr/bin/chromium", shutil.which("chromium")]
-    found = next((c for c in candidates if c and Path(c).is_file()), None)
+    found = find_chromium()
     if found is None:
         unavailable(
             "Debian's Chromium is not installed (/usr/bin/chromium); run scripts/setup.sh "

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from homeward.runs import unhealthy_after_default
 from search.open import open_archive
 from web import api, pages
 from web.dependencies import CsrfRefused
@@ -41,6 +42,7 @@ def create_app(
     without one, only loopback host names are answered (`allowed_hosts` overrides).
     """
     token = check_token(token)
+    unhealthy_after_default()  # a bad HOMEWARD_UNHEALTHY_AFTER stops `serve` at once, named
     archive = open_archive(archive_url)
 
     @asynccontextmanager

@@ -36,7 +36,7 @@ from crawler.homeward_settings import DEFAULTS, read
 from crawler.items import PageItem
 from crawler.sources import Source, load_sources, parse_sources
 from crawler.state import ALIAS, FAILED, SeenStore, seen_store_for
-from crawler.summary import AGE_CUTOFF, count
+from crawler.summary import AGE_CUTOFF, FIRST_CRAWL, count
 from crawler.urls import canonical_url, join_url, looks_like_article, same_site
 from homeward.clock import utc_now, utc_now_iso
 from homeward.paths import archive_state_dir, resolve_archive_url
@@ -62,6 +62,8 @@ class NewsSpider(Spider):
         max_age_days: float = DEFAULTS["HOMEWARD_MAX_AGE_DAYS"],
         pages_per_source: int = DEFAULTS["HOMEWARD_PAGES_PER_SOURCE"],
         max_depth: int = DEFAULTS["HOMEWARD_MAX_DEPTH"],
+        since: str | None = None,
+        backfill_depth: int = DEFAULTS["HOMEWARD_BACKFILL_DEPTH"],
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -71,7 +73,12 @@ class NewsSpider(Spider):
         self.seen = seen
         self.max_age_days = max_age_days
         self.pages_per_source = pages_per_source
-        self.max_depth = max_depth  # pagination steps from a listing page in sources.toml
+        # A backfill (`since`) takes everything from that date and pages deeper.
+        self.since = datetime.fromisoformat(since).replace(tzinfo=UTC) if since else None
+        self.max_depth = max(max_depth, backfill_depth) if since else max_depth
+        # Sources never crawled before take their whole history (None: no memory kept).
+        self.known_sources = seen.crawled_sources() if seen is not None else None
+        self._answered: set[str] = set()  # sources whose feeds, sitemaps or listings parsed
         self.requested: Counter[str] = Counter()  # article requests per source
         self._article_urls: set[str] = set()  # canonical URLs requested or yielded this run
         self._discovery_urls: set[str] = set()  # feeds, sitemaps, listings fetched this run
@@ -110,6 +117,8 @@ class NewsSpider(Spider):
             max_age_days=read(settings, "HOMEWARD_MAX_AGE_DAYS"),
             pages_per_source=read(settings, "HOMEWARD_PAGES_PER_SOURCE"),
             max_depth=read(settings, "HOMEWARD_MAX_DEPTH"),
+            since=read(settings, "HOMEWARD_SINCE"),
+            backfill_depth=read(settings, "HOMEWARD_BACKFILL_DEPTH"),
             **kwargs,
         )
         if not settings.get("HOMEWARD_CONTACT"):
@@ -122,9 +131,15 @@ class NewsSpider(Spider):
     # --- start ------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
-        if self.max_age_days:
+        stats = self.crawler.stats
+        if self.since is not None:
+            stats.set_value(AGE_CUTOFF, self.since.date().isoformat())
+        elif self.max_age_days:
             cutoff = utc_now() - timedelta(days=self.max_age_days)
-            self.crawler.stats.set_value(AGE_CUTOFF, cutoff.date().isoformat())
+            stats.set_value(AGE_CUTOFF, cutoff.date().isoformat())
+        if self.known_sources is not None:
+            first = [s.name for s in self.sources if s.name not in self.known_sources]
+            stats.set_value(FIRST_CRAWL, first)
         callbacks = {
             "feed": self.parse_feed,
             "sitemap": self.parse_sitemap,
@@ -170,10 +185,24 @@ class NewsSpider(Spider):
             meta={"homeward_source": source, "homeward_kind": "article", "homeward_url": canonical},
         )
 
-    def _too_old(self, when: datetime | None) -> bool:
-        if when is None or not self.max_age_days:
+    def _too_old(self, when: datetime | None, source: str) -> bool:
+        """Whether an entry dated `when` is outside this crawl's window: the backfill
+        date, else (once the source has been crawled) the age limit."""
+        if when is None:
+            return False
+        if self.since is not None:
+            return when < self.since
+        if not self.max_age_days or (
+            self.known_sources is not None and source not in self.known_sources
+        ):
             return False
         return (utc_now() - when).total_seconds() > self.max_age_days * 86400
+
+    def closed(self, reason: str) -> None:
+        """A finished crawl has taken each answering source's history: later crawls of
+        them keep to the age window. A stopped one resumes, still taking it."""
+        if reason == "finished" and self.seen is not None:
+            self.seen.mark_crawled(sorted(self._answered))
 
     # --- discovery callbacks -----------------------------------------------------
 
@@ -183,6 +212,7 @@ class NewsSpider(Spider):
         if not parsed.entries:
             self._source_error(source, f"{response.url}: not an RSS/Atom feed, or empty")
             return
+        self._answered.add(source)
         for entry in parsed.entries:
             link = entry.get("link")
             if not link:
@@ -190,7 +220,7 @@ class NewsSpider(Spider):
                 continue
             stamp = entry.get("published_parsed") or entry.get("updated_parsed")
             when = datetime.fromtimestamp(calendar.timegm(stamp), UTC) if stamp else None
-            if self._too_old(when):
+            if self._too_old(when, source):
                 count(self.crawler.stats, "skipped/old", source)
                 continue
             absolute = join_url(response.url, link)
@@ -212,8 +242,9 @@ class NewsSpider(Spider):
         if kind is None:
             self._source_error(source, f"{response.url}: not a sitemap")
             return
+        self._answered.add(source)
         for loc, when in entries:
-            if self._too_old(when):
+            if self._too_old(when, source):
                 count(self.crawler.stats, "skipped/old", source)
                 continue
             absolute = join_url(response.url, loc)
@@ -233,6 +264,7 @@ class NewsSpider(Spider):
         if not isinstance(response, TextResponse):
             self._source_error(source, f"{response.url}: not an HTML page")
             return
+        self._answered.add(source)
         stats = self.crawler.stats
         for anchor in response.xpath("//a[@href]"):
             url = join_url(response.url, anchor.attrib["href"])

@@ -19,6 +19,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
+import math
 import os
 import select
 import subprocess
@@ -35,16 +36,20 @@ from pipelines.entities.errors import EN_MODEL_ENV, EntityModelError
 
 # HOMEWARD_CORENLP_SCRIPT: where a Scrapyd node (running the code from a zipped egg,
 # away from the checkout) finds the checkout's scripts/corenlp.sh.
+SCRIPT_ENV = "HOMEWARD_CORENLP_SCRIPT"
 SCRIPT = Path(
-    os.environ.get("HOMEWARD_CORENLP_SCRIPT")
-    or Path(__file__).resolve().parents[2] / "scripts" / "corenlp.sh"
+    os.environ.get(SCRIPT_ENV) or Path(__file__).resolve().parents[2] / "scripts" / "corenlp.sh"
 )
 START_TIMEOUT_ENV = "HOMEWARD_CORENLP_START_TIMEOUT"
 START_TIMEOUT = 120.0
 # Longer texts go to the tagger in pieces cut at line breaks (it tags line by line
 # anyway), so no page, however long, can exhaust its heap.
 MAX_CHARS = 100_000
-FETCH_HINT = f"run `{SCRIPT.relative_to(SCRIPT.parents[1])} fetch` (scripts/setup.sh does)"
+FETCH_HINT = (
+    f"run `{SCRIPT} fetch` (the script {SCRIPT_ENV} names)"
+    if os.environ.get(SCRIPT_ENV)
+    else "run `scripts/corenlp.sh fetch` (scripts/setup.sh does)"
+)
 
 log = logging.getLogger(__name__)
 _live: weakref.WeakSet[CoreNLPTagger] = weakref.WeakSet()
@@ -69,9 +74,8 @@ class CoreNLPTagger:
 
     def __init__(self, command: Sequence[str] | None = None, start_timeout: float | None = None):
         self.command = list(command or ["bash", str(SCRIPT), "run"])
-        if start_timeout is None:
-            start_timeout = float(os.environ.get(START_TIMEOUT_ENV) or START_TIMEOUT)
-        self.start_timeout = start_timeout
+        self._script = None if command else SCRIPT
+        self.start_timeout = start_timeout_setting() if start_timeout is None else start_timeout
         self.max_chars = MAX_CHARS
         self.version = ""
         self.model = ""
@@ -126,6 +130,12 @@ class CoreNLPTagger:
     def _ensure_started(self) -> subprocess.Popen[bytes]:
         if self._process is not None and self._owner == os.getpid():
             return self._process
+        if self._script is not None and not self._script.is_file():
+            where = f"{SCRIPT_ENV}={self._script}" if os.environ.get(SCRIPT_ENV) else self._script
+            raise EntityModelError(
+                f"the CoreNLP script {where} is not a file; set {SCRIPT_ENV} to the "
+                "checkout's scripts/corenlp.sh"
+            )
         self._stderr.clear()
         self._pending.clear()
         started = time.monotonic()
@@ -172,7 +182,7 @@ class CoreNLPTagger:
         except TimeoutError:
             self._reset()
             raise EntityModelError(
-                f"the CoreNLP tagger did not load its model within {self.start_timeout:.0f}s "
+                f"the CoreNLP tagger did not load its model within {self.start_timeout:g}s "
                 f"({START_TIMEOUT_ENV}); {self._stderr_text()}"
             ) from None
         if not line.endswith(b"\n"):
@@ -287,6 +297,22 @@ class CoreNLPTagger:
 
 class _TaggerDied(Exception):
     pass
+
+
+def start_timeout_setting() -> float:
+    """Seconds the tagger may take to load its model: HOMEWARD_CORENLP_START_TIMEOUT, else 120."""
+    value = os.environ.get(START_TIMEOUT_ENV, "").strip()
+    if not value:
+        return START_TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise EntityModelError(
+            f"{START_TIMEOUT_ENV} must be a number of seconds above 0 (e.g. 120), got {value!r}"
+        )
+    return seconds
 
 
 def pieces(text: str, max_chars: int) -> list[tuple[int, str]]:

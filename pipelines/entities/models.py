@@ -200,8 +200,15 @@ def spacy_pipeline(name: str) -> Any:
             f"{EN_MODEL}=={EN_MODEL_VERSION}) or unset {EN_MODEL_ENV} to use Stanford "
             f"CoreNLP (`scripts/corenlp.sh fetch`). ({error})"
         ) from None
+    except ValueError as error:  # a folder with a broken config.cfg (confection's error)
+        raise EntityModelError(
+            f"the spaCy pipeline {name!r} ({EN_MODEL_ENV}) could not be loaded: "
+            f"{' '.join(str(error).split())}"
+        ) from None
     if "ner" not in nlp.pipe_names:
-        raise EntityModelError(f"the spaCy pipeline {name!r} has no 'ner' component")
+        raise EntityModelError(
+            f"the spaCy pipeline {name!r} ({EN_MODEL_ENV}) has no 'ner' component"
+        )
     version = nlp.meta.get("version")
     if name == EN_MODEL and version != EN_MODEL_VERSION:
         raise EntityModelError(
