@@ -24,6 +24,7 @@ COMMANDS = {
     "export": "cli.export:export",
     "import": "cli.archive:import_",
     "retag": "cli.archive:retag",
+    "rescore": "cli.rescore:rescore",
     "crawl": "cli.crawl:crawl",
     "evidence": "cli.crawl:evidence",
     "serve": "cli.serve:serve",

@@ -15,6 +15,7 @@ from typing import Any
 
 from crawler.workers import default_workers
 from pipelines.dedupe import DEFAULT_THRESHOLD as DEFAULT_DEDUPE_THRESHOLD
+from pipelines.relevance import relevance_options
 from search.evidence import DEFAULT_MAX_BYTES as DEFAULT_WARC_MAX_BYTES
 
 __all__ = [
@@ -81,6 +82,11 @@ def _date(raw: str) -> str:
         raise ValueError("is not a date (YYYY-MM-DD)") from None
 
 
+def _lexicon(raw: str) -> str:
+    relevance_options(lexicon=raw.strip())  # ValueError names the file and what is wrong
+    return raw.strip()
+
+
 def _progress_format(raw: str) -> str:
     if raw not in ("text", "json"):
         raise ValueError('must be "text" or "json"')
@@ -122,6 +128,20 @@ HOMEWARD_SETTINGS: tuple[Setting, ...] = (
         None,
         _amount,
         "minimum topic score to keep an article; default the relevance stage's own",
+    ),
+    Setting(
+        "HOMEWARD_LEXICON",
+        None,
+        _lexicon,
+        "the topic lexicon (a TOML file in the format of pipelines/lexicon/topic.toml); "
+        "default the one that ships",
+    ),
+    Setting(
+        "HOMEWARD_KEEP_OFF_TOPIC",
+        True,
+        _switch,
+        "keep pages judged off-topic (text and score, compressed) so that "
+        "`homeward rescore` can promote them after a lexicon or threshold change",
     ),
     Setting("HOMEWARD_ENTITIES", True, _switch, "tag names, places and years"),
     Setting(
@@ -232,6 +252,8 @@ POLICY = (
     "HOMEWARD_PAGES_PER_SOURCE",
     "HOMEWARD_MAX_DEPTH",
     "HOMEWARD_RELEVANCE_THRESHOLD",
+    "HOMEWARD_LEXICON",
+    "HOMEWARD_KEEP_OFF_TOPIC",
     "HOMEWARD_ENTITIES",
     "HOMEWARD_WORKERS",
     "HOMEWARD_DEDUPE_THRESHOLD",

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -54,7 +53,7 @@ from pipelines.dedupe import (
 from pipelines.entities import FIELDS, EntityModelError
 from pipelines.language import detect_language
 from pipelines.relevance import DEFAULT_OPTIONS as RELEVANCE_DEFAULTS
-from pipelines.relevance import RelevanceOptions, score_relevance
+from pipelines.relevance import RelevanceOptions, relevance_options, score_relevance
 from search.evidence import Capture, WarcEvidenceWriter
 from search.open import open_archive
 
@@ -137,25 +136,30 @@ class LanguagePipeline(PooledStage):
 
 
 class RelevancePipeline(_SeenMixin):
-    """Off-topic articles are counted (`homeward/irrelevant`), remembered and dropped."""
+    """Off-topic articles are counted (`homeward/irrelevant`) and remembered; they go on
+    marked `off_topic` (the index pipeline keeps them apart for `homeward rescore`),
+    or are dropped when HOMEWARD_KEEP_OFF_TOPIC is off."""
 
     def __init__(
         self,
         stats: Any,
         seen: SeenStore | None = None,
         options: RelevanceOptions = RELEVANCE_DEFAULTS,
+        keep_off_topic: bool = True,
     ) -> None:
         self.stats = stats
         self.seen = seen
         self.options = options
+        self.keep_off_topic = keep_off_topic
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RelevancePipeline:
-        threshold = read(crawler.settings, "HOMEWARD_RELEVANCE_THRESHOLD")
-        options = RELEVANCE_DEFAULTS
-        if threshold not in (None, ""):
-            options = replace(options, threshold=float(threshold))
-        return cls(crawler.stats, seen_store_for(crawler), options)
+        settings = crawler.settings
+        options = relevance_options(
+            read(settings, "HOMEWARD_RELEVANCE_THRESHOLD"), read(settings, "HOMEWARD_LEXICON")
+        )
+        keep = read(settings, "HOMEWARD_KEEP_OFF_TOPIC")
+        return cls(crawler.stats, seen_store_for(crawler), options, keep)
 
     def process_item(self, item: PageItem) -> PageItem:
         assert item.extracted is not None
@@ -164,7 +168,10 @@ class RelevancePipeline(_SeenMixin):
         if relevance.score < self.options.threshold:
             count(self.stats, "irrelevant", item.source)
             self._remember(item, IRRELEVANT, f"score {relevance.score}")
-            raise DropItem(f"off-topic (score {relevance.score}): {item.url}", log_level="DEBUG")
+            if not self.keep_off_topic:
+                message = f"off-topic (score {relevance.score}): {item.url}"
+                raise DropItem(message, log_level="DEBUG")
+            item.off_topic = True
         return item
 
 
@@ -189,6 +196,8 @@ class EntitiesPipeline(PooledStage):
 
     async def process_item(self, item: PageItem) -> PageItem:
         assert item.extracted is not None
+        if item.off_topic:
+            return item
         without_names = tuple(name for name in FIELDS if name != "names")
         fields = FIELDS if self.names_available or item.language == "zh" else without_names
         args = (item.extracted.text, item.language, list(item.extracted.authors))
@@ -233,6 +242,8 @@ class DedupePipeline(PooledStage):
 
     async def process_item(self, item: PageItem) -> PageItem:
         assert item.extracted is not None
+        if item.off_topic:
+            return item
         signature = await self.run(minhash, item.extracted.text, self.index.options)
         published = published_timestamp(item.extracted.published)
         original = self.index.find(signature)
@@ -275,7 +286,7 @@ class EvidencePipeline:
         self.writer.close()
 
     def process_item(self, item: PageItem) -> PageItem:
-        if item.duplicate_of is None:
+        if item.duplicate_of is None and not item.off_topic:
             item.evidence = self.writer.write(
                 Capture(
                     url=item.fetched_url,
@@ -310,6 +321,7 @@ class IndexPipeline(_SeenMixin):
         self.batch_size = batch_size
         self.archive: Any = None
         self.buffer: dict[str, tuple[Article, PageItem]] = {}
+        self.off_topic: dict[str, Article] = {}  # kept apart for `homeward rescore`
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IndexPipeline:
@@ -354,6 +366,13 @@ class IndexPipeline(_SeenMixin):
     # --- items ------------------------------------------------------------------
 
     def process_item(self, item: PageItem) -> PageItem:
+        if item.off_topic:
+            try:
+                self.off_topic[item.id] = to_article(item)
+            except ArticleError as error:  # nothing to keep; it is counted off-topic already
+                logger.info("off-topic page %s not kept: %s", item.url, error)
+            self._flush_when_due()
+            return item
         if item.duplicate_of is not None:
             self._merge_duplicate(item)
             return item
@@ -367,13 +386,16 @@ class IndexPipeline(_SeenMixin):
         if item.replaces is not None:
             self._take_over(article, item)
         self.buffer[article.id] = (article, item)
+        self._flush_when_due()
+        return item
+
+    def _flush_when_due(self) -> None:
         # By size for throughput, by age so progress and a stopped crawl lose little.
         if (
-            len(self.buffer) >= self.batch_size
+            len(self.buffer) + len(self.off_topic) >= self.batch_size
             or time.monotonic() - self._last_flush >= self.flush_seconds
         ):
             self.flush()
-        return item
 
     def _merge_duplicate(self, item: PageItem) -> None:
         original = item.duplicate_of
@@ -426,6 +448,7 @@ class IndexPipeline(_SeenMixin):
 
     def flush(self) -> None:
         self._last_flush = time.monotonic()
+        self._flush_off_topic()
         if not self.buffer:
             return
         batch = list(self.buffer.values())
@@ -454,6 +477,26 @@ class IndexPipeline(_SeenMixin):
                 count(self.stats, "stored", item.source)
                 self._remember(item, STORED)
 
+    def _flush_off_topic(self) -> None:
+        kept = list(self.off_topic.values())
+        self.off_topic = {}
+        if not kept:
+            return
+        try:
+            if self.archive is None:
+                raise RuntimeError("the archive could not be opened")
+            self.archive.keep_off_topic(kept)
+        except Exception as error:
+            logger.error(
+                "archive %s: off-topic pages go to the spool (%s)", self.archive_url, error
+            )
+            if self.spool is None:
+                logger.error("no state directory: %d off-topic pages not kept", len(kept))
+            else:
+                self.spool.add_off_topic(kept)
+            return
+        self.stats.inc_value("homeward/off-topic/kept", len(kept))
+
     # --- the spool --------------------------------------------------------------
 
     def _spool_articles(self, batch: list[tuple[Article, PageItem]]) -> None:
@@ -474,6 +517,8 @@ class IndexPipeline(_SeenMixin):
             report = self.archive.upsert(contents.articles)
             for original, copy in contents.duplicates:
                 self.archive.add_duplicate(original, copy)
+            if contents.off_topic:
+                self.archive.keep_off_topic(contents.off_topic)
         except Exception as error:
             logger.error("archive %s: spool not written yet (%s)", self.archive_url, error)
             return

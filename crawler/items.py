@@ -36,6 +36,7 @@ class PageItem:
     names: list[str] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
+    off_topic: bool = False  # below the relevance threshold: kept apart for a second look
     duplicate_of: str | None = None  # id of the article this page is a copy of
     replaces: str | None = None  # id of a later-published copy this page takes over from
     evidence: Evidence | None = None

@@ -2,8 +2,8 @@
 
 An archive outage must not lose what a crawl already fetched, so the index
 pipeline appends what the archive refused to `spool.jsonl` in the archive's
-state directory (one JSON record per line: {"article": {...}} or
-{"duplicate": [original id, copy URL]}); the next crawl writes it first and
+state directory (one JSON record per line: {"article": {...}}, {"off_topic": {...}}
+or {"duplicate": [original id, copy URL]}); the next crawl writes it first and
 removes it only once the archive took it.
 """
 
@@ -24,6 +24,7 @@ __all__ = ["Spool", "SpoolContents"]
 class SpoolContents:
     articles: list[Article] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (original id, copy URL)
+    off_topic: list[Article] = field(default_factory=list)
 
 
 class Spool:
@@ -35,6 +36,9 @@ class Spool:
 
     def add_articles(self, articles: Iterable[Article]) -> None:
         self._append({"article": article.to_dict()} for article in articles)
+
+    def add_off_topic(self, articles: Iterable[Article]) -> None:
+        self._append({"off_topic": article.to_dict()} for article in articles)
 
     def add_duplicate(self, original_id: str, copy_url: str) -> None:
         self._append([{"duplicate": [original_id, copy_url]}])
@@ -54,6 +58,8 @@ class Spool:
                 record = json.loads(line)
                 if "article" in record:
                     contents.articles.append(Article.from_dict(record["article"]))
+                elif "off_topic" in record:
+                    contents.off_topic.append(Article.from_dict(record["off_topic"]))
                 else:
                     original, copy = record["duplicate"]
                     contents.duplicates.append((original, copy))

@@ -85,6 +85,7 @@ class RunSummary:
     failed: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     spooled: int = 0
+    off_topic_kept: int = 0  # off-topic pages kept for `homeward rescore`
     sources: dict[str, SourceSummary] = field(default_factory=dict)
     elapsed: float = 0.0
     finish_reason: str | None = None
@@ -127,6 +128,7 @@ def summary_from_stats(
         duplicates=int(stats.get(PREFIX + "duplicates", 0)),
         irrelevant=int(stats.get(PREFIX + "irrelevant", 0)),
         spooled=int(stats.get(PREFIX + "spooled", 0)),
+        off_topic_kept=int(stats.get(PREFIX + "off-topic/kept", 0)),
         finish_reason=stats.get("finish_reason"),
         age_cutoff=stats.get(AGE_CUTOFF),
         first_crawl=list(stats.get(FIRST_CRAWL) or []),
@@ -174,6 +176,11 @@ def format_summary(summary: RunSummary) -> str:
         f"stored {summary.stored} articles, merged {summary.duplicates} duplicates, "
         f"{summary.irrelevant} off-topic, {summary.failed_total} failed",
     ]
+    if summary.off_topic_kept:
+        lines.append(
+            f"{summary.off_topic_kept} off-topic pages kept (text and score, compressed): "
+            "`homeward rescore` promotes those that pass after a lexicon or threshold change"
+        )
     if summary.failed:
         lines.append(
             "failed: " + ", ".join(f"{reason} {n}" for reason, n in sorted(summary.failed.items()))

@@ -23,7 +23,7 @@ import math
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -35,6 +35,7 @@ __all__ = [
     "RelevanceOptions",
     "is_relevant",
     "load_lexicon",
+    "relevance_options",
     "score_relevance",
 ]
 
@@ -179,6 +180,26 @@ def score_relevance(
         score=round(float(sum(value for _, value in ranked)), 3),
         terms=[label for label, _ in ranked],
     )
+
+
+def relevance_options(
+    threshold: float | None = None, lexicon: str | Path | None = None
+) -> RelevanceOptions:
+    """The stage's defaults with another threshold or lexicon file (None keeps the
+    default); the lexicon is read here, so a broken file is named before any work."""
+    options = DEFAULT_OPTIONS
+    if threshold is not None:
+        options = replace(options, threshold=float(threshold))
+    if lexicon:
+        path = Path(lexicon).expanduser().resolve()
+        try:
+            load_lexicon(path)
+        except OSError as error:
+            raise ValueError(f"lexicon {path}: cannot read it ({error.strerror})") from None
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"lexicon {path}: not valid TOML ({error})") from None
+        options = replace(options, lexicon=path)
+    return options
 
 
 def is_relevant(

@@ -162,6 +162,23 @@ class Archive(ABC):
             if article is not None:
                 yield article
 
+    # --- off-topic pages kept for a second look (search/offtopic.py) --------------------
+
+    @abstractmethod
+    def keep_off_topic(self, articles: Iterable[Article]) -> int:
+        """Keep pages the relevance stage turned away (by id; again replaces); how many."""
+
+    @abstractmethod
+    def iter_off_topic(self) -> Iterator[Article]:
+        """Every kept off-topic page, one at a time, in id order."""
+
+    @abstractmethod
+    def forget_off_topic(self, article_ids: Iterable[str]) -> int:
+        """Drop kept pages (promoted to articles, or no longer wanted); how many went."""
+
+    @abstractmethod
+    def count_off_topic(self) -> int: ...
+
     # --- run history (the record and health rules: homeward/runs.py) -----------------------
 
     @abstractmethod

@@ -234,6 +234,14 @@ PROVEN_BY = {
     "HOMEWARD_SOURCES": ("test_crawl", "test_scrapy_crawl_news_from_the_repository_root"),
     "HOMEWARD_STATE_DIR": ("test_crawl", "test_scrapy_crawl_news_from_the_repository_root"),
     "HOMEWARD_CONTACT": ("test_crawl", "test_homeward_contact_is_in_the_user_agent"),
+    "HOMEWARD_LEXICON": (
+        "test_crawl",
+        "test_rescore_promotes_a_kept_off_topic_page_without_fetching_it",
+    ),
+    "HOMEWARD_KEEP_OFF_TOPIC": (
+        "test_crawl",
+        "test_every_crawl_setting_works_from_the_environment",
+    ),
     "HOMEWARD_SINCE": ("test_crawl", "test_since_backfills_an_archive_sitemap_index"),
     "HOMEWARD_BACKFILL_DEPTH": ("test_crawl", "test_a_backfill_pages_listings_deeper"),
     "HOMEWARD_MAX_AGE_DAYS": ("test_crawl", "test_every_crawl_setting_works_from_the_environment"),

@@ -698,12 +698,15 @@ def test_every_crawl_setting_works_from_the_environment(
 ) -> None:
     for name, (raw, _) in POLICY_CHANGES.items():
         monkeypatch.setenv(name, raw)
+    monkeypatch.setenv("HOMEWARD_KEEP_OFF_TOPIC", "no")
     sources = write_sources(tmp_path / "sources.toml", mockserver)
     crawled_before(archive_url, tmp_path / "state")
     summary = run_crawl(
         sources, archive_url, state_dir=tmp_path / "state", settings_overrides=SPEED_ONLY
     )
     assert_policy_took_effect(summary, crawls["second"])
+    assert summary.settings["HOMEWARD_KEEP_OFF_TOPIC"] is False
+    assert summary.off_topic_kept == 0 and crawls["first"].off_topic_kept >= 1
 
 
 def test_crawl_options_override_the_environment(
@@ -775,7 +778,10 @@ def test_every_table_setting_is_read_from_the_environment(tmp_path: Path) -> Non
     """Each HOMEWARD_ setting of crawler/homeward_settings.py, set in the environment to
     a value other than its default, is what Scrapy's settings then hold."""
     from crawler.homeward_settings import HOMEWARD_SETTINGS
+    from pipelines.relevance import DEFAULT_LEXICON
 
+    lexicon = tmp_path / "topic.toml"
+    lexicon.write_bytes(DEFAULT_LEXICON.read_bytes())
     samples = {
         bool: ("off", False),
         int: ("7", 7),
@@ -786,6 +792,7 @@ def test_every_table_setting_is_read_from_the_environment(tmp_path: Path) -> Non
     special = {  # settings whose values have a form of their own
         "HOMEWARD_PROGRESS_FORMAT": ("json", "json"),
         "HOMEWARD_SINCE": ("2003-01-31", "2003-01-31"),
+        "HOMEWARD_LEXICON": (str(lexicon), str(lexicon)),
     }
     expected: dict[str, Any] = {}
     environment = dict(os.environ)
@@ -845,3 +852,54 @@ def test_since_backfills_an_archive_sitemap_index(
     assert backfill.stored == 1 and backfill.age_cutoff == "2003-01-01"
     assert articles(archive_url, a + story)
     assert "backfill: entries published since 2003-01-01" in format_summary(backfill)
+
+
+def test_rescore_promotes_a_kept_off_topic_page_without_fetching_it(
+    crawls: dict[str, Any],
+    mockserver: MockServer,
+    archive_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from click.testing import CliRunner
+
+    from cli.main import main
+    from pipelines.relevance import DEFAULT_LEXICON
+
+    first: RunSummary = crawls["first"]
+    page = crawls["urls"]["a"] + "/news/2026/05/city-council-budget-vote.html"
+    assert first.off_topic_kept >= 1 and "off-topic pages kept" in format_summary(first)
+    with open_archive(archive_url) as archive:
+        kept = {article.url: article for article in archive.iter_off_topic()}
+    assert page in kept and kept[page].text and kept[page].relevance is not None
+    lexicon = tmp_path / "topic.toml"
+    lexicon.write_text(
+        DEFAULT_LEXICON.read_text(encoding="utf-8")
+        + '\n[[en]]\nterm = "council budget"\npattern = "budget"\nweight = 3\n',
+        encoding="utf-8",
+    )
+    state = crawls["root"] / "state"
+    command = ["rescore", "--archive", archive_url, "--state-dir", str(state), "--json"]
+    runner = CliRunner()
+    mockserver.clear()
+
+    dry = json.loads(runner.invoke(main, [*command, "--lexicon", str(lexicon), "--dry-run"]).stdout)
+    assert page in [p["url"] for p in dry["promoted"]]
+    assert page not in articles(archive_url)  # a dry run changes nothing
+
+    done = runner.invoke(main, [*command, "--lexicon", str(lexicon)])
+    assert done.exit_code == 0, done.output
+    promoted = {p["url"] for p in json.loads(done.stdout)["promoted"]}
+    assert page in promoted
+    stored = articles(archive_url)[page]
+    assert "council budget" in stored.relevance_terms and stored.evidence is None
+    assert mockserver.requests() == []  # nothing was fetched again
+    with open_archive(archive_url) as archive:
+        assert page not in {article.url for article in archive.iter_off_topic()}
+    store = SeenStore(crawls["state"] / "seen.sqlite")
+    assert store.is_stored(page)
+    store.close()
+    monkeypatch.setenv("HOMEWARD_LEXICON", str(lexicon))  # as --lexicon
+    again = json.loads(runner.invoke(main, command).stdout)
+    assert again["lexicon"] == str(lexicon.resolve())
+    assert page not in [p["url"] for p in again["promoted"]]  # promoted once

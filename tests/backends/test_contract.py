@@ -488,3 +488,29 @@ def test_export_streams_every_match_in_date_order(archive):
 def test_request_defaults_match_everything(archive, corpus):
     store(archive, corpus)
     assert archive.search(SearchRequest(limit=0)).total == len(corpus)
+
+
+def test_off_topic_pages_are_kept_apart_and_read_back_whole(archive):
+    """Kept for `homeward rescore`: never searched or counted as articles, read back with
+    every field, replaced by id, forgotten on request."""
+    pages = [
+        make(
+            f"off-{n}",
+            f"Council budget vote {n}",
+            "The council voted on the budget. " * 40 + "县政府预算。",
+            relevance=0.5,
+            relevance_terms=["missing"],
+            published="2026-05-14",
+        )
+        for n in range(3)
+    ]
+    assert archive.keep_off_topic(pages) == 3
+    assert archive.keep_off_topic(pages[:1]) == 1  # again: replaced, not doubled
+    archive.refresh()
+    assert archive.count_off_topic() == 3
+    assert archive.count() == 0 and archive.search(build_request(query="budget")).total == 0
+    kept = list(archive.iter_off_topic())
+    assert [a.id for a in kept] == sorted(a.id for a in pages)
+    assert {a.id: a for a in kept} == {a.id: a for a in pages}
+    assert archive.forget_off_topic([pages[0].id, "no-such-id"]) == 1
+    assert archive.count_off_topic() == 2

@@ -34,6 +34,7 @@ from search.backends.elastic.articles import (
     write_articles,
 )
 from search.backends.elastic.connection import Connection
+from search.backends.elastic.off_topic import OffTopicIndex
 from search.backends.elastic.query import render
 from search.backends.elastic.runs import RunsIndex
 from search.backends.elastic.sets import SetsIndex
@@ -66,6 +67,7 @@ class ElasticArchive(Archive):
         self.client = self.connection.client
         self.sets = SetsIndex(self.connection, self.alias)
         self.runs = RunsIndex(self.connection, self.alias)
+        self.off_topic = OffTopicIndex(self.connection, self.alias)
         self._ensure_index()
 
     # --- setup --------------------------------------------------------------------
@@ -97,6 +99,7 @@ class ElasticArchive(Archive):
         self.client.indices.delete(index=self.index_name, ignore_unavailable=True)
         self.sets.drop()
         self.runs.drop()
+        self.off_topic.drop()
 
     def close(self) -> None:
         self.connection.close()
@@ -240,6 +243,18 @@ class ElasticArchive(Archive):
 
     def delete_set(self, set_id: str) -> bool:
         return self.sets.delete(set_id)
+
+    def keep_off_topic(self, articles: Iterable[Article]) -> int:
+        return self.off_topic.keep(articles)
+
+    def iter_off_topic(self) -> Iterator[Article]:
+        return self.off_topic.all()
+
+    def forget_off_topic(self, article_ids: Iterable[str]) -> int:
+        return self.off_topic.forget(article_ids)
+
+    def count_off_topic(self) -> int:
+        return self.off_topic.count()
 
     def record_run(self, run: RunRecord) -> None:
         self.runs.record(run)

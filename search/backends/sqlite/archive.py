@@ -33,6 +33,7 @@ from search.archive import (
 )
 from search.backends.sqlite.facet_cache import FacetCache
 from search.highlight import make_snippet
+from search.offtopic import pack, unpack
 from search.query import (
     MATCH_ALL,
     And,
@@ -52,7 +53,7 @@ from search.query import (
 )
 from search.sets import ArticleSet, SetChange, SetNotFound, duplicate_name_error
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Each entry upgrades the schema by one version; never edit a released entry.
 MIGRATIONS: list[str] = [
@@ -106,6 +107,10 @@ MIGRATIONS: list[str] = [
         record TEXT NOT NULL
     );
     CREATE INDEX runs_started ON runs(started_at DESC, id DESC);
+    """,
+    # 4: pages judged off-topic, kept compressed for `homeward rescore` (search/offtopic.py).
+    """
+    CREATE TABLE off_topic (id TEXT PRIMARY KEY, record BLOB NOT NULL);
     """,
 ]
 
@@ -472,6 +477,36 @@ class SqliteArchive(Archive):
             return db.execute("DELETE FROM article_sets WHERE id = ?", (set_id,)).rowcount > 0
 
     # --- run history ---------------------------------------------------------------------
+
+    def keep_off_topic(self, articles: Iterable[Article]) -> int:
+        rows = [(article.id, pack(article)) for article in articles]
+        with self._transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO off_topic (id, record) VALUES (?, ?)", rows)
+        return len(rows)
+
+    def iter_off_topic(self) -> Iterator[Article]:
+        after = ""
+        while True:  # in pages, so no read holds the lock while the caller works
+            with self._lock:
+                page = self._connection.execute(
+                    "SELECT id, record FROM off_topic WHERE id > ? ORDER BY id LIMIT ?",
+                    (after, BULK_CHUNK),
+                ).fetchall()
+            if not page:
+                return
+            for article_id, record in page:
+                yield unpack(record)
+                after = article_id
+
+    def forget_off_topic(self, article_ids: Iterable[str]) -> int:
+        with self._transaction() as db:
+            before = db.total_changes
+            db.executemany("DELETE FROM off_topic WHERE id = ?", [(i,) for i in article_ids])
+            return db.total_changes - before
+
+    def count_off_topic(self) -> int:
+        with self._lock:
+            return int(self._connection.execute("SELECT count(*) FROM off_topic").fetchone()[0])
 
     def record_run(self, run: RunRecord) -> None:
         with self._transaction() as db:
