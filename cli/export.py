@@ -51,6 +51,7 @@ def export(
     year: tuple[str, ...],
     language: tuple[str, ...],
     source: tuple[str, ...],
+    status: tuple[str, ...],
     since: str | None,
     until: str | None,
     sort: str,
@@ -68,6 +69,7 @@ def export(
         "year": year,
         "language": language,
         "source": source,
+        "status": status,
     }
     searching = bool(query or since or until or any(filters.values()))
     if set_ref and searching:

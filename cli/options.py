@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from homeward.article import UPSTREAM_STATUSES
 from search.archive import Archive, ArchiveError
 from search.open import open_archive
 from search.query import SORTS, QuerySyntaxError, SearchRequest, build_request
@@ -32,6 +33,12 @@ def query_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--year", multiple=True, help="Only articles mentioning this year."),
         click.option("--language", multiple=True, help="ISO 639-1 code, e.g. en or zh."),
         click.option("--source", multiple=True, help="Only articles from this source."),
+        click.option(
+            "--status",
+            multiple=True,
+            type=click.Choice(UPSTREAM_STATUSES),
+            help="Only articles whose page is now live, changed upstream, or removed.",
+        ),
         click.option("--since", metavar="DATE", help="Published on or after (YYYY-MM-DD)."),
         click.option("--until", metavar="DATE", help="Published on or before (YYYY-MM-DD)."),
         click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True),

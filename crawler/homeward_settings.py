@@ -26,6 +26,7 @@ __all__ = [
     "SettingError",
     "environment_settings",
     "read",
+    "revisit_intervals",
 ]
 
 
@@ -73,6 +74,21 @@ def _switch(raw: str) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise ValueError("must be true or false (1/0, yes/no, on/off)")
+
+
+def revisit_intervals(text: str) -> tuple[float, ...]:
+    """ "1,7,30,180" -> (1.0, 7.0, 30.0, 180.0): days before each look at a stored page."""
+    try:
+        days = tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise ValueError("is not a list of days such as 1,7,30,180") from None
+    if not days or any(not day >= 0 for day in days):
+        raise ValueError("is not a list of days such as 1,7,30,180 (0 or more each)")
+    return days
+
+
+def _day_list(raw: str) -> str:
+    return ",".join(f"{day:g}" for day in revisit_intervals(raw))
 
 
 def _date(raw: str) -> str:
@@ -178,6 +194,19 @@ HOMEWARD_SETTINGS: tuple[Setting, ...] = (
         _count,
         "pagination steps followed from a listing page of sources.toml (article links "
         "are followed on every page seen)",
+    ),
+    Setting(
+        "HOMEWARD_REVISIT_DAYS",
+        "1,7,30,180",
+        _day_list,
+        "days after which a stored page is looked at again, one interval per visit "
+        "(then the last one, again and again), to see whether it changed or disappeared",
+    ),
+    Setting(
+        "HOMEWARD_REVISITS_PER_RUN",
+        1000,
+        _count,
+        "most stored pages looked at again in one crawl (the most overdue first); 0 = none",
     ),
     Setting("HOMEWARD_INCREMENTAL", True, _switch, "skip URLs the seen store knows"),
     Setting("HOMEWARD_RESUME", True, _switch, "keep a JOBDIR queue so a stopped crawl resumes"),

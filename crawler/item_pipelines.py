@@ -27,22 +27,34 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler.homeward_settings import read
-from crawler.items import PageItem, to_article
+from crawler.homeward_settings import DEFAULTS, read, revisit_intervals
+from crawler.items import PageItem, text_sha, to_article
 from crawler.spool import Spool
-from crawler.state import DUPLICATE, FAILED, IRRELEVANT, STORED, SeenStore, seen_store_for
+from crawler.state import (
+    DUPLICATE,
+    FAILED,
+    IRRELEVANT,
+    STORED,
+    Revisit,
+    SeenStore,
+    next_look,
+    seen_store_for,
+)
 from crawler.summary import count
 from crawler.workers import PooledStage, decode_and_extract, tag_fields
 from homeward.article import (
     Article,
     ArticleError,
+    Version,
     published_timestamp,
 )
+from homeward.clock import utc_now_iso
 from pipelines.dedupe import (
     DedupeOptions,
     NearDuplicateIndex,
@@ -68,6 +80,7 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+NOT_MODIFIED = 304
 T = TypeVar("T")
 
 
@@ -102,6 +115,8 @@ class ExtractPipeline(PooledStage, _SeenMixin):
         )
 
     async def process_item(self, item: PageItem) -> PageItem:
+        if item.gone or item.status == NOT_MODIFIED:
+            return item
         try:
             extracted = await self.run(
                 decode_and_extract, item.body, item.content_type, item.fetched_url
@@ -112,6 +127,9 @@ class ExtractPipeline(PooledStage, _SeenMixin):
             reason = f"extract-error: {type(error).__name__}"
         else:
             reason = "no article text"
+        if extracted is None and item.revisit is not None and reason == "no article text":
+            item.gone = "no article left on the page"  # a "this story is unavailable" page
+            return item
         if extracted is None:
             count(self.stats, "failed/extract", item.source, "failed")
             self._remember(item, FAILED, reason)
@@ -128,7 +146,8 @@ class LanguagePipeline(PooledStage):
         return cls(read(crawler.settings, "HOMEWARD_WORKERS"))
 
     async def process_item(self, item: PageItem) -> PageItem:
-        assert item.extracted is not None
+        if item.extracted is None:  # a re-visited page that is gone or not modified
+            return item
         item.language = await self.run(
             detect_language, item.extracted.text, item.extracted.language
         )
@@ -162,6 +181,8 @@ class RelevancePipeline(_SeenMixin):
         return cls(crawler.stats, seen_store_for(crawler), options, keep)
 
     def process_item(self, item: PageItem) -> PageItem:
+        if item.revisit is not None:  # stored already: its place in the archive stays
+            return item
         assert item.extracted is not None
         relevance = score_relevance(item.extracted.text, item.extracted.title, self.options)
         item.relevance, item.relevance_terms = relevance.score, list(relevance.terms)
@@ -173,6 +194,49 @@ class RelevancePipeline(_SeenMixin):
                 raise DropItem(message, log_level="DEBUG")
             item.off_topic = True
         return item
+
+
+class RevisitPipeline(_SeenMixin):
+    """A stored page looked at again: unchanged (304, or the same words) it is counted
+    and dropped here, before entities and evidence; a changed or vanished one goes on
+    to the index pipeline, which keeps the earlier text as a version or marks it removed."""
+
+    def __init__(self, stats: Any, seen: SeenStore | None, intervals: tuple[float, ...]) -> None:
+        self.stats = stats
+        self.seen = seen
+        self.intervals = intervals
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RevisitPipeline:
+        intervals = revisit_intervals(read(crawler.settings, "HOMEWARD_REVISIT_DAYS"))
+        return cls(crawler.stats, seen_store_for(crawler), intervals)
+
+    def process_item(self, item: PageItem) -> PageItem:
+        revisit = item.revisit
+        if revisit is None or item.gone:
+            return item
+        if item.status != NOT_MODIFIED:
+            assert item.extracted is not None
+            if text_sha(item.extracted.text) != revisit.text_sha:
+                item.changed = True
+                return item
+        count(self.stats, "revisit/unchanged", item.source)
+        if self.seen is not None:
+            validators = _validators(item.headers)
+            again = replace(
+                revisit,
+                visits=revisit.visits + 1,
+                etag=validators[0] or revisit.etag,
+                last_modified=validators[1] or revisit.last_modified,
+            )
+            self.seen.schedule_revisit(again, next_look(again.visits, self.intervals))
+        raise DropItem(f"unchanged since it was stored: {item.url}", log_level="DEBUG")
+
+
+def _validators(headers: list[tuple[str, str]]) -> tuple[str | None, str | None]:
+    """The page's ETag and Last-Modified, for the next conditional request."""
+    found = {name.lower(): value for name, value in headers}
+    return found.get("etag"), found.get("last-modified")
 
 
 class EntitiesPipeline(PooledStage):
@@ -195,8 +259,7 @@ class EntitiesPipeline(PooledStage):
         return cls(crawler.stats, read(crawler.settings, "HOMEWARD_WORKERS"))
 
     async def process_item(self, item: PageItem) -> PageItem:
-        assert item.extracted is not None
-        if item.off_topic:
+        if item.off_topic or item.extracted is None:
             return item
         without_names = tuple(name for name in FIELDS if name != "names")
         fields = FIELDS if self.names_available or item.language == "zh" else without_names
@@ -241,9 +304,9 @@ class DedupePipeline(PooledStage):
         )
 
     async def process_item(self, item: PageItem) -> PageItem:
-        assert item.extracted is not None
-        if item.off_topic:
+        if item.off_topic or item.revisit is not None:
             return item
+        assert item.extracted is not None
         signature = await self.run(minhash, item.extracted.text, self.index.options)
         published = published_timestamp(item.extracted.published)
         original = self.index.find(signature)
@@ -286,7 +349,7 @@ class EvidencePipeline:
         self.writer.close()
 
     def process_item(self, item: PageItem) -> PageItem:
-        if item.duplicate_of is None and not item.off_topic:
+        if item.duplicate_of is None and not item.off_topic and item.extracted is not None:
             item.evidence = self.writer.write(
                 Capture(
                     url=item.fetched_url,
@@ -300,6 +363,32 @@ class EvidencePipeline:
         return item
 
 
+def _new_version(stored: Article, fetched: Article, now: str) -> Article:
+    """The stored article with the fetched text, its earlier text kept as a version."""
+    earlier = Version(
+        fetched_at=stored.fetched_at,
+        replaced_at=now,
+        title=stored.title,
+        text=stored.text,
+        evidence=stored.evidence,
+    )
+    return replace(
+        stored,
+        title=fetched.title or stored.title,
+        text=fetched.text,
+        authors=fetched.authors or stored.authors,
+        names=fetched.names,
+        places=fetched.places,
+        years=fetched.years,
+        evidence=fetched.evidence,
+        fetched_at=fetched.fetched_at,
+        versions=[*stored.versions, earlier],
+        changed_at=now,
+        removed_at=None,  # back again, in a new form
+        revisited_at=now,
+    )
+
+
 class IndexPipeline(_SeenMixin):
     """Bulk writes to the archive; merges duplicates; spools what an outage refuses."""
 
@@ -311,8 +400,10 @@ class IndexPipeline(_SeenMixin):
         spool_path: str | Path | None = None,
         batch_size: int = 100,
         flush_seconds: float = 2.0,
+        intervals: tuple[float, ...] = revisit_intervals(DEFAULTS["HOMEWARD_REVISIT_DAYS"]),
     ) -> None:
         self.archive_url = archive_url
+        self.intervals = intervals
         self.flush_seconds = flush_seconds
         self._last_flush = time.monotonic()
         self.stats = stats
@@ -336,6 +427,7 @@ class IndexPipeline(_SeenMixin):
             seen_store_for(crawler),
             Path(state) / "spool.jsonl" if state else None,
             read(settings, "HOMEWARD_INDEX_BATCH"),
+            intervals=revisit_intervals(read(settings, "HOMEWARD_REVISIT_DAYS")),
         )
 
     # --- lifecycle --------------------------------------------------------------
@@ -366,6 +458,9 @@ class IndexPipeline(_SeenMixin):
     # --- items ------------------------------------------------------------------
 
     def process_item(self, item: PageItem) -> PageItem:
+        if item.revisit is not None:
+            self._apply_revisit(item)
+            return item
         if item.off_topic:
             try:
                 self.off_topic[item.id] = to_article(item)
@@ -476,6 +571,55 @@ class IndexPipeline(_SeenMixin):
             else:
                 count(self.stats, "stored", item.source)
                 self._remember(item, STORED)
+                self._schedule_first_look(article, item)
+
+    def _schedule_first_look(self, article: Article, item: PageItem, visits: int = 0) -> None:
+        if self.seen is None:
+            return
+        etag, last_modified = _validators(item.headers)
+        revisit = Revisit(
+            item.url, article.id, item.source, text_sha(article.text), etag, last_modified, visits
+        )
+        self.seen.schedule_revisit(revisit, next_look(visits, self.intervals))
+
+    # --- stored pages looked at again ---------------------------------------------------
+
+    def _apply_revisit(self, item: PageItem) -> None:
+        """Keep the earlier text as a version, or mark the article removed upstream. Read,
+        change and write at once: when the archive cannot be read or written, nothing is
+        concluded and the page is looked at again by the next crawl."""
+        revisit = item.revisit
+        assert revisit is not None
+        try:
+            if self.archive is None:
+                raise RuntimeError("the archive could not be opened")
+            stored = self.archive.get(revisit.article_id)
+            if stored is None:  # deleted from the archive, or merged into another record
+                if self.seen is not None:
+                    self.seen.forget_revisit(revisit.url)
+                return
+            now = utc_now_iso()
+            if item.gone:
+                updated = replace(stored, removed_at=stored.removed_at or now, revisited_at=now)
+            else:
+                updated = _new_version(stored, to_article(item), now)
+            report = self.archive.upsert([updated])
+            if report.failed:
+                raise RuntimeError(report.failed[0][1])
+        except Exception as error:  # an outage must not stop the crawl; it is counted
+            count(self.stats, "revisit/failed", item.source)
+            logger.error(
+                "archive %s: re-visit of %s not kept: %s", self.archive_url, item.url, error
+            )
+            return
+        if item.gone:
+            count(self.stats, "revisit/removed", item.source)
+            logger.info("removed upstream (%s): %s", item.gone, item.url)
+            if self.seen is not None:
+                self.seen.forget_revisit(revisit.url)
+        else:
+            count(self.stats, "revisit/changed", item.source)
+            self._schedule_first_look(updated, item, visits=revisit.visits + 1)
 
     def _flush_off_topic(self) -> None:
         kept = list(self.off_topic.values())

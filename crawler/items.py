@@ -6,12 +6,20 @@ worker processes and into the spool, and its `__repr__` never prints the body.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
+from crawler.state import Revisit
 from homeward.article import Article, ArticleError, Evidence, Place, article_id, parse_published
 from pipelines.extract import Extracted
 
-__all__ = ["PageItem", "to_article"]
+__all__ = ["PageItem", "text_sha", "to_article"]
+
+
+def text_sha(text: str) -> str:
+    """The fingerprint a re-visit compares: the text with its white space made even, so
+    a re-flowed template is not a change but any edit of the words is."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
 @dataclass(slots=True)
@@ -37,6 +45,10 @@ class PageItem:
     places: list[Place] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     off_topic: bool = False  # below the relevance threshold: kept apart for a second look
+    # A stored page looked at again: what it was, and whether it changed or went away.
+    revisit: Revisit | None = None
+    gone: str | None = None  # why the page counts as removed upstream (http-404, ...)
+    changed: bool = False
     duplicate_of: str | None = None  # id of the article this page is a copy of
     replaces: str | None = None  # id of a later-published copy this page takes over from
     evidence: Evidence | None = None

@@ -56,6 +56,7 @@ ITEM_PIPELINES = {
     "crawler.item_pipelines.ExtractPipeline": 100,
     "crawler.item_pipelines.LanguagePipeline": 200,
     "crawler.item_pipelines.RelevancePipeline": 300,
+    "crawler.item_pipelines.RevisitPipeline": 350,
     "crawler.item_pipelines.EntitiesPipeline": 400,
     "crawler.item_pipelines.DedupePipeline": 500,
     "crawler.item_pipelines.EvidencePipeline": 600,

@@ -32,6 +32,7 @@ import threading
 import time
 import weakref
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,11 +82,42 @@ CREATE TABLE IF NOT EXISTS signatures (
     hashvalues BLOB NOT NULL,
     published REAL
 );
+CREATE TABLE IF NOT EXISTS revisits (
+    url TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    text_sha TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    visits INTEGER NOT NULL DEFAULT 0,
+    due REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS revisits_due ON revisits(due);
 CREATE TABLE IF NOT EXISTS sources (
     name TEXT PRIMARY KEY,
     first_crawled REAL NOT NULL
 );
 """
+
+
+@dataclass(frozen=True, slots=True)
+class Revisit:
+    """A stored page to look at again: what it was (its text's hash, the validators the
+    server gave) and how often it has been looked at."""
+
+    url: str
+    article_id: str
+    source: str
+    text_sha: str
+    etag: str | None
+    last_modified: str | None
+    visits: int
+
+
+def next_look(visits: int, intervals: tuple[float, ...], now: float | None = None) -> float:
+    """When to look again after `visits` looks: the intervals in turn, then the last."""
+    days = intervals[min(visits, len(intervals) - 1)]
+    return (now if now is not None else time.time()) + days * 86400
 
 
 class SeenStore:
@@ -167,6 +199,52 @@ class SeenStore:
             return self._db.execute(
                 "SELECT count(*) FROM seen WHERE status = ?", (status,)
             ).fetchone()[0]
+
+    # --- re-visits of stored pages --------------------------------------------------
+
+    def schedule_revisit(self, revisit: Revisit, due: float) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO revisits (url, article_id, source, text_sha, etag, "
+                "last_modified, visits, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    revisit.url,
+                    revisit.article_id,
+                    revisit.source,
+                    revisit.text_sha,
+                    revisit.etag,
+                    revisit.last_modified,
+                    revisit.visits,
+                    due,
+                ),
+            )
+
+    def due_revisits(
+        self, sources: Iterable[str], limit: int, now: float | None = None
+    ) -> list[Revisit]:
+        """The most overdue pages of these sources, at most `limit`."""
+        names = list(sources)
+        if not names or limit <= 0:
+            return []
+        marks = ",".join("?" * len(names))  # only "?" marks are formatted into the SQL
+        query = (
+            "SELECT url, article_id, source, text_sha, etag, last_modified, visits "  # noqa: S608
+            f"FROM revisits WHERE due <= ? AND source IN ({marks}) ORDER BY due LIMIT ?"
+        )
+        with self._lock:
+            rows = self._db.execute(
+                query,
+                [now if now is not None else time.time(), *names, limit],
+            ).fetchall()
+        return [Revisit(*row) for row in rows]
+
+    def forget_revisit(self, url: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM revisits WHERE url = ?", (url,))
+
+    def count_revisits(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM revisits").fetchone()[0])
 
     # --- sources ------------------------------------------------------------------
 

@@ -84,6 +84,7 @@ class RunSummary:
     irrelevant: int = 0
     failed: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
+    revisits: dict[str, int] = field(default_factory=dict)  # unchanged, changed, removed, failed
     spooled: int = 0
     off_topic_kept: int = 0  # off-topic pages kept for `homeward rescore`
     sources: dict[str, SourceSummary] = field(default_factory=dict)
@@ -145,6 +146,8 @@ def summary_from_stats(
             summary.failed[rest[len("failed/") :]] = int(value)
         elif rest.startswith("skipped/"):
             summary.skipped[rest[len("skipped/") :]] = int(value)
+        elif rest.startswith("revisit/"):
+            summary.revisits[rest[len("revisit/") :]] = int(value)
         elif key.startswith(SOURCE_PREFIX):
             name, _, counter = key[len(SOURCE_PREFIX) :].rpartition("/")
             if not name:
@@ -195,6 +198,15 @@ def format_summary(summary: RunSummary) -> str:
         )
     if since := summary.settings.get("HOMEWARD_SINCE"):
         lines.append(f"backfill: entries published since {since}, listing pages paged deeper")
+    if summary.revisits:
+        looked = summary.revisits
+        lines.append(
+            f"looked again at {sum(looked.values())} stored pages: "
+            f"{looked.get('unchanged', 0)} unchanged, "
+            f"{looked.get('changed', 0)} changed (the earlier text is kept as a version), "
+            f"{looked.get('removed', 0)} removed upstream (kept, marked removed), "
+            f"{looked.get('failed', 0)} not reached (looked at again next time)"
+        )
     lines.extend(skipped_lines(summary))
     if summary.spooled:
         lines.append(

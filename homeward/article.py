@@ -63,6 +63,18 @@ class Evidence:
 
 
 @dataclass(slots=True)
+class Version:
+    """An earlier text of an article, kept when the publisher changed it: what the page
+    said until `replaced_at`, with the capture that proves it."""
+
+    fetched_at: str | None
+    replaced_at: str
+    title: str
+    text: str
+    evidence: Evidence | None = None
+
+
+@dataclass(slots=True)
 class Article:
     """One news article, as stored in the archive and exported to users."""
 
@@ -83,9 +95,21 @@ class Article:
     relevance: float | None = None
     relevance_terms: list[str] = field(default_factory=list)
     evidence: Evidence | None = None
+    # Upstream history: earlier texts (oldest first) and when the page disappeared.
+    versions: list[Version] = field(default_factory=list)
+    changed_at: str | None = None  # when the newest change was seen
+    removed_at: str | None = None  # when the page was found gone (404/410, or sent home)
+    revisited_at: str | None = None  # when the page was last looked at again
 
     def __post_init__(self) -> None:
         validate(self)
+
+    @property
+    def upstream_status(self) -> str:
+        """removed, changed (and still there) or live: what `status:` filters on."""
+        if self.removed_at:
+            return "removed"
+        return "changed" if self.versions else "live"
 
     # --- conversion -------------------------------------------------------------
 
@@ -114,6 +138,7 @@ class Article:
         values["places"] = [_place(value, i) for i, value in enumerate(values.get("places") or [])]
         if values.get("evidence") is not None:
             values["evidence"] = _evidence(values["evidence"])
+        values["versions"] = [_version(v, i) for i, v in enumerate(values.get("versions") or [])]
         for list_field in ("authors", "names", "duplicates", "relevance_terms", "years"):
             if values.get(list_field) is None:
                 values[list_field] = []
@@ -140,6 +165,8 @@ class Article:
 ARTICLE_FIELDS = frozenset(f.name for f in fields(Article))
 PLACE_FIELDS = frozenset(f.name for f in fields(Place))
 EVIDENCE_FIELDS = frozenset(f.name for f in fields(Evidence))
+VERSION_FIELDS = frozenset(f.name for f in fields(Version))
+UPSTREAM_STATUSES = ("live", "changed", "removed")
 
 
 def article_id(canonical_url: str) -> str:
@@ -219,7 +246,16 @@ def validate(article: Article) -> None:
         raise ArticleError("field 'id' is empty")
     if not article.url:
         raise ArticleError("field 'url' is empty")
-    for name in ("language", "published", "source", "site_name", "fetched_at"):
+    for name in (
+        "language",
+        "published",
+        "source",
+        "site_name",
+        "fetched_at",
+        "changed_at",
+        "removed_at",
+        "revisited_at",
+    ):
         value = getattr(article, name)
         if value is not None:
             _require_str(name, value)
@@ -253,6 +289,10 @@ def validate(article: Article) -> None:
         raise ArticleError(f"field 'relevance': {article.relevance!r} is not a number")
     if article.evidence is not None and not isinstance(article.evidence, Evidence):
         raise ArticleError("field 'evidence': expected an evidence object")
+    if not isinstance(article.versions, list) or not all(
+        isinstance(v, Version) for v in article.versions
+    ):
+        raise ArticleError("field 'versions': expected a list of versions")
 
 
 def _require_str(name: str, value: object) -> None:
@@ -300,6 +340,25 @@ def _evidence(value: object) -> Evidence:
     if missing:
         raise ArticleError(f"field 'evidence': missing {', '.join(sorted(missing))}")
     return Evidence(**value)
+
+
+def _version(value: object, index: int) -> Version:
+    where = f"field 'versions', item {index}"
+    if isinstance(value, Version):
+        return value
+    if not isinstance(value, Mapping):
+        raise ArticleError(f"{where}: expected an object")
+    unknown = set(value) - VERSION_FIELDS
+    if unknown:
+        raise ArticleError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    values = dict(value)
+    for required in ("replaced_at", "title", "text"):
+        if not isinstance(values.get(required), str):
+            raise ArticleError(f"{where}: '{required}' must be text")
+    if values.get("evidence") is not None:
+        values["evidence"] = _evidence(values["evidence"])
+    values.setdefault("fetched_at", None)
+    return Version(**values)
 
 
 def read_jsonl(lines: Iterable[str], source: str = "<input>") -> Iterable[Article]:

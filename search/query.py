@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from homeward.article import normalise_key, parse_published
+from homeward.article import UPSTREAM_STATUSES, normalise_key, parse_published
 
-FIELDS = ("person", "place", "year", "language", "source")
+FIELDS = ("person", "place", "year", "language", "source", "status")
 SORTS = ("relevance", "date")
 MAX_LIMIT = 1000
 
@@ -175,6 +175,7 @@ def build_request(
     year: list[int | str] | tuple[int | str, ...] = (),
     language: list[str] | tuple[str, ...] = (),
     source: list[str] | tuple[str, ...] = (),
+    status: list[str] | tuple[str, ...] = (),
     since: str | None = None,
     until: str | None = None,
     sort: str = "relevance",
@@ -200,6 +201,7 @@ def build_request(
         ("year", year),
         ("language", language),
         ("source", source),
+        ("status", status),
     ):
         nodes = [Field(name, _field_value(name, str(v), 0, f"--{name}")) for v in values]
         if nodes:
@@ -402,6 +404,16 @@ def _field_value(name: str, raw: str, position: int, shown: str) -> str | int:
                 "language: needs an ISO 639-1 code such as en or zh", shown, position
             )
         return code
+    if name == "status":
+        status = value.lower()
+        if status not in UPSTREAM_STATUSES:
+            raise QuerySyntaxError(
+                f"status: needs one of {', '.join(UPSTREAM_STATUSES)} (as the publisher's "
+                "page is now: still there, changed since it was stored, or gone)",
+                shown,
+                position,
+            )
+        return status
     return normalise_key(value)
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import random
 import sys
@@ -60,11 +61,38 @@ class MockHandler(SampleHandler):
             count = int(query.get("n", ["20"])[0])
             body = generated_feed(self.base_url, count)
             return Reply(200, body, {"Content-Type": TYPES[".xml"]})
+        if path.startswith("/live/"):
+            return self.live_page(path[len("/live/") :])
         if path.startswith("/gen/article/"):
             number = int(path.rsplit("/", 1)[1].split(".")[0])
             time.sleep(self.delay)
             return Reply(200, generated_article(number).encode(), {"Content-Type": TYPES[".html"]})
         return None
+
+    live: Path | None = None  # --live DIR: pages a test edits and deletes between crawls
+
+    def live_page(self, name: str) -> Reply:
+        """DIR/<name> as it is now, with an ETag (304 when it matches), 404 once the test
+        deleted it; `<name>.home` makes the page redirect to the home page instead;
+        `feed.xml` lists every page in DIR."""
+        assert self.live is not None
+        if name == "feed.xml":
+            links = "".join(
+                f"<item><title>{p.stem}</title><link>{self.base_url}/live/{p.name}</link></item>"
+                for p in sorted(self.live.glob("*.html"))
+            )
+            feed = f'<rss version="2.0"><channel><title>Live</title>{links}</channel></rss>'
+            return Reply(200, feed.encode(), {"Content-Type": TYPES[".xml"]})
+        if (self.live / f"{name}.home").exists():
+            return Reply(302, b"", {"Location": "/"})
+        page = self.live / name
+        if "/" in name or not page.is_file():
+            return Reply(404, b"not found", {"Content-Type": "text/plain"})
+        body = page.read_bytes()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        if self.headers.get("If-None-Match") == etag:
+            return Reply(304, b"", {"ETag": etag})
+        return Reply(200, body, {"Content-Type": TYPES[".html"], "ETag": etag})
 
 
 # --- generated pages -------------------------------------------------------------
@@ -111,8 +139,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--log", type=Path)
     parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--live", type=Path, help="folder of /live/ pages (see live_page)")
     args = parser.parse_args()
     MockHandler.delay = args.delay
+    MockHandler.live = args.live
     placeholders = {"a": "{{A}}", "b": "{{B}}"}
     with serve_sample_web(
         SITES, placeholders=placeholders, request_log=args.log, handler=MockHandler

@@ -242,6 +242,11 @@ PROVEN_BY = {
         "test_crawl",
         "test_every_crawl_setting_works_from_the_environment",
     ),
+    "HOMEWARD_REVISIT_DAYS": (
+        "test_crawl",
+        "test_stored_pages_are_looked_at_again_for_changes_and_removals",
+    ),
+    "HOMEWARD_REVISITS_PER_RUN": ("test_crawl", "test_revisits_per_run_caps_the_looks"),
     "HOMEWARD_SINCE": ("test_crawl", "test_since_backfills_an_archive_sitemap_index"),
     "HOMEWARD_BACKFILL_DEPTH": ("test_crawl", "test_a_backfill_pages_listings_deeper"),
     "HOMEWARD_MAX_AGE_DAYS": ("test_crawl", "test_every_crawl_setting_works_from_the_environment"),

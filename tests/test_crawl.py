@@ -48,7 +48,7 @@ FAST = {
 class MockServer:
     """tests/mockserver.py in a subprocess: two hosts, `a` and `b`, and a request log."""
 
-    def __init__(self, log: Path, delay: float = 0.0) -> None:
+    def __init__(self, log: Path, delay: float = 0.0, live: Path | None = None) -> None:
         self.log = log
         self.process = subprocess.Popen(
             [
@@ -58,6 +58,7 @@ class MockServer:
                 str(log),
                 "--delay",
                 str(delay),
+                *(["--live", str(live)] if live else []),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -792,6 +793,7 @@ def test_every_table_setting_is_read_from_the_environment(tmp_path: Path) -> Non
     special = {  # settings whose values have a form of their own
         "HOMEWARD_PROGRESS_FORMAT": ("json", "json"),
         "HOMEWARD_SINCE": ("2003-01-31", "2003-01-31"),
+        "HOMEWARD_REVISIT_DAYS": ("2,14", "2,14"),
         "HOMEWARD_LEXICON": (str(lexicon), str(lexicon)),
     }
     expected: dict[str, Any] = {}
@@ -903,3 +905,150 @@ def test_rescore_promotes_a_kept_off_topic_page_without_fetching_it(
     again = json.loads(runner.invoke(main, command).stdout)
     assert again["lexicon"] == str(lexicon.resolve())
     assert page not in [p["url"] for p in again["promoted"]]  # promoted once
+
+
+# --- stored pages looked at again: changes and removals upstream ------------------------
+
+
+def live_article(title: str, *paragraphs: str) -> str:
+    body = "".join(f"<p>{text}</p>" for text in paragraphs)
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
+        "<meta property='article:published_time' content='2026-11-20T08:00:00Z'></head>"
+        f"<body><nav><a href='/'>Home</a></nav><article><h1>{title}</h1>{body}</article>"
+        "</body></html>"
+    )
+
+
+CASE = (
+    "A seven-year-old boy was abducted outside his school in Millbrook on Monday, police said.",
+    "Officers searched the fields behind the school and asked drivers for dashboard footage.",
+    "His mother appealed for anyone who saw a grey van near the gates to call the police.",
+    "Volunteers handed out leaflets at the station and the ferry terminal on Tuesday.",
+)
+
+
+def test_stored_pages_are_looked_at_again_for_changes_and_removals(
+    archive_url: str, tmp_path: Path
+) -> None:
+    live = tmp_path / "live"
+    live.mkdir()
+    pages = {
+        "edited.html": live_article("Boy abducted outside school", *CASE),
+        "deleted.html": live_article(
+            "Girl abducted at the summer fair",
+            "A nine-year-old girl was abducted from the summer fair at Hollins Park on Saturday.",
+            "Her father said she had gone to buy candyfloss and never came back to the stall.",
+            "Detectives believe a couple in a blue estate car drove her towards the motorway.",
+            "The fair's organisers have handed their camera recordings to the investigation team.",
+        ),
+        "sent-home.html": live_article(
+            "Toddler taken from market",
+            "A two-year-old was snatched from a pushchair at Riverside market early on Friday.",
+            "Traders saw a woman in a grey coat hurry towards the bus station with a child.",
+            "The toddler's grandmother, who runs a fruit stall, raised the alarm within minutes.",
+            "Police divers and dogs joined the search along the canal towpath in the afternoon.",
+        ),
+    }
+    for name, html in pages.items():
+        (live / name).write_text(html, encoding="utf-8")
+    server = MockServer(tmp_path / "requests.jsonl", live=live)
+    try:
+        base = server.urls["a"]
+        sources = tmp_path / "sources.toml"
+        sources.write_text(
+            f'[[sources]]\nname = "Live Desk"\nfeeds = ["{base}/live/feed.xml"]\n',
+            encoding="utf-8",
+        )
+        # Every stored page is due again at once, so three crawls show a whole life.
+        settings = {**FAST, "HOMEWARD_REVISIT_DAYS": "0"}
+
+        def crawl() -> RunSummary:
+            return run_crawl(
+                sources, archive_url, state_dir=tmp_path / "state", settings_overrides=settings
+            )
+
+        first = crawl()
+        assert first.stored == 3 and first.revisits == {}
+        before = articles(archive_url, base)
+        edited_url = f"{base}/live/edited.html"
+
+        edited = [*CASE[:2], "Police arrested a man on Wednesday; the boy was found safe.", CASE[3]]
+        (live / "edited.html").write_text(live_article("Boy found safe", *edited), encoding="utf-8")
+        (live / "deleted.html").unlink()
+        (live / "sent-home.html.home").touch()
+        second = crawl()
+        assert second.revisits == {"changed": 1, "removed": 2}
+        assert "1 changed (the earlier text is kept as a version), 2 removed" in format_summary(
+            second
+        )
+        after = articles(archive_url, base)
+        changed = after[edited_url]
+        (version,) = changed.versions
+        assert (
+            version.title == "Boy abducted outside school"
+            and version.text == before[edited_url].text
+        )
+        assert changed.title == "Boy found safe" and "arrested a man" in changed.text
+        assert changed.changed_at and changed.upstream_status == "changed"
+        # Each text keeps its own capture, and both read back intact (SHA-256 checked).
+        assert version.evidence == before[edited_url].evidence
+        assert changed.evidence and changed.evidence.sha256 != version.evidence.sha256
+        state = archive_state_dir(archive_url, tmp_path / "state")
+        for evidence in (version.evidence, changed.evidence):
+            _, body = read_capture(evidence, search_dirs=[state / "evidence"])
+            assert body
+        for name in ("deleted.html", "sent-home.html"):
+            gone = after[f"{base}/live/{name}"]
+            assert gone.removed_at and gone.upstream_status == "removed"
+            assert gone.evidence == before[f"{base}/live/{name}"].evidence  # kept
+            assert gone.text == before[f"{base}/live/{name}"].text
+        with open_archive(archive_url) as archive:
+            removed = archive.search(build_request("status:removed", limit=50))
+            assert {h.article.url for h in removed.hits} >= {
+                f"{base}/live/deleted.html",
+                f"{base}/live/sent-home.html",
+            }
+            found = archive.search(build_request("status:changed", limit=50))
+            assert edited_url in {h.article.url for h in found.hits}
+
+        server.clear()
+        third = crawl()  # the edited page again: 304 by its ETag; the removed ones no more
+        assert third.revisits == {"unchanged": 1}
+        looked = [
+            r
+            for r in server.requests()
+            if r["path"].startswith("/live/") and r["path"] != "/live/feed.xml"
+        ]
+        assert [(r["path"], r["status"]) for r in looked] == [("/live/edited.html", 304)]
+    finally:
+        server.stop()
+
+
+def test_revisits_per_run_caps_the_looks(tmp_path: Path) -> None:
+    """The most overdue first, at most HOMEWARD_REVISITS_PER_RUN, only this crawl's sources."""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.sources import Source
+    from crawler.spiders.news import NewsSpider
+    from crawler.state import Revisit
+
+    settings = {
+        "HOMEWARD_STATE_DIR": str(tmp_path),
+        "HOMEWARD_ARCHIVE": "sqlite:///x.sqlite",
+        "HOMEWARD_REVISITS_PER_RUN": 2,
+    }
+    spider = NewsSpider.from_crawler(
+        get_crawler(NewsSpider, settings), sources=[Source("S", feeds=("https://e.com/f",))]
+    )
+    assert spider.seen is not None
+    for number, due in enumerate([30.0, 10.0, 20.0, 5.0]):
+        source = "Other" if number == 3 else "S"
+        page = Revisit(f"https://e.com/{number}.html", f"id{number}", source, "sha", None, None, 0)
+        spider.seen.schedule_revisit(page, due)
+    assert [r.url for r in spider._due_revisits()] == [
+        "https://e.com/1.html",
+        "https://e.com/2.html",
+    ]
+    spider.revisits_per_run = 0
+    assert spider._due_revisits() == []

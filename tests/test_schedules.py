@@ -325,14 +325,15 @@ def fake_crawl(calls: list[dict[str, Any]]) -> Callable[..., RunSummary]:
 def test_starts_missed_while_asleep_make_one_catch_up_run(
     tmp_path: Path, catch_up: bool, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The machine slept three hours through six half-hourly starts: on waking, one run
-    (or none with catch_up = false), not a burst of six."""
+    """The machine slept three hours through three hourly starts: on waking, one run
+    (or none with catch_up = false), not a burst of three. The minute is chosen away from
+    now, so the last missed start is never a few seconds old (that one would just run)."""
     caplog.set_level(logging.INFO, logger="homeward.schedule")
     sources = tmp_path / "sources.toml"
     sources.write_text('[[sources]]\nname = "A"\nfeeds = ["https://a.example/rss"]\n')
     write_schedule(
         tmp_path / "schedules",
-        cron="*/30 * * * *",
+        cron=f"{(datetime.now().astimezone().minute + 30) % 60} * * * *",
         sources=str(sources),
         archive=f"sqlite:///{tmp_path / 'archive.sqlite'}",
         catch_up=catch_up,

@@ -345,6 +345,42 @@ def test_article_page_shows_entities_as_filter_links_and_the_evidence(site):
     assert "https://mirror.test/copy" in hostile  # merged duplicate copies are listed
 
 
+@both
+def test_article_page_shows_what_changed_upstream_and_a_removal(site):
+    """Earlier texts with the publisher's edit (paragraphs removed and added), and the
+    removal notice; scraped text in them is escaped like everywhere else."""
+    import dataclasses
+
+    from homeward.article import Version
+    from search.open import open_archive
+
+    with open_archive(site.archive_url) as archive:
+        article = archive.get(site.sample_id())
+        earlier = Version(
+            fetched_at="2026-05-01T08:00:00+00:00",
+            replaced_at="2026-05-03T09:00:00+00:00",
+            title="First headline <script>alert(1)</script>",
+            text=article.text + "\nA paragraph the publisher later deleted <b>bold</b>.",
+            evidence=article.evidence,
+        )
+        changed = dataclasses.replace(
+            article, versions=[earlier], changed_at="2026-05-03T09:00:00+00:00"
+        )
+        archive.upsert([changed])
+        archive.refresh()
+    html = site.client.get(f"/articles/{article.id}").text
+    assert "The publisher changed this article 1 time, last seen on 2026-05-03" in html
+    assert "<del>A paragraph the publisher later deleted &lt;b&gt;bold&lt;/b&gt;.</del>" in html
+    assert "First headline &lt;script&gt;" in html and "<script>alert" not in html
+    with open_archive(site.archive_url) as archive:
+        archive.upsert([dataclasses.replace(changed, removed_at="2026-06-01T10:00:00+00:00")])
+        archive.refresh()
+    html = site.client.get(f"/articles/{article.id}").text
+    assert "Removed upstream on 2026-06-01." in html and "Earlier versions" in html
+    listed = site.client.get("/search", params={"q": "status:removed"}).text
+    assert f"/articles/{article.id}" in listed
+
+
 def test_captured_page_is_sandboxed_and_the_warc_record_downloads(site):
     capture = site.client.get(f"/articles/{site.hostile.id}/capture")
     assert capture.status_code == 200

@@ -21,6 +21,7 @@ from search.query import QuerySyntaxError
 from search.sets import ArticleSet, SetChange, SetError, SetNotFound
 from web.dependencies import ArchiveDep, CsrfGuard, ParamsDep
 from web.evidence import captured_page, warc_record
+from web.history import version_views
 from web.params import MAX_WINDOW, PAGE_SIZE, SearchParams
 from web.rendering import render, render_error
 from web.security import (
@@ -137,6 +138,7 @@ def article_page(request: Request, archive: ArchiveDep, article_id: str) -> HTML
         memberships=[(s, s.item(article.id)) for s in sets if s.item(article.id)],
         place_map=place_map(article.places),
         evidence_problem=evidence_problem,
+        versions=version_views(article),
     )
 
 

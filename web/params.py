@@ -17,7 +17,7 @@ from search.query import FIELDS, QuerySyntaxError, SearchRequest, build_request
 # Elasticsearch pages no further than its index.max_result_window (10,000 hits).
 MAX_WINDOW = 10_000
 PAGE_SIZE = 20
-FILTERS = FIELDS  # person, place, year, language, source
+FILTERS = FIELDS  # person, place, year, language, source, status
 
 
 @dataclass(slots=True)
@@ -49,6 +49,7 @@ class SearchParams:
             year=list(values.get("year", [])),
             language=values.get("language", []),
             source=values.get("source", []),
+            status=values.get("status", []),
             since=self.since or None,
             until=self.until or None,
             sort=self.sort,

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
 import lxml.etree
@@ -35,7 +36,7 @@ from twisted.python.failure import Failure
 from crawler.homeward_settings import DEFAULTS, read
 from crawler.items import PageItem
 from crawler.sources import Source, load_sources, parse_sources
-from crawler.state import ALIAS, FAILED, SeenStore, seen_store_for
+from crawler.state import ALIAS, FAILED, Revisit, SeenStore, seen_store_for
 from crawler.summary import AGE_CUTOFF, FIRST_CRAWL, count
 from crawler.urls import canonical_url, join_url, looks_like_article, same_site
 from homeward.clock import utc_now, utc_now_iso
@@ -48,6 +49,7 @@ _LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(rb"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _PAGINATION = re.compile(r"([?&](page|p|pg)=\d+|/page/\d+/?$|_\d+\.s?html?$)", re.IGNORECASE)
 _GZIP_MAGIC = b"\x1f\x8b"
+GONE_STATUSES = (404, 410)  # a stored page answering these was removed upstream
 
 
 class NewsSpider(Spider):
@@ -64,6 +66,7 @@ class NewsSpider(Spider):
         max_depth: int = DEFAULTS["HOMEWARD_MAX_DEPTH"],
         since: str | None = None,
         backfill_depth: int = DEFAULTS["HOMEWARD_BACKFILL_DEPTH"],
+        revisits_per_run: int = DEFAULTS["HOMEWARD_REVISITS_PER_RUN"],
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -79,6 +82,7 @@ class NewsSpider(Spider):
         # Sources never crawled before take their whole history (None: no memory kept).
         self.known_sources = seen.crawled_sources() if seen is not None else None
         self._answered: set[str] = set()  # sources whose feeds, sitemaps or listings parsed
+        self.revisits_per_run = revisits_per_run
         self.requested: Counter[str] = Counter()  # article requests per source
         self._article_urls: set[str] = set()  # canonical URLs requested or yielded this run
         self._discovery_urls: set[str] = set()  # feeds, sitemaps, listings fetched this run
@@ -119,6 +123,7 @@ class NewsSpider(Spider):
             max_depth=read(settings, "HOMEWARD_MAX_DEPTH"),
             since=read(settings, "HOMEWARD_SINCE"),
             backfill_depth=read(settings, "HOMEWARD_BACKFILL_DEPTH"),
+            revisits_per_run=read(settings, "HOMEWARD_REVISITS_PER_RUN"),
             **kwargs,
         )
         if not settings.get("HOMEWARD_CONTACT"):
@@ -148,6 +153,56 @@ class NewsSpider(Spider):
         for source in self.sources:
             for kind, url in source.start_urls():
                 yield self._discovery(url, kind, source.name, callbacks[kind])
+        for revisit in self._due_revisits():
+            yield self._revisit(revisit)
+
+    # --- stored pages looked at again ---------------------------------------------
+
+    def _due_revisits(self) -> list[Revisit]:
+        if self.seen is None:
+            return []
+        names = [source.name for source in self.sources]
+        return self.seen.due_revisits(names, self.revisits_per_run)
+
+    def _revisit(self, revisit: Revisit) -> Request:
+        """A conditional request (the server's own validators) for a stored page, after
+        the discovery pages; 304, 404 and 410 come back to `parse_revisit` too."""
+        headers = {}
+        if revisit.etag:
+            headers["If-None-Match"] = revisit.etag
+        if revisit.last_modified:
+            headers["If-Modified-Since"] = revisit.last_modified
+        return Request(
+            revisit.url,
+            callback=self.parse_revisit,
+            errback=self.revisit_failed,
+            headers=headers,
+            dont_filter=True,
+            priority=-10,
+            meta={
+                "homeward_source": revisit.source,
+                "homeward_kind": "revisit",
+                "homeward_revisit": revisit,
+                "handle_httpstatus_list": [*GONE_STATUSES, 304],
+            },
+        )
+
+    def parse_revisit(self, response: Response) -> Iterator[PageItem]:
+        revisit: Revisit = response.meta["homeward_revisit"]
+        gone = None
+        if response.status in GONE_STATUSES:
+            gone = f"http-{response.status}"
+        elif _sent_home(response, revisit.url):
+            gone = f"redirected to the home page {response.url}"
+        yield self._page_item(response, revisit.url, revisit.source, revisit=revisit, gone=gone)
+
+    def revisit_failed(self, failure: Failure) -> None:
+        """Unreachable or a server error: nothing is concluded, the page is tried at its
+        next look (a site that is down has not deleted its articles)."""
+        request = failure.request  # type: ignore[attr-defined]
+        revisit: Revisit = request.meta["homeward_revisit"]
+        count(self.crawler.stats, "revisit/failed", revisit.source)
+        self.logger.info("re-visit failed (%s): %s", failure_reason(failure), revisit.url)
 
     def _discovery(
         self, url: str, kind: str, source: str, callback: Any, depth: int = 0
@@ -307,7 +362,21 @@ class NewsSpider(Spider):
                 self._mark(requested, ALIAS)
                 return
             self._article_urls.add(url)
-        yield PageItem(
+        yield self._page_item(response, url, source, requested=requested)
+
+    def _page_item(
+        self,
+        response: Response,
+        url: str,
+        source: str,
+        *,
+        requested: str | None = None,
+        revisit: Revisit | None = None,
+        gone: str | None = None,
+    ) -> PageItem:
+        request = response.request
+        assert request is not None
+        return PageItem(
             url=url,
             fetched_url=response.url,
             requested_url=requested,
@@ -316,8 +385,10 @@ class NewsSpider(Spider):
             headers=_headers(response.headers),
             body=response.body,
             request_headers=_headers(request.headers),
-            content_type=content_type,
+            content_type=_header(response, "Content-Type"),
             fetched_at=utc_now_iso(),
+            revisit=revisit,
+            gone=gone,
         )
 
     # --- errors -----------------------------------------------------------------
@@ -362,6 +433,15 @@ class NewsSpider(Spider):
         errors.append(message)
         stats.set_value(f"homeward/source/{source}/errors", errors)
         self.logger.warning("source %r: %s", source, message)
+
+
+def _sent_home(response: Response, asked: str) -> bool:
+    """A stored article's address now redirects to the site's home page: how many news
+    sites retire an article instead of answering 404."""
+    if not response.meta.get("redirect_urls"):
+        return False
+    home = urlsplit(response.url).path in ("", "/") and not urlsplit(response.url).query
+    return home and urlsplit(asked).path not in ("", "/")
 
 
 def failure_reason(failure: Failure) -> str:

@@ -514,3 +514,31 @@ def test_off_topic_pages_are_kept_apart_and_read_back_whole(archive):
     assert {a.id: a for a in kept} == {a.id: a for a in pages}
     assert archive.forget_off_topic([pages[0].id, "no-such-id"]) == 1
     assert archive.count_off_topic() == 2
+
+
+def test_upstream_history_round_trips_and_status_filters(archive):
+    """Versions and removal are part of the record; `status:` finds each kind."""
+    earlier = {
+        "fetched_at": "2026-05-01T08:00:00+00:00",
+        "replaced_at": "2026-05-03T08:00:00+00:00",
+        "title": "Boy missing after fair",
+        "text": "A boy of seven went missing at the fair on Saturday.",
+    }
+    live = make("live", "Girl found safe", "A missing girl was found safe. " * 5)
+    changed = make(
+        "changed",
+        "Boy found after fair",
+        "The boy of seven who went missing at the fair was found on Monday. " * 3,
+        versions=[earlier],
+        changed_at="2026-05-03T08:00:00+00:00",
+    )
+    removed = make("removed", "Toddler taken", "A toddler was taken. " * 5, removed_at="2026-06-01")
+    store(archive, [live, changed, removed])
+    assert archive.get(changed.id) == changed and archive.get(changed.id).versions[0].title
+    assert urls(archive, "status:changed") == {"changed"}
+    assert urls(archive, "status:removed") == {"removed"}
+    assert urls(archive, "status:live") == {"live"}
+    assert urls(archive, "-status:live") == {"changed", "removed"}
+    assert urls(archive, "found", status=["changed"]) == {"changed"}
+    with pytest.raises(QuerySyntaxError, match="status: needs one of live, changed, removed"):
+        build_request(query="status:deleted")

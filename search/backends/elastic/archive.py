@@ -30,6 +30,7 @@ from search.backends.elastic.articles import (
     INDEX_VERSION,
     MAPPING,
     SETTINGS,
+    UPSTREAM_MAPPING,
     from_document,
     write_articles,
 )
@@ -86,6 +87,8 @@ class ElasticArchive(Archive):
 
     def _ensure_index(self) -> None:
         if self.client.indices.exists_alias(name=self.alias):
+            # An index made by an earlier release gains the fields added since.
+            self.client.indices.put_mapping(index=self.alias, properties=UPSTREAM_MAPPING)
             return
         if self.client.indices.exists(index=self.alias):
             raise ArchiveError(

@@ -26,7 +26,17 @@ BULK_ATTEMPTS = 6
 BULK_WORKERS = 2
 
 # Fields stored only to filter on; they are not part of the Article record.
-FILTER_KEYS = ("source_key", "name_keys", "place_keys")
+FILTER_KEYS = ("source_key", "name_keys", "place_keys", "upstream")
+
+# Fields added after the first release: put into an existing index's mapping on opening
+# (new fields are the one change a live mapping accepts).
+UPSTREAM_MAPPING: dict[str, Any] = {
+    "versions": {"type": "object", "enabled": False},  # kept whole, read, never searched
+    "changed_at": DATE,
+    "removed_at": DATE,
+    "revisited_at": DATE,
+    "upstream": KEYWORD,
+}
 
 _TEXT_FIELD = {
     "type": "text",
@@ -77,6 +87,7 @@ MAPPING: dict[str, Any] = {
         "source_key": KEYWORD,
         "name_keys": KEYWORD,
         "place_keys": KEYWORD,
+        **UPSTREAM_MAPPING,
     },
 }
 
@@ -99,6 +110,7 @@ def to_document(article: Article) -> dict[str, Any]:
     document["source_key"] = normalise_key(article.source) if article.source else None
     document["name_keys"] = sorted(article.name_keys())
     document["place_keys"] = sorted(article.place_keys())
+    document["upstream"] = article.upstream_status
     return document
 
 

@@ -30,6 +30,7 @@ def render(node: Node) -> dict[str, Any]:
             "year": "years",
             "language": "language",
             "source": "source_key",
+            "status": "upstream",
         }[node.name]
         return {"bool": {"filter": [{"term": {field: node.value}}]}}
     if isinstance(node, DateRange):

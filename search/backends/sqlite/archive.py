@@ -53,7 +53,7 @@ from search.query import (
 )
 from search.sets import ArticleSet, SetChange, SetNotFound, duplicate_name_error
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Each entry upgrades the schema by one version; never edit a released entry.
 MIGRATIONS: list[str] = [
@@ -111,6 +111,11 @@ MIGRATIONS: list[str] = [
     # 4: pages judged off-topic, kept compressed for `homeward rescore` (search/offtopic.py).
     """
     CREATE TABLE off_topic (id TEXT PRIMARY KEY, record BLOB NOT NULL);
+    """,
+    # 5: what became of the publisher's page: live, changed or removed (status: filter).
+    """
+    ALTER TABLE articles ADD COLUMN upstream TEXT NOT NULL DEFAULT 'live';
+    CREATE INDEX articles_upstream ON articles(upstream);
     """,
 ]
 
@@ -263,11 +268,11 @@ class SqliteArchive(Archive):
 
     def _write_one(self, db: sqlite3.Connection, article: Article) -> None:
         row = db.execute(
-            "INSERT INTO articles (id, url, language, source, source_key, published_ts) "
-            "VALUES (?, ?, ?, ?, ?, ?) "
+            "INSERT INTO articles (id, url, language, source, source_key, published_ts, "
+            "upstream) VALUES (?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET url=excluded.url, language=excluded.language, "
             "source=excluded.source, source_key=excluded.source_key, "
-            "published_ts=excluded.published_ts "
+            "published_ts=excluded.published_ts, upstream=excluded.upstream "
             "RETURNING rowid",
             (
                 article.id,
@@ -276,6 +281,7 @@ class SqliteArchive(Archive):
                 article.source,
                 normalise_key(article.source) if article.source else None,
                 published_timestamp(article.published),
+                article.upstream_status,
             ),
         ).fetchone()
         rowid = row[0]
@@ -699,6 +705,8 @@ def _render_field(node: Field) -> tuple[str, list[Any]]:
         return "a.language = ?", [node.value]
     if node.name == "source":
         return "a.source_key = ?", [node.value]
+    if node.name == "status":
+        return "a.upstream = ?", [node.value]
     raise TypeError(f"unknown field {node.name!r}")
 
 
