@@ -275,14 +275,22 @@ class NewsSpider(Spider):
                 continue
             stamp = entry.get("published_parsed") or entry.get("updated_parsed")
             when = datetime.fromtimestamp(calendar.timegm(stamp), UTC) if stamp else None
-            if self._too_old(when, source):
-                count(self.crawler.stats, "skipped/old", source)
-                continue
-            absolute = join_url(response.url, link)
-            if not absolute:
-                count(self.crawler.stats, "skipped/bad-url", source)
-            elif request := self._article(absolute, source):
+            absolute = self._entry_url(response, link, when, source)
+            if absolute and (request := self._article(absolute, source)):
                 yield request
+
+    def _entry_url(
+        self, response: Response, address: str, when: datetime | None, source: str
+    ) -> str | None:
+        """A feed or sitemap entry's absolute URL; None, counted, when the entry is outside
+        this crawl's window or its address is not a web page's."""
+        if self._too_old(when, source):
+            count(self.crawler.stats, "skipped/old", source)
+            return None
+        absolute = join_url(response.url, address)
+        if not absolute:
+            count(self.crawler.stats, "skipped/bad-url", source)
+        return absolute
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         source = response.meta["homeward_source"]
@@ -299,12 +307,8 @@ class NewsSpider(Spider):
             return
         self._answered.add(source)
         for loc, when in entries:
-            if self._too_old(when, source):
-                count(self.crawler.stats, "skipped/old", source)
-                continue
-            absolute = join_url(response.url, loc)
+            absolute = self._entry_url(response, loc, when, source)
             if not absolute:
-                count(self.crawler.stats, "skipped/bad-url", source)
                 continue
             if kind == "sitemapindex":
                 if absolute not in self._discovery_urls:
