@@ -657,6 +657,13 @@ class IndexPipeline(_SeenMixin):
         if self.spool is None or not self.spool.exists():
             return
         contents = self.spool.read()
+        if contents.set_aside:
+            logger.warning(
+                "%d spool line(s) were not whole records (a crash mid-write?); kept in %s.bad",
+                contents.set_aside,
+                self.spool.path,
+            )
+            self.stats.inc_value("homeward/spool/set-aside", contents.set_aside)
         try:
             report = self.archive.upsert(contents.articles)
             for original, copy in contents.duplicates:

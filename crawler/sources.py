@@ -161,7 +161,7 @@ def _validate(
                     location,
                     line_of(key, url if isinstance(url, str) else None),
                     f"{label}: '{key}' has a malformed URL {url!r}; "
-                    "write a full http:// or https:// address",
+                    "write a full http:// or https:// address (a port, if any, 1-65535)",
                 )
         urls[key] = tuple(value)
     if not any(urls.values()):

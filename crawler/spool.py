@@ -10,12 +10,13 @@ removes it only once the archive took it.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from homeward.article import Article
+from homeward.article import Article, ArticleError
 
 __all__ = ["Spool", "SpoolContents"]
 
@@ -25,6 +26,7 @@ class SpoolContents:
     articles: list[Article] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (original id, copy URL)
     off_topic: list[Article] = field(default_factory=list)
+    set_aside: int = 0  # lines that were not whole records, copied to `<spool>.bad`
 
 
 class Spool:
@@ -44,26 +46,43 @@ class Spool:
         self._append([{"duplicate": [original_id, copy_url]}])
 
     def _append(self, records: Iterable[dict[str, Any]]) -> None:
+        """One write and an fsync per batch: a crash can tear at most the last line,
+        which `read` then sets aside."""
+        text = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as stream:
-            for record in records:
-                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
 
     def read(self) -> SpoolContents:
+        """Every whole record; a line that is not one (torn by a crash or a full disk) is
+        copied to `<spool>.bad` and counted, and the rest is replayed all the same."""
         contents = SpoolContents()
-        with self.path.open(encoding="utf-8") as stream:
+        bad: list[str] = []
+        with self.path.open(encoding="utf-8", errors="replace") as stream:
             for line in stream:
                 if not line.strip():
                     continue
-                record = json.loads(line)
-                if "article" in record:
-                    contents.articles.append(Article.from_dict(record["article"]))
-                elif "off_topic" in record:
-                    contents.off_topic.append(Article.from_dict(record["off_topic"]))
-                else:
-                    original, copy = record["duplicate"]
-                    contents.duplicates.append((original, copy))
+                try:
+                    self._take(json.loads(line), contents)
+                except (ValueError, KeyError, TypeError, ArticleError):
+                    bad.append(line if line.endswith("\n") else line + "\n")
+        if bad:
+            with self.path.with_name(self.path.name + ".bad").open("a", encoding="utf-8") as out:
+                out.writelines(bad)
+        contents.set_aside = len(bad)
         return contents
+
+    @staticmethod
+    def _take(record: Any, contents: SpoolContents) -> None:
+        if "article" in record:
+            contents.articles.append(Article.from_dict(record["article"]))
+        elif "off_topic" in record:
+            contents.off_topic.append(Article.from_dict(record["off_topic"]))
+        else:
+            original, copy = record["duplicate"]
+            contents.duplicates.append((str(original), str(copy)))
 
     def remove(self) -> None:
         self.path.unlink(missing_ok=True)

@@ -86,6 +86,8 @@ class RunSummary:
     skipped: dict[str, int] = field(default_factory=dict)
     revisits: dict[str, int] = field(default_factory=dict)  # unchanged, changed, removed, failed
     spooled: int = 0
+    spool_written: int = 0  # articles an earlier crawl spooled, written by this one
+    spool_set_aside: int = 0  # spool lines that were not whole records (torn by a crash)
     off_topic_kept: int = 0  # off-topic pages kept for `homeward rescore`
     sources: dict[str, SourceSummary] = field(default_factory=dict)
     elapsed: float = 0.0
@@ -129,6 +131,8 @@ def summary_from_stats(
         duplicates=int(stats.get(PREFIX + "duplicates", 0)),
         irrelevant=int(stats.get(PREFIX + "irrelevant", 0)),
         spooled=int(stats.get(PREFIX + "spooled", 0)),
+        spool_written=int(stats.get(PREFIX + "spool/written", 0)),
+        spool_set_aside=int(stats.get(PREFIX + "spool/set-aside", 0)),
         off_topic_kept=int(stats.get(PREFIX + "off-topic/kept", 0)),
         finish_reason=stats.get("finish_reason"),
         age_cutoff=stats.get(AGE_CUTOFF),
@@ -208,6 +212,16 @@ def format_summary(summary: RunSummary) -> str:
             f"{looked.get('failed', 0)} not reached (looked at again next time)"
         )
     lines.extend(skipped_lines(summary))
+    if summary.spool_written:
+        lines.append(
+            f"wrote {summary.spool_written} articles that an earlier crawl had kept in the "
+            "spool (the archive was unreachable then)"
+        )
+    if summary.spool_set_aside:
+        lines.append(
+            f"{summary.spool_set_aside} spool line(s) were not whole records (torn by a crash "
+            "or a full disk) and were set aside in spool.jsonl.bad; the rest was written"
+        )
     if summary.spooled:
         lines.append(
             f"{summary.spooled} articles could not be written to the archive and are kept in "

@@ -100,10 +100,14 @@ def is_tracking_parameter(name: str) -> bool:
 
 
 def is_http_url(url: str) -> bool:
-    """True for an absolute http(s) URL with a host (what sources.toml must contain)."""
+    """True for an absolute http(s) URL with a host and, if it names one, a port that
+    exists (1-65535): what sources.toml must contain."""
     try:
         parts = urlsplit(url)
+        port = parts.port  # ValueError when out of range or not a number
     except ValueError:
+        return False
+    if port is not None and port < 1:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
 

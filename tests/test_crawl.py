@@ -26,7 +26,7 @@ import pytest
 from crawler.run import run_crawl
 from crawler.spiders.news import find_canonical_link, parse_sitemap
 from crawler.state import SeenStore
-from crawler.summary import RunSummary, format_summary
+from crawler.summary import RunSummary, format_summary, summary_from_stats
 from homeward.article import Article, article_id
 from homeward.paths import archive_state_dir
 from search.backends.elastic import ElasticArchive
@@ -456,6 +456,10 @@ def test_archive_outage_spools_and_the_next_run_writes(tmp_path: Path, archive_u
     down.close_spider()
     assert stats.get_value("homeward/spooled") == 3 and stats.get_value("homeward/stored") is None
     assert len(spool.read_text().splitlines()) == 4
+    # A crash in the middle of an append leaves half a line: it is set aside, not fatal.
+    torn = '{"article": {"url": "https://news.example/half'
+    with spool.open("a", encoding="utf-8") as stream:
+        stream.write(torn)
 
     up = IndexPipeline(archive_url, stats, spool_path=spool)
     up.open_spider()  # writes the spool first
@@ -464,6 +468,12 @@ def test_archive_outage_spools_and_the_next_run_writes(tmp_path: Path, archive_u
     stored = articles(archive_url, "https://news.example/")
     assert len(stored) == 3
     assert stored["https://news.example/0.html"].duplicates == ["https://news.example/9.html"]
+    assert stats.get_value("homeward/spool/written") == 3
+    assert stats.get_value("homeward/spool/set-aside") == 1
+    assert (tmp_path / "spool.jsonl.bad").read_text(encoding="utf-8") == torn + "\n"
+    printed = format_summary(summary_from_stats(stats.get_stats()))
+    assert "wrote 3 articles that an earlier crawl had kept in the spool" in printed
+    assert "1 spool line(s) were not whole records" in printed
 
 
 def test_sample_web_discovery(tmp_path: Path, archive_url: str) -> None:

@@ -67,6 +67,14 @@ def test_malformed_url_names_source_and_its_line() -> None:
     assert '"示例日报"' in str(error) and "example.cn/china.xml" in str(error)
 
 
+@pytest.mark.parametrize("port", ["99999", "0", "http", "-1"])
+def test_a_port_that_cannot_exist_is_named_before_any_crawl(port: str) -> None:
+    bad = f'"https://example.cn:{port}/china.xml"'
+    error = error_of(GOOD.replace('"https://example.cn/china.xml"', bad))
+    assert error.line == 12
+    assert f"example.cn:{port}/china.xml" in str(error) and "1-65535" in str(error)
+
+
 def test_missing_name_points_at_the_table() -> None:
     error = error_of(GOOD.replace('name = "示例日报"\n', ""))
     assert error.line == 8
