@@ -196,7 +196,7 @@ class RelevancePipeline(_SeenMixin):
         return item
 
 
-class RevisitPipeline(_SeenMixin):
+class RevisitPipeline:
     """A stored page looked at again: unchanged (304, or the same words) it is counted
     and dropped here, before entities and evidence; a changed or vanished one goes on
     to the index pipeline, which keeps the earlier text as a version or marks it removed."""
