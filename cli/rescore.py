@@ -68,8 +68,8 @@ def rescore(
         for article, passes in split_by_verdict(archive.iter_off_topic(), options):
             if passes:
                 promoted.append(article)
-        below = [
-            article
+        below = [  # only what the report shows: an archive's texts are not held
+            {"id": article.id, "url": article.url, "score": article.relevance}
             for article, passes in split_by_verdict(archive.iter_articles(), options)
             if not passes
         ]
@@ -90,7 +90,7 @@ def rescore(
         "lexicon": str(options.lexicon),
         "kept_off_topic": kept,
         "promoted": [{"id": a.id, "url": a.url, "score": a.relevance} for a in promoted],
-        "stored_below_threshold": [{"id": a.id, "url": a.url, "score": a.relevance} for a in below],
+        "stored_below_threshold": below,
         "dry_run": dry_run,
     }
     if as_json:

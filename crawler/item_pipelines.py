@@ -29,7 +29,7 @@ import logging
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 
@@ -81,7 +81,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 NOT_MODIFIED = 304
-T = TypeVar("T")
 
 
 class _SeenMixin:
@@ -127,9 +126,9 @@ class ExtractPipeline(PooledStage, _SeenMixin):
             reason = f"extract-error: {type(error).__name__}"
         else:
             reason = "no article text"
-        if extracted is None and item.revisit is not None and reason == "no article text":
-            item.gone = "no article left on the page"  # a "this story is unavailable" page
-            return item
+            if extracted is None and item.revisit is not None:
+                item.gone = "no article left on the page"  # "this story is unavailable"
+                return item
         if extracted is None:
             count(self.stats, "failed/extract", item.source, "failed")
             self._remember(item, FAILED, reason)
@@ -218,8 +217,7 @@ class RevisitPipeline:
         if item.status != NOT_MODIFIED:
             assert item.extracted is not None
             if text_sha(item.extracted.text) != revisit.text_sha:
-                item.changed = True
-                return item
+                return item  # changed: the index pipeline keeps the earlier text
         count(self.stats, "revisit/unchanged", item.source)
         if self.seen is not None:
             validators = _validators(item.headers)
@@ -464,7 +462,8 @@ class IndexPipeline(_SeenMixin):
         if item.off_topic:
             try:
                 self.off_topic[item.id] = to_article(item)
-            except ArticleError as error:  # nothing to keep; it is counted off-topic already
+            except ArticleError as error:  # counted off-topic already; not kept, said so
+                self.stats.inc_value("homeward/off-topic/not-kept")
                 logger.info("off-topic page %s not kept: %s", item.url, error)
             self._flush_when_due()
             return item
@@ -509,7 +508,8 @@ class IndexPipeline(_SeenMixin):
             merged = False
         if not merged:
             if self.spool is None:
-                logger.error("no state directory: duplicate link %s lost", item.url)
+                logger.error("no state directory: duplicate link %s not kept", item.url)
+                self.stats.inc_value("homeward/failed/duplicate-link")
             else:
                 self.spool.add_duplicate(original, item.url)
 
@@ -595,6 +595,7 @@ class IndexPipeline(_SeenMixin):
                 raise RuntimeError("the archive could not be opened")
             stored = self.archive.get(revisit.article_id)
             if stored is None:  # deleted from the archive, or merged into another record
+                count(self.stats, "revisit/no-longer-in-archive", item.source)
                 if self.seen is not None:
                     self.seen.forget_revisit(revisit.url)
                 return
@@ -636,6 +637,7 @@ class IndexPipeline(_SeenMixin):
             )
             if self.spool is None:
                 logger.error("no state directory: %d off-topic pages not kept", len(kept))
+                self.stats.inc_value("homeward/off-topic/not-kept", len(kept))
             else:
                 self.spool.add_off_topic(kept)
             return
@@ -645,7 +647,10 @@ class IndexPipeline(_SeenMixin):
 
     def _spool_articles(self, batch: list[tuple[Article, PageItem]]) -> None:
         if self.spool is None:
-            logger.error("no state directory: %d articles lost", len(batch))
+            logger.error("no state directory: %d articles could not be spooled", len(batch))
+            for _, item in batch:
+                count(self.stats, "failed/no-spool", item.source, "failed")
+                self._remember(item, FAILED, "archive down and no spool")
             return
         self.spool.add_articles(article for article, _ in batch)
         for _, item in batch:
@@ -675,5 +680,7 @@ class IndexPipeline(_SeenMixin):
             return
         for article_id_, reason in report.failed:
             logger.warning("archive refused spooled article %s: %s", article_id_, reason)
+        if report.failed:
+            self.stats.inc_value("homeward/failed/spooled-refused", len(report.failed))
         self.stats.inc_value("homeward/spool/written", report.stored)
         self.spool.remove()

@@ -48,7 +48,6 @@ class PageItem:
     # A stored page looked at again: what it was, and whether it changed or went away.
     revisit: Revisit | None = None
     gone: str | None = None  # why the page counts as removed upstream (http-404, ...)
-    changed: bool = False
     duplicate_of: str | None = None  # id of the article this page is a copy of
     replaces: str | None = None  # id of a later-published copy this page takes over from
     evidence: Evidence | None = None

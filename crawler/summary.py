@@ -89,6 +89,7 @@ class RunSummary:
     spool_written: int = 0  # articles an earlier crawl spooled, written by this one
     spool_set_aside: int = 0  # spool lines that were not whole records (torn by a crash)
     off_topic_kept: int = 0  # off-topic pages kept for `homeward rescore`
+    off_topic_not_kept: int = 0  # off-topic pages that could not be kept (counted, logged)
     sources: dict[str, SourceSummary] = field(default_factory=dict)
     elapsed: float = 0.0
     finish_reason: str | None = None
@@ -134,6 +135,7 @@ def summary_from_stats(
         spool_written=int(stats.get(PREFIX + "spool/written", 0)),
         spool_set_aside=int(stats.get(PREFIX + "spool/set-aside", 0)),
         off_topic_kept=int(stats.get(PREFIX + "off-topic/kept", 0)),
+        off_topic_not_kept=int(stats.get(PREFIX + "off-topic/not-kept", 0)),
         finish_reason=stats.get("finish_reason"),
         age_cutoff=stats.get(AGE_CUTOFF),
         first_crawl=list(stats.get(FIRST_CRAWL) or []),
@@ -188,6 +190,11 @@ def format_summary(summary: RunSummary) -> str:
             f"{summary.off_topic_kept} off-topic pages kept (text and score, compressed): "
             "`homeward rescore` promotes those that pass after a lexicon or threshold change"
         )
+    if summary.off_topic_not_kept:
+        lines.append(
+            f"{summary.off_topic_not_kept} off-topic pages could not be kept for a second "
+            "look (see the crawl log)"
+        )
     if summary.failed:
         lines.append(
             "failed: " + ", ".join(f"{reason} {n}" for reason, n in sorted(summary.failed.items()))
@@ -210,6 +217,11 @@ def format_summary(summary: RunSummary) -> str:
             f"{looked.get('changed', 0)} changed (the earlier text is kept as a version), "
             f"{looked.get('removed', 0)} removed upstream (kept, marked removed), "
             f"{looked.get('failed', 0)} not reached (looked at again next time)"
+            + (
+                f", {looked['no-longer-in-archive']} no longer in the archive (not looked at again)"
+                if looked.get("no-longer-in-archive")
+                else ""
+            )
         )
     lines.extend(skipped_lines(summary))
     if summary.spool_written:
