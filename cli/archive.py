@@ -3,53 +3,116 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from typing import Any, BinaryIO
 
 import click
 
 from cli.options import archive_option, opened_archive
-from homeward.article import Article, ArticleError, read_jsonl
+from homeward.article import Article, ArticleError
+from homeward.paths import shown_url
 from pipelines.entities import EntityModelError
 from pipelines.retag import retag_articles
-from search.archive import Archive
+from search.archive import BULK_CHUNK, Archive, ArchiveError
 
 IMPORT_PROGRESS_EVERY = 1000
+# A line longer than this is refused unread: no article is that long, and a file with no
+# line breaks (a binary read by mistake) must not be held in memory whole.
+MAX_LINE_BYTES = 64 * 1024 * 1024
+ERRORS_SHOWN = 20
 
 
 @click.command("import")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @archive_option
-def import_(file: IO[str], archive_url: str | None) -> None:
+def import_(file: BinaryIO, archive_url: str | None) -> None:
     """Load Article records from a JSON-lines FILE ('-' for standard input).
 
     Used to move an archive between backends (export --format jsonl, then import).
-    A bad line is reported with its number and skipped; the rest are stored.
+    A bad line is reported with its number and skipped; the rest are stored, and the
+    exit status is 1 when any line was refused.
     """
-    name = getattr(file, "name", "<stdin>")
+    name = getattr(file, "name", "-")
+    name = "<stdin>" if name in ("-", "<stdin>") or not isinstance(name, str) else name
     stored = 0
     failures: list[str] = []
     with opened_archive(archive_url) as archive:
         batch: list[Article] = []
-        for number, line in enumerate(file, start=1):
-            try:
-                batch.extend(read_jsonl([line], source=f"{name}, line {number}"))
-            except ArticleError as error:
-                failures.append(str(error).replace(", line 1:", ":"))
-                continue
-            if len(batch) >= IMPORT_PROGRESS_EVERY:
-                stored += _store(archive, batch, failures)
-                batch = []
-                click.echo(f"  {stored} stored…", err=True)
-        stored += _store(archive, batch, failures)
-        archive.refresh()
-        total = archive.count()
-    for failure in failures[:20]:
-        click.echo(f"error: {failure}", err=True)
-    if len(failures) > 20:
-        click.echo(f"… and {len(failures) - 20} more errors", err=True)
-    click.echo(f"imported {stored} article(s) into {archive.url}; it now holds {total}")
+        try:
+            for number, line in _numbered_lines(file):
+                try:
+                    article = _parse_line(line, number)
+                except ArticleError as error:
+                    failures.append(f"{name}, line {number}: {error}")
+                    continue
+                if article is not None:
+                    batch.append(article)
+                # One write per BULK_CHUNK: each is one transaction, so `stored` is exact
+                # even when a write fails (a full disk) part-way through the file.
+                if len(batch) >= BULK_CHUNK:
+                    before, stored = stored, stored + _store(archive, batch, failures)
+                    batch = []
+                    if stored // IMPORT_PROGRESS_EVERY > before // IMPORT_PROGRESS_EVERY:
+                        click.echo(f"  {stored} stored…", err=True)
+            stored += _store(archive, batch, failures)
+            archive.refresh()
+            total = archive.count()
+        except ArchiveError as error:
+            _print_failures(failures)
+            raise click.ClickException(
+                f"{error}; {stored} article(s) of {name} were stored before it"
+            ) from error
+        except OSError as error:
+            _print_failures(failures)
+            reason = error.strerror or str(error)
+            raise click.ClickException(
+                f"cannot read {name}: {reason}; {stored} article(s) were stored before it"
+            ) from error
+    _print_failures(failures)
+    click.echo(f"imported {stored} article(s) into {shown_url(archive.url)}; it now holds {total}")
     if failures:
+        click.echo(f"{len(failures)} line(s) or article(s) refused; exit status 1", err=True)
         raise click.exceptions.Exit(1)
+
+
+def _numbered_lines(file: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) for each line; None for a line over MAX_LINE_BYTES, whose
+    rest is read and dropped in pieces."""
+    number = 0
+    while True:
+        line = file.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) <= MAX_LINE_BYTES or line.endswith(b"\n"):
+            yield number, line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = file.readline(MAX_LINE_BYTES)
+        yield number, None
+
+
+def _parse_line(raw: bytes | None, number: int) -> Article | None:
+    """The article on one line; None for a blank line; ArticleError naming the problem."""
+    if raw is None:
+        raise ArticleError(f"longer than {MAX_LINE_BYTES:,} bytes; not read")
+    try:
+        # A byte-order mark, as some Windows editors write, starts the first line only.
+        line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError as error:
+        raise ArticleError(
+            f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at byte {error.start + 1} of "
+            "the line); save the file as UTF-8"
+        ) from None
+    if not line.strip():
+        return None
+    return Article.from_json(line)
+
+
+def _print_failures(failures: list[str]) -> None:
+    for failure in failures[:ERRORS_SHOWN]:
+        click.echo(f"error: {failure}", err=True)
+    if len(failures) > ERRORS_SHOWN:
+        click.echo(f"… and {len(failures) - ERRORS_SHOWN} more errors", err=True)
 
 
 def _store(archive: Archive, batch: list[Any], failures: list[str]) -> int:
@@ -87,6 +150,6 @@ def retag(archive_url: str | None) -> None:
         archive.refresh()
     for article_id, reason in report.failed[:20]:
         click.echo(f"error: article {article_id}: {reason}", err=True)
-    click.echo(f"retagged {report.stored} of {total} article(s) in {archive.url}")
+    click.echo(f"retagged {report.stored} of {total} article(s) in {shown_url(archive.url)}")
     if report.failed:
         raise click.exceptions.Exit(1)

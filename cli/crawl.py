@@ -9,14 +9,33 @@ from typing import Any
 
 import click
 
-from cli.options import archive_option, opened_archive
+from cli.options import (
+    FiniteFloatRange,
+    archive_option,
+    check_output,
+    opened_archive,
+    text_value,
+    write_output,
+)
 from cli.terminal import clean_for_terminal
-from crawler.homeward_settings import SettingError
+from crawler.homeward_settings import (
+    MAX_DAYS,
+    MAX_DEPTH,
+    MAX_PAGES_PER_SOURCE,
+    MAX_WORKERS,
+    SettingError,
+)
 from crawler.run import CrawlError, run_crawl
 from crawler.scrapyd import ScrapydError, crawl_on_scrapyd, parse_node_urls
 from crawler.sources import SourcesError
 from crawler.summary import format_summary
-from homeward.paths import archive_state_dir, default_sources_path, resolve_archive_url
+from homeward.paths import (
+    archive_state_dir,
+    default_sources_path,
+    resolve_archive_url,
+    shown_url,
+)
+from homeward.runs import EXIT_CODES
 from search.evidence import EvidenceError, read_capture
 
 
@@ -43,10 +62,10 @@ from search.evidence import EvidenceError, read_capture
 )
 @click.option(
     "--max-age-days",
-    type=click.FloatRange(min=0),
+    type=FiniteFloatRange(min=0, max=MAX_DAYS),
     metavar="DAYS",
     help="Once a source has been crawled, skip its feed and sitemap entries older than this; "
-    "0 takes them all "
+    f"0 takes them all; at most {MAX_DAYS:,} "
     "(default: $HOMEWARD_MAX_AGE_DAYS, then 30).",
 )
 @click.option(
@@ -58,29 +77,30 @@ from search.evidence import EvidenceError, read_capture
 )
 @click.option(
     "--pages-per-source",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_PAGES_PER_SOURCE),
     metavar="N",
-    help="Most article pages per source in this crawl; 0 = no limit "
-    "(default: $HOMEWARD_PAGES_PER_SOURCE, then 500).",
+    help=f"Most article pages per source in this crawl; 0 = no limit; at most "
+    f"{MAX_PAGES_PER_SOURCE:,} (default: $HOMEWARD_PAGES_PER_SOURCE, then 500).",
 )
 @click.option(
     "--max-depth",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_DEPTH),
     metavar="N",
-    help="Pagination steps followed from each listing page (default: $HOMEWARD_MAX_DEPTH, then 2).",
+    help=f"Pagination steps followed from each listing page, at most {MAX_DEPTH:,} "
+    "(default: $HOMEWARD_MAX_DEPTH, then 2).",
 )
 @click.option(
     "--relevance-threshold",
-    type=click.FloatRange(min=0),
+    type=FiniteFloatRange(min=0),
     metavar="SCORE",
     help="Minimum topic score to keep an article "
     "(default: $HOMEWARD_RELEVANCE_THRESHOLD, then the lexicon's own).",
 )
 @click.option(
     "--workers",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_WORKERS),
     metavar="N",
-    help="Processes for extraction, language and entities; 0 = none "
+    help=f"Processes for extraction, language and entities; 0 = none; at most {MAX_WORKERS} "
     "(default: $HOMEWARD_WORKERS, then one per CPU, at most 4).",
 )
 @click.option(
@@ -132,6 +152,9 @@ def crawl(
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_summary(summary))
+    # The exit status tells how it ended: 0 ok, 1 failed, 124 time limit, 130 stopped.
+    if code := EXIT_CODES.get(summary.state or "", 0):
+        raise SystemExit(code)
 
 
 def _crawl_on_scrapyd(
@@ -150,12 +173,13 @@ def _crawl_on_scrapyd(
 
 
 @click.command()
-@click.argument("article_id")
+@click.argument("article_id", callback=text_value)
 @click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write the captured page to (default: standard output).",
+    help="File to write the captured page to, replaced only when it is complete; a regular "
+    "file, never a link, device or pipe (default: standard output).",
 )
 @click.option("--headers", is_flag=True, help="Print the captured HTTP headers instead.")
 @click.option(
@@ -175,11 +199,13 @@ def evidence(
 
     The body is checked against the SHA-256 recorded with the article.
     """
+    if output is not None:  # a link or a missing folder is named before any work
+        check_output(output)
     url = resolve_archive_url(archive_url)
     with opened_archive(url) as archive:
         article = archive.get(article_id)
     if article is None:
-        raise click.ClickException(f"no article {article_id!r} in {url}")
+        raise click.ClickException(f"no article {article_id!r} in {shown_url(url)}")
     if article.evidence is None:
         raise click.ClickException(f"article {article_id} has no evidence capture")
     folder = archive_state_dir(url, state_dir) / "evidence"
@@ -195,5 +221,5 @@ def evidence(
         sys.stdout.buffer.write(body)
         sys.stdout.buffer.flush()
     else:
-        output.write_bytes(body)
-        click.echo(f"wrote {len(body)} bytes to {output}", err=True)
+        written = write_output(output, lambda handle: handle.write(body))
+        click.echo(f"wrote {written} bytes to {output}", err=True)

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import click
 
-from cli.options import archive_option, make_request, opened_archive, query_options
+from cli.options import (
+    archive_option,
+    check_output,
+    make_request,
+    opened_archive,
+    query_options,
+    text_value,
+    write_output,
+)
 from exports.formats import REPORT_TYPES, WRITERS
-from exports.job import search_job, set_job
+from exports.job import ExportJob, search_job, set_job
 
 
 @click.command()
@@ -24,8 +36,10 @@ from exports.job import search_job, set_job
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (default: standard output; required for report).",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    help="File to write, replaced only when the export is complete; a regular file, never "
+    "a link, device or pipe ('-' or none: standard output; a report needs a file or "
+    "--report-format).",
 )
 @click.option(
     "--report-format",
@@ -42,6 +56,7 @@ from exports.job import search_job, set_job
     "set_ref",
     metavar="NAME_OR_ID",
     help="Export this article set (with its notes) instead of a search.",
+    callback=text_value,
 )
 @archive_option
 def export(
@@ -63,6 +78,8 @@ def export(
     archive_url: str | None,
 ) -> None:
     """Export every article matching QUERY and the filters (newest first), or a set."""
+    if output is not None and str(output) == "-":
+        output = None  # standard output
     filters = {
         "person": person,
         "place": place,
@@ -78,6 +95,8 @@ def export(
         "mask_names": mask_names,
         "report_format": _report_format(output_format, output, report_format),
     }
+    if output is not None:  # a missing folder or a device is named now, not after the search
+        check_output(output)
     writer = WRITERS[output_format].write
     with opened_archive(archive_url) as archive:
         if set_ref:
@@ -100,17 +119,31 @@ def export(
             described |= {name: [value] for name, value in dates if value}
             job = search_job(archive, request, described, **options)
         if output is None:
-            count = writer(job, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
+            count = _to_stdout(job, writer)
         else:
-            partial = output.with_name(output.name + ".part")
-            try:
-                with partial.open("wb") as handle:
-                    count = writer(job, handle)
-                partial.replace(output)
-            finally:
-                partial.unlink(missing_ok=True)
+            count = write_output(output, lambda handle: writer(job, handle))
     click.echo(f"exported {count} article(s)" + (f" to {output}" if output else ""), err=True)
+
+
+def _to_stdout(job: ExportJob, writer: Callable[[ExportJob, IO[bytes]], int]) -> int:
+    """Stream to standard output; a closed pipe (`| head`) ends quietly, a full disk
+    with a message."""
+    try:
+        count = writer(job, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    except OSError as error:
+        # What is still buffered cannot be written either: drop it, so that Python's own
+        # flush at exit does not fail again with a traceback-like report.
+        with contextlib.suppress(OSError, ValueError):  # no file descriptor: nothing to do
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        if isinstance(error, BrokenPipeError):
+            raise click.exceptions.Exit(1) from None
+        raise click.ClickException(
+            f"cannot write to standard output: {error.strerror or error}"
+        ) from None
+    return count
 
 
 def _report_format(output_format: str, output: Path | None, chosen: str | None) -> str:
@@ -120,7 +153,12 @@ def _report_format(output_format: str, output: Path | None, chosen: str | None) 
             raise click.UsageError("--report-format applies only to --format report")
         return "html"
     if output is None:
-        raise click.UsageError("--format report needs --output FILE (.html or .pdf)")
+        if chosen:
+            return chosen
+        raise click.UsageError(
+            "--format report needs --output FILE (.html or .pdf), or --report-format "
+            "with -o - for standard output"
+        )
     by_extension = {".pdf": "pdf", ".html": "html", ".htm": "html"}.get(output.suffix.lower())
     if chosen and by_extension and chosen != by_extension:
         raise click.UsageError(f"--report-format {chosen} does not match {output.name}")

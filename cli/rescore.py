@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from cli.options import archive_option, opened_archive
+from cli.options import FiniteFloatRange, archive_option, opened_archive
 from cli.terminal import clean_for_terminal, shorten
 from crawler.homeward_settings import SettingError, environment_settings
 from crawler.state import STORED, SeenStore
 from homeward.article import Article
-from homeward.paths import archive_state_dir
+from homeward.paths import archive_state_dir, shown_url
 from pipelines.entities import EntityModelError
 from pipelines.relevance import relevance_options
 from pipelines.rescore import split_by_verdict
@@ -25,7 +25,7 @@ LISTED = 20
 @click.command()
 @click.option(
     "--threshold",
-    type=click.FloatRange(min=0),
+    type=FiniteFloatRange(min=0),
     metavar="SCORE",
     help="The score an article needs (default: $HOMEWARD_RELEVANCE_THRESHOLD, then 3).",
 )
@@ -83,7 +83,7 @@ def rescore(
             archive.forget_off_topic(article.id for article in promoted)
             archive.refresh()
             _mark_stored(archive_state_dir(archive.url, state_dir), promoted)
-        location = archive.url
+        location = shown_url(archive.url)
     result = {
         "archive": location,
         "threshold": options.threshold,

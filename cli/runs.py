@@ -9,15 +9,25 @@ from typing import Any
 
 import click
 
-from cli.options import archive_option, opened_archive
+from cli.options import archive_option, opened_archive, text_value
 from cli.terminal import clean_for_terminal, shorten
 from crawler.sources import SourcesError, load_sources
 from homeward.paths import default_sources_path
-from homeward.runs import RunRecord, SourceHealth, sources_health, unhealthy_after_default
+from homeward.runs import (
+    MAX_UNHEALTHY_AFTER,
+    RunRecord,
+    SourceHealth,
+    sources_health,
+    unhealthy_after_default,
+)
 
 
 @click.command()
-@click.option("--source", help="Only runs that crawled this source (its name in sources.toml).")
+@click.option(
+    "--source",
+    help="Only runs that crawled this source (its name in sources.toml).",
+    callback=text_value,
+)
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the run records as JSON.")
 @archive_option
@@ -69,7 +79,7 @@ def _run_line(run: RunRecord, source: str | None) -> str:
 )
 @click.option(
     "--unhealthy-after",
-    type=click.IntRange(1, 1000),
+    type=click.IntRange(1, MAX_UNHEALTHY_AFTER),
     help="Runs in a row a source must fail or store nothing to be marked failing "
     "(default: $HOMEWARD_UNHEALTHY_AFTER, then 3).",
 )

@@ -8,8 +8,16 @@ from typing import Any
 
 import click
 
-from cli.options import archive_option, make_request, opened_archive, query_options
+from cli.options import (
+    MAX_WINDOW,
+    archive_option,
+    check_window,
+    make_request,
+    opened_archive,
+    query_options,
+)
 from cli.terminal import clean_for_terminal, shorten
+from homeward.paths import shown_url
 from search.archive import SearchResult
 from search.query import MAX_LIMIT, SearchRequest
 
@@ -17,7 +25,12 @@ from search.query import MAX_LIMIT, SearchRequest
 @click.command()
 @query_options
 @click.option("--limit", type=click.IntRange(0, MAX_LIMIT), default=20, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many hits.")
+@click.option(
+    "--offset",
+    type=click.IntRange(0, MAX_WINDOW),
+    default=0,
+    help=f"Skip this many hits (offset + limit at most {MAX_WINDOW:,}; export takes all).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: total, hits, facets.")
 @archive_option
 def search(
@@ -30,6 +43,7 @@ def search(
 ) -> None:
     """Search the archive. QUERY uses words, "phrases", OR, -word, (groups) and
     person: place: year: language: source: filters."""
+    check_window(offset, limit)
     request = make_request(query=query, limit=limit, offset=offset, **filters)
     with opened_archive(archive_url) as archive:
         result = archive.search(request)
@@ -65,7 +79,7 @@ def stats(as_json: bool, archive_url: str | None) -> None:
     """How many articles the archive holds, per language, source and year."""
     with opened_archive(archive_url) as archive:
         result = archive.search(SearchRequest(limit=0, highlight=False))
-        location = archive.url
+        location = shown_url(archive.url)
     breakdown: dict[str, dict[str, int]] = {
         "language": {str(value): count for value, count in result.facets["language"]},
         "source": {str(value): count for value, count in result.facets["source"]},

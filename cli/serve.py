@@ -9,14 +9,17 @@ import uvicorn
 
 from cli.options import archive_option
 from demo.run import run_demo
+from homeward.paths import shown_url
 from search.archive import ArchiveError
 from web import create_app
 from web.security import TOKEN_ENV, is_loopback
 
+PORT = click.IntRange(1, 65535)
+
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--port", type=PORT, default=8000, show_default=True)
 @archive_option
 def serve(host: str, port: int, archive_url: str | None) -> None:
     """Serve the web search page and JSON API (see docs/web.md).
@@ -37,7 +40,10 @@ def serve(host: str, port: int, archive_url: str | None) -> None:
     except ArchiveError as error:
         raise click.ClickException(str(error)) from error
     where = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
-    click.echo(f"Homeward at {where} (archive {app.state.archive.url}); Ctrl-C stops it", err=True)
+    click.echo(
+        f"Homeward at {where} (archive {shown_url(app.state.archive.url)}); Ctrl-C stops it",
+        err=True,
+    )
     uvicorn.run(app, host=host, port=port, server_header=False, proxy_headers=False)
 
 
@@ -49,7 +55,7 @@ def serve(host: str, port: int, archive_url: str | None) -> None:
     show_default=True,
     help="Serve the archive in the browser afterwards, as `homeward serve` does.",
 )
-@click.option("--port", type=int, default=8000, show_default=True, help="Port to serve on.")
+@click.option("--port", type=PORT, default=8000, show_default=True, help="Port to serve on.")
 @archive_option
 @click.pass_context
 def demo(ctx: click.Context, then_serve: bool, port: int, archive_url: str | None) -> None:

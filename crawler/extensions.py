@@ -21,6 +21,7 @@ from twisted.internet import task
 from crawler.history import RunLog
 from crawler.homeward_settings import POLICY, read
 from crawler.summary import PROGRESS_MARK, RunSummary, progress_line, summary_from_stats
+from homeward.paths import shown_url
 from homeward.runs import RunRecord, exit_state, run_timestamp
 
 if TYPE_CHECKING:
@@ -111,7 +112,8 @@ class ProgressReporter(_CrawlFollower):
 
     def summary(self) -> RunSummary:
         summary = self.current_summary()
-        summary.archive, summary.state_dir = self.archive, self.state_dir
+        summary.archive = shown_url(self.archive) if self.archive else None
+        summary.state_dir = self.state_dir
         summary.settings = dict(self.policy)
         if not self.contact:
             summary.notes.append(
@@ -185,7 +187,7 @@ class RunPartRecorder(_CrawlFollower):
     def part_record(self, reason: str) -> dict[str, Any]:
         summary = self.current_summary()
         summary.finish_reason = reason
-        summary.archive = self.archive
+        summary.archive = shown_url(self.archive) if self.archive else None
         return {
             "state": exit_state(reason),
             "job": self.job,

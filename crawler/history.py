@@ -10,14 +10,19 @@ Each call opens the archive briefly, so no connection is held while a crawl runs
 
 from __future__ import annotations
 
+import json
 import logging
+import socket
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from homeward.paths import resolve_archive_url
+from homeward.article import parse_published
+from homeward.paths import resolve_archive_url, shown_url
+from homeward.processes import alive_since
 from homeward.runs import (
     FAILED,
+    KILLED,
     RUNNING,
     SKIPPED,
     RunChange,
@@ -34,10 +39,15 @@ logger = logging.getLogger("homeward.runs")
 
 
 class RunLog:
-    """Run records of one archive; every failure to write one is a warning."""
+    """Run records of one archive; every failure to write one is a warning.
 
-    def __init__(self, archive_url: str | None) -> None:
+    With `unwritten` (a file in the crawl's state folder), a run's end that cannot be
+    written (the archive is down: the very outage the crawl spooled around) is kept
+    there and written by the next `write_unwritten`, so no record stays "running"."""
+
+    def __init__(self, archive_url: str | None, unwritten: Path | None = None) -> None:
         self.archive_url = resolve_archive_url(archive_url)
+        self.unwritten = unwritten
 
     def _write(self, what: str, action: Any) -> Any:
         try:
@@ -45,7 +55,10 @@ class RunLog:
                 return action(archive)
         except Exception as error:  # a history write must never stop or fail a crawl
             logger.warning(
-                "could not record %s in the run history of %s: %s", what, self.archive_url, error
+                "could not record %s in the run history of %s: %s",
+                what,
+                shown_url(self.archive_url),
+                error,
             )
             return None
 
@@ -87,8 +100,51 @@ class RunLog:
         updated = self._write(f"run {run.id}", apply)
         if updated is None:  # not written: keep the caller's copy current all the same
             change(run)
+            self._keep_unwritten(run)
             return run
         return updated
+
+    def _keep_unwritten(self, run: RunRecord) -> None:
+        if self.unwritten is None or run.state == RUNNING:
+            return
+        self.unwritten.parent.mkdir(parents=True, exist_ok=True)
+        with self.unwritten.open("a", encoding="utf-8") as journal:
+            journal.write(json.dumps(run.to_dict(), ensure_ascii=False) + "\n")
+
+    def write_unwritten(self) -> int:
+        """Write the run ends an outage kept out of the archive; the number written.
+        What still cannot be written stays for the next time."""
+        if self.unwritten is None or not self.unwritten.exists():
+            return 0
+        kept: list[str] = []
+        written = 0
+        for line in self.unwritten.read_text(encoding="utf-8").splitlines():
+            try:
+                ended = RunRecord.from_dict(json.loads(line))
+            except (ValueError, TypeError) as error:  # a torn line: nothing to write
+                logger.warning("unreadable run record in %s: %s", self.unwritten, error)
+                continue
+
+            def apply(archive: Any, ended: RunRecord = ended) -> RunRecord:
+                def change(record: RunRecord) -> None:
+                    record.state, record.finished_at = ended.state, ended.finished_at
+                    record.summary, record.message = ended.summary, ended.message
+
+                try:
+                    return archive.update_run(ended.id, change)
+                except RunNotFound:
+                    archive.record_run(ended)
+                    return ended
+
+            if self._write(f"the end of run {ended.id}", apply) is None:
+                kept.append(line)
+            else:
+                written += 1
+        if kept:
+            self.unwritten.write_text("\n".join(kept) + "\n", encoding="utf-8")
+        else:
+            self.unwritten.unlink()
+        return written
 
     def finish(
         self,
@@ -133,13 +189,29 @@ class RunLog:
         self._write(f"skipped run {run.id}", lambda archive: archive.record_run(run))
         return run
 
-    def abandon(self, run_id: str, message: str) -> RunRecord | None:
-        """Mark a run that is still recorded as running as failed: its process died
+    def settle_dead(self, limit: int = 50) -> list[RunRecord]:
+        """Runs recorded as running on this machine whose process is gone (killed with
+        its caller, or the machine went down) are marked killed: a record never stays
+        "running" for ever. The records settled."""
+        runs = self._write("the list of runs", lambda archive: archive.list_runs(limit=limit))
+        settled = []
+        for run in runs or []:
+            if run.state != RUNNING or run.host != socket.gethostname() or run.pid is None:
+                continue
+            if alive_since(run.pid, parse_published(run.started_at)):
+                continue
+            message = f"its process (pid {run.pid}) ended without recording how: killed"
+            if (record := self.abandon(run.id, message, state=KILLED)) is not None:
+                settled.append(record)
+        return settled
+
+    def abandon(self, run_id: str, message: str, state: str = FAILED) -> RunRecord | None:
+        """Mark a run that is still recorded as running as `state`: its process died
         (killed, or the machine went down) before it could record its end."""
 
         def change(record: RunRecord) -> None:
             if record.state == RUNNING:
-                record.state = FAILED
+                record.state = state
                 record.finished_at = run_timestamp()
                 record.message = message
 

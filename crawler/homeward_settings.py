@@ -7,6 +7,7 @@ check the environment before a crawl starts, without loading Scrapy's settings.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from crawler.workers import default_workers
+from homeward.runs import shown_value
 from pipelines.dedupe import DEFAULT_THRESHOLD as DEFAULT_DEDUPE_THRESHOLD
 from pipelines.relevance import relevance_options
 from search.evidence import DEFAULT_MAX_BYTES as DEFAULT_WARC_MAX_BYTES
@@ -21,6 +23,10 @@ from search.evidence import DEFAULT_MAX_BYTES as DEFAULT_WARC_MAX_BYTES
 __all__ = [
     "DEFAULTS",
     "HOMEWARD_SETTINGS",
+    "MAX_DAYS",
+    "MAX_DEPTH",
+    "MAX_PAGES_PER_SOURCE",
+    "MAX_WORKERS",
     "POLICY",
     "Setting",
     "SettingError",
@@ -38,26 +44,63 @@ def _text(raw: str) -> str | None:
     return raw.strip() or None
 
 
+# Bounds `homeward crawl` puts on its options (cli/crawl.py), kept for the environment too.
+MAX_WORKERS = 64
+MAX_PAGES_PER_SOURCE = 10_000_000
+MAX_DEPTH = 10_000
+MAX_DAYS = 36_500  # a hundred years: an age window or a revisit interval
+
+
 def _number(raw: str, kind: Callable[[str], Any]) -> Any:
+    text = raw.strip()
+    described = "a whole number" if kind is int else "a number"
+    # ASCII digits only for a whole number: "1.5" and "1e3" are not, nor "²" (a digit
+    # to str.isdigit, not to int()).
+    if kind is int and not (text.isascii() and text.lstrip("+-").isdigit()):
+        raise ValueError(f"is not {described}")
     try:
-        return kind(raw.strip())
+        value = kind(text)
     except ValueError:
-        described = "a whole number" if kind is int else "a number"
         raise ValueError(f"is not {described}") from None
-
-
-def _count(raw: str) -> int:
-    value: int = _number(raw, int)
-    if value < 0:
-        raise ValueError("must be 0 or more")
+    if kind is float and not math.isfinite(value):  # nan, inf, and 1e999 (which is inf)
+        raise ValueError("is not a finite number")
     return value
 
 
-def _amount(raw: str) -> float:
-    value: float = _number(raw, float)
-    if not value >= 0:  # also refuses NaN
-        raise ValueError("must be 0 or more")
-    return value
+def _count_up_to(most: int) -> Callable[[str], int]:
+    """A parser of a whole number from 0 to `most`."""
+
+    def _count(raw: str) -> int:
+        text = raw.strip()
+        # Too many digits is too large before int() reads them (it stops at 4,300 digits,
+        # with a message naming nothing).
+        if text.isascii() and text.isdigit() and len(text.lstrip("0")) > len(str(most)):
+            raise ValueError(f"must be at most {most:,}")
+        value: int = _number(text, int)
+        if value < 0:
+            raise ValueError("must be 0 or more")
+        if value > most:
+            raise ValueError(f"must be at most {most:,}")
+        return value
+
+    return _count
+
+
+def _amount_up_to(most: int | None = None) -> Callable[[str], float]:
+    """A parser of a finite number, 0 or more (and at most `most`)."""
+
+    def _amount(raw: str) -> float:
+        value: float = _number(raw, float)
+        if not value >= 0:
+            raise ValueError("must be 0 or more")
+        if most is not None and value > most:
+            raise ValueError(f"must be at most {most:,}")
+        return value
+
+    return _amount
+
+
+_amount = _amount_up_to()
 
 
 def _fraction(raw: str) -> float:
@@ -82,8 +125,10 @@ def revisit_intervals(text: str) -> tuple[float, ...]:
         days = tuple(float(part) for part in text.split(",") if part.strip())
     except ValueError:
         raise ValueError("is not a list of days such as 1,7,30,180") from None
-    if not days or any(not day >= 0 for day in days):
-        raise ValueError("is not a list of days such as 1,7,30,180 (0 or more each)")
+    if not days or any(not 0 <= day <= MAX_DAYS for day in days):  # also refuses nan, inf
+        raise ValueError(
+            f"is not a list of days such as 1,7,30,180 (each 0 or more, at most {MAX_DAYS:,})"
+        )
     return days
 
 
@@ -163,7 +208,7 @@ HOMEWARD_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HOMEWARD_MAX_AGE_DAYS",
         30.0,
-        _amount,
+        _amount_up_to(MAX_DAYS),
         "once a source has been crawled, skip its feed and sitemap entries published or "
         "modified longer ago; 0 = no limit (a source's first crawl takes its whole "
         "history; entries without a date are kept)",
@@ -179,19 +224,19 @@ HOMEWARD_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HOMEWARD_BACKFILL_DEPTH",
         25,
-        _count,
+        _count_up_to(MAX_DEPTH),
         "pagination steps followed from a listing page during a backfill (--since)",
     ),
     Setting(
         "HOMEWARD_PAGES_PER_SOURCE",
         500,
-        _count,
+        _count_up_to(MAX_PAGES_PER_SOURCE),
         "most article pages requested per source per crawl; 0 = no limit",
     ),
     Setting(
         "HOMEWARD_MAX_DEPTH",
         2,
-        _count,
+        _count_up_to(MAX_DEPTH),
         "pagination steps followed from a listing page of sources.toml (article links "
         "are followed on every page seen)",
     ),
@@ -205,8 +250,16 @@ HOMEWARD_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HOMEWARD_REVISITS_PER_RUN",
         1000,
-        _count,
+        _count_up_to(MAX_PAGES_PER_SOURCE),
         "most stored pages looked at again in one crawl (the most overdue first); 0 = none",
+    ),
+    Setting(
+        "HOMEWARD_ALLOW_PRIVATE_ADDRESSES",
+        False,
+        _switch,
+        "fetch discovered links, entries and redirects that lead to private, loopback or "
+        "other special network addresses (an intranet crawled on purpose); the hosts "
+        "sources.toml names are fetched either way",
     ),
     Setting("HOMEWARD_INCREMENTAL", True, _switch, "skip URLs the seen store knows"),
     Setting("HOMEWARD_RESUME", True, _switch, "keep a JOBDIR queue so a stopped crawl resumes"),
@@ -220,11 +273,16 @@ HOMEWARD_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HOMEWARD_WORKERS",
         default_workers(),
-        _count,
+        _count_up_to(MAX_WORKERS),
         "processes for the CPU stages (extraction, language, entities); 0 runs them in "
         "the crawler's process; default one per CPU, at most 4",
     ),
-    Setting("HOMEWARD_INDEX_BATCH", 100, _count, "articles per bulk write to the archive"),
+    Setting(
+        "HOMEWARD_INDEX_BATCH",
+        100,
+        _count_up_to(100_000),
+        "articles per bulk write to the archive",
+    ),
     Setting(
         "HOMEWARD_DEDUPE_THRESHOLD",
         DEFAULT_DEDUPE_THRESHOLD,
@@ -235,7 +293,7 @@ HOMEWARD_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HOMEWARD_WARC_MAX_BYTES",
         DEFAULT_WARC_MAX_BYTES,
-        _count,
+        _count_up_to(2**40),
         "size after which a new WARC file is started",
     ),
     Setting(
@@ -286,6 +344,7 @@ POLICY = (
     "HOMEWARD_ENTITIES",
     "HOMEWARD_WORKERS",
     "HOMEWARD_DEDUPE_THRESHOLD",
+    "HOMEWARD_ALLOW_PRIVATE_ADDRESSES",
 )
 
 
@@ -315,7 +374,7 @@ def environment_settings(environ: Mapping[str, str] | None = None) -> dict[str, 
             values[setting.name] = setting.parse(raw)
         except ValueError as error:
             raise SettingError(
-                f"environment variable {setting.name}={raw!r} {error} "
+                f"environment variable {setting.name}={shown_value(raw)} {error} "
                 f"({setting.name}: {setting.help})"
             ) from None
     return values

@@ -46,8 +46,14 @@ from crawler.state import (
     next_look,
     seen_store_for,
 )
-from crawler.summary import count
-from crawler.workers import PooledStage, decode_and_extract, tag_fields
+from crawler.summary import REFETCH_MISSING, UNTAGGED_SLOW, count
+from crawler.workers import (
+    PageTooLarge,
+    PooledStage,
+    StageTimeout,
+    decode_and_extract,
+    tag_fields,
+)
 from homeward.article import (
     Article,
     ArticleError,
@@ -55,6 +61,7 @@ from homeward.article import (
     published_timestamp,
 )
 from homeward.clock import utc_now_iso
+from homeward.paths import shown_url
 from pipelines.dedupe import (
     DedupeOptions,
     NearDuplicateIndex,
@@ -120,6 +127,13 @@ class ExtractPipeline(PooledStage, _SeenMixin):
             extracted = await self.run(
                 decode_and_extract, item.body, item.content_type, item.fetched_url
             )
+        except PageTooLarge as error:
+            count(self.stats, "failed/too-large", item.source, "failed")
+            self._remember(item, FAILED, f"too-large: {error}")
+            raise DropItem(f"too large to extract: {item.url}: {error}", log_level="INFO") from None
+        except StageTimeout as error:
+            logger.warning("extraction of %s stopped: %s", item.url, error)
+            extracted, reason = None, f"extract-timeout: {error}"
         except Exception as error:  # a crash in a worker must not stop the crawl
             logger.exception("extraction crashed on %s", item.url)
             extracted = None
@@ -264,6 +278,10 @@ class EntitiesPipeline(PooledStage):
         args = (item.extracted.text, item.language, list(item.extracted.authors))
         try:
             entities = await self.run(tag_fields, *args, tuple(fields))
+        except StageTimeout as error:  # stored all the same, untagged, and said so
+            logger.warning("entities of %s not tagged: %s", item.url, error)
+            self.stats.inc_value(UNTAGGED_SLOW)
+            return item
         except EntityModelError as error:
             if self.names_available:
                 logger.error("%s; English person names are not tagged in this crawl", error)
@@ -401,6 +419,7 @@ class IndexPipeline(_SeenMixin):
         intervals: tuple[float, ...] = revisit_intervals(DEFAULTS["HOMEWARD_REVISIT_DAYS"]),
     ) -> None:
         self.archive_url = archive_url
+        self.shown_archive = shown_url(archive_url)  # for the log: no password
         self.intervals = intervals
         self.flush_seconds = flush_seconds
         self._last_flush = time.monotonic()
@@ -411,6 +430,7 @@ class IndexPipeline(_SeenMixin):
         self.archive: Any = None
         self.buffer: dict[str, tuple[Article, PageItem]] = {}
         self.off_topic: dict[str, Article] = {}  # kept apart for `homeward rescore`
+        self.spooled_ids: set[str] = set()  # articles this run could not write
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IndexPipeline:
@@ -436,13 +456,36 @@ class IndexPipeline(_SeenMixin):
         except Exception as error:
             logger.error(
                 "archive %s cannot be opened (%s): articles go to the spool %s",
-                self.archive_url,
+                self.shown_archive,
                 error,
                 self.spool.path if self.spool else "(none: no state directory)",
             )
             self.archive = None
             return
         self._replay_spool()
+        self._check_memory()
+
+    def _check_memory(self) -> None:
+        """What the seen store says is stored must be in the archive (a restored backup,
+        an article deleted by hand): anything missing is forgotten and fetched again."""
+        if self.seen is None or self.archive is None:
+            return
+        if self.spool is not None and self.spool.exists():
+            return  # its articles are remembered as stored and not written yet
+        try:
+            missing = self.seen.forget_missing(self.archive.existing_ids)
+        except Exception as error:  # an outage now: the spool keeps what comes
+            logger.error(
+                "archive %s: cannot check the crawl's memory: %s", self.shown_archive, error
+            )
+            return
+        if missing:
+            self.stats.set_value(REFETCH_MISSING, missing)
+            logger.warning(
+                "%d pages remembered as stored are not in archive %s: fetched again",
+                missing,
+                self.shown_archive,
+            )
 
     def close_spider(self) -> None:
         self.flush()
@@ -451,7 +494,7 @@ class IndexPipeline(_SeenMixin):
                 self.archive.refresh()
                 self.archive.close()
             except Exception as error:
-                logger.error("archive %s: refresh/close failed: %s", self.archive_url, error)
+                logger.error("archive %s: refresh/close failed: %s", self.shown_archive, error)
 
     # --- items ------------------------------------------------------------------
 
@@ -470,6 +513,10 @@ class IndexPipeline(_SeenMixin):
         if item.duplicate_of is not None:
             self._merge_duplicate(item)
             return item
+        self._store(item)
+        return item
+
+    def _store(self, item: PageItem) -> None:
         try:
             article = to_article(item)
         except ArticleError as error:
@@ -481,7 +528,6 @@ class IndexPipeline(_SeenMixin):
             self._take_over(article, item)
         self.buffer[article.id] = (article, item)
         self._flush_when_due()
-        return item
 
     def _flush_when_due(self) -> None:
         # By size for throughput, by age so progress and a stopped crawl lose little.
@@ -494,24 +540,36 @@ class IndexPipeline(_SeenMixin):
     def _merge_duplicate(self, item: PageItem) -> None:
         original = item.duplicate_of
         assert original is not None
-        count(self.stats, "duplicates", item.source)
-        self._remember(item, DUPLICATE, f"copy of {original}")
         buffered = self.buffer.get(original)
         if buffered is not None:
             if item.url not in buffered[0].duplicates:
                 buffered[0].duplicates.append(item.url)
-            return
-        try:
-            merged = self.archive is not None and self.archive.add_duplicate(original, item.url)
-        except Exception as error:
-            logger.error("archive %s: add_duplicate failed: %s", self.archive_url, error)
-            merged = False
-        if not merged:
+        elif not self._link_in_archive(original, item.url):
+            if original not in self.spooled_ids and self.archive is not None:
+                # The archive answered and does not hold the original (state older than
+                # the archive): the page is an article of its own, not a copy.
+                item.duplicate_of = None
+                self._store(item)
+                return
             if self.spool is None:
                 logger.error("no state directory: duplicate link %s not kept", item.url)
                 self.stats.inc_value("homeward/failed/duplicate-link")
             else:
                 self.spool.add_duplicate(original, item.url)
+        count(self.stats, "duplicates", item.source)
+        self._remember(item, DUPLICATE, f"copy of {original}")
+
+    def _link_in_archive(self, original: str, copy_url: str) -> bool:
+        """Merge the copy's URL into the stored original; False when the archive is down,
+        failed (both: `self.archive` becomes None for this item) or has no such article."""
+        if self.archive is None:
+            return False
+        try:
+            return bool(self.archive.add_duplicate(original, copy_url))
+        except Exception as error:
+            logger.error("archive %s: add_duplicate failed: %s", self.shown_archive, error)
+            self.spooled_ids.add(original)  # unknown: keep the link for the next run
+            return False
 
     def _take_over(self, article: Article, item: PageItem) -> None:
         """`article` was published before the copy `item.replaces` and becomes the record:
@@ -526,7 +584,7 @@ class IndexPipeline(_SeenMixin):
                 if old is not None:
                     self.archive.delete(old_id)
             except Exception as error:
-                logger.error("archive %s: cannot replace %s: %s", self.archive_url, old_id, error)
+                logger.error("archive %s: cannot replace %s: %s", self.shown_archive, old_id, error)
                 old = None
         count(self.stats, "duplicates", item.source)
         if old is None:
@@ -556,7 +614,7 @@ class IndexPipeline(_SeenMixin):
         except Exception as error:
             logger.error(
                 "archive %s failed (%s): %d articles go to the spool",
-                self.archive_url,
+                self.shown_archive,
                 error,
                 len(batch),
             )
@@ -610,7 +668,7 @@ class IndexPipeline(_SeenMixin):
         except Exception as error:  # an outage must not stop the crawl; it is counted
             count(self.stats, "revisit/failed", item.source)
             logger.error(
-                "archive %s: re-visit of %s not kept: %s", self.archive_url, item.url, error
+                "archive %s: re-visit of %s not kept: %s", self.shown_archive, item.url, error
             )
             return
         if item.gone:
@@ -633,7 +691,7 @@ class IndexPipeline(_SeenMixin):
             self.archive.keep_off_topic(kept)
         except Exception as error:
             logger.error(
-                "archive %s: off-topic pages go to the spool (%s)", self.archive_url, error
+                "archive %s: off-topic pages go to the spool (%s)", self.shown_archive, error
             )
             if self.spool is None:
                 logger.error("no state directory: %d off-topic pages not kept", len(kept))
@@ -653,6 +711,7 @@ class IndexPipeline(_SeenMixin):
                 self._remember(item, FAILED, "archive down and no spool")
             return
         self.spool.add_articles(article for article, _ in batch)
+        self.spooled_ids.update(article.id for article, _ in batch)
         for _, item in batch:
             count(self.stats, "spooled", item.source)
             self._remember(item, STORED, "spooled")
@@ -676,7 +735,7 @@ class IndexPipeline(_SeenMixin):
             if contents.off_topic:
                 self.archive.keep_off_topic(contents.off_topic)
         except Exception as error:
-            logger.error("archive %s: spool not written yet (%s)", self.archive_url, error)
+            logger.error("archive %s: spool not written yet (%s)", self.shown_archive, error)
             return
         for article_id_, reason in report.failed:
             logger.warning("archive refused spooled article %s: %s", article_id_, reason)

@@ -40,8 +40,9 @@ from crawler.homeward_settings import environment_settings
 from crawler.sources import load_sources
 from crawler.spiders.news import NewsSpider
 from crawler.summary import PROGRESS_MARK, RunSummary, format_summary, progress_line
-from homeward.paths import archive_state_dir, resolve_archive_url
-from homeward.runs import exit_state
+from homeward.paths import ARCHIVE_ENV, archive_state_dir, resolve_archive_url
+from homeward.processes import parent_death_signal, tree_rss
+from homeward.runs import FAILED, KILLED, OK, exit_state
 
 __all__ = ["CrawlError", "RunSummary", "format_summary", "main", "run_crawl"]
 
@@ -51,6 +52,9 @@ ProgressCallback = Callable[[dict[str, Any]], None]
 
 STOP_GRACE = 120.0  # seconds a stopped crawl may take to write what it has
 WATCH_INTERVAL = 0.2
+MEMORY_EVERY = 5  # sample the process tree's memory every this many watch intervals
+ORPHAN_GRACE = 60.0  # seconds an orphaned crawl may take to stop cleanly
+LEFTOVER_GRACE = 2.0  # seconds to read what a crawl wrote before its leftovers go
 logger = logging.getLogger("homeward.crawl")
 
 
@@ -93,7 +97,12 @@ def run_crawl(
     """
     environment_settings()  # a bad HOMEWARD_ variable is refused before anything starts
     sources = load_sources(sources_path)
-    history = RunLog(archive_url)
+    state_folder = archive_state_dir(
+        resolve_archive_url(archive_url), state_dir or os.environ.get("HOMEWARD_STATE_DIR")
+    )
+    history = RunLog(archive_url, unwritten=state_folder / "runs-unwritten.jsonl")
+    history.write_unwritten()  # ends of earlier runs an archive outage kept out
+    history.settle_dead()  # earlier runs whose process was killed before it could say so
     run = history.start(
         run_id=run_id,
         origin=origin,
@@ -102,6 +111,7 @@ def run_crawl(
         sources_file=Path(sources_path).resolve(),
     )
     watchdog: _Watchdog | None = None
+    state: str | None = None
     try:
         with tempfile.TemporaryDirectory(prefix="homeward-run-") as scratch:
             summary_file = Path(scratch) / "summary.json"
@@ -111,15 +121,15 @@ def run_crawl(
             watchdog = _Watchdog(child, time_limit, stop, stop_grace)
             tail: list[str] = []
             with _forward_signals(child), watchdog:
-                assert child.stderr is not None
-                for line in child.stderr:
-                    _handle_line(line.rstrip("\n"), progress, tail)
-                child.wait()
+                _wait_for(child, progress, tail)
             if not summary_file.exists():
-                log = archive_state_dir(resolve_archive_url(archive_url), state_dir) / "logs"
+                log = state_folder / "logs"
+                if child.returncode < 0 and watchdog.reason is None:
+                    state = KILLED
                 raise CrawlError(
-                    f"the crawl process exited with status {child.returncode} without a "
-                    f"summary; see {log / 'crawl.log'}\n" + "\n".join(tail[-20:])
+                    f"the crawl process {_how_it_ended(child.returncode)} without a summary "
+                    "(the articles it had written are kept; the next crawl resumes its "
+                    f"queue); see {log / 'crawl.log'}\n" + "\n".join(tail[-20:])
                 )
             summary = RunSummary.from_dict(json.loads(summary_file.read_text(encoding="utf-8")))
     except BaseException as error:
@@ -127,12 +137,55 @@ def run_crawl(
         message = (
             str(error) if isinstance(error, CrawlError) else f"{type(error).__name__}: {error}"
         )
-        history.finish(run, reason or "failed", message=message[:4000])
+        history.finish(run, reason or state or FAILED, message=message[:4000])
         raise
     summary.run_id = run.id
-    summary.state = exit_state(summary.finish_reason, watchdog.reason if watchdog else None)
+    summary.peak_memory_mb = round(watchdog.peak_rss / 2**20, 1)
+    summary.state = exit_state(summary.finish_reason, watchdog.reason)
+    if summary.state == OK and not summary.stored and _no_source_answered(summary):
+        summary.state = FAILED
+        summary.notes.append("no source answered: nothing could be fetched (see the errors above)")
     history.finish(run, summary.state, summary.to_dict())
     return summary
+
+
+def _no_source_answered(summary: RunSummary) -> bool:
+    """Every source failed before giving a single page (unreachable, refused, broken)."""
+    return bool(summary.sources) and all(
+        source.errors and not source.fetched for source in summary.sources.values()
+    )
+
+
+def _how_it_ended(returncode: int) -> str:
+    if returncode < 0:
+        try:
+            return f"was killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"was killed by signal {-returncode}"
+    return f"exited with status {returncode}"
+
+
+def _wait_for(
+    child: subprocess.Popen[str], progress: ProgressCallback | None, tail: list[str]
+) -> None:
+    """Relay the crawl's stderr until it ends. The wait is on the process, not on its
+    stderr: processes it left behind (a killed crawl's workers) may hold the pipe open,
+    and are killed with its process group once it has ended."""
+    assert child.stderr is not None
+    stream = child.stderr
+
+    def relay() -> None:
+        with contextlib.suppress(ValueError, OSError):  # the pipe closed under us
+            for line in stream:
+                _handle_line(line.rstrip("\n"), progress, tail)
+
+    reader = threading.Thread(target=relay, name="crawl-stderr", daemon=True)
+    reader.start()
+    child.wait()
+    reader.join(LEFTOVER_GRACE)  # the last progress lines and the summary's warnings
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(child.pid, signal.SIGKILL)  # whatever of its group is left
+    reader.join(LEFTOVER_GRACE)
 
 
 def _start_child(
@@ -152,16 +205,18 @@ def _start_child(
         "--summary",
         str(summary_file),
     ]
-    if archive_url:
-        command += ["--archive", archive_url]
+
     if state_dir:
         command += ["--state-dir", str(Path(state_dir).expanduser().resolve())]
     for name, value in (settings_overrides or {}).items():
         command += ["--set", f"{name}={json.dumps(value)}"]
     env = dict(os.environ)
+    if archive_url:  # in the environment, not in `ps`: the URL may hold a password
+        env[ARCHIVE_ENV] = archive_url
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     # A session of its own: Ctrl-C in a terminal reaches only this process, which
     # passes it on once (Scrapy takes a second one as "stop now, uncleanly").
+    # It stops (cleanly, as on SIGTERM) if its caller dies: never an orphan crawl.
     return subprocess.Popen(
         command,
         stderr=subprocess.PIPE,
@@ -171,13 +226,15 @@ def _start_child(
         env=env,
         start_new_session=True,
         pass_fds=tuple(keep_fds),
+        preexec_fn=parent_death_signal(signal.SIGTERM),
     )
 
 
 class _Watchdog:
-    """Ends the crawl when its time limit passes or `stop` is set: SIGTERM first (a clean
-    stop, as Ctrl-C: the articles in hand are written, the queue is kept), then, if the
-    crawl has not ended `grace` seconds later, SIGKILL to its whole process group."""
+    """Measures the crawl's process tree (peak resident memory) while it runs, and ends
+    the crawl when its time limit passes or `stop` is set: SIGTERM first (a clean stop,
+    as Ctrl-C: the articles in hand are written, the queue is kept), then, if it has
+    not ended `grace` seconds later, SIGKILL to its whole process group."""
 
     def __init__(
         self,
@@ -191,12 +248,12 @@ class _Watchdog:
         self.stop = stop
         self.grace = grace
         self.reason: str | None = None  # "timeout" or "stopped" once it acted
+        self.peak_rss = 0  # bytes, the crawl and every process under it
         self._ended = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="crawl-watchdog", daemon=True)
 
     def __enter__(self) -> _Watchdog:
-        if self.time_limit or self.stop is not None:
-            self._thread.start()
+        self._thread.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -204,9 +261,17 @@ class _Watchdog:
         if self._thread.is_alive():
             self._thread.join()
 
+    def _measure(self) -> None:
+        self.peak_rss = max(self.peak_rss, tree_rss(self.child.pid))
+
     def _watch(self) -> None:
         deadline = time.monotonic() + self.time_limit if self.time_limit else None
+        ticks = 0
+        self._measure()
         while not self._ended.wait(WATCH_INTERVAL):
+            ticks += 1
+            if ticks % MEMORY_EVERY == 0:
+                self._measure()
             if self.stop is not None and self.stop.is_set():
                 self.reason = "stopped"
             elif deadline is not None and time.monotonic() >= deadline:
@@ -293,6 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings.setdict(overrides, priority="cmdline")
     _log_to_file(settings)
 
+    _end_when_orphaned()
     process = CrawlerProcess(settings)
     process.crawl(NewsSpider)
     process.start()
@@ -301,6 +367,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.summary or args.progress == "text":
             print(format_summary(summary), file=sys.stderr)
     return 0
+
+
+def _end_when_orphaned(grace: float = ORPHAN_GRACE) -> None:
+    """A crawl whose caller died gets SIGTERM (the parent-death signal set at its start)
+    and stops cleanly; if that clean stop hangs (a worker stuck on a page), this ends
+    it `grace` seconds later, with its process group when it leads one: nobody is left
+    to send the second signal."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        time.sleep(grace)
+        logger.error("the caller is gone and the crawl did not stop in %s s: ending it", grace)
+        if os.getpgrp() == os.getpid():
+            os.killpg(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
 
 
 def _log_to_file(settings: Any) -> None:

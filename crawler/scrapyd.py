@@ -46,7 +46,7 @@ from crawler.history import RunLog
 from crawler.merge import merge_node_duplicates
 from crawler.sources import Source, load_sources
 from crawler.summary import RunSummary
-from homeward.paths import resolve_archive_url
+from homeward.paths import resolve_archive_url, shown_url
 from homeward.runs import FAILED, OK, RUNNING, RunRecord, merge_summaries, new_run_id
 from search.open import open_archive
 
@@ -90,10 +90,18 @@ def parse_node_urls(value: str) -> list[str]:
         url = part.strip().rstrip("/")
         if not url:
             continue
-        parsed = urlparse(url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        try:
+            parsed = urlparse(url)
+            parsed.port  # noqa: B018 - reading it checks it: a number from 0 to 65535
+        except ValueError as error:  # a broken [IPv6] host, a port out of range
             raise ScrapydError(
-                f"Scrapyd node {part.strip()!r} is not a URL; write e.g. http://10.0.0.5:6800"
+                f"Scrapyd node {shown_url(part.strip())!r} is not a valid URL ({error}); "
+                "write e.g. http://10.0.0.5:6800"
+            ) from None
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ScrapydError(
+                f"Scrapyd node {shown_url(part.strip())!r} is not a URL; "
+                "write e.g. http://10.0.0.5:6800"
             )
         if url not in urls:
             urls.append(url)
@@ -107,6 +115,7 @@ class Node:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self.shown = shown_url(url)  # for messages: a password in the URL as ***
         self.client = ScrapydClient(url)
 
     def call(self, what: str, action: Callable[[], Any]) -> Any:
@@ -115,11 +124,11 @@ class Node:
             return action()
         except requests.RequestException as error:
             raise ScrapydError(
-                f"Scrapyd node {self.url}: cannot {what} ({type(error).__name__}); is scrapyd "
+                f"Scrapyd node {self.shown}: cannot {what} ({type(error).__name__}); is scrapyd "
                 "running there and reachable from this machine?"
             ) from error
         except (ErrorResponse, MalformedResponse) as error:
-            raise ScrapydError(f"Scrapyd node {self.url}: cannot {what}: {error}") from error
+            raise ScrapydError(f"Scrapyd node {self.shown}: cannot {what}: {error}") from error
 
     def check(self) -> None:
         self.call("read its status", self.client.daemonstatus)
@@ -282,9 +291,9 @@ def crawl_on_scrapyd(
     archive = resolve_archive_url(archive_url)
     if urlparse(archive).scheme not in ("http", "https"):
         raise ScrapydError(
-            f"archive {archive}: Scrapyd nodes need an Elasticsearch archive they can all "
-            "reach (--archive http://host:9200); an embedded SQLite archive lives on one "
-            "machine"
+            f"archive {shown_url(archive)}: Scrapyd nodes need an Elasticsearch archive they "
+            "can all reach (--archive http://host:9200); an embedded SQLite archive lives on "
+            "one machine"
         )
     sources = load_sources(sources_path)
     nodes = [Node(url) for url in node_urls]
@@ -333,7 +342,7 @@ def _deploy_and_schedule(
         egg = build_egg(scratch, version)
         for job in jobs:
             job.node.add_version(version, egg)
-            say(f"deployed {egg.name} to {job.node.url}")
+            say(f"deployed {egg.name} to {job.node.shown}")
     for job in jobs:
         settings = {
             "HOMEWARD_ARCHIVE": archive,
@@ -345,7 +354,7 @@ def _deploy_and_schedule(
         args += [("setting", f"{name}={_setting_text(value)}") for name, value in settings.items()]
         job.job = job.node.schedule(args)
         names = ", ".join(source.name for source in job.sources)
-        say(f"{job.node.url}: job {job.job} crawls {len(job.sources)} source(s): {names}")
+        say(f"{job.node.shown}: job {job.job} crawls {len(job.sources)} source(s): {names}")
 
 
 def _setting_text(value: Any) -> str:
@@ -371,13 +380,13 @@ def _wait(
             state = job.node.job_state(job.job)
             if state and state != job.state:
                 job.state = state
-                say(f"{job.node.url}: job {job.job} {state}")
+                say(f"{job.node.shown}: job {job.job} {state}")
         if all(job.state == "finished" for job in jobs):
             return False
         if deadline is not None and time.monotonic() >= deadline:
             for job in jobs:
                 if job.state != "finished":
-                    say(f"{job.node.url}: time limit reached, stopping job {job.job}")
+                    say(f"{job.node.shown}: time limit reached, stopping job {job.job}")
                     job.node.cancel(job.job)  # Scrapyd sends SIGTERM: a clean stop
             _wait(jobs, interval, None, say)
             return True
@@ -402,7 +411,8 @@ def _gather(
             break
         time.sleep(0.5)
     problems = [
-        f"{job.node.url}: job {job.job} ended without a summary; see {job.node.log_url(job.job)}"
+        f"{job.node.shown}: job {job.job} ended without a summary; "
+        f"see {shown_url(job.node.log_url(job.job))}"
         for job in missing
     ]
     parts = [record.nodes[job.node.url] for job in jobs if job not in missing]
@@ -422,6 +432,6 @@ def _gather(
         state = "timeout"
     history.finish(run, state, merged, message="; ".join(problems))
     summary = RunSummary.from_dict(merged)
-    summary.archive = archive
+    summary.archive = shown_url(archive)
     summary.run_id, summary.state = run.id, state
     return summary

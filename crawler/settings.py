@@ -15,6 +15,7 @@ directory), JOBDIR (its job/ subdirectory) and USER_AGENT (with the contact).
 from __future__ import annotations
 
 from crawler.homeward_settings import DEFAULTS, environment_settings
+from crawler.network import RESOLVER_SETTING as _resolver_setting
 
 BOT_NAME = "homeward"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -44,9 +45,13 @@ DEPTH_PRIORITY = 0
 
 # --- components -------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.NetworkRuleMiddleware": 40,  # before robots.txt is asked for
     "crawler.middlewares.SeenFilterMiddleware": 50,
+    "crawler.middlewares.RefusedAddressMiddleware": 560,  # sees DNS errors before RetryMiddleware
     "crawler.middlewares.FetchStatsMiddleware": 950,
 }
+# The network rule on resolved addresses (crawler/network.py); IPv4 and IPv6.
+globals()[_resolver_setting] = "crawler.network.NetworkRuleResolver"
 EXTENSIONS = {
     "crawler.extensions.ProgressReporter": 500,
     "crawler.extensions.RunPartRecorder": 550,

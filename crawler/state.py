@@ -3,6 +3,9 @@
 Each archive has its own state directory, `<state root>/<archive key>/`, so two
 archives crawled from one machine never share memory of what was stored:
 
+    archive-identity  the identity of the archive this state belongs to
+                    (Archive.identity); state kept for another archive at the same
+                    address is moved to previous/<its identity>/ and never used
     seen.sqlite     every URL already stored, judged irrelevant, merged as a
                     duplicate or failed (with the time and number of attempts),
                     the dedupe stage's MinHash signatures, and the sources
@@ -27,11 +30,12 @@ final: a recrawl never fetches a stored, irrelevant or duplicate URL again.
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +44,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.homeward_settings import DEFAULTS, read
+from crawler.summary import STATE_SET_ASIDE
+from search.open import open_archive
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -48,6 +54,7 @@ __all__ = [
     "FINAL_STATUSES",
     "MAX_ATTEMPTS",
     "SeenStore",
+    "bind_to_archive",
     "open_seen_store",
     "seen_store_for",
 ]
@@ -192,6 +199,44 @@ class SeenStore:
                     (url, status, article_id, reason, now),
                 )
 
+    def forget_missing(
+        self, existing_ids: Callable[[list[str]], set[str]], chunk: int = 1000
+    ) -> int:
+        """Forget what this store says the archive holds but `existing_ids` (the archive's
+        own answer) does not: such a URL is fetched again, and no page is merged into
+        such a signature's article. The number of URLs forgotten."""
+        forgotten = 0
+        for rows in self._chunks(
+            "SELECT url, article_id FROM seen WHERE status = 'stored' AND url > ? "
+            "ORDER BY url LIMIT ?",
+            chunk,
+        ):
+            held = existing_ids([article_id for _, article_id in rows if article_id])
+            lost = [(url,) for url, article_id in rows if article_id not in held]
+            with self._lock:
+                self._db.executemany("DELETE FROM seen WHERE url = ?", lost)
+                self._db.executemany("DELETE FROM revisits WHERE url = ?", lost)
+            forgotten += len(lost)
+        for rows in self._chunks(
+            "SELECT article_id, article_id FROM signatures WHERE article_id > ? "
+            "ORDER BY article_id LIMIT ?",
+            chunk,
+        ):
+            held = existing_ids([article_id for article_id, _ in rows])
+            self.remove_signatures(a for a, _ in rows if a not in held)
+        return forgotten
+
+    def _chunks(self, query: str, size: int) -> Iterator[list[Any]]:
+        """Rows of `query` (keyed by its first column, `> ?` then `LIMIT ?`) in chunks."""
+        last = ""
+        while True:
+            with self._lock:
+                rows = self._db.execute(query, (last, size)).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield rows
+
     def count(self, status: str | None = None) -> int:
         with self._lock:
             if status is None:
@@ -290,6 +335,44 @@ class SeenStore:
             self._db.close()
 
 
+IDENTITY_FILE = "archive-identity"
+# What belongs to one archive's identity; the spool (articles still to write), the
+# evidence and the logs stay: they are not memory of what an archive holds.
+ARCHIVE_BOUND = ("seen.sqlite", "seen.sqlite-wal", "seen.sqlite-shm", "job")
+
+
+def bind_to_archive(state_dir: Path, identity: str) -> Path | None:
+    """Make `state_dir` the state of the archive named `identity`.
+
+    State left by another archive at the same address (deleted and made again, or
+    restored from elsewhere) would make the crawl skip pages that this archive never
+    stored, so it is moved to `previous/<its identity>/` (kept, not deleted) and the
+    crawl starts with no memory. Returns that folder when it moved anything. State made
+    before archives had identities is adopted by the first archive that uses it.
+    """
+    state_dir.mkdir(parents=True, exist_ok=True)
+    marker = state_dir / IDENTITY_FILE
+    try:
+        previous = marker.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        previous = ""
+    moved_to: Path | None = None
+    if previous and previous != identity:
+        aside = state_dir / "previous" / previous
+        for name in ARCHIVE_BOUND:
+            path = state_dir / name
+            if path.exists():
+                aside.mkdir(parents=True, exist_ok=True)
+                shutil.rmtree(aside / name, ignore_errors=True)
+                path.rename(aside / name)
+                moved_to = aside
+    if previous != identity:
+        temporary = marker.with_suffix(".part")
+        temporary.write_text(identity + "\n", encoding="utf-8")
+        temporary.replace(marker)
+    return moved_to
+
+
 def open_seen_store(settings: Any) -> SeenStore:
     """A new connection to the seen store of the archive the settings name."""
     state_dir = Path(settings.get("HOMEWARD_STATE_PATH") or "")
@@ -306,11 +389,43 @@ _STORES: weakref.WeakKeyDictionary[Any, SeenStore] = weakref.WeakKeyDictionary()
 
 def seen_store_for(crawler: Crawler) -> SeenStore | None:
     """The one seen store of a crawl, shared by the spider and every component, closed
-    when the engine stops; None when HOMEWARD_INCREMENTAL is off."""
+    when the engine stops; None when HOMEWARD_INCREMENTAL is off. Opened only after
+    the state is bound to the archive the crawl writes to (`bind_to_archive`)."""
     if not read(crawler.settings, "HOMEWARD_INCREMENTAL"):
         return None
     store = _STORES.get(crawler)
     if store is None:
+        _bind_to_crawl_archive(crawler)
         store = _STORES[crawler] = open_seen_store(crawler.settings)
         crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
     return store
+
+
+def _bind_to_crawl_archive(crawler: Crawler) -> None:
+    settings = crawler.settings
+    state_path, archive_url = settings.get("HOMEWARD_STATE_PATH"), settings.get("HOMEWARD_ARCHIVE")
+    if not state_path or not archive_url:
+        return
+    try:
+        with open_archive(archive_url) as archive:
+            identity = archive.identity()
+    except Exception as error:  # any failure to ask: the crawl spools; state is kept as is
+        logger.warning(
+            "archive %s cannot be asked its identity (%s); its crawl state is used as it is",
+            archive_url,
+            error,
+        )
+        return
+    aside = bind_to_archive(Path(state_path), identity)
+    if aside is not None:
+
+        def record() -> None:  # stats exist from the spider's opening on
+            crawler.stats.set_value(STATE_SET_ASIDE, str(aside))
+
+        crawler.signals.connect(record, signal=signals.spider_opened, weak=False)
+        logger.warning(
+            "archive %s is not the archive this crawl state was kept for: that state was "
+            "moved to %s and every page is taken again",
+            archive_url,
+            aside,
+        )

@@ -30,6 +30,9 @@ PROGRESS_MARK = "homeward-progress "
 PER_SOURCE = ("fetched", "stored", "duplicates", "irrelevant", "failed", "unreachable", "skipped")
 AGE_CUTOFF = PREFIX + "age-cutoff"  # the date before which entries count as old
 FIRST_CRAWL = PREFIX + "first-crawl"  # sources crawled for the first time: history taken
+STATE_SET_ASIDE = PREFIX + "state/set-aside"  # crawl state of another archive, moved away
+REFETCH_MISSING = PREFIX + "state/missing"  # remembered as stored, not in the archive
+UNTAGGED_SLOW = PREFIX + "entities/timeout"  # stored without tags: tagging ran too long
 
 # Why the crawler did not take a page, link or entry, as a person reads it. Every
 # `homeward/skipped/<reason>` counter is printed; one missing here is printed by name.
@@ -49,6 +52,9 @@ SKIP_REASONS = {
     "no-link": "feed entries without a link",
     "bad-url": "feed or sitemap entries whose address is not an http(s) URL",
     "ignored": "requests dropped by a downloader middleware",
+    "private-address": "links, entries and redirects to private, loopback or other special "
+    "network addresses that no source of sources.toml names "
+    "(HOMEWARD_ALLOW_PRIVATE_ADDRESSES=true takes them)",
 }
 
 
@@ -100,7 +106,8 @@ class RunSummary:
     age_cutoff: str | None = None  # entries published before this date were skipped as old
     first_crawl: list[str] = field(default_factory=list)  # sources whose history was taken
     run_id: str | None = None  # the run record this crawl left (homeward.runs)
-    state: str | None = None  # its exit state: ok, stopped, timeout, failed
+    state: str | None = None  # its exit state: ok, stopped, timeout, failed, killed
+    peak_memory_mb: float | None = None  # the whole process tree's, sampled by the caller
 
     @property
     def failed_total(self) -> int:
@@ -170,6 +177,21 @@ def summary_from_stats(
             f"{untagged} English articles were stored without person names: the spaCy model "
             "is not installed (see the crawl log for how to install it)"
         )
+    if slow := int(stats.get(UNTAGGED_SLOW, 0)):
+        summary.notes.append(
+            f"{slow} articles were stored without names, places and years: tagging them "
+            "took over its time budget (pages built to be slow; see the crawl log)"
+        )
+    if aside := stats.get(STATE_SET_ASIDE):
+        summary.notes.append(
+            "this archive is not the one the crawl state here was kept for (it was deleted "
+            f"and made again, or is another index): that state was moved to {aside}, "
+            "and every page was taken again"
+        )
+    if missing := int(stats.get(REFETCH_MISSING, 0)):
+        summary.notes.append(
+            f"{missing} pages remembered as stored were not in the archive: they are fetched again"
+        )
     if elapsed is None:
         start, finish = stats.get("start_time"), stats.get("finish_time")
         elapsed = (finish - start).total_seconds() if start and finish else 0.0
@@ -180,8 +202,9 @@ def summary_from_stats(
 def format_summary(summary: RunSummary) -> str:
     """The summary as a few lines for people (the CLI prints this)."""
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.fetched_by_kind.items()))
+    memory = f", peak memory {summary.peak_memory_mb:.0f} MB" if summary.peak_memory_mb else ""
     lines = [
-        f"fetched {summary.fetched} pages ({kinds or 'none'}) in {summary.elapsed:.1f}s",
+        f"fetched {summary.fetched} pages ({kinds or 'none'}) in {summary.elapsed:.1f}s{memory}",
         f"stored {summary.stored} articles, merged {summary.duplicates} duplicates, "
         f"{summary.irrelevant} off-topic, {summary.failed_total} failed",
     ]

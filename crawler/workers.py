@@ -13,18 +13,24 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import re
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from types import FrameType
 from typing import Any, ClassVar, TypeVar
 
+from homeward.processes import die_with_parent
 from pipelines.decode import decode_html
 from pipelines.entities import Entities, tag_entities
 from pipelines.extract import Extracted, extract_article
 
 __all__ = [
+    "PageTooLarge",
     "PooledStage",
+    "StageTimeout",
     "WorkerPool",
     "decode_and_extract",
     "default_workers",
@@ -33,6 +39,11 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+EXTRACT_BUDGET = 60.0  # seconds one page may take to extract, in a worker
+TAG_BUDGET = 60.0  # seconds one page may take to tag, in a worker
+MAX_TAGGED_CHARS = 100_000
+MAX_MARKUP = 2_000_000
+_SCRIPTS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
 def default_workers() -> int:
@@ -40,17 +51,57 @@ def default_workers() -> int:
     return min(os.cpu_count() or 1, 4)
 
 
+class StageTimeout(Exception):
+    """One page took a stage past its time budget (a page built to be slow)."""
+
+
+class PageTooLarge(Exception):
+    """More markup than any news article has: parsing it would cost a worker gigabytes."""
+
+
 def decode_and_extract(body: bytes, content_type: str | None, url: str) -> Extracted | None:
-    """Decode (charset checked against the bytes) and extract: one call in a worker."""
-    return extract_article(decode_html(body, content_type).text, url)
+    """Decode (charset checked against the bytes) and extract: one call in a worker.
+
+    Pages are parsed whole, so memory grows with markup (about 70 bytes per byte):
+    a page with more than MAX_MARKUP characters outside its scripts and styles is
+    refused. In a worker, extraction has EXTRACT_BUDGET seconds: trafilatura takes
+    minutes on some pathological pages, and a crawl must not wait on one page."""
+    html = decode_html(body, content_type).text
+    markup = len(html) - sum(len(m) for m in _SCRIPTS.findall(html))
+    if markup > MAX_MARKUP:
+        raise PageTooLarge(f"{markup:,} characters of markup (at most {MAX_MARKUP:,})")
+    return _within_budget(EXTRACT_BUDGET, lambda: extract_article(html, url))
 
 
 def tag_fields(
     text: str, language: str | None, authors: list[str], fields: tuple[str, ...]
 ) -> Entities:
     """The entity stage's call in a worker (the NER models load once per worker, on first
-    use)."""
-    return tag_entities(text, language, authors=authors, fields=fields)
+    use). Only the first MAX_TAGGED_CHARS characters are tagged (no news article is
+    longer), within TAG_BUDGET seconds in a worker: a page of one 100,000-character
+    line holds a CRF tagger for minutes."""
+    return _within_budget(
+        TAG_BUDGET,
+        lambda: tag_entities(text[:MAX_TAGGED_CHARS], language, authors=authors, fields=fields),
+    )
+
+
+def _within_budget(seconds: float, work: Callable[[], T]) -> T:
+    """`work()`, interrupted with StageTimeout after `seconds` in a worker process
+    (SIGALRM; inline, in the crawl's own thread, it runs unbounded)."""
+    if multiprocessing.parent_process() is None:
+        return work()
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise StageTimeout(f"over {seconds:.0f} s on one page")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return work()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class WorkerPool:
@@ -79,7 +130,13 @@ class WorkerPool:
                     "pipelines.entities",
                 ]
             )
-            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            # A worker dies with its parent, the fork server, which ends with the crawl:
+            # a killed crawl leaves no worker behind.
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=die_with_parent,
+            )
 
     @classmethod
     def acquire(cls, workers: int) -> WorkerPool:

@@ -16,7 +16,7 @@ import click
 from crawler.run import run_crawl
 from crawler.summary import format_summary
 from demo.server import serve_sample_web
-from homeward.paths import resolve_archive_url
+from homeward.paths import resolve_archive_url, shown_url
 from search.open import open_archive
 from search.query import build_request
 
@@ -41,7 +41,7 @@ def run_demo(archive_url: str | None) -> str:
         sources = Path(scratch) / "sources.toml"
         sources.write_text(web.sources_toml(), encoding="utf-8")
         click.echo(f"Serving the sample news web at {web.urls['news']} and {web.urls['mirror']}")
-        click.echo(f"Crawling it into {url} …")
+        click.echo(f"Crawling it into {shown_url(url)} …")
         summary = run_crawl(sources, url, settings_overrides=DEMO_SETTINGS)
     click.echo(format_summary(summary))
     with open_archive(url) as archive:

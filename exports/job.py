@@ -5,9 +5,14 @@ search exported from the CLI, the web page or the API is the same export."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from exports.masking import mask_article, mask_text
 from homeward.article import Article
@@ -74,3 +79,88 @@ def set_job(archive: Archive, article_set: ArticleSet, **options: Any) -> Export
         set_note=article_set.note,
         **options,
     )
+
+
+# --- writing an export to a file ---------------------------------------------------------
+
+
+class ExportTargetError(ValueError):
+    """An export cannot be written where it was asked to go; the message names the path."""
+
+
+_NOT_REGULAR = (
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def check_target(path: Path) -> None:
+    """Refuse, before any work, a path an export must not be written to: one in a folder
+    that does not exist, or anything there but a regular file (a symbolic link, a
+    device, a FIFO, a folder), which renaming the export over it would replace."""
+    folder = path.parent
+    if not folder.is_dir():
+        what = "does not exist" if not folder.exists() else "is not a folder"
+        raise ExportTargetError(f"{path}: the folder {folder} {what}")
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise ExportTargetError(f"{path}: {error.strerror}") from None
+    for test, kind in _NOT_REGULAR:
+        if test(status.st_mode):
+            raise ExportTargetError(
+                f"{path} is {kind}; an export is written only to a regular file "
+                "(a new one, or one it replaces). Use -o - for standard output."
+            )
+
+
+def write_file(path: Path, write: Callable[[IO[bytes]], int]) -> int:
+    """Run `write` into a new file beside `path` (a unique name in the same folder) and
+    rename it over `path` only when it finished: a failed or interrupted export leaves
+    no partial file and never touches what was there. Returns what `write` returns;
+    ExportTargetError names the path when it cannot be written (a full disk included)."""
+    check_target(path)
+    mode = _new_file_mode(path)
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".part"
+        )
+    except OSError as error:
+        raise ExportTargetError(f"cannot write {path}: {error.strerror}") from None
+    try:
+        os.fchmod(descriptor, mode)
+        with os.fdopen(descriptor, "wb") as handle:
+            count = write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        check_target(path)  # nothing but a regular file may have appeared there since
+        os.replace(temporary, path)
+    except OSError as error:
+        _remove(temporary)
+        raise ExportTargetError(f"cannot write {path}: {error.strerror or error}") from None
+    except BaseException:
+        _remove(temporary)
+        raise
+    return count
+
+
+def _new_file_mode(path: Path) -> int:
+    """The permissions the export gets: those of the file it replaces, else what a new
+    file gets under the umask (mkstemp's own 0600 would hide it from its group)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0o022)  # reading the umask means setting it; set it straight back
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
@@ -22,8 +23,13 @@ class ArticleError(ValueError):
     """An article record that breaks the contract; the message names the field."""
 
 
-ISO_LANGUAGE = re.compile(r"^[a-z]{2}$")
+ISO_LANGUAGE = re.compile(r"[a-z]{2}")  # matched whole (fullmatch)
 YEAR_RANGE = range(1000, 3000)
+# Elasticsearch refuses a document id longer than this (UTF-8 bytes); both archives
+# take the same records, so the limit holds on SQLite too.
+MAX_ID_BYTES = 512
+# Half of a surrogate pair on its own: JSON may write one (\ud800), UTF-8 cannot hold it.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(slots=True)
@@ -122,7 +128,7 @@ class Article:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Article:
         if not isinstance(data, Mapping):
-            raise ArticleError(f"an article must be a JSON object, got {type(data).__name__}")
+            raise ArticleError(f"an article must be a JSON object, got {_kind(data)}")
         unknown = set(data) - ARTICLE_FIELDS
         if unknown:
             raise ArticleError(
@@ -130,26 +136,40 @@ class Article:
                 f"known fields: {', '.join(sorted(ARTICLE_FIELDS))}"
             )
         values = dict(data)
-        if "id" not in values and isinstance(values.get("url"), str):
+        if "id" not in values:  # the id is made from the URL, so that one is checked first
+            if "url" not in values:
+                raise ArticleError("field 'url' is missing")
+            _require_str("url", values["url"])
             values["id"] = article_id(values["url"])
         for required in ("id", "url", "title", "text"):
             if required not in values:
                 raise ArticleError(f"field '{required}' is missing")
-        values["places"] = [_place(value, i) for i, value in enumerate(values.get("places") or [])]
+        for list_field in LIST_FIELDS:  # null means none; anything else must be a list
+            values[list_field] = _list_of(list_field, values.get(list_field))
+        values["places"] = [_place(value, i) for i, value in enumerate(values["places"])]
         if values.get("evidence") is not None:
             values["evidence"] = _evidence(values["evidence"])
-        values["versions"] = [_version(v, i) for i, v in enumerate(values.get("versions") or [])]
-        for list_field in ("authors", "names", "duplicates", "relevance_terms", "years"):
-            if values.get(list_field) is None:
-                values[list_field] = []
+        values["versions"] = [_version(v, i) for i, v in enumerate(values["versions"])]
         return cls(**values)
 
     @classmethod
     def from_json(cls, line: str) -> Article:
+        """One record from a line of JSON; ArticleError says what is wrong with it."""
         try:
-            data = json.loads(line)
+            data = json.loads(line, parse_constant=_refuse_constant)
         except json.JSONDecodeError as error:
-            raise ArticleError(f"not valid JSON: {error}") from error
+            raise ArticleError(f"not valid JSON: {error}") from None
+        except RecursionError:  # the decoder recurses once per level of [ or {
+            raise ArticleError("JSON nested too deep") from None
+        except ValueError as error:  # int(): Python reads at most 4,300 digits
+            raise ArticleError(f"a number is too long ({str(error).split(';')[0]})") from None
+        if "\\u" in line:  # only an escape can bring in half a surrogate pair
+            where = _lone_surrogate(data)
+            if where is not None:
+                raise ArticleError(
+                    f"field '{where}': contains half of a UTF-16 surrogate pair (a \\ud800-"
+                    "\\udfff escape on its own), which is not text"
+                )
         return cls.from_dict(data)
 
     def place_keys(self) -> set[str]:
@@ -163,6 +183,17 @@ class Article:
 
 
 ARTICLE_FIELDS = frozenset(f.name for f in fields(Article))
+# Fields that hold lists: a lone value where a list belongs is refused, naming the field
+# ("places": "Shanxi" would otherwise be read as six places S, h, a, n, x, i).
+LIST_FIELDS = (
+    "authors",
+    "names",
+    "places",
+    "years",
+    "duplicates",
+    "relevance_terms",
+    "versions",
+)
 PLACE_FIELDS = frozenset(f.name for f in fields(Place))
 EVIDENCE_FIELDS = frozenset(f.name for f in fields(Evidence))
 VERSION_FIELDS = frozenset(f.name for f in fields(Version))
@@ -244,6 +275,8 @@ def validate(article: Article) -> None:
         _require_str(name, getattr(article, name))
     if not article.id:
         raise ArticleError("field 'id' is empty")
+    if len(article.id.encode("utf-8", "surrogatepass")) > MAX_ID_BYTES:
+        raise ArticleError(f"field 'id': longer than {MAX_ID_BYTES} bytes")
     if not article.url:
         raise ArticleError("field 'url' is empty")
     for name in (
@@ -259,34 +292,30 @@ def validate(article: Article) -> None:
         value = getattr(article, name)
         if value is not None:
             _require_str(name, value)
-    if article.language is not None and not ISO_LANGUAGE.match(article.language):
+    if article.language is not None and not ISO_LANGUAGE.fullmatch(article.language):
         raise ArticleError(
-            f"field 'language': {article.language!r} is not an ISO 639-1 code (e.g. 'en', 'zh')"
+            f"field 'language': {_shown(article.language)} is not an ISO 639-1 code "
+            "(e.g. 'en', 'zh')"
         )
     if article.published:
         parse_published(article.published)
-    if article.fetched_at:
-        try:
-            datetime.fromisoformat(article.fetched_at.replace("Z", "+00:00"))
-        except ValueError as error:
-            raise ArticleError(
-                f"field 'fetched_at': {article.fetched_at!r} is not an ISO datetime"
-            ) from error
+    for name in ("fetched_at", "changed_at", "removed_at", "revisited_at"):
+        _require_iso_datetime(name, getattr(article, name))
     for name in ("authors", "names", "duplicates", "relevance_terms"):
         _require_str_list(name, getattr(article, name))
     if not isinstance(article.years, list):
         raise ArticleError("field 'years': expected a list of integers")
     for year in article.years:
         if isinstance(year, bool) or not isinstance(year, int) or year not in YEAR_RANGE:
-            raise ArticleError(f"field 'years': {year!r} is not a year (an integer like 1997)")
+            raise ArticleError(
+                f"field 'years': {_shown(year)} is not a year (an integer like 1997)"
+            )
     if not isinstance(article.places, list) or not all(
         isinstance(p, Place) for p in article.places
     ):
         raise ArticleError("field 'places': expected a list of places")
-    if article.relevance is not None and (
-        isinstance(article.relevance, bool) or not isinstance(article.relevance, int | float)
-    ):
-        raise ArticleError(f"field 'relevance': {article.relevance!r} is not a number")
+    if article.relevance is not None and not _is_finite_number(article.relevance):
+        raise ArticleError(f"field 'relevance': {_shown(article.relevance)} is not a number")
     if article.evidence is not None and not isinstance(article.evidence, Evidence):
         raise ArticleError("field 'evidence': expected an evidence object")
     if not isinstance(article.versions, list) or not all(
@@ -297,12 +326,94 @@ def validate(article: Article) -> None:
 
 def _require_str(name: str, value: object) -> None:
     if not isinstance(value, str):
-        raise ArticleError(f"field '{name}': expected text, got {type(value).__name__}")
+        raise ArticleError(f"field '{name}': expected text, got {_kind(value)}")
 
 
 def _require_str_list(name: str, values: object) -> None:
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise ArticleError(f"field '{name}': expected a list of text values")
+
+
+def _require_iso_datetime(name: str, value: str | None) -> None:
+    """An ISO date or datetime (`Z` allowed), as the archives sort and filter them."""
+    if not value:
+        return
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ArticleError(
+            f"field '{name}': {_shown(value)} is not an ISO datetime (e.g. 2024-05-01T08:00:00Z)"
+        ) from None
+
+
+def _list_of(name: str, value: object) -> list[Any]:
+    """A list field's value: null is an empty list; a lone value is refused, naming it."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    hint = f"; for one value write [{json.dumps(value, ensure_ascii=False)}]"
+    if not isinstance(value, str | int | float) or len(hint) > 80:
+        hint = ""
+    raise ArticleError(f"field '{name}': expected a list, got {_kind(value)}{hint}")
+
+
+def _is_finite_number(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def _kind(value: object) -> str:
+    """What a JSON value is, in a message about the wrong one."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return f"text {_shown(value)}"
+    if isinstance(value, int | float):
+        return f"the number {_shown(value)}"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """A value for a message: its repr, cut when long (a 5,000-digit number, a whole text)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
+        return f"a number of {len(str(abs(value)))} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _refuse_constant(name: str) -> float:
+    """NaN and Infinity are not JSON, though Python's reader takes them by default."""
+    raise ArticleError(f"not valid JSON: {name} is not a number JSON allows")
+
+
+def _lone_surrogate(data: object) -> str | None:
+    """Where in a decoded JSON value a lone surrogate sits ('title', 'places[0].name'),
+    or None. Iterative, so a deeply nested value cannot exhaust the stack."""
+    pending: list[tuple[str, object]] = [("", data)]
+    while pending:
+        where, value = pending.pop()
+        if isinstance(value, str):
+            if LONE_SURROGATE.search(value):
+                return where or "(the record)"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if LONE_SURROGATE.search(key):
+                    return f"{where}.{_shown(key)}" if where else _shown(key)
+                pending.append((f"{where}.{key}" if where else key, item))
+        elif isinstance(value, list):
+            pending.extend((f"{where}[{i}]", item) for i, item in enumerate(value))
+    return None
 
 
 def _place(value: object, index: int) -> Place:
@@ -318,10 +429,13 @@ def _place(value: object, index: int) -> Place:
         raise ArticleError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     if not isinstance(value.get("name"), str) or not value["name"]:
         raise ArticleError(f"{where}: 'name' must be non-empty text")
-    for coordinate in ("lat", "lon"):
+    for coordinate, bound in (("lat", 90), ("lon", 180)):
         number = value.get(coordinate)
-        if number is not None and (isinstance(number, bool) or not isinstance(number, int | float)):
-            raise ArticleError(f"{where}: '{coordinate}' must be a number")
+        if number is not None and not (_is_finite_number(number) and -bound <= number <= bound):
+            raise ArticleError(
+                f"{where}: '{coordinate}' must be a number from -{bound} to {bound}, "
+                f"not {_shown(number)}"
+            )
     for text_key in ("mention", "country", "region"):
         if value.get(text_key) is not None and not isinstance(value[text_key], str):
             raise ArticleError(f"{where}: '{text_key}' must be text")
@@ -339,6 +453,23 @@ def _evidence(value: object) -> Evidence:
     missing = {"captured_at", "sha256", "warc_file", "warc_offset"} - set(value)
     if missing:
         raise ArticleError(f"field 'evidence': missing {', '.join(sorted(missing))}")
+    for key in ("captured_at", "sha256", "warc_file"):
+        if not isinstance(value[key], str) or not value[key]:
+            raise ArticleError(f"field 'evidence': '{key}' must be text")
+    _require_iso_datetime("evidence.captured_at", value["captured_at"])
+    offset = value["warc_offset"]
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset < 2**63:
+        raise ArticleError(
+            f"field 'evidence': 'warc_offset' must be a byte offset (a whole number 0 or "
+            f"more), not {_shown(offset)}"
+        )
+    status = value.get("status")
+    if status is not None and (
+        isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 999
+    ):
+        raise ArticleError(
+            f"field 'evidence': 'status' must be an HTTP status, not {_shown(status)}"
+        )
     return Evidence(**value)
 
 
@@ -355,6 +486,10 @@ def _version(value: object, index: int) -> Version:
     for required in ("replaced_at", "title", "text"):
         if not isinstance(values.get(required), str):
             raise ArticleError(f"{where}: '{required}' must be text")
+    if values.get("fetched_at") is not None and not isinstance(values["fetched_at"], str):
+        raise ArticleError(f"{where}: 'fetched_at' must be text")
+    _require_iso_datetime(f"versions[{index}].replaced_at", values["replaced_at"])
+    _require_iso_datetime(f"versions[{index}].fetched_at", values.get("fetched_at"))
     if values.get("evidence") is not None:
         values["evidence"] = _evidence(values["evidence"])
     values.setdefault("fetched_at", None)

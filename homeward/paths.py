@@ -24,6 +24,7 @@ __all__ = [
     "default_sources_path",
     "default_state_root",
     "resolve_archive_url",
+    "shown_url",
 ]
 
 ARCHIVE_ENV = "HOMEWARD_ARCHIVE"
@@ -42,6 +43,20 @@ def default_archive_url() -> str:
 def resolve_archive_url(url: str | None) -> str:
     """`--archive`, then HOMEWARD_ARCHIVE, then the embedded file in the user's data dir."""
     return url or os.environ.get(ARCHIVE_ENV) or default_archive_url()
+
+
+# scheme://userinfo@ : the userinfo is what comes before the authority's last "@".
+_USERINFO = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/?#]*)@")
+
+
+def shown_url(url: str) -> str:
+    """A URL fit for a message or a log: a password in it (`http://user:pw@host`) shown
+    as `***`. Never fails, whatever the text; one that is no URL comes back as it is."""
+    found = _USERINFO.match(url)
+    if found is None or ":" not in found["userinfo"]:
+        return url
+    user = found["userinfo"].split(":", 1)[0]
+    return f"{found['scheme']}{user}:***@{url[found.end() :]}"
 
 
 def default_state_root() -> Path:

@@ -27,6 +27,7 @@ from typing import Any
 from homeward.clock import utc_now, utc_now_iso
 
 __all__ = [
+    "EXIT_CODES",
     "FINISHED_STATES",
     "RUN_STATES",
     "RunChange",
@@ -37,23 +38,28 @@ __all__ = [
     "merge_summaries",
     "new_run_id",
     "run_timestamp",
+    "shown_value",
     "source_health",
 ]
 
-RUNNING, OK, FAILED, STOPPED, TIMEOUT, SKIPPED = (
+RUNNING, OK, FAILED, STOPPED, TIMEOUT, SKIPPED, KILLED = (
     "running",
     "ok",
     "failed",
     "stopped",
     "timeout",
     "skipped",
+    "killed",
 )
-RUN_STATES = (RUNNING, OK, FAILED, STOPPED, TIMEOUT, SKIPPED)
+RUN_STATES = (RUNNING, OK, FAILED, STOPPED, TIMEOUT, SKIPPED, KILLED)
 # States of a crawl that ran and ended: the ones source health is judged on.
-FINISHED_STATES = frozenset({OK, FAILED, STOPPED, TIMEOUT})
+FINISHED_STATES = frozenset({OK, FAILED, STOPPED, TIMEOUT, KILLED})
+# `homeward crawl`'s exit status for each end, as shells and timeout(1) use them.
+EXIT_CODES = {OK: 0, FAILED: 1, KILLED: 1, STOPPED: 130, TIMEOUT: 124}
 ORIGINS = ("manual", "schedule", "scrapyd")
 RUN_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6}$")
 DEFAULT_UNHEALTHY_AFTER = 3
+MAX_UNHEALTHY_AFTER = 1000  # as `homeward sources --unhealthy-after` allows
 UNHEALTHY_ENV = "HOMEWARD_UNHEALTHY_AFTER"
 MAX_RUNS = 10_000
 
@@ -271,12 +277,24 @@ def unhealthy_after_default() -> int:
     value = os.environ.get(UNHEALTHY_ENV, "").strip()
     if not value:
         return DEFAULT_UNHEALTHY_AFTER
-    if not value.isdigit() or int(value) < 1:
+    # ASCII digits only, and few of them: "²" is a digit to str.isdigit but not to int(),
+    # and a value of thousands of digits would stop int() with a message naming nothing.
+    if not (value.isascii() and value.isdigit() and len(value) <= 4) or not (
+        1 <= int(value) <= MAX_UNHEALTHY_AFTER
+    ):
         raise ValueError(
-            f"environment variable {UNHEALTHY_ENV}={value!r} is not a number of runs (1 or "
-            "more): how many runs in a row a source must fail or store nothing to be failing"
+            f"environment variable {UNHEALTHY_ENV}={shown_value(value)} is not a number of runs "
+            f"(1 to {MAX_UNHEALTHY_AFTER}): how many runs in a row a source must fail or store "
+            "nothing to be failing"
         )
     return int(value)
+
+
+def shown_value(value: str, limit: int = 40) -> str:
+    """A value for a message: quoted, and cut when it is long."""
+    if len(value) <= limit:
+        return repr(value)
+    return repr(value[:limit]) + f"… ({len(value)} characters)"
 
 
 def sources_health(

@@ -34,6 +34,10 @@ def parse_toml(text: str) -> dict[str, Any]:
         match = _TOML_POSITION.search(str(error))
         message = _TOML_POSITION.sub("", str(error)).strip()
         raise TomlSyntaxError(int(match.group(1)) if match else None, message) from None
+    except RecursionError:  # tomllib parses nested arrays and tables by recursion
+        raise TomlSyntaxError(None, "arrays or tables nested too deep") from None
+    except ValueError as error:  # Python's limit on int(): 4,300 digits
+        raise TomlSyntaxError(None, f"a number is too long ({error}".split(";")[0] + ")") from None
 
 
 def find_line(lines: list[str], start: int, end: int, pattern: str) -> int | None:

@@ -40,8 +40,8 @@ from crawler.homeward_settings import SettingError
 from crawler.run import CrawlError, run_crawl
 from crawler.sources import SourcesError, load_sources
 from crawler.summary import RunSummary, progress_line
-from homeward.paths import archive_state_dir, resolve_archive_url
-from homeward.runs import FAILED, SKIPPED, new_run_id
+from homeward.paths import archive_state_dir, resolve_archive_url, shown_url
+from homeward.runs import FAILED, KILLED, SKIPPED, new_run_id
 from schedules.config import Schedule
 from schedules.lock import LockBusy, ScheduleLock
 
@@ -108,7 +108,7 @@ class Runner:
                 logger.warning(
                     "%s: recovered the lock left by %s: its crawl died", name, stale.describe()
                 )
-                history.abandon(stale.run_id, message)
+                history.abandon(stale.run_id, message, state=KILLED)
             return self._crawl_locked(schedule, archive, run_id, lock)
         finally:
             lock.release()
@@ -125,7 +125,7 @@ class Runner:
                 name,
                 run_id,
                 sources,
-                archive,
+                shown_url(archive),
                 f"{schedule.time_limit} s" if schedule.time_limit else "none",
             )
             extra = {"stop_grace": self.stop_grace} if self.stop_grace is not None else {}

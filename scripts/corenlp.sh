@@ -23,7 +23,7 @@
 # Everything lives in a cache outside the repository:
 #   $HOMEWARD_CACHE/corenlp/ when set; otherwise /var/cache/homeward/corenlp/ for
 #   root, ${XDG_CACHE_HOME:-$HOME/.cache}/homeward/corenlp/ for everyone else.
-# Environment: HOMEWARD_CORENLP_HEAP (default 384m), HOMEWARD_CORENLP_JAVA_OPTS,
+# Environment: HOMEWARD_CORENLP_HEAP (default 256m: the 3-class model tags 100,000-character texts in it), HOMEWARD_CORENLP_JAVA_OPTS,
 # HOMEWARD_JAVA_HOME (a JDK 17+; default: JAVA_HOME, then /usr/lib/jvm),
 # HOMEWARD_MAVEN_REPO (a Maven Central mirror).
 set -euo pipefail
@@ -40,7 +40,7 @@ pinned_sha256() { # jar file name -> its SHA-256, for the pinned version only
 
 MODEL_NAME=english.all.3class.distsim.crf.ser.gz
 MODEL_IN_JAR="edu/stanford/nlp/models/ner/$MODEL_NAME"
-HEAP="${HOMEWARD_CORENLP_HEAP:-384m}"
+HEAP="${HOMEWARD_CORENLP_HEAP:-256m}"
 MIN_JAVA=17
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

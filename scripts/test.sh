@@ -29,6 +29,9 @@ echo "test: ruff check" >&2
   exit 1
 }
 
+echo "test: pip-audit of requirements.lock (scripts/audit_dependencies.py)" >&2
+.venv/bin/python scripts/audit_dependencies.py requirements.lock
+
 status=0
 .venv/bin/python -m pytest -p no:cacheprovider "$@" || status=$?
 if [ "$status" = 5 ]; then

@@ -91,6 +91,18 @@ class Archive(ABC):
     def count(self) -> int: ...
 
     @abstractmethod
+    def identity(self) -> str:
+        """A name the archive got when it was made, kept inside it (per index on
+        Elasticsearch). Crawl state belongs to this name, not to the archive's address,
+        so an archive deleted and made again, or a second index on one cluster, never
+        inherits another archive's memory of what it stored."""
+
+    @abstractmethod
+    def existing_ids(self, article_ids: Iterable[str]) -> set[str]:
+        """Which of these ids the archive holds: the crawl checks its memory against
+        what is really there before it skips or merges anything."""
+
+    @abstractmethod
     def add_duplicate(self, original_id: str, copy_url: str) -> bool:
         """Record that `copy_url` is a copy merged into `original_id`; False if no such article."""
 

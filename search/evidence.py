@@ -186,6 +186,8 @@ def read_capture(
                 break
             body = record.content_stream().read()
             http = record.http_headers
+            if http is None:  # the offset is not where a captured HTTP response starts
+                break
             headers = [("status", http.statusline), *http.headers]
             if hashlib.sha256(body).hexdigest() != evidence.sha256:
                 raise EvidenceError(

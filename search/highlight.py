@@ -26,18 +26,31 @@ def _stemmer() -> snowballstemmer.stemmer:
 
 
 def _pattern(segments: list[Segment]) -> re.Pattern[str] | None:
-    alternatives: list[str] = []
+    """One pattern for every term: CJK tokens as they are, latin words by their stem at
+    the start of a word. Each term appears once and the word boundary and the rest of
+    the word are written once, so the pattern's cost grows with the distinct terms, not
+    with how often a query repeats them (`"a" "a" "a" …` is one term)."""
+    cjk: set[str] = set()
+    stems: set[str] = set()
     for segment in segments:
         if segment.kind == "cjk":
-            alternatives.extend(re.escape(token) for token in segment.tokens)
-            continue
-        for token in segment.tokens:
-            stem = _stemmer().stemWord(token)
-            alternatives.append(rf"\b{re.escape(stem)}[^\W{CJK_CHARS}]*")
+            cjk.update(segment.tokens)
+        else:
+            stems.update(_stemmer().stemWord(token) for token in segment.tokens)
+    alternatives: list[str] = []
+    if cjk:
+        alternatives.append(_alternation(cjk))
+    if stems:
+        alternatives.append(rf"\b{_alternation(stems)}[^\W{CJK_CHARS}]*")
     if not alternatives:
         return None
-    alternatives.sort(key=len, reverse=True)
     return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def _alternation(terms: set[str]) -> str:
+    """`(?:…|…)` of the terms, longest first (so a longer term wins where both match)."""
+    ordered = sorted(terms, key=lambda term: (-len(term), term))
+    return "(?:" + "|".join(re.escape(term) for term in ordered) + ")"
 
 
 def make_snippet(text: str, segments: list[Segment], size: int = SNIPPET_CHARS) -> str:

@@ -5,18 +5,34 @@ person:, place:, year:, language:, source:. Words next to each other must all
 match. A user's text never reaches SQLite or Elasticsearch as syntax: backends
 receive this tree, never the raw string, so a stray quote or hyphen can only
 ever give a clear `QuerySyntaxError` naming the token and its position.
+
+Every query and request is held to the limits below (`QueryLimitError`, a
+`QuerySyntaxError`), generous for a person and small enough that no request can
+make either backend work for long: a query of 2,000 characters, 100 terms and
+parentheses 20 deep, 50 values of one filter and 100 in all. A request may also
+carry a time budget (`timeout`), which both backends enforce (`QueryTimeout`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from homeward.article import UPSTREAM_STATUSES, normalise_key, parse_published
 
 FIELDS = ("person", "place", "year", "language", "source", "status")
 SORTS = ("relevance", "date")
 MAX_LIMIT = 1000
+MAX_OFFSET = 1_000_000_000
+
+# The limits (README, "The query language"). Terms are words, "phrases" and field filters.
+MAX_QUERY_CHARS = 2000
+MAX_TERMS = 100
+MAX_DEPTH = 20
+MAX_FILTER_VALUES = 50  # values of one filter (--person a --person b ...)
+MAX_FILTER_VALUES_TOTAL = 100  # of all filters together
+MAX_VALUE_CHARS = 200  # one filter value, or a date
 
 
 class QuerySyntaxError(ValueError):
@@ -27,6 +43,31 @@ class QuerySyntaxError(ValueError):
         self.token = token
         self.position = position
         self.reason = message
+
+
+class QueryLimitError(QuerySyntaxError):
+    """A query or request past one of the limits; the message names the limit.
+
+    `token` is what went past it (cut to 40 characters) and `position` where, so
+    every caller of `QuerySyntaxError` shows it as it is; the message itself only
+    names a position when it helps to find the place (nested parentheses)."""
+
+    def __init__(self, message: str, token: str, position: int = 0, *, at: bool = False) -> None:
+        shown = token if len(token) <= 40 else token[:39] + "…"
+        super().__init__(message, shown, position)
+        if not at:
+            self.args = (message,)
+
+
+class QueryTimeout(RuntimeError):
+    """A search ran past the request's time budget and was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"the search took longer than {seconds:g} s and was stopped; narrow it "
+            "(fewer words or OR alternatives, a filter, a shorter period)"
+        )
+        self.seconds = seconds
 
 
 # --- the tree -------------------------------------------------------------------
@@ -153,6 +194,7 @@ class SearchRequest:
     highlight: bool = True
     raw_query: str = ""
     filters: list[Node] = field(default_factory=list)
+    timeout: float | None = None  # seconds the backend may spend; None: no budget
 
     def tree(self) -> Node:
         """The query and the filters as one tree."""
@@ -183,29 +225,40 @@ def build_request(
     offset: int = 0,
     facets: bool = True,
     highlight: bool = True,
+    timeout: float | None = None,
 ) -> SearchRequest:
     """A request from a query string and the CLI/API filters, validated in one place.
 
     Several values of one filter mean any of them; different filters must all hold.
     """
     if sort not in SORTS:
-        raise QuerySyntaxError(f"unknown sort (use {' or '.join(SORTS)})", sort, 0)
+        raise QuerySyntaxError(f"unknown sort (use {' or '.join(SORTS)})", str(sort)[:40], 0)
     if not 0 <= limit <= MAX_LIMIT:
         raise QuerySyntaxError(f"limit must be between 0 and {MAX_LIMIT}", str(limit), 0)
-    if offset < 0:
-        raise QuerySyntaxError("offset must not be negative", str(offset), 0)
-    filters: list[Node] = []
-    for name, values in (
+    if not 0 <= offset <= MAX_OFFSET:
+        raise QuerySyntaxError(f"offset must be between 0 and {MAX_OFFSET:,}", str(offset)[:40], 0)
+    named = (
         ("person", person),
         ("place", place),
         ("year", year),
         ("language", language),
         ("source", source),
         ("status", status),
-    ):
-        nodes = [Field(name, _field_value(name, str(v), 0, f"--{name}")) for v in values]
+    )
+    _check_filter_counts(named)
+    filters: list[Node] = []
+    for name, values in named:
+        nodes = [Field(name, _filter_value(name, str(v))) for v in values]
         if nodes:
             filters.append(nodes[0] if len(nodes) == 1 else Or(tuple(nodes)))
+    for flag, bound in (("--since", since), ("--until", until)):
+        if bound:
+            _check_text(bound, flag)
+            if len(bound) > MAX_VALUE_CHARS:
+                raise QueryLimitError(
+                    f"{flag} too long: {len(bound):,} characters, at most {MAX_VALUE_CHARS:,}",
+                    bound,
+                )
     if since or until:
         filters.append(
             DateRange(_date_bound(since, "--since", False), _date_bound(until, "--until", True))
@@ -219,7 +272,47 @@ def build_request(
         highlight=highlight,
         raw_query=query,
         filters=filters,
+        timeout=timeout,
     )
+
+
+def _check_filter_counts(named: tuple[tuple[str, Any], ...]) -> None:
+    total = 0
+    for name, values in named:
+        values = list(values)
+        total += len(values)
+        if len(values) > MAX_FILTER_VALUES:
+            raise QueryLimitError(
+                f"too many {name} values: {len(values):,}, at most {MAX_FILTER_VALUES}",
+                str(values[MAX_FILTER_VALUES]),
+            )
+    if total > MAX_FILTER_VALUES_TOTAL:
+        raise QueryLimitError(
+            f"too many filter values: {total:,}, at most {MAX_FILTER_VALUES_TOTAL} in all",
+            f"{total} values",
+        )
+
+
+def _filter_value(name: str, value: str) -> str | int:
+    flag = f"--{name}"
+    _check_text(value, flag)
+    if len(value) > MAX_VALUE_CHARS:
+        raise QueryLimitError(
+            f"{flag} value too long: {len(value):,} characters, at most {MAX_VALUE_CHARS}", value
+        )
+    return _field_value(name, value, 0, flag)
+
+
+def _check_text(value: str, what: str) -> None:
+    """Text that cannot be stored as UTF-8 (a lone surrogate: undecodable bytes on a
+    command line) is refused by name, before it reaches a backend."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = value[error.start].encode("unicode_escape").decode("ascii")
+        raise QuerySyntaxError(
+            f"{what} holds a character that is not valid text", bad, error.start
+        ) from None
 
 
 def _date_bound(value: str | None, flag: str, end_of_day: bool) -> float | None:
@@ -227,11 +320,11 @@ def _date_bound(value: str | None, flag: str, end_of_day: bool) -> float | None:
         return None
     try:
         moment = parse_published(value)
-    except ValueError:
+        if end_of_day and len(value) == 10:
+            return moment.timestamp() + 86400 - 0.001
+        return moment.timestamp()
+    except (ValueError, OverflowError):  # OverflowError: past year 9999 in UTC
         raise QuerySyntaxError(f"{flag} needs a date like 2024-05-01", value, 0) from None
-    if end_of_day and len(value) == 10:
-        return moment.timestamp() + 86400 - 0.001
-    return moment.timestamp()
 
 
 # --- the parser -----------------------------------------------------------------
@@ -273,14 +366,35 @@ def tokenize(query: str) -> list[Token]:
 
 
 def parse(query: str) -> Node:
-    """The tree of a query string; an empty query matches every article."""
-    return _Parser(tokenize(query)).parse()
+    """The tree of a query string; an empty query matches every article.
+
+    The limits are checked first: the length before anything is read, the number
+    of terms before the tree is built, the depth of parentheses as it is built."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryLimitError(
+            f"query too long: {len(query):,} characters, at most {MAX_QUERY_CHARS:,}",
+            query[MAX_QUERY_CHARS:],
+            MAX_QUERY_CHARS,
+        )
+    _check_text(query, "the query")
+    tokens = tokenize(query)
+    terms = [token for token in tokens if token.kind in ("word", "phrase")]  # person:x is one
+    if len(terms) > MAX_TERMS:
+        extra = terms[MAX_TERMS]
+        raise QueryLimitError(
+            f"too many terms: {len(terms):,}, at most {MAX_TERMS} "
+            "(words, phrases and field filters)",
+            extra.text,
+            extra.position,
+        )
+    return _Parser(tokens).parse()
 
 
 class _Parser:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.index = 0
+        self.depth = 0
 
     def peek(self) -> Token | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
@@ -341,12 +455,21 @@ class _Parser:
     def primary(self) -> Node:
         token = self.take()
         if token.kind == "lparen":
+            if self.depth >= MAX_DEPTH:
+                raise QueryLimitError(
+                    f"parentheses nested too deep: at most {MAX_DEPTH} levels",
+                    token.text,
+                    token.position,
+                    at=True,
+                )
             inner_start = self.peek()
             if inner_start is None:
                 raise QuerySyntaxError("unclosed parenthesis", token.text, token.position)
             if inner_start.kind == "rparen":
                 raise QuerySyntaxError("empty parentheses", "()", token.position)
+            self.depth += 1
             node = self.and_expression()
+            self.depth -= 1
             closing = self.peek()
             if closing is None or closing.kind != "rparen":
                 raise QuerySyntaxError("unclosed parenthesis", token.text, token.position)

@@ -21,18 +21,25 @@ that need many pages:
     /status/<code>               an empty response with that status
     /gen/feed.xml?n=N            RSS with N items linking to /gen/article/<i>.html
     /gen/article/<i>.html        a distinct on-topic article (slowed by --delay)
+    /gen/links.xml?to=URL&to=…   RSS with one item per URL given, wherever it points
+    /gen/redirect?to=URL         302 to URL
+    /gen/refresh?to=URL          an HTML page whose <meta http-equiv="refresh"> leads to URL
+    /hostile/feed.xml            RSS listing pages built to hurt a crawler (see HOSTILE)
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
+import gzip
 import hashlib
 import json
 import random
 import sys
 import time
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from demo.server import Reply, SampleHandler, serve_sample_web
 
@@ -61,6 +68,19 @@ class MockHandler(SampleHandler):
             count = int(query.get("n", ["20"])[0])
             body = generated_feed(self.base_url, count)
             return Reply(200, body, {"Content-Type": TYPES[".xml"]})
+        if path == "/gen/links.xml":
+            body = links_feed(query.get("to", []))
+            return Reply(200, body, {"Content-Type": TYPES[".xml"]})
+        if path == "/gen/redirect":
+            return Reply(302, b"", {"Location": query["to"][0]})
+        if path == "/gen/refresh":
+            target = escape(query["to"][0], {'"': "&quot;"})
+            page = (
+                f'<html><head><meta http-equiv="refresh" content="0; url={target}"></head></html>'
+            )
+            return Reply(200, page.encode(), {"Content-Type": TYPES[".html"]})
+        if path.startswith("/hostile/"):
+            return hostile_page(self.base_url, path[len("/hostile/") :])
         if path.startswith("/live/"):
             return self.live_page(path[len("/live/") :])
         if path.startswith("/gen/article/"):
@@ -133,6 +153,76 @@ def generated_feed(base: str, count: int) -> bytes:
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>Generated</title>'
         f"<link>{base}/</link>{items}</channel></rss>"
     ).encode()
+
+
+def links_feed(urls: list[str]) -> bytes:
+    items = "".join(
+        f"<item><title>Entry {i}</title><link>{escape(url)}</link></item>"
+        for i, url in enumerate(urls)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Links</title>'
+        f"{items}</channel></rss>"
+    ).encode()
+
+
+# --- a hostile web: pages built to exhaust a crawler's memory, time or parser -----------
+
+HOSTILE = {
+    "bomb.html": "20 KB gzip that inflates to 200 MB (Content-Encoding: gzip)",
+    "huge.html": "a 9 MB article page of 170,000 short paragraphs",
+    "deep.html": "100,000 nested <div> elements around the text",
+    "links.html": "an article with 50,000 links",
+    "binary.html": "2 MB of random bytes served as text/html",
+    "entities.html": "an article of 300,000 character references",
+    "names.html": "an article naming 20,000 people and places",
+}
+
+
+@functools.cache
+def _bomb() -> bytes:
+    return gzip.compress(b"\0" * (200 * 2**20), compresslevel=9)
+
+
+def hostile_page(base: str, name: str) -> Reply:
+    html = {"Content-Type": TYPES[".html"]}
+    title = "<title>Child abduction: hostile page</title>"
+    if name == "feed.xml":
+        items = "".join(
+            f"<item><title>{n}</title><link>{base}/hostile/{n}</link></item>" for n in HOSTILE
+        )
+        feed = f'<rss version="2.0"><channel><title>Hostile</title>{items}</channel></rss>'
+        return Reply(200, feed.encode(), {"Content-Type": TYPES[".xml"]})
+    if name == "bomb.html":
+        return Reply(200, _bomb(), {**html, "Content-Encoding": "gzip"})
+    if name == "huge.html":
+        text = "<p>The abducted child was seen near the station.</p>" * 170_000
+        body = f"<html><head>{title}</head><body><article>{text}</article></body></html>"
+    elif name == "deep.html":
+        text = "<p>A child abduction case: police ask for witnesses.</p>"
+        body = f"<html><head>{title}</head><body>{'<div>' * 100_000}{text}</body></html>"
+    elif name == "links.html":
+        links = "".join(f"<a href='/gen/article/{i}.html'>case {i}</a> " for i in range(50_000))
+        body = f"<html><head>{title}</head><body><article><p>{links}</p></article></body></html>"
+    elif name == "binary.html":
+        return Reply(200, random.Random(7).randbytes(2 * 2**20), html)
+    elif name == "entities.html":
+        text = "&#25296;&#21334;&amp;&#x4e2a;" * 75_000
+        body = f"<html><head>{title}</head><body><article><p>{text}</p></article></body></html>"
+    elif name == "names.html":
+        rng = random.Random(11)
+        people = ". ".join(
+            f"{_words(rng, 1).title()} {_words(rng, 1).title()} was seen in "
+            f"{_words(rng, 1).title()}"
+            for _ in range(20_000)
+        )
+        body = (
+            f"<html><head>{title}</head><body><article><p>A child was abducted. {people}."
+            "</p></article></body></html>"
+        )
+    else:
+        return Reply(404, b"not found", {"Content-Type": "text/plain"})
+    return Reply(200, body.encode(), html)
 
 
 def main() -> None:

@@ -247,6 +247,10 @@ PROVEN_BY = {
         "test_stored_pages_are_looked_at_again_for_changes_and_removals",
     ),
     "HOMEWARD_REVISITS_PER_RUN": ("test_crawl", "test_revisits_per_run_caps_the_looks"),
+    "HOMEWARD_INDEX_BATCH": (
+        "test_bad_input",
+        "test_crawl_settings_keep_the_bounds_of_the_crawl_options",
+    ),
     "HOMEWARD_SINCE": ("test_crawl", "test_since_backfills_an_archive_sitemap_index"),
     "HOMEWARD_BACKFILL_DEPTH": ("test_crawl", "test_a_backfill_pages_listings_deeper"),
     "HOMEWARD_MAX_AGE_DAYS": ("test_crawl", "test_every_crawl_setting_works_from_the_environment"),
@@ -261,10 +265,15 @@ PROVEN_BY = {
     ),
     "HOMEWARD_WORKERS": ("test_crawl", "test_every_crawl_setting_works_from_the_environment"),
     "HOMEWARD_ENTITIES": ("test_crawl", "test_every_crawl_setting_works_from_the_environment"),
+    "HOMEWARD_ALLOW_PRIVATE_ADDRESSES": (
+        "test_network_rule",
+        "test_the_opt_out_fetches_what_the_rule_refuses",
+    ),
     "HOMEWARD_RUN_ID": ("test_scrapyd", "test_two_scrapyd_nodes_crawl_into_one_archive"),
     "HOMEWARD_RUN_PART": ("test_scrapyd", "test_two_scrapyd_nodes_crawl_into_one_archive"),
     "HOMEWARD_ES_INDEX": ("test_scrapyd", "test_unusable_archives_and_nodes_are_named"),
     "HOMEWARD_TOKEN": ("test_web_api", "test_serve_runs_uvicorn"),
+    "HOMEWARD_QUERY_TIMEOUT_SECONDS": ("test_web_api", "test_query_timeout_stops_a_slow_search"),
     "HOMEWARD_SCHEDULES": (
         "test_schedules",
         "test_homeward_schedules_is_the_default_schedules_folder",

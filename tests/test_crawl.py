@@ -805,6 +805,7 @@ def test_every_table_setting_is_read_from_the_environment(tmp_path: Path) -> Non
         "HOMEWARD_SINCE": ("2003-01-31", "2003-01-31"),
         "HOMEWARD_REVISIT_DAYS": ("2,14", "2,14"),
         "HOMEWARD_LEXICON": (str(lexicon), str(lexicon)),
+        "HOMEWARD_ALLOW_PRIVATE_ADDRESSES": ("on", True),  # off by default
     }
     expected: dict[str, Any] = {}
     environment = dict(os.environ)

@@ -288,14 +288,17 @@ def test_lifecycle_on_free_ports() -> None:
         stopped = run("stop", env=env, timeout=120)
     assert stopped.returncode == 0, stopped.stderr
     assert run("status", env=env).returncode == 3
+    shutil.rmtree(node_folder(env["HOMEWARD_ES_PORT"]), ignore_errors=True)
+
+
+def node_folder(port: str) -> Path:
+    """Where the script keeps the data and logs of the node on `port`."""
     cache = os.environ.get("HOMEWARD_CACHE") or (
         "/var/cache/homeward"
         if os.geteuid() == 0
         else str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "homeward")
     )
-    shutil.rmtree(
-        Path(cache) / "elasticsearch" / f"node-{env['HOMEWARD_ES_PORT']}", ignore_errors=True
-    )
+    return Path(cache) / "elasticsearch" / f"node-{port}"
 
 
 def es_request(url: str, method: str = "GET", body: object | None = None) -> dict:

@@ -512,7 +512,7 @@ def _tagger_java_args(env: dict[str, str]) -> list[str]:
 def test_corenlp_heap_is_the_taggers_java_heap(tmp_path):
     env = _fake_corenlp_install(tmp_path)
     default = _tagger_java_args(env)
-    assert [a for a in default if a.startswith("-Xmx")] == ["-Xmx384m"]  # the documented default
+    assert [a for a in default if a.startswith("-Xmx")] == ["-Xmx256m"]  # the documented default
     chosen = _tagger_java_args({**env, "HOMEWARD_CORENLP_HEAP": "1g"})
     assert [a for a in chosen if a.startswith("-Xmx")] == ["-Xmx1g"]
     bad = _script("run", env={**env, "HOMEWARD_CORENLP_HEAP": "lots"})

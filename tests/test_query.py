@@ -6,11 +6,16 @@ import pytest
 
 from search.query import (
     MATCH_ALL,
+    MAX_DEPTH,
+    MAX_FILTER_VALUES,
+    MAX_QUERY_CHARS,
+    MAX_TERMS,
     And,
     DateRange,
     Field,
     Not,
     Or,
+    QueryLimitError,
     QuerySyntaxError,
     Text,
     build_request,
@@ -129,3 +134,69 @@ def test_relevance_without_words_sorts_by_date():
     assert build_request("year:1997").effective_sort() == "date"
     assert build_request("boys -girls").effective_sort() == "relevance"
     assert build_request("-girls").effective_sort() == "date"
+
+
+# --- limits: generous for people, a clear error for anything past them -----------------------
+
+
+def test_parentheses_nest_twenty_deep_and_no_deeper():
+    assert parse("(" * MAX_DEPTH + "boys" + ")" * MAX_DEPTH) == Text("boys")
+    with pytest.raises(QueryLimitError) as caught:
+        parse("(" * 250 + "boys" + ")" * 250)  # once a RecursionError, a 500 on the web
+    assert str(caught.value) == "parentheses nested too deep: at most 20 levels at position 21: '('"
+    assert isinstance(caught.value, QuerySyntaxError) and isinstance(caught.value, ValueError)
+    with pytest.raises(QueryLimitError):
+        parse("-(" * 21 + "a" + ")" * 21)
+
+
+def test_a_query_may_be_two_thousand_characters():
+    assert parse("x" * MAX_QUERY_CHARS) == Text("x" * MAX_QUERY_CHARS)
+    with pytest.raises(QueryLimitError) as caught:
+        parse("x" * 5123)
+    assert str(caught.value) == "query too long: 5,123 characters, at most 2,000"
+    assert caught.value.position == MAX_QUERY_CHARS
+    assert caught.value.token == "x" * 39 + "…"  # what went past the limit, cut short
+
+
+def test_a_query_may_have_a_hundred_terms():
+    hundred = " OR ".join(f'"w{i} x"' for i in range(MAX_TERMS))
+    assert len(parse(hundred).children) == MAX_TERMS
+    with pytest.raises(QueryLimitError) as caught:
+        parse('"a" ' * 400)  # '"a" ' * 4000 took 31 s a request before the limits
+    assert str(caught.value) == (
+        "too many terms: 400, at most 100 (words, phrases and field filters)"
+    )
+    assert (caught.value.token, caught.value.position) == ('"a"', 400)
+
+
+def test_filters_take_fifty_values_each_and_a_hundred_in_all():
+    names = [f"Person {i}" for i in range(MAX_FILTER_VALUES)]
+    assert len(build_request(person=names).tree().children) == MAX_FILTER_VALUES
+    with pytest.raises(QueryLimitError, match=r"^too many person values: 999, at most 50$"):
+        build_request(person=[f"p{i}" for i in range(999)])
+    with pytest.raises(QueryLimitError, match=r"^too many filter values: 101, at most 100 in all$"):
+        build_request(person=names, place=names[:50], source=["x"])
+    with pytest.raises(QueryLimitError, match="--place value too long: 201 characters"):
+        build_request(place=["x" * 201])
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"query": "boys \udcff"},  # undecodable bytes on a command line (surrogateescape)
+        {"person": ["\ud800"]},
+        {"since": "9999-12-31T23:59:59-14:00x"},
+        {"until": "\udcff"},
+        {"offset": 10**19},  # past what SQLite can bind
+    ],
+)
+def test_values_no_backend_could_take_are_refused_by_name(kwargs):
+    with pytest.raises(QuerySyntaxError) as caught:
+        build_request(**kwargs)
+    assert caught.value.token and caught.value.position >= 0
+    str(caught.value).encode("utf-8")  # the message itself can be printed anywhere
+
+
+def test_the_end_of_time_is_a_date():
+    request = build_request(since="9999-12-31T23:59:59-14:00", until="9999-12-31")
+    assert isinstance(request.filters[0], DateRange)

@@ -8,6 +8,8 @@ import hashlib
 import io
 import json
 import re
+import sqlite3
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +23,8 @@ from web_fixtures import CAPTURED_PAGE, HOSTILE_TITLE, SAMPLE_COUNT, load_archiv
 
 from cli.main import main
 from homeward.article import Article
+from search.open import open_archive
+from search.query import QueryTimeout
 from web import create_app
 from web.security import CSRF_COOKIE, UNSAFE_METHODS
 
@@ -604,3 +608,240 @@ def test_docs_name_every_api_route_format_and_option(site):
     for option in ("--host", "--port", "--archive"):
         assert option in serve_help and option in docs, option
     assert "HOMEWARD_TOKEN" in docs
+
+
+# --- no 500s: the findings of issue #15 (the fuzzing is tests/test_web_fuzz.py) --------------
+
+
+@both
+def test_parentheses_nested_250_deep_are_a_clear_400(site):
+    """Once a RecursionError in the parser: a 500 on the web and a traceback on the CLI."""
+    query = "(" * 250 + "trafficking" + ")" * 250
+    api = site.client.get("/api/search", params={"q": query})
+    assert api.status_code == 400
+    error = error_of(api)
+    assert error["reason"] == "parentheses nested too deep: at most 20 levels"
+    assert (error["token"], error["position"]) == ("(", 20)
+    page = site.client.get("/search", params={"q": query})
+    assert page.status_code == 400
+    assert "parentheses nested too deep: at most 20 levels at position 21" in page.text
+    nested = "(" * 20 + "trafficking" + ")" * 20
+    assert site.client.get("/api/search", params={"q": nested}).json()["total"] >= 1
+    cli = CliRunner().invoke(main, ["search", query, "--archive", site.archive_url])
+    assert cli.exit_code == 2 and "parentheses nested too deep" in cli.output
+    assert "Traceback" not in cli.output
+
+
+@both
+def test_999_person_filters_are_refused_before_anything_streams(site):
+    """Once a 500 on SQLite (too many SQL variables) and a 200 with an empty CSV from
+    /api/export, whose stream failed after its headers had gone."""
+    people = [("person", f"Person {i}") for i in range(999)]
+    for path in ("/api/search", "/api/export"):
+        response = site.client.get(path, params=[*people, ("format", "csv")])
+        assert response.status_code == 400, (path, response.text[:200])
+        assert error_of(response)["message"] == "too many person values: 999, at most 50"
+    page = site.client.get("/search", params=people)
+    assert page.status_code == 400 and "too many person values: 999, at most 50" in page.text
+    fifty = [("person", f"Person {i}") for i in range(49)] + [("person", "Liu Sirui")]
+    assert site.client.get("/api/search", params=fifty).json()["total"] >= 1
+    export = site.client.get("/api/export", params=[*fifty, ("format", "csv")])
+    assert export.status_code == 200 and "Liu Sirui" in export.content.decode("utf-8-sig")
+
+
+def test_an_export_that_fails_at_once_is_an_error_not_an_empty_200(site, monkeypatch):
+    """Whatever stops an export before its first chunk (here: the archive refusing the
+    query) is answered with its own status, never a 200 with an empty file."""
+    archive = site.client.app.state.archive
+
+    def refuse(request=None):
+        raise QueryTimeout(0.5)
+        yield  # a generator, as iter_articles is
+
+    monkeypatch.setattr(archive, "iter_articles", refuse)
+    response = site.client.get("/api/export", params={"q": "trafficking", "format": "csv"})
+    assert response.status_code == 422
+    assert "took longer than 0.5 s" in error_of(response)["message"]
+
+
+@both
+def test_a_pathological_query_is_refused_at_once(site):
+    """'"a" ' * 4000 took 31 s a request on 28 articles (FTS5 and the highlighter)."""
+    for query, message in (
+        ('"a" ' * 4000, "query too long: 15,999 characters, at most 2,000"),
+        ('"a" ' * 400, "too many terms: 400, at most 100 (words, phrases and field filters)"),
+    ):
+        started = time.perf_counter()
+        response = site.client.get("/api/search", params={"q": query})
+        assert time.perf_counter() - started < 1
+        assert response.status_code == 400 and error_of(response)["message"] == message
+    started = time.perf_counter()
+    hundred = site.client.get("/search", params={"q": '"a" ' * 100})  # the most allowed
+    assert hundred.status_code == 200 and time.perf_counter() - started < 2
+
+
+def test_query_timeout_stops_a_slow_search(site, monkeypatch):
+    """HOMEWARD_QUERY_TIMEOUT_SECONDS is the budget of one search: SQLite's progress
+    handler stops the statement, and the answer is a 422 saying to narrow it."""
+    import search.backends.sqlite.archive as sqlite_archive
+
+    monkeypatch.setattr(sqlite_archive, "PROGRESS_STEPS", 1)  # look at the clock every step
+    monkeypatch.setenv("HOMEWARD_QUERY_TIMEOUT_SECONDS", "0.000001")
+    with TestClient(create_app(site.archive_url), base_url=BASE) as client:
+        assert client.app.state.query_timeout == 0.000001
+        api = client.get("/api/search", params={"q": "trafficking"})
+        assert api.status_code == 422
+        error = error_of(api)
+        assert error["reason"] == "timeout"
+        assert error["message"].startswith("the search took longer than 1e-06 s and was stopped")
+        page = client.get("/search", params={"q": "trafficking"})
+        assert page.status_code == 422 and "narrow it" in page.text
+        assert client.get(f"/articles/{site.hostile.id}").status_code == 200  # not a search
+    monkeypatch.setenv("HOMEWARD_QUERY_TIMEOUT_SECONDS", "10")
+    with TestClient(create_app(site.archive_url), base_url=BASE) as client:
+        assert client.get("/api/search", params={"q": "trafficking"}).json()["total"] >= 1
+    for bad in ("0", "-1", "soon", "nan", "1e9"):
+        monkeypatch.setenv("HOMEWARD_QUERY_TIMEOUT_SECONDS", bad)
+        with pytest.raises(ValueError, match="HOMEWARD_QUERY_TIMEOUT_SECONDS must be a number"):
+            create_app(site.archive_url)
+        served = CliRunner().invoke(main, ["serve", "--archive", site.archive_url])
+        assert served.exit_code == 2 and "HOMEWARD_QUERY_TIMEOUT_SECONDS" in served.output
+
+
+@pytest.mark.parametrize("archive_url", ["elasticsearch"], indirect=True)
+def test_query_timeout_reaches_elasticsearch(site, monkeypatch):
+    """Elasticsearch gets the budget as the search's `timeout` (and the client waits a
+    second more, without retries); a search it cut short is refused, never shown."""
+    archive = site.client.app.state.archive
+    seen: list[dict] = []
+
+    class Budgeted:
+        def __init__(self, client, options):
+            self.client, self.options = client, options
+
+        def search(self, **kwargs):
+            seen.append({**self.options, **kwargs})
+            response = dict(self.client.search(**kwargs))  # the real node takes `timeout`
+            return {**response, "timed_out": True}
+
+    real = archive.client
+    monkeypatch.setattr(
+        archive, "client", type("C", (), {"options": lambda _, **o: Budgeted(real, o)})()
+    )
+    response = site.client.get("/api/search", params={"q": "trafficking"})
+    assert response.status_code == 422 and error_of(response)["reason"] == "timeout"
+    assert seen[0]["timeout"] == "10000ms"
+    assert (seen[0]["request_timeout"], seen[0]["max_retries"]) == (11.0, 0)
+
+
+def _damage_evidence(site, offset: int) -> None:
+    """Store an evidence offset no reader accepts, past the checks an import makes
+    (as an older release, or a hand-edited file, could have left it)."""
+    archive = site.client.app.state.archive
+    record = site.hostile.to_dict()
+    record["evidence"]["warc_offset"] = offset
+    if site.archive_url.startswith("sqlite"):
+        with sqlite3.connect(archive.path) as db:
+            db.execute(
+                "UPDATE article_records SET record = ? "
+                "WHERE rowid = (SELECT rowid FROM articles WHERE id = ?)",
+                (json.dumps(record), site.hostile.id),
+            )
+        return
+    document = archive.client.get(index=archive.alias, id=site.hostile.id)["_source"]
+    document["evidence"]["warc_offset"] = offset
+    archive.client.index(index=archive.alias, id=site.hostile.id, document=document, refresh=True)
+
+
+@both
+def test_an_evidence_offset_no_file_has_is_said_not_a_500(site):
+    """warc_offset 10**19 (an OverflowError when seeked to) on SQLite; Elasticsearch
+    stores at most a long, so there it is -1. Each page of the article says the
+    record or its evidence cannot be read, with a 4xx."""
+    offset = 10**19 if site.archive_url.startswith("sqlite") else -1
+    _damage_evidence(site, offset)
+    article_id = site.hostile.id
+    page = site.client.get(f"/articles/{article_id}")
+    assert page.status_code in (200, 422), page.text[:300]
+    if page.status_code == 200:
+        assert "The evidence copy cannot be shown" in page.text
+    assert "warc_offset" in page.text or "usable offset" in page.text
+    for suffix in ("/capture", "/evidence.warc.gz"):
+        response = site.client.get(f"/articles/{article_id}{suffix}")
+        assert response.status_code in (404, 422), (suffix, response.status_code)
+        assert "cannot be read" in response.text
+    api = site.client.get(f"/api/articles/{article_id}")
+    assert api.status_code in (200, 422)
+    if api.status_code == 422:
+        assert "warc_offset" in error_of(api)["message"]
+
+
+@both
+def test_evidence_past_the_end_of_its_file_is_said_not_a_500(site, tmp_path):
+    """An offset a long can hold but the file does not reach, imported the ordinary way."""
+    record = site.hostile.to_dict()
+    record.update(id="past-the-end", url="https://hostile.test/past-the-end")
+    record["evidence"]["warc_offset"] = 2**63 - 1
+    with open_archive(site.archive_url) as archive:
+        assert archive.upsert([Article.from_dict(record)]).failed == []
+        archive.refresh()
+    page = site.client.get("/articles/past-the-end")
+    assert page.status_code == 200
+    assert "The evidence copy cannot be shown" in page.text
+    assert "the file ends at" in page.text
+    for suffix in ("/capture", "/evidence.warc.gz"):
+        response = site.client.get(f"/articles/past-the-end{suffix}")
+        assert response.status_code == 404 and "the record is not there" in response.text
+
+
+@pytest.mark.parametrize(
+    ("token", "problem"),
+    [
+        (" " * 16, "is blank"),
+        ("\t" * 20, "is blank"),
+        ("correct horse battery staple", "spaces or control characters"),
+        ("correct-horse-battery-staple\n", "spaces or control characters"),
+        ("a" * 32, "too weak"),
+        ("abababababababab", "too weak"),
+        ("short", "too short"),
+    ],
+)
+def test_a_blank_or_weak_token_is_refused_at_serve(archive_url, monkeypatch, token, problem):
+    import uvicorn
+
+    with pytest.raises(ValueError, match=problem):
+        create_app(archive_url, token=token)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: pytest.fail("served"))
+    monkeypatch.setenv("HOMEWARD_TOKEN", token)
+    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--archive", archive_url])
+    assert result.exit_code == 2 and problem in result.output and "Traceback" not in result.output
+
+
+@both
+def test_head_works_like_get(site):
+    """HEAD gets the GET's status and headers without a body (it got 405)."""
+    set_id = site.client.post("/api/sets", json={"name": "Head case"}).json()["id"]
+    for path in (
+        "/",
+        "/search?q=trafficking",
+        "/api/search?q=trafficking",
+        f"/articles/{site.hostile.id}",
+        f"/api/articles/{site.hostile.id}",
+        f"/articles/{site.hostile.id}/evidence.warc.gz",
+        "/sets",
+        f"/sets/{set_id}",
+        "/api/sets",
+        "/docs",
+        "/openapi.json",
+        "/sources",
+        "/api/export?format=csv&q=trafficking",
+        "/static/style.css",
+    ):
+        get, head = site.client.get(path), site.client.head(path)
+        assert (head.status_code, get.status_code) == (200, 200), path
+        assert head.content == b"", path
+        assert head.headers["content-type"] == get.headers["content-type"], path
+        assert head.headers["content-security-policy"] == get.headers["content-security-policy"]
+    assert site.client.head("/articles/no-such-id").status_code == 404
+    assert site.client.head("/api/search?q=%22").status_code == 400
+    assert site.client.head("/logout").status_code == 405  # POST only: HEAD is not a GET there

@@ -2,8 +2,9 @@
 
 `GET /api/search` returns exactly what `homeward search --json` prints. Errors are
 `{"error": {"status", "message", ...}}` with 400 for bad input (a query error
-also names its `token` and `position`), 404 for unknown ids, 409 for a set name
-already taken; user input never causes a 500.
+also names its `token` and `position`; a query past the limits says which), 404
+for unknown ids, 409 for a set name already taken, 422 for a search stopped at
+the time budget; user input never causes a 500.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from exports.formats import REPORT_TYPES, WRITERS
 from exports.job import search_job, set_job
 from search.archive import Archive
-from search.query import MAX_LIMIT, QuerySyntaxError
+from search.query import MAX_LIMIT, QuerySyntaxError, QueryTimeout
 from search.sets import ArticleSet, SetError, SetNameTaken, SetNotFound
 from web.dependencies import ArchiveDep, ParamsDep
 from web.params import SearchParams
@@ -37,6 +38,7 @@ class Problem(Exception):
 
     def response(self) -> JSONResponse:
         body = {"status": self.status, "message": self.message, **self.details}
+        body = {key: _printable(value) for key, value in body.items()}
         return JSONResponse({"error": body}, status_code=self.status)
 
     @classmethod
@@ -44,10 +46,22 @@ class Problem(Exception):
         return cls(400, str(error), reason=error.reason, token=error.token, position=error.position)
 
     @classmethod
+    def from_timeout(cls, error: QueryTimeout) -> Problem:
+        """422: the search, as asked, cannot be answered in time; a narrower one can."""
+        return cls(422, str(error), reason="timeout", seconds=error.seconds)
+
+    @classmethod
     def from_set(cls, error: SetError | SetNotFound) -> Problem:
         if isinstance(error, SetNotFound):
             return cls(404, str(error))
         return cls(409 if isinstance(error, SetNameTaken) else 400, str(error))
+
+
+def _printable(value: Any) -> Any:
+    """Text that can go out as UTF-8 JSON even if it echoes a lone surrogate back."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
 
 
 def problem_handler(request: Request, error: Exception) -> Response:
@@ -66,10 +80,11 @@ def api_search(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     try:
-        request = params.request(limit, offset)
+        return archive.search(params.request(limit, offset)).to_dict()
     except QuerySyntaxError as error:
         raise Problem.from_query(error) from None
-    return archive.search(request).to_dict()
+    except QueryTimeout as error:
+        raise Problem.from_timeout(error) from None
 
 
 @router.get("/articles/{article_id}", summary="One article record")
@@ -83,18 +98,30 @@ def api_article(archive: ArchiveDep, article_id: str) -> dict[str, Any]:
 # --- sets ------------------------------------------------------------------------------
 
 
+def _storable(value: str) -> str:
+    """JSON may spell a lone surrogate (`"\\ud800"`), which no archive can store as UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(f"a lone surrogate at position {error.start + 1} is not text") from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+
+
 class SetCreate(BaseModel):
-    name: str = Field(description="Unique name, e.g. the case")
-    note: str = ""
+    name: Text = Field(description="Unique name, e.g. the case")
+    note: Text = ""
 
 
 class SetChange(BaseModel):
-    name: str | None = None
-    note: str | None = None
+    name: Text | None = None
+    note: Text | None = None
 
 
 class ItemChange(BaseModel):
-    note: str | None = Field(default=None, description="Note on this article in the set")
+    note: Text | None = Field(default=None, description="Note on this article in the set")
 
 
 def _change_set(archive: Archive, set_id: str, change: Any) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from exports.formats import REPORT_TYPES, WRITERS
 from homeward.runs import sources_health, unhealthy_after_default
 from search.archive import Archive, SearchResult
 from search.evidence import EvidenceError
-from search.query import QuerySyntaxError
+from search.query import QuerySyntaxError, QueryTimeout
 from search.sets import ArticleSet, SetChange, SetError, SetNotFound
 from web.dependencies import ArchiveDep, CsrfGuard, ParamsDep
 from web.evidence import captured_page, warc_record
@@ -52,15 +52,15 @@ def search_page(
 ) -> HTMLResponse:
     page = max(page, 1)
     result: SearchResult | None = None
-    error: QuerySyntaxError | None = None
+    error: QuerySyntaxError | QueryTimeout | None = None
     try:
         result = archive.search(params.request(PAGE_SIZE, (page - 1) * PAGE_SIZE))
-    except QuerySyntaxError as problem:
+    except (QuerySyntaxError, QueryTimeout) as problem:
         error = problem
     return render(
         request,
         "search.html",
-        status=400 if error else 200,
+        status=(422 if isinstance(error, QueryTimeout) else 400) if error else 200,
         params=params,
         result=result,
         error=error,

@@ -6,11 +6,14 @@ shell, the browser and a script without translation, and a URL is a bookmark.
 
 from __future__ import annotations
 
+import math
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import Query
+from fastapi import Query, Request
 
 from search.query import FIELDS, QuerySyntaxError, SearchRequest, build_request
 
@@ -18,6 +21,33 @@ from search.query import FIELDS, QuerySyntaxError, SearchRequest, build_request
 MAX_WINDOW = 10_000
 PAGE_SIZE = 20
 FILTERS = FIELDS  # person, place, year, language, source, status
+# The time one search of a page or API call may take before it is stopped (exports,
+# which may rightly take minutes, are held to the query limits instead).
+QUERY_TIMEOUT_ENV = "HOMEWARD_QUERY_TIMEOUT_SECONDS"
+DEFAULT_QUERY_TIMEOUT = 10.0
+MAX_QUERY_TIMEOUT = 3600.0
+
+
+def query_timeout_default(environ: Mapping[str, str] | None = None) -> float:
+    """HOMEWARD_QUERY_TIMEOUT_SECONDS, or 10; ValueError naming the variable when it is
+    not a number of seconds (so `homeward serve` stops at once, saying why)."""
+    raw = (os.environ if environ is None else environ).get(QUERY_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_QUERY_TIMEOUT
+    return check_query_timeout(raw, QUERY_TIMEOUT_ENV)
+
+
+def check_query_timeout(value: str | float, name: str = "query_timeout") -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds <= MAX_QUERY_TIMEOUT:  # also refuses nan
+        raise ValueError(
+            f"{name} must be a number of seconds above 0 and at most {MAX_QUERY_TIMEOUT:g} "
+            f"(e.g. 10), not {value!r}"
+        )
+    return seconds
 
 
 @dataclass(slots=True)
@@ -29,6 +59,7 @@ class SearchParams:
     since: str = ""
     until: str = ""
     sort: str = "relevance"
+    timeout: float | None = None  # the server's budget for one search (not in the URL)
 
     def request(
         self, limit: int, offset: int, facets: bool = True, highlight: bool = True
@@ -57,6 +88,7 @@ class SearchParams:
             offset=offset,
             facets=facets,
             highlight=highlight,
+            timeout=self.timeout,
         )
 
     def described_filters(self) -> dict[str, list[str]]:
@@ -87,17 +119,17 @@ class SearchParams:
         filters = {k: list(v) for k, v in self.filters.items()}
         if value not in filters.setdefault(name, []):
             filters[name].append(value)
-        return SearchParams(self.q, filters, self.since, self.until, self.sort)
+        return SearchParams(self.q, filters, self.since, self.until, self.sort, self.timeout)
 
     def without_filter(self, name: str, value: str) -> SearchParams:
         filters = {
             k: [v for v in values if not (k == name and v == value)]
             for k, values in self.filters.items()
         }
-        return SearchParams(self.q, filters, self.since, self.until, self.sort)
+        return SearchParams(self.q, filters, self.since, self.until, self.sort, self.timeout)
 
     def with_sort(self, sort: str) -> SearchParams:
-        return SearchParams(self.q, self.filters, self.since, self.until, sort)
+        return SearchParams(self.q, self.filters, self.since, self.until, sort, self.timeout)
 
     def active(self) -> list[tuple[str, str]]:
         """Every filter value in force, as (parameter, value)."""
@@ -115,6 +147,7 @@ def _clean(values: list[str] | None) -> list[str]:
 
 
 def search_params(
+    request: Request,
     q: Annotated[
         str,
         Query(
@@ -155,4 +188,5 @@ def search_params(
         since=since.strip(),
         until=until.strip(),
         sort=sort or "relevance",
+        timeout=getattr(request.app.state, "query_timeout", None),
     )

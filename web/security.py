@@ -31,6 +31,11 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 
 TOKEN_ENV = "HOMEWARD_TOKEN"  # noqa: S105 - the variable's name, not a secret
 TOKEN_MIN_LENGTH = 16
+TOKEN_MIN_DISTINCT = 8  # "aaaaaaaaaaaaaaaa" is 16 characters and no secret
+TOKEN_ADVICE = (
+    f"use at least {TOKEN_MIN_LENGTH} random characters "
+    "(for example: python -c 'import secrets; print(secrets.token_urlsafe())')"
+)
 AUTH_COOKIE = "homeward_auth"
 CSRF_COOKIE = "homeward_csrf"
 CSRF_FIELD = "csrf"
@@ -69,13 +74,22 @@ def is_loopback(host: str) -> bool:
 
 
 def check_token(token: str | None) -> str | None:
-    """The configured token, or ValueError naming what is wrong with it."""
+    """The configured token, or ValueError naming what is wrong with it: blank, with
+    white space or control characters in it (a Bearer header could never carry it
+    whole), too short, or too few different characters to guess slowly."""
     if token is None or token == "":
         return None
-    if len(token) < TOKEN_MIN_LENGTH:
+    if not token.strip():
+        raise ValueError(f"{TOKEN_ENV} is blank (only spaces); {TOKEN_ADVICE}")
+    if any(ch.isspace() or not ch.isprintable() for ch in token):
         raise ValueError(
-            f"{TOKEN_ENV} is too short: use at least {TOKEN_MIN_LENGTH} random characters "
-            "(for example: python -c 'import secrets; print(secrets.token_urlsafe())')"
+            f"{TOKEN_ENV} holds spaces or control characters (a stray newline?); {TOKEN_ADVICE}"
+        )
+    if len(token) < TOKEN_MIN_LENGTH:
+        raise ValueError(f"{TOKEN_ENV} is too short: {TOKEN_ADVICE}")
+    if len(set(token)) < TOKEN_MIN_DISTINCT:
+        raise ValueError(
+            f"{TOKEN_ENV} is too weak: it repeats {len(set(token))} characters; {TOKEN_ADVICE}"
         )
     return token
 
@@ -106,7 +120,10 @@ def cross_site(request: Request) -> bool:
     if origin == "null":
         return fetch_site != "same-origin"
     if origin:
-        return urlsplit(origin).netloc != request.headers.get("host", "")
+        try:
+            return urlsplit(origin).netloc != request.headers.get("host", "")
+        except ValueError:  # not a URL ("http://["): no page of this site sent it
+            return True
     return False
 
 
@@ -177,13 +194,20 @@ def make_middleware(token: str | None, allowed_hosts: tuple[str, ...] | None):
         if (
             is_api(request)
             and request.method in {"POST", "PUT", "PATCH"}
-            and int(request.headers.get("content-length") or 0) > 0
+            and has_body(request)
             and not request.headers.get("content-type", "").startswith("application/json")
         ):
             return refusal(request, 415, "send the request body as application/json")
         return await call_next(request)
 
     return middleware
+
+
+def has_body(request: Request) -> bool:
+    """Whether a request says it carries a body (a Content-Length that is not 0, even
+    one that is not a number, or a chunked transfer)."""
+    length = request.headers.get("content-length", "").strip()
+    return length not in ("", "0") or "transfer-encoding" in request.headers
 
 
 def _quoted(request: Request) -> str:

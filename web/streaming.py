@@ -9,6 +9,7 @@ a client that goes away stops the writer instead of leaving it blocked.
 from __future__ import annotations
 
 import io
+import itertools
 import queue
 import re
 import threading
@@ -110,10 +111,15 @@ def download_name(title: str, extension: str, when: datetime | None = None) -> s
 
 
 def export_response(job: ExportJob, format_name: str) -> StreamingResponse:
+    """The download; its first chunk is made before the response starts, so an export
+    that fails at once (a query the archive refuses) is an error answer with its
+    status, never a 200 with an empty file."""
     media_type, extension = file_type(format_name, job.report_format)
     writer = WRITERS[format_name].write
+    chunks = stream(lambda out: writer(job, out))
+    first = next(chunks, b"")
     return StreamingResponse(
-        stream(lambda out: writer(job, out)),
+        itertools.chain([first], chunks),
         media_type=media_type,
         headers={
             "Content-Disposition": f'attachment; filename="{download_name(job.title, extension)}"'

@@ -35,6 +35,7 @@ from twisted.python.failure import Failure
 
 from crawler.homeward_settings import DEFAULTS, read
 from crawler.items import PageItem
+from crawler.network import PrivateAddress
 from crawler.sources import Source, load_sources, parse_sources
 from crawler.state import ALIAS, FAILED, Revisit, SeenStore, seen_store_for
 from crawler.summary import AGE_CUTOFF, FIRST_CRAWL, count
@@ -201,6 +202,8 @@ class NewsSpider(Spider):
         next look (a site that is down has not deleted its articles)."""
         request = failure.request  # type: ignore[attr-defined]
         revisit: Revisit = request.meta["homeward_revisit"]
+        if failure.check(PrivateAddress):
+            return  # the network rule counted it
         count(self.crawler.stats, "revisit/failed", revisit.source)
         self.logger.info("re-visit failed (%s): %s", failure_reason(failure), revisit.url)
 
@@ -400,6 +403,8 @@ class NewsSpider(Spider):
     def discovery_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         source = request.meta.get("homeward_source", "?")
+        if failure.check(PrivateAddress):
+            return  # the network rule counted it
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             count(self.crawler.stats, "skipped/discovery-ignored", source)
             return
@@ -409,8 +414,12 @@ class NewsSpider(Spider):
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            # Not fetched on purpose: the seen-store middleware counted its own skips.
+        too_large = "DOWNLOAD_MAXSIZE" in str(failure.value)  # a decompression bomb too
+        if failure.check(IgnoreRequest) and not failure.check(HttpError) and not too_large:
+            # Not fetched on purpose: the seen-store middleware and the network rule
+            # counted their own skips.
+            if failure.check(PrivateAddress):
+                return
             if "robots.txt" in str(failure.value):
                 count(self.crawler.stats, "skipped/robots", request.meta.get("homeward_source"))
             elif not str(failure.value).startswith("already seen"):

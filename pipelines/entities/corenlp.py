@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from homeward.processes import die_with_parent
 from pipelines.entities.errors import EN_MODEL_ENV, EntityModelError
 
 # HOMEWARD_CORENLP_SCRIPT: where a Scrapyd node (running the code from a zipped egg,
@@ -149,8 +150,10 @@ class CoreNLPTagger:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 # Its own session: a Ctrl-C meant for a crawl (which then finishes
-                # its in-flight items) does not kill the tagger under it.
+                # its in-flight items) does not kill the tagger under it. It dies
+                # with the process that started it: a killed crawl leaves no JVM.
                 start_new_session=True,
+                preexec_fn=die_with_parent,
             )
         except OSError as error:
             raise EntityModelError(
@@ -215,6 +218,15 @@ class CoreNLPTagger:
             ) from None
 
     def _request(self, text: str) -> list[Span]:
+        try:
+            return self._exchange(text)
+        except BaseException:
+            # Interrupted mid-request (a time budget, Ctrl-C): its reply may still come,
+            # so this process can no longer be trusted to answer in step.
+            self._reset()
+            raise
+
+    def _exchange(self, text: str) -> list[Span]:
         process = self._ensure_started()
         assert process.stdin is not None and process.stdout is not None
         # "replace" turns a lone surrogate into "?": one code point for one, so

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import dispose, make_archive
 
 from homeward.article import Article, Evidence, Place
+from search.backends.elastic import ElasticArchive
+from search.backends.sqlite import SqliteArchive
 from search.query import QuerySyntaxError, SearchRequest, build_request
 
 
@@ -198,6 +202,49 @@ def test_add_duplicate_links_a_copy_once(archive, corpus):
     assert archive.count() == len(corpus)
     hit = archive.search(build_request("abducted")).hits[0]
     assert hit.article.duplicates[0] == "https://mirror.test/copy"
+
+
+def test_existing_ids_says_what_the_archive_holds(archive, corpus):
+    store(archive, corpus)
+    asked = [corpus[0].id, "no-such-id", corpus[1].id, corpus[0].id]
+    assert archive.existing_ids(asked) == {corpus[0].id, corpus[1].id}
+    assert archive.existing_ids([]) == set()
+    archive.delete(corpus[0].id)
+    assert archive.existing_ids(asked) == {corpus[1].id}
+
+
+def test_identity_is_stable_and_unique_per_archive(archive, request, tmp_path):
+    first = archive.identity()
+    assert first and first == archive.identity()
+    other = make_archive(request.node.callspec.params["archive"], tmp_path, request)
+    try:
+        assert other.identity() != first
+    finally:
+        dispose(other)
+
+
+def test_sqlite_identity_survives_reopening_and_changes_when_made_again(tmp_path):
+    path = tmp_path / "archive.sqlite"
+    with SqliteArchive(path) as archive:
+        made = archive.identity()
+    with SqliteArchive(path) as archive:
+        assert archive.identity() == made
+    path.unlink()
+    with SqliteArchive(path) as archive:
+        assert archive.identity() != made
+
+
+def test_elastic_identity_changes_when_the_index_is_made_again(es_url):
+    alias = f"homeward-test-{uuid.uuid4().hex[:12]}"
+    archive = ElasticArchive(es_url, alias=alias)
+    made = archive.identity()
+    assert ElasticArchive(es_url, alias=alias).identity() == made
+    dispose(archive)
+    again = ElasticArchive(es_url, alias=alias)
+    try:
+        assert again.identity() != made
+    finally:
+        dispose(again)
 
 
 # --- the query language ------------------------------------------------------------------

@@ -8,12 +8,14 @@ their own beside it (`<alias>-sets`, `<alias>-runs`).
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from elasticsearch import ApiError, NotFoundError, helpers
+from elasticsearch import ApiError, ConnectionTimeout, NotFoundError, helpers
 
 from homeward.article import Article
 from homeward.runs import RunChange, RunRecord
@@ -35,15 +37,17 @@ from search.backends.elastic.articles import (
     write_articles,
 )
 from search.backends.elastic.connection import Connection
+from search.backends.elastic.names import RULES, alias_problem
 from search.backends.elastic.off_topic import OffTopicIndex
 from search.backends.elastic.query import render
 from search.backends.elastic.runs import RunsIndex
 from search.backends.elastic.sets import SetsIndex
 from search.highlight import make_snippet
-from search.query import SearchRequest, highlight_terms
+from search.query import QueryTimeout, SearchRequest, highlight_terms
 from search.sets import ArticleSet, SetChange
 
 DEFAULT_ALIAS = "homeward-articles"
+ID_CHUNK = 1000  # ids asked for in one mget
 INDEX_ENV = "HOMEWARD_ES_INDEX"
 PIT_KEEP_ALIVE = "2m"
 
@@ -56,6 +60,32 @@ FACET_FIELDS = {
 }
 DATE_SORT: list[Any] = [{"published": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
 RELEVANCE_SORT: list[Any] = ["_score", {"id": "asc"}]
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def refused(what: str) -> Callable[[Method], Method]:
+    """A method of ElasticArchive whose refusals by Elasticsearch (an index block, a
+    mapping it will not take, a node gone) become ArchiveError saying `what` it was
+    asked to do (see Connection.refusals); a generator's, while it is iterated."""
+
+    def wrap(method: Method) -> Method:
+        if inspect.isgeneratorfunction(method):
+
+            @functools.wraps(method)
+            def iterated(self: ElasticArchive, *args: Any, **kwargs: Any) -> Iterator[Any]:
+                with self.connection.refusals(what):
+                    yield from method(self, *args, **kwargs)
+
+            return iterated  # type: ignore[return-value]
+
+        @functools.wraps(method)
+        def called(self: ElasticArchive, *args: Any, **kwargs: Any) -> Any:
+            with self.connection.refusals(what):
+                return method(self, *args, **kwargs)
+
+        return called  # type: ignore[return-value]
+
+    return wrap
 
 
 class ElasticArchive(Archive):
@@ -64,12 +94,23 @@ class ElasticArchive(Archive):
     def __init__(self, url: str, alias: str | None = None) -> None:
         self.url = url
         self.alias = alias or os.environ.get(INDEX_ENV) or DEFAULT_ALIAS
+        problem = alias_problem(self.alias)
+        if problem:  # named here, not as a 400 answer to the first request
+            source = INDEX_ENV if not alias and os.environ.get(INDEX_ENV) else "the alias"
+            raise ArchiveError(
+                f"{source}={self.alias!r} cannot name an Elasticsearch index: {problem} ({RULES})"
+            )
         self.connection = Connection(url)
         self.client = self.connection.client
         self.sets = SetsIndex(self.connection, self.alias)
         self.runs = RunsIndex(self.connection, self.alias)
         self.off_topic = OffTopicIndex(self.connection, self.alias)
-        self._ensure_index()
+        try:
+            with self.connection.refusals("open the archive"):
+                self._ensure_index()
+        except ArchiveError:
+            self.connection.close()  # a refused archive leaves no open connection pool behind
+            raise
 
     # --- setup --------------------------------------------------------------------
 
@@ -87,16 +128,24 @@ class ElasticArchive(Archive):
 
     def _ensure_index(self) -> None:
         if self.client.indices.exists_alias(name=self.alias):
-            # An index made by an earlier release gains the fields added since.
-            self.client.indices.put_mapping(index=self.alias, properties=UPSTREAM_MAPPING)
+            # An index made by an earlier release gains the fields added since; one that
+            # has them is left as it is (so a read-only index can still be searched).
+            mappings = self.client.indices.get_mapping(index=self.alias)
+            if any(
+                index["mappings"].get("properties", {}).get(name) != field
+                for index in mappings.values()
+                for name, field in UPSTREAM_MAPPING.items()
+            ):
+                self.client.indices.put_mapping(index=self.alias, properties=UPSTREAM_MAPPING)
             return
         if self.client.indices.exists(index=self.alias):
             raise ArchiveError(
-                f"Elasticsearch at {self.url}: {self.alias!r} is an index, not an alias; "
-                f"set {INDEX_ENV} to another name or reindex it into {self.index_name}"
+                f"Elasticsearch at {self.connection.shown}: {self.alias!r} is an index, not an "
+                f"alias; set {INDEX_ENV} to another name or reindex it into {self.index_name}"
             )
         self.connection.create_behind_alias(self.index_name, self.alias, SETTINGS, MAPPING)
 
+    @refused("delete the archive's indexes")
     def drop(self) -> None:
         """Delete the three indexes and their aliases (tests and `homeward` maintenance only)."""
         self.client.indices.delete(index=self.index_name, ignore_unavailable=True)
@@ -107,14 +156,17 @@ class ElasticArchive(Archive):
     def close(self) -> None:
         self.connection.close()
 
+    @refused("refresh the index")
     def refresh(self) -> None:
         self.client.indices.refresh(index=self.alias)
 
     # --- writing --------------------------------------------------------------------
 
+    @refused("store articles")
     def upsert(self, articles: Iterable[Article]) -> WriteReport:
         return write_articles(self.client, self.alias, articles)
 
+    @refused("delete an article")
     def delete(self, article_id: str) -> bool:
         try:
             self.client.delete(index=self.alias, id=article_id, refresh=True)
@@ -122,6 +174,7 @@ class ElasticArchive(Archive):
             return False
         return True
 
+    @refused("record a duplicate")
     def add_duplicate(self, original_id: str, copy_url: str) -> bool:
         def link(document: dict[str, Any]) -> dict[str, Any] | None:
             if copy_url in document["duplicates"]:
@@ -139,6 +192,7 @@ class ElasticArchive(Archive):
 
     # --- reading --------------------------------------------------------------------
 
+    @refused("read an article")
     def get(self, article_id: str) -> Article | None:
         try:
             document = self.client.get(index=self.alias, id=article_id)
@@ -146,9 +200,28 @@ class ElasticArchive(Archive):
             return None
         return from_document(document["_source"])
 
+    @refused("count articles")
     def count(self) -> int:
         return int(self.client.count(index=self.alias)["count"])
 
+    @refused("read the index's identity")
+    def identity(self) -> str:
+        # The uuid Elasticsearch gave the index when it was made: a recreated index, or
+        # another alias on the same cluster, has another.
+        settings = self.client.indices.get_settings(index=self.alias, name="index.uuid")
+        return str(next(iter(settings.values()))["settings"]["index"]["uuid"])
+
+    @refused("look up article ids")
+    def existing_ids(self, article_ids: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(article_ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), ID_CHUNK):
+            chunk = wanted[start : start + ID_CHUNK]
+            answer = self.client.mget(index=self.alias, ids=chunk, source=False)
+            found.update(doc["_id"] for doc in answer["docs"] if doc.get("found"))
+        return found
+
+    @refused("search")
     def search(self, request: SearchRequest) -> SearchResult:
         tree = request.tree()
         body: dict[str, Any] = {
@@ -178,7 +251,7 @@ class ElasticArchive(Archive):
                 "number_of_fragments": 1,
                 "fields": {"text": {}, "text.cjk": {}},
             }
-        response = self.client.search(index=self.alias, **body)
+        response = self._search_within(request.timeout, body)
         segments = highlight_terms(tree)
         hits = []
         for raw in response["hits"]["hits"]:
@@ -199,6 +272,23 @@ class ElasticArchive(Archive):
         }
         return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
 
+    def _search_within(self, seconds: float | None, body: dict[str, Any]) -> Any:
+        """The search, stopped by Elasticsearch after `seconds` (its `timeout`), or by
+        the client a second later, without retries: `QueryTimeout` either way."""
+        if not seconds:
+            return self.client.search(index=self.alias, **body)
+        client = self.client.options(request_timeout=seconds + 1, max_retries=0)
+        try:
+            response = client.search(
+                index=self.alias, timeout=f"{max(1, round(seconds * 1000))}ms", **body
+            )
+        except ConnectionTimeout as error:
+            raise QueryTimeout(seconds) from error
+        if response.get("timed_out"):  # partial hits: refused, never shown as the answer
+            raise QueryTimeout(seconds)
+        return response
+
+    @refused("read articles")
     def iter_articles(self, request: SearchRequest | None = None) -> Iterator[Article]:
         request = request or SearchRequest(facets=False, highlight=False)
         query = render(request.tree())
@@ -225,6 +315,7 @@ class ElasticArchive(Archive):
             with contextlib.suppress(ApiError):
                 self.client.close_point_in_time(id=pit)
 
+    @refused("read articles")
     def iter_fetched_since(self, cutoff: datetime) -> Iterator[Article]:
         query = {"query": {"range": {"fetched_at": {"gte": cutoff.isoformat()}}}}
         for hit in helpers.scan(self.client, index=self.alias, query=query):
@@ -232,41 +323,54 @@ class ElasticArchive(Archive):
 
     # --- article sets and run history: their own small indexes -------------------------
 
+    @refused("list sets")
     def list_sets(self) -> list[ArticleSet]:
         return self.sets.all()
 
+    @refused("read a set")
     def get_set(self, set_id: str) -> ArticleSet | None:
         return self.sets.get(set_id)
 
+    @refused("create a set")
     def create_set(self, article_set: ArticleSet) -> ArticleSet:
         return self.sets.create(article_set)
 
+    @refused("change a set")
     def update_set(self, set_id: str, change: SetChange) -> ArticleSet:
         return self.sets.update(set_id, change)
 
+    @refused("delete a set")
     def delete_set(self, set_id: str) -> bool:
         return self.sets.delete(set_id)
 
+    @refused("keep off-topic pages")
     def keep_off_topic(self, articles: Iterable[Article]) -> int:
         return self.off_topic.keep(articles)
 
+    @refused("read off-topic pages")
     def iter_off_topic(self) -> Iterator[Article]:
-        return self.off_topic.all()
+        yield from self.off_topic.all()
 
+    @refused("forget off-topic pages")
     def forget_off_topic(self, article_ids: Iterable[str]) -> int:
         return self.off_topic.forget(article_ids)
 
+    @refused("count off-topic pages")
     def count_off_topic(self) -> int:
         return self.off_topic.count()
 
+    @refused("record a run")
     def record_run(self, run: RunRecord) -> None:
         self.runs.record(run)
 
+    @refused("update a run")
     def update_run(self, run_id: str, change: RunChange) -> RunRecord:
         return self.runs.update(run_id, change)
 
+    @refused("read a run")
     def get_run(self, run_id: str) -> RunRecord | None:
         return self.runs.get(run_id)
 
+    @refused("list runs")
     def list_runs(self, source: str | None = None, limit: int = 50) -> list[RunRecord]:
         return self.runs.latest(source, limit)

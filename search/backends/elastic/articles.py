@@ -19,7 +19,7 @@ from elasticsearch import Elasticsearch, helpers
 
 from homeward.article import Article, normalise_key
 from search.archive import BULK_CHUNK, WriteReport, chunked
-from search.backends.elastic.connection import DATE, KEYWORD
+from search.backends.elastic.connection import DATE, KEYWORD, IndexBlocked
 
 INDEX_VERSION = 1
 BULK_ATTEMPTS = 6
@@ -159,7 +159,8 @@ def _bulk(client: Elasticsearch, actions: list[dict[str, Any]]) -> WriteReport:
             raise_on_error=False,
             raise_on_exception=False,
         )
-        for ok, result in results:
+        blocked: str | None = None
+        for ok, result in results:  # read to the end: an abandoned one logs a traceback
             item = next(iter(result.values()))
             if ok:
                 report.stored += 1
@@ -168,8 +169,14 @@ def _bulk(client: Elasticsearch, actions: list[dict[str, Any]]) -> WriteReport:
             reason = _failure_reason(item)
             if _retryable(status) and attempt < BULK_ATTEMPTS - 1:
                 retry.append(by_id[item["_id"]])
+            elif reason.startswith("cluster_block_exception"):
+                blocked = blocked or reason
             else:
                 report.failed.append((str(item.get("_id")), reason))
+        if blocked:
+            # The whole index refuses writes (a block, a full disk): said once, as the
+            # archive's state, rather than once for every article of the file.
+            raise IndexBlocked(blocked)
         if not retry:
             break
         pending = retry

@@ -4,14 +4,18 @@ versioned indexes behind aliases and optimistic read-modify-write."""
 from __future__ import annotations
 
 import random
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
+from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import __versionstr__ as CLIENT_VERSION
+from elasticsearch.helpers import BulkIndexError
 
+from homeward.paths import shown_url
 from search.archive import ArchiveError
 
 SUPPORTED_MAJOR = int(CLIENT_VERSION.split(".")[0])
@@ -24,11 +28,46 @@ KEYWORD: dict[str, Any] = {"type": "keyword"}
 DATE: dict[str, Any] = {"type": "date"}
 
 
+# The index blocks Elasticsearch names in a cluster_block_exception, by their setting.
+BLOCKS = (
+    ("index write (api)", "index.blocks.write"),
+    ("index read-only (api)", "index.blocks.read_only"),
+    ("index read (api)", "index.blocks.read"),
+    ("index metadata (api)", "index.blocks.metadata"),
+)
+
+
+def block_hint(reason: str) -> str:
+    """What to do about the index block a refusal names (an empty string if none)."""
+    if "read-only-allow-delete" in reason or "flood-stage" in reason:
+        return (
+            "a node's disk is nearly full (past the flood-stage watermark); free space and "
+            "Elasticsearch lifts the block itself"
+        )
+    index = re.search(r"index \[([^\]]+)\]", reason)
+    name = index[1] if index else "<index>"
+    for said, setting in BLOCKS:
+        if said in reason:
+            return (
+                f"the index has {setting} set; clear it when that is over: "
+                f'PUT /{name}/_settings {{"{setting}": null}}'
+            )
+    if "cluster_block_exception" in reason:
+        return f"an index or cluster block is set: see GET /{name}/_settings"
+    return ""
+
+
+class IndexBlocked(Exception):
+    """A bulk write refused for a cluster block: the state of the whole index, not the
+    fault of one article (raised by articles.py, said by `Connection.refusals`)."""
+
+
 class Connection:
     """A client on one cluster of the supported major version (checked on opening)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self.shown = shown_url(url)  # for messages: a password in the URL as ***
         self.client = Elasticsearch(url, request_timeout=60, max_retries=2, retry_on_timeout=True)
         try:
             self._check_server()
@@ -42,17 +81,50 @@ class Connection:
             nodes = self.client.nodes.info(node_id="_local", filter_path="nodes.*.version")
         except ESConnectionError as error:
             raise ArchiveError(
-                f"cannot reach Elasticsearch at {self.url} ({error.message}); start one with "
+                f"cannot reach Elasticsearch at {self.shown} ({error.message}); start one with "
                 "`scripts/elasticsearch.sh start` or check --archive / HOMEWARD_ARCHIVE"
             ) from error
         except ApiError as error:
-            raise ArchiveError(f"Elasticsearch at {self.url} refused: {error}") from error
-        problem = version_problem(self.url, str(next(iter(nodes["nodes"].values()))["version"]))
+            raise ArchiveError(
+                f"Elasticsearch at {self.shown} refused: {refusal(error)}"
+            ) from error
+        problem = version_problem(self.shown, str(next(iter(nodes["nodes"].values()))["version"]))
         if problem:
             raise ArchiveError(problem)
 
     def close(self) -> None:
         self.client.close()
+
+    @contextmanager
+    def refusals(self, what: str) -> Iterator[None]:
+        """Whatever elasticsearch-py raises inside, as one ArchiveError naming the archive
+        (its password hidden), what it was asked to do and why it refused: an index
+        block, a mapping it will not take, a node gone. Callers (the CLI, the crawler,
+        the web app) then deal with one kind of error, and never print a traceback."""
+        try:
+            yield
+        except IndexBlocked as error:
+            reason = str(error).rstrip("; ")
+            raise ArchiveError(
+                f"Elasticsearch at {self.shown} refused to {what}: {reason} ({block_hint(reason)})"
+            ) from error
+        except ApiError as error:
+            raise ArchiveError(
+                f"Elasticsearch at {self.shown} refused to {what}: {refusal(error)}"
+            ) from error
+        except BulkIndexError as error:
+            first: Any = error.errors[0] if error.errors else {}
+            item: Any = next(iter(first.values()), {}) if isinstance(first, dict) else {}
+            reason = item.get("error", "unknown error") if isinstance(item, dict) else item
+            raise ArchiveError(
+                f"Elasticsearch at {self.shown} refused to {what}: {len(error.errors)} "
+                f"document(s) refused, the first for {reason}"
+            ) from error
+        except TransportError as error:  # no answer: a node gone, a timeout, a broken reply
+            raise ArchiveError(
+                f"Elasticsearch at {self.shown} could not {what}: {type(error).__name__} "
+                f"({error.message}); is it running and reachable?"
+            ) from error
 
     def create_behind_alias(
         self, index: str, alias: str, settings: dict[str, Any], mappings: dict[str, Any]
@@ -111,7 +183,7 @@ class Connection:
             except ConflictError:
                 continue
             return True
-        raise ArchiveError(f"archive {self.url}: {what} kept changing; try again")
+        raise ArchiveError(f"archive {self.shown}: {what} kept changing; try again")
 
 
 class SmallIndex:
@@ -179,6 +251,32 @@ class SmallIndex:
             f"{self.record_name} {doc_id}",
         )
         return changed[0] if found else None
+
+
+def refusal(error: ApiError) -> str:
+    """Why Elasticsearch refused a request, from its answer: the root cause's type and
+    reason, else the HTTP status (a HEAD request is answered with no body)."""
+    body = error.body if isinstance(error.body, dict) else {}
+    cause = body.get("error")
+    if isinstance(cause, dict):
+        roots = cause.get("root_cause")
+        root = (
+            roots[0] if isinstance(roots, list) and roots and isinstance(roots[0], dict) else cause
+        )
+        said = f"{root.get('type', error.message)}: {root.get('reason', '')}".rstrip(":; ")
+    elif cause:
+        said = str(cause)
+    else:
+        message = error.message if error.message not in (None, "", "None") else ""
+        said = f"HTTP {error.meta.status} {message}".strip()
+    if hint := block_hint(said):
+        return f"{said} ({hint})"
+    if error.meta.status == 403 and not cause:  # a HEAD request: no reason given
+        return (
+            f"{said}: forbidden (a privilege the user lacks, or an index block such as "
+            "index.blocks.metadata: see GET /<index>/_settings)"
+        )
+    return said
 
 
 def version_problem(url: str, server: str) -> str | None:

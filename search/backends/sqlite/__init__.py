@@ -12,7 +12,14 @@ __all__ = ["SqliteArchive", "open_url", "sqlite_path"]
 
 
 def open_url(url: str) -> SqliteArchive:
-    return SqliteArchive(sqlite_path(url))
+    """`sqlite:///path/archive.sqlite`, or with `?mode=ro` to open it read-only."""
+    query = urlparse(url).query
+    if query not in ("", "mode=ro"):
+        raise ArchiveError(
+            f"archive URL {url!r}: unknown option {query!r}; the one option is ?mode=ro "
+            "(open read-only). A '?' in a file name cannot be used in an archive URL."
+        )
+    return SqliteArchive(sqlite_path(url), read_only=query == "mode=ro")
 
 
 def sqlite_path(url: str) -> Path:

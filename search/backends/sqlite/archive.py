@@ -9,13 +9,17 @@ characters in columns of their own, so 1- and 2-character words such as 京 or
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 
@@ -42,6 +46,7 @@ from search.query import (
     Node,
     Not,
     Or,
+    QueryTimeout,
     SearchRequest,
     Text,
     cjk_bigrams,
@@ -53,7 +58,7 @@ from search.query import (
 )
 from search.sets import ArticleSet, SetChange, SetNotFound, duplicate_name_error
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Each entry upgrades the schema by one version; never edit a released entry.
 MIGRATIONS: list[str] = [
@@ -117,6 +122,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE articles ADD COLUMN upstream TEXT NOT NULL DEFAULT 'live';
     CREATE INDEX articles_upstream ON articles(upstream);
     """,
+    # 6: the archive's own name, made once with the file (Archive.identity).
+    """
+    CREATE TABLE archive_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO archive_meta (key, value) VALUES ('identity', lower(hex(randomblob(16))));
+    """,
 ]
 
 # bm25 is lower for better matches; a hit without a text score (a filter-only match)
@@ -154,8 +164,12 @@ FACET_QUERIES = {
 RECORD_BY_ID = (
     "SELECT r.record FROM articles a JOIN article_records r ON r.rowid = a.rowid WHERE a.id = ?"
 )
+# Ids asked for in one statement (SQLite allows 32,766 variables; stay well below).
+ID_CHUNK = 500
 # Above this many hits, facets are counted by the in-memory FacetCache.
 FACET_SQL_LIMIT = 2000
+# SQLite virtual machine steps between two looks at the clock during a search.
+PROGRESS_STEPS = 10_000
 ALL_BY_DATE = (
     "SELECT r.record, NULL FROM (SELECT rowid FROM articles "
     "ORDER BY published_ts IS NULL, published_ts DESC, id LIMIT ? OFFSET ?) p "
@@ -164,20 +178,37 @@ ALL_BY_DATE = (
 
 
 class SqliteArchive(Archive):
-    """An archive in one SQLite file (WAL mode, schema versioned and migrated)."""
+    """An archive in one SQLite file (WAL mode, schema versioned and migrated).
 
-    def __init__(self, path: Path) -> None:
+    A file this process cannot write (its own permissions, or its folder's) opens
+    read-only, with `read_only_note` saying why: it can be searched, shown and exported,
+    and a write raises ArchiveError naming it. `read_only=True` asks for that directly.
+    """
+
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = Path(path)
         self.url = f"sqlite:///{self.path}"
+        self.read_only = read_only
+        self.read_only_note: str | None = None  # why it fell back to read-only, if it did
+        self._read_uri: str | None = None  # how read connections open it, when read-only
         self._lock = threading.RLock()
         self._connection = self._open()
         self._generation = 0  # bumped by every write of ours (data_version sees others')
         self._facet_cache = FacetCache()
         self.facet_sql_limit = FACET_SQL_LIMIT
+        self._deadline: _Deadline | None = None
 
     # --- opening ----------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection:
+        if self.path.exists() and not self.path.is_file():
+            kind = "a folder" if self.path.is_dir() else "not a regular file (a device or pipe)"
+            raise ArchiveError(f"archive {self.url}: {self.path} is {kind}, not an archive file")
+        if not self.read_only and self.path.exists():
+            self.read_only_note = _unwritable(self.path)
+            self.read_only = self.read_only_note is not None
+        if self.read_only:
+            return self._open_read_only()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -192,11 +223,104 @@ class SqliteArchive(Archive):
             connection.execute("PRAGMA temp_store=MEMORY")
             self._migrate(connection)
         except sqlite3.DatabaseError as error:
+            problem = self._storage_problem(error)
+            if problem is not None:
+                raise ArchiveError(problem) from error
             raise ArchiveError(
                 f"archive {self.url}: the file is not a readable Homeward archive ({error}). "
                 "It was left untouched; restore it from a backup or choose another --archive."
             ) from error
         return connection
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """Open without writing anything: mode=ro, or immutable=1 when even that needs a
+        write (a WAL file in a folder where its -shm index cannot be made)."""
+        base = "file:" + quote(str(self.path.resolve()))
+        connection = None
+        try:
+            for uri in (f"{base}?mode=ro", f"{base}?immutable=1"):
+                connection = sqlite3.connect(
+                    uri, uri=True, check_same_thread=False, isolation_level=None, timeout=30
+                )
+                try:
+                    version = connection.execute("PRAGMA user_version").fetchone()[0]
+                    connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                except sqlite3.OperationalError:
+                    connection.close()
+                    if uri.endswith("immutable=1"):
+                        raise
+                    continue
+                self._read_uri = uri
+                break
+            assert connection is not None
+            connection.execute("PRAGMA temp_store=MEMORY")  # searches make temporary tables
+            if version != SCHEMA_VERSION:
+                self._refuse_version(connection, version)
+        except sqlite3.DatabaseError as error:
+            raise ArchiveError(
+                f"archive {self.url}: the file is not a readable Homeward archive ({error}). "
+                "It was left untouched; restore it from a backup or choose another --archive."
+            ) from error
+        wal = self.path.with_name(self.path.name + "-wal")
+        if self._read_uri.endswith("immutable=1") and wal.exists() and wal.stat().st_size:
+            self.read_only_note = (
+                (self.read_only_note or f"archive {self.url} is read-only")
+                + f"; changes still in {wal.name} are not seen until it is opened with write "
+                "access once"
+            )
+        return connection
+
+    def _refuse_version(self, connection: sqlite3.Connection, version: int) -> None:
+        """Why a read-only file at another schema version cannot be used (it cannot be
+        migrated): newer, a database of something else, empty, or older."""
+        if version > SCHEMA_VERSION:
+            self._migrate(connection)  # raises, naming both versions
+        if version == 0:
+            self._refuse_foreign(connection)
+            raise ArchiveError(f"archive {self.url} is read-only and empty: not an archive yet")
+        raise ArchiveError(
+            f"archive {self.url} is read-only and has schema version {version}; this Homeward "
+            f"needs version {SCHEMA_VERSION}. Open it once with write access to upgrade it."
+        )
+
+    def _refuse_foreign(self, connection: sqlite3.Connection) -> None:
+        """A file at schema version 0 must be empty: tables mean another program's database."""
+        query = "SELECT name FROM sqlite_master WHERE type='table'"
+        tables = {row[0] for row in connection.execute(query)}
+        if tables:
+            raise ArchiveError(
+                f"archive {self.url}: the file is a SQLite database of something else "
+                f"(tables: {', '.join(sorted(tables)[:5])}). It was left untouched; "
+                "choose another --archive."
+            )
+
+    def _storage_problem(self, error: sqlite3.Error) -> str | None:
+        """A message for an error of the disk or the file rather than of one statement
+        (full disk, I/O error, read-only, locked), or None for any other error."""
+        code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+        if code == sqlite3.SQLITE_FULL:
+            return f"disk full while writing archive {self.url} ({error})"
+        if code == sqlite3.SQLITE_IOERR:
+            return (
+                f"cannot write archive {self.url}: {error} (is the disk full, or the file "
+                "larger than this process may write?)"
+            )
+        if code == sqlite3.SQLITE_READONLY:
+            return f"archive {self.url} cannot be written: {error}"
+        if code == sqlite3.SQLITE_CANTOPEN:
+            return f"archive {self.url} cannot be opened for writing: {error}"
+        if code == sqlite3.SQLITE_BUSY:
+            return (
+                f"archive {self.url} is busy: another process has held its write lock for "
+                "30 seconds; try again when it is done"
+            )
+        return None
+
+    def _read_connection(self) -> sqlite3.Connection:
+        """A second connection for long reads, opened the way the archive was."""
+        if self._read_uri is not None:
+            return sqlite3.connect(self._read_uri, uri=True, check_same_thread=False)
+        return sqlite3.connect(self.path, check_same_thread=False)
 
     def _migrate(self, connection: sqlite3.Connection) -> None:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -206,16 +330,7 @@ class SqliteArchive(Archive):
                 f"understands ({SCHEMA_VERSION}); upgrade Homeward to open it."
             )
         if version == 0:
-            tables = {
-                row[0]
-                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            if tables:
-                raise ArchiveError(
-                    f"archive {self.url}: the file is a SQLite database of something else "
-                    f"(tables: {', '.join(sorted(tables)[:5])}). It was left untouched; "
-                    "choose another --archive."
-                )
+            self._refuse_foreign(connection)
         for number in range(version, SCHEMA_VERSION):
             connection.execute("BEGIN IMMEDIATE")
             try:
@@ -224,19 +339,33 @@ class SqliteArchive(Archive):
                 connection.execute(f"PRAGMA user_version = {number + 1}")
                 connection.execute("COMMIT")
             except BaseException:
-                connection.execute("ROLLBACK")
+                _rollback(connection)
                 raise
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise ArchiveError(
+                (self.read_only_note or f"archive {self.url} was opened read-only")
+                + ": it can be searched and exported, not written"
+            )
         with self._lock:
-            self._connection.execute("BEGIN IMMEDIATE")
             try:
-                yield self._connection
-            except BaseException:
-                self._connection.execute("ROLLBACK")
-                raise
-            self._connection.execute("COMMIT")
+                self._connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._connection
+                except BaseException:
+                    _rollback(self._connection)
+                    raise
+                self._connection.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                # A full disk, an I/O error or a lock held too long: one message naming
+                # the archive, with the transaction rolled back (SQLite may have done so).
+                problem = self._storage_problem(error)
+                if problem is None:
+                    raise
+                _rollback(self._connection)
+                raise ArchiveError(problem) from error
 
     def close(self) -> None:
         with self._lock:
@@ -261,6 +390,8 @@ class SqliteArchive(Archive):
                     db.execute("RELEASE one")
                     report.stored += 1
                 except sqlite3.Error as error:
+                    if self._storage_problem(error) is not None:
+                        raise  # not this article's fault: the whole write stops
                     db.execute("ROLLBACK TO one")
                     db.execute("RELEASE one")
                     report.failed.append((article.id, f"{type(error).__name__}: {error}"))
@@ -364,9 +495,30 @@ class SqliteArchive(Archive):
         with self._lock:
             return self._connection.execute("SELECT count(*) FROM articles").fetchone()[0]
 
+    def identity(self) -> str:
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT value FROM archive_meta WHERE key = 'identity'"
+            ).fetchone()
+        return str(row[0])
+
+    def existing_ids(self, article_ids: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(article_ids))
+        found: set[str] = set()
+        with self._lock:
+            for start in range(0, len(wanted), ID_CHUNK):
+                chunk = wanted[start : start + ID_CHUNK]
+                marks = ",".join("?" * len(chunk))  # only "?" marks are formatted in
+                rows = self._connection.execute(
+                    f"SELECT id FROM articles WHERE id IN ({marks})",  # noqa: S608
+                    chunk,
+                )
+                found.update(row[0] for row in rows)
+        return found
+
     def search(self, request: SearchRequest) -> SearchResult:
         tree = request.tree()
-        with self._lock:
+        with self._lock, self._budget(request.timeout):
             db = self._connection
             if tree == MATCH_ALL:
                 total = db.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -402,13 +554,46 @@ class SqliteArchive(Archive):
             }
         state = (db.execute("PRAGMA data_version").fetchone()[0], self._generation)
         if not self._facet_cache.is_current(state):
-            self._facet_cache.load(db, state)
+            with self._no_budget():  # loaded once for every later search: never cut short
+                self._facet_cache.load(db, state)
         rowids = None
         if hits_table is not None:
             # One string instead of a tuple per hit: ten times faster for 100,000 hits.
             joined = db.execute("SELECT group_concat(rowid) FROM temp.hits").fetchone()[0]
             rowids = np.array(joined.split(",") if joined else [], dtype=np.int64)
         return self._facet_cache.counts(rowids, FACET_SIZE)
+
+    @contextmanager
+    def _budget(self, seconds: float | None) -> Iterator[None]:
+        """SQLite's progress handler stops a search that runs past `seconds`
+        (`QueryTimeout`); the statements cleaning up after it still run."""
+        if not seconds:
+            yield
+            return
+        deadline = _Deadline(seconds)
+        self._deadline = deadline
+        self._connection.set_progress_handler(deadline, PROGRESS_STEPS)
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            if deadline.passed:
+                raise QueryTimeout(seconds) from error
+            raise
+        finally:
+            self._connection.set_progress_handler(None, 0)
+            self._deadline = None
+
+    @contextmanager
+    def _no_budget(self) -> Iterator[None]:
+        deadline = self._deadline
+        if deadline is None:
+            yield
+            return
+        deadline.paused = True
+        try:
+            yield
+        finally:
+            deadline.paused = False
 
     def _page(self, db: sqlite3.Connection, request: SearchRequest) -> list[tuple[str, float]]:
         page = RANKED_PAGE if request.effective_sort() == "relevance" else DATE_PAGE
@@ -423,12 +608,21 @@ class SqliteArchive(Archive):
         )
         # A separate read connection streams row by row without holding the
         # writer's lock for the whole export (WAL gives it a stable snapshot).
-        reader = sqlite3.connect(self.path, check_same_thread=False)
+        reader = self._read_connection()
         try:
             cursor = reader.execute(sql, params)
             while rows := cursor.fetchmany(BULK_CHUNK):
                 for (record,) in rows:
                     yield Article.from_json(record)
+        except sqlite3.OperationalError as error:
+            # The sort of a large export spills to SQLite's temporary files: a full disk
+            # (or /tmp) shows here, as one message rather than a traceback.
+            if self._storage_problem(error) is None:
+                raise
+            raise ArchiveError(
+                f"cannot read archive {self.url}: {error} (a full disk, or a full "
+                "temporary folder where SQLite sorts a large export?)"
+            ) from error
         finally:
             reader.close()
 
@@ -558,6 +752,43 @@ class SqliteArchive(Archive):
                 params,
             ).fetchall()
         return [RunRecord.from_dict(json.loads(record)) for (record,) in rows]
+
+
+def _rollback(connection: sqlite3.Connection) -> None:
+    """Roll back if a transaction is still open (after a full disk SQLite may already
+    have), so a failing ROLLBACK never hides the error that made it necessary."""
+    if connection.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            connection.execute("ROLLBACK")
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why this process cannot write the archive at `path` (which exists), or None.
+    SQLite writes beside the file too (its -wal and -shm files), so the folder counts."""
+    if not os.access(path, os.W_OK):
+        return f"archive sqlite:///{path} is read-only (no write permission on the file)"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return (
+            f"archive sqlite:///{path} is read-only (no write permission on its folder, "
+            "where SQLite keeps its journal)"
+        )
+    return None
+
+
+class _Deadline:
+    """A progress handler: interrupts the running statement once `seconds` have passed,
+    once (so the statements that clean up after it are not interrupted too)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self.passed = False
+        self.paused = False
+
+    def __call__(self) -> int:
+        if self.passed or self.paused or time.monotonic() < self.at:
+            return 0
+        self.passed = True
+        return 1
 
 
 def _set_record(article_set: ArticleSet) -> str:
