@@ -42,7 +42,9 @@ def parent_death_signal(signum: int) -> Callable[[], None]:
 
 
 def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes (0 once gone).
+    """Memory of a process and all its descendants, in bytes (0 once gone): their
+    proportional set sizes where Linux gives them (a page shared by the fork server's
+    children counts once, split between them), else their resident sizes.
     Descendants in other sessions (the taggers) count too: they are the crawl's."""
     try:
         root = psutil.Process(pid)
@@ -52,10 +54,17 @@ def tree_rss(pid: int) -> int:
     total = 0
     for process in processes:
         try:
-            total += process.memory_info().rss
+            total += _memory_of(process)
         except psutil.Error:
             continue  # ended while we looked
     return total
+
+
+def _memory_of(process: psutil.Process) -> int:
+    try:
+        return int(process.memory_full_info().pss)
+    except (AttributeError, psutil.AccessDenied):  # no PSS here (not Linux, or not ours)
+        return int(process.memory_info().rss)
 
 
 def alive_since(pid: int, started: datetime) -> bool:
