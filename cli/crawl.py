@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from alerts.run import deliver_after_run
 from cli.options import (
     FiniteFloatRange,
     archive_option,
@@ -152,6 +153,12 @@ def crawl(
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_summary(summary))
+    # Saved searches look at what this run stored; a failed alert never fails the crawl.
+    deliver_after_run(
+        resolve_archive_url(archive_url),
+        summary.run_id,
+        report=lambda line: click.echo(line, err=as_json),
+    )
     # The exit status tells how it ended: 0 ok, 1 failed, 124 time limit, 130 stopped.
     if code := EXIT_CODES.get(summary.state or "", 0):
         raise SystemExit(code)

@@ -32,6 +32,7 @@ COMMANDS = {
     "schedule": "cli.schedules:schedule",
     "runs": "cli.runs:runs",
     "sources": "cli.runs:sources",
+    "watch": "cli.watch:watch",
 }
 
 

@@ -67,6 +67,8 @@ def _run_line(run: RunRecord, source: str | None) -> str:
     line = f"{run.id}  {started}  {label:<12} {run.state:<8} {took:>6}  {text}"
     if run.message:
         line += f"\n    {shorten(clean_for_terminal(run.message), 150)}"
+    for alert in (run.summary or {}).get("alerts") or []:
+        line += f"\n    {shorten(clean_for_terminal(str(alert)), 150)}"
     return line
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from alerts.run import deliver_after_run
 from crawler.run import run_crawl
 from crawler.summary import format_summary
 from demo.server import serve_sample_web
@@ -44,6 +45,7 @@ def run_demo(archive_url: str | None) -> str:
         click.echo(f"Crawling it into {shown_url(url)} …")
         summary = run_crawl(sources, url, settings_overrides=DEMO_SETTINGS)
     click.echo(format_summary(summary))
+    deliver_after_run(url, summary.run_id, report=click.echo)
     with open_archive(url) as archive:
         click.echo(f"\nThe archive now holds {archive.count()} article(s).")
         for query in DEMO_QUERIES:

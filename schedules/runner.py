@@ -35,6 +35,7 @@ from apscheduler.events import EVENT_JOB_MISSED, EVENT_JOB_SUBMITTED
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from alerts.run import deliver_after_run
 from crawler.history import RunLog
 from crawler.homeward_settings import SettingError
 from crawler.run import CrawlError, run_crawl
@@ -160,6 +161,9 @@ class Runner:
             logger.exception("%s: run %s failed", name, run_id)
             return FAILED
         state = summary.state or "ok"
+        deliver_after_run(
+            archive, summary.run_id, report=lambda line: logger.info("%s: %s", name, line)
+        )
         logger.info(
             "%s: run %s ended %s in %.1f s: fetched %d, stored %d, duplicates %d, "
             "off-topic %d, failed %d",

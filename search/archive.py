@@ -18,6 +18,7 @@ from homeward.article import Article, normalise_key, parse_published
 from homeward.runs import RunChange, RunRecord
 from search.query import SearchRequest
 from search.sets import ArticleSet, SetChange, looks_like_set_id
+from search.watches import Watch, WatchChange, looks_like_watch_id
 
 
 class ArchiveError(RuntimeError):
@@ -173,6 +174,33 @@ class Archive(ABC):
             article = self.get(item.article_id)
             if article is not None:
                 yield article
+
+    # --- saved searches (the model and its rules: search/watches.py) -------------------
+
+    @abstractmethod
+    def list_watches(self) -> list[Watch]:
+        """Every saved search, ordered by name."""
+
+    @abstractmethod
+    def get_watch(self, watch_id: str) -> Watch | None: ...
+
+    @abstractmethod
+    def create_watch(self, watch: Watch) -> Watch:
+        """Store a new saved search; `WatchError` when another one has its name."""
+
+    @abstractmethod
+    def update_watch(self, watch_id: str, change: WatchChange) -> Watch:
+        """Apply `change` to the stored watch as one read-modify-write; `WatchNotFound`."""
+
+    @abstractmethod
+    def delete_watch(self, watch_id: str) -> bool: ...
+
+    def find_watch(self, name_or_id: str) -> Watch | None:
+        """The saved search with this id, else the one with this name."""
+        if looks_like_watch_id(name_or_id) and (found := self.get_watch(name_or_id)):
+            return found
+        key = normalise_key(name_or_id)
+        return next((w for w in self.list_watches() if w.name_key == key), None)
 
     # --- off-topic pages kept for a second look (search/offtopic.py) --------------------
 

@@ -112,7 +112,15 @@ class DateRange:
     until: float | None = None
 
 
-Node = Text | Field | Not | And | Or | DateRange
+@dataclass(frozen=True, slots=True)
+class Ids:
+    """Only these articles (by id): how a saved search looks at one crawl's articles
+    (search/watches.py); never parsed from a user's query."""
+
+    values: tuple[str, ...]
+
+
+Node = Text | Field | Not | And | Or | DateRange | Ids
 MATCH_ALL = And(())
 
 

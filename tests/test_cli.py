@@ -302,6 +302,34 @@ PROVEN_BY = {
         "test_corenlp_start_timeout_bounds_the_wait_for_the_model",
     ),
     "HOMEWARD_CHROMIUM": ("test_web_browser", "test_homeward_chromium_chooses_the_browser"),
+    "HOMEWARD_SMTP_HOST": (
+        "test_deliveries",
+        "test_smtp_settings_come_from_the_environment_and_send_over_starttls_with_login",
+    ),
+    "HOMEWARD_SMTP_PORT": (
+        "test_deliveries",
+        "test_smtp_settings_come_from_the_environment_and_send_over_starttls_with_login",
+    ),
+    "HOMEWARD_SMTP_USER": (
+        "test_deliveries",
+        "test_smtp_settings_come_from_the_environment_and_send_over_starttls_with_login",
+    ),
+    "HOMEWARD_SMTP_PASSWORD": (
+        "test_deliveries",
+        "test_smtp_settings_come_from_the_environment_and_send_over_starttls_with_login",
+    ),
+    "HOMEWARD_SMTP_FROM": (
+        "test_deliveries",
+        "test_smtp_settings_come_from_the_environment_and_send_over_starttls_with_login",
+    ),
+    "HOMEWARD_SMTP_STARTTLS": (
+        "test_deliveries",
+        "test_starttls_off_sends_one_message_with_both_parts_and_scraped_text_escaped",
+    ),
+    "HOMEWARD_WEBHOOK_SECRET": (
+        "test_deliveries",
+        "test_webhook_posts_one_json_body_signed_with_the_secret",
+    ),
 }
 
 

@@ -23,6 +23,7 @@ FLOORS = {
     "search": 2,
     "crawler": 3,
     "exports": 3,
+    "alerts": 3,
     "schedules": 4,
     "web": 4,
     "demo": 4,

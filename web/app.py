@@ -23,7 +23,8 @@ from homeward.article import ArticleError
 from homeward.runs import unhealthy_after_default
 from search.open import open_archive
 from search.query import QuerySyntaxError, QueryTimeout
-from web import api, pages
+from web import api, pages, watches
+from web.cases import router as same_case_router
 from web.dependencies import CsrfRefused
 from web.evidence import evidence_dirs
 from web.params import check_query_timeout, query_timeout_default
@@ -82,6 +83,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(same_case_router)
+    app.include_router(watches.router)
     _add_error_handlers(app)
     return app
 

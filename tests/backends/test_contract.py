@@ -589,3 +589,36 @@ def test_upstream_history_round_trips_and_status_filters(archive):
     assert urls(archive, "found", status=["changed"]) == {"changed"}
     with pytest.raises(QuerySyntaxError, match="status: needs one of live, changed, removed"):
         build_request(query="status:deleted")
+
+
+def test_watches_round_trip_rename_rules_and_delete(archive):
+    from search.watches import Watch, WatchError, WatchNotFound
+
+    watch = Watch.new("Shanxi case", "trafficking", {"place": ["Shanxi"]}, email=["a@b.test"])
+    archive.create_watch(watch)
+    assert [w.to_dict() for w in archive.list_watches()] == [watch.to_dict()]
+    assert archive.find_watch("shanxi  CASE").id == watch.id
+    assert archive.find_watch(watch.id).name == "Shanxi case"
+    with pytest.raises(WatchError):
+        archive.create_watch(Watch.new("Shanxi Case"))
+    changed = archive.update_watch(watch.id, lambda w: w.record_matches(["x", "y"], "2026-01-01"))
+    assert changed.reported == ["x", "y"]
+    assert archive.get_watch(watch.id).matches[0] == {"id": "x", "matched_at": "2026-01-01"}
+    with pytest.raises(WatchNotFound):
+        archive.update_watch("0" * 16, lambda w: None)
+    assert archive.delete_watch(watch.id) is True
+    assert archive.delete_watch(watch.id) is False
+    assert archive.get_watch(watch.id) is None
+
+
+def test_a_watch_request_restricted_to_ids(archive, corpus):
+    from search.watches import Watch
+
+    store(archive, corpus)
+    wanted = [corpus[0].id, corpus[1].id]
+    watch = Watch.new("any", "")
+    found = {a.id for a in archive.iter_articles(watch.request(ids=wanted))}
+    assert found == set(wanted)
+    assert list(archive.iter_articles(watch.request(ids=[]))) == []
+    words = Watch.new("words", "Shanxi")
+    assert {a.id for a in archive.iter_articles(words.request(ids=wanted))} == {corpus[0].id}

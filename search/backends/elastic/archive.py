@@ -42,9 +42,11 @@ from search.backends.elastic.off_topic import OffTopicIndex
 from search.backends.elastic.query import render
 from search.backends.elastic.runs import RunsIndex
 from search.backends.elastic.sets import SetsIndex
+from search.backends.elastic.watches import WatchesIndex
 from search.highlight import make_snippet
 from search.query import QueryTimeout, SearchRequest, highlight_terms
 from search.sets import ArticleSet, SetChange
+from search.watches import Watch, WatchChange
 
 DEFAULT_ALIAS = "homeward-articles"
 ID_CHUNK = 1000  # ids asked for in one mget
@@ -104,6 +106,7 @@ class ElasticArchive(Archive):
         self.client = self.connection.client
         self.sets = SetsIndex(self.connection, self.alias)
         self.runs = RunsIndex(self.connection, self.alias)
+        self.watches = WatchesIndex(self.connection, self.alias)
         self.off_topic = OffTopicIndex(self.connection, self.alias)
         try:
             with self.connection.refusals("open the archive"):
@@ -151,6 +154,7 @@ class ElasticArchive(Archive):
         self.client.indices.delete(index=self.index_name, ignore_unavailable=True)
         self.sets.drop()
         self.runs.drop()
+        self.watches.drop()
         self.off_topic.drop()
 
     def close(self) -> None:
@@ -342,6 +346,26 @@ class ElasticArchive(Archive):
     @refused("delete a set")
     def delete_set(self, set_id: str) -> bool:
         return self.sets.delete(set_id)
+
+    @refused("list saved searches")
+    def list_watches(self) -> list[Watch]:
+        return self.watches.all()
+
+    @refused("read a saved search")
+    def get_watch(self, watch_id: str) -> Watch | None:
+        return self.watches.get(watch_id)
+
+    @refused("save a search")
+    def create_watch(self, watch: Watch) -> Watch:
+        return self.watches.create(watch)
+
+    @refused("change a saved search")
+    def update_watch(self, watch_id: str, change: WatchChange) -> Watch:
+        return self.watches.update(watch_id, change)
+
+    @refused("delete a saved search")
+    def delete_watch(self, watch_id: str) -> bool:
+        return self.watches.delete(watch_id)
 
     @refused("keep off-topic pages")
     def keep_off_topic(self, articles: Iterable[Article]) -> int:

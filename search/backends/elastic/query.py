@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from search.query import And, DateRange, Field, Node, Not, Or, Text, text_segments
+from search.query import And, DateRange, Field, Ids, Node, Not, Or, Text, text_segments
 
 
 def render(node: Node) -> dict[str, Any]:
@@ -40,6 +40,8 @@ def render(node: Node) -> dict[str, Any]:
         if node.until is not None:
             bounds["lte"] = int(node.until * 1000)
         return {"bool": {"filter": [{"range": {"published": bounds}}]}}
+    if isinstance(node, Ids):
+        return {"bool": {"filter": [{"ids": {"values": list(node.values)}}]}}
     if isinstance(node, Not):
         return {"bool": {"must_not": [render(node.child)]}}
     if isinstance(node, And):

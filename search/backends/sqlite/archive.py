@@ -43,6 +43,7 @@ from search.query import (
     And,
     DateRange,
     Field,
+    Ids,
     Node,
     Not,
     Or,
@@ -57,8 +58,9 @@ from search.query import (
     text_segments,
 )
 from search.sets import ArticleSet, SetChange, SetNotFound, duplicate_name_error
+from search.watches import Watch, WatchChange, WatchError, WatchNotFound
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Each entry upgrades the schema by one version; never edit a released entry.
 MIGRATIONS: list[str] = [
@@ -126,6 +128,14 @@ MIGRATIONS: list[str] = [
     """
     CREATE TABLE archive_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO archive_meta (key, value) VALUES ('identity', lower(hex(randomblob(16))));
+    """,
+    # 7: saved searches (search/watches.py), each stored whole as one JSON record.
+    """
+    CREATE TABLE watches (
+        id TEXT PRIMARY KEY,
+        name_key TEXT NOT NULL UNIQUE,
+        record TEXT NOT NULL
+    );
     """,
 ]
 
@@ -676,6 +686,50 @@ class SqliteArchive(Archive):
         with self._transaction() as db:
             return db.execute("DELETE FROM article_sets WHERE id = ?", (set_id,)).rowcount > 0
 
+    # --- saved searches ------------------------------------------------------------------
+
+    def list_watches(self) -> list[Watch]:
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT record FROM watches ORDER BY name_key, id"
+            ).fetchall()
+        return [Watch.from_dict(json.loads(record)) for (record,) in rows]
+
+    def get_watch(self, watch_id: str) -> Watch | None:
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT record FROM watches WHERE id = ?", (watch_id,)
+            ).fetchone()
+        return Watch.from_dict(json.loads(row[0])) if row else None
+
+    def create_watch(self, watch: Watch) -> Watch:
+        try:
+            with self._transaction() as db:
+                db.execute(
+                    "INSERT INTO watches (id, name_key, record) VALUES (?, ?, ?)",
+                    (watch.id, watch.name_key, json.dumps(watch.to_dict(), ensure_ascii=False)),
+                )
+        except sqlite3.IntegrityError as error:
+            raise WatchError(f"a saved search named {watch.name!r} already exists") from error
+        return watch
+
+    def update_watch(self, watch_id: str, change: WatchChange) -> Watch:
+        with self._transaction() as db:
+            row = db.execute("SELECT record FROM watches WHERE id = ?", (watch_id,)).fetchone()
+            if row is None:
+                raise WatchNotFound(f"no saved search with id {watch_id}")
+            watch = Watch.from_dict(json.loads(row[0]))
+            change(watch)
+            db.execute(
+                "UPDATE watches SET record = ? WHERE id = ?",
+                (json.dumps(watch.to_dict(), ensure_ascii=False), watch_id),
+            )
+        return watch
+
+    def delete_watch(self, watch_id: str) -> bool:
+        with self._transaction() as db:
+            return db.execute("DELETE FROM watches WHERE id = ?", (watch_id,)).rowcount > 0
+
     # --- run history ---------------------------------------------------------------------
 
     def keep_off_topic(self, articles: Iterable[Article]) -> int:
@@ -910,6 +964,10 @@ def render_where(node: Node) -> tuple[str, list[Any]]:
             conditions.append("a.published_ts <= ?")
             params.append(node.until)
         return "(" + " AND ".join(conditions or ["1"]) + ")", params
+    if isinstance(node, Ids):
+        if not node.values:
+            return "0", []
+        return f"a.id IN ({','.join('?' * len(node.values))})", list(node.values)
     if isinstance(node, Not):
         inner, params = render_where(node.child)
         return f"NOT ({inner})", params

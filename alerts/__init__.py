@@ -1,0 +1,1 @@
+"""Alerts: saved searches evaluated after each crawl, and their deliveries."""

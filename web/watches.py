@@ -1,0 +1,173 @@
+"""Saved searches on the web: the "Save this search" button, their pages, their Atom
+feeds and the JSON API (`/api/watches`).
+
+Every scraped field reaches the page through Jinja's autoescaping and the feed through
+feedgen, which escapes XML; titles go into the feed as plain text. The access token
+rule is the middleware's (web/security.py), the same for the feed as for every page.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from feedgen.feed import FeedGenerator
+from pydantic import BaseModel, Field
+
+from homeward.article import Article
+from search.archive import Archive
+from search.watches import Watch, WatchError, mark_seen, stored_since
+from web.api import Problem
+from web.dependencies import ArchiveDep, CsrfGuard
+from web.rendering import render, render_error
+
+router = APIRouter()
+FILTER_FORM = ("person", "place", "year", "language", "source", "status")
+
+
+def _matches(archive: Archive, watch: Watch) -> list[tuple[Article, str]]:
+    """The watch's remembered matches still in the archive, newest match first."""
+    found = []
+    for match in watch.matches:
+        article = archive.get(match["id"])
+        if article is not None:
+            found.append((article, match["matched_at"]))
+    return found
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@router.post("/watches", dependencies=[CsrfGuard], include_in_schema=False)
+def save_search(
+    request: Request,
+    archive: ArchiveDep,
+    name: Annotated[str, Form()],
+    q: Annotated[str, Form()] = "",
+    person: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies form defaults
+    place: Annotated[list[str], Form()] = [],  # noqa: B006
+    year: Annotated[list[str], Form()] = [],  # noqa: B006
+    language: Annotated[list[str], Form()] = [],  # noqa: B006
+    source: Annotated[list[str], Form()] = [],  # noqa: B006
+    status: Annotated[list[str], Form()] = [],  # noqa: B006
+    since: Annotated[str, Form()] = "",
+    until: Annotated[str, Form()] = "",
+) -> Response:
+    filters = {
+        "person": person,
+        "place": place,
+        "year": year,
+        "language": language,
+        "source": source,
+        "status": status,
+        "since": since,
+        "until": until,
+    }
+    try:
+        created = archive.create_watch(Watch.new(name, q, filters))
+    except WatchError as problem:
+        return render_error(request, 400, str(problem))
+    return RedirectResponse(f"/watch/{created.id}", status_code=303)
+
+
+@router.get("/watches", response_class=HTMLResponse, include_in_schema=False)
+def watches_page(request: Request, archive: ArchiveDep) -> HTMLResponse:
+    return render(request, "watches.html", watches=archive.list_watches())
+
+
+@router.get("/watch/{watch_id}", response_class=HTMLResponse, include_in_schema=False)
+def watch_page(request: Request, archive: ArchiveDep, watch_id: str) -> HTMLResponse:
+    """The saved search's matches, those stored since the previous visit marked new;
+    this visit becomes the previous one."""
+    watch = archive.get_watch(watch_id)
+    if watch is None:
+        return render_error(request, 404, "No such saved search; it may have been deleted.")
+    rows = [
+        (article, matched_at, stored_since(article, watch.last_seen_at))
+        for article, matched_at in _matches(archive, watch)
+    ]
+    response = render(request, "watch.html", watch=watch, rows=rows)
+    archive.update_watch(watch.id, mark_seen)
+    return response
+
+
+@router.post("/watch/{watch_id}/delete", dependencies=[CsrfGuard], include_in_schema=False)
+def delete_watch(archive: ArchiveDep, watch_id: str) -> Response:
+    archive.delete_watch(watch_id)
+    return RedirectResponse("/watches", status_code=303)
+
+
+@router.get("/watch/{watch_id}/feed.atom", include_in_schema=False)
+def watch_feed(request: Request, archive: ArchiveDep, watch_id: str) -> Response:
+    watch = archive.get_watch(watch_id)
+    if watch is None:
+        return render_error(request, 404, "No such saved search; it may have been deleted.")
+    base = str(request.base_url).rstrip("/")
+    feed = FeedGenerator()
+    feed.id(f"{base}/watch/{watch.id}")
+    feed.title(f"Homeward: {watch.name}")
+    feed.subtitle(f"New articles matching {watch.shown()}")
+    feed.link(href=f"{base}/watch/{watch.id}/feed.atom", rel="self")
+    feed.link(href=f"{base}/watch/{watch.id}", rel="alternate")
+    feed.updated(watch.last_run_at or watch.created_at)
+    for article, matched_at in reversed(_matches(archive, watch)):  # feedgen prepends
+        entry = feed.add_entry()
+        entry.id(f"{base}/articles/{article.id}")
+        entry.title(article.title or article.url)  # plain text: feedgen escapes it
+        # One link, to the archived copy (feedgen drops a second link's rel): the
+        # publisher's page may have changed or gone; the article page links to it.
+        entry.link(href=f"{base}/articles/{article.id}", rel="alternate")
+        entry.updated(matched_at)
+        if article.published:
+            entry.published(_aware(article.published))
+        summary = (article.text or "")[:500]
+        if summary:
+            entry.summary(summary)
+        if article.source:
+            entry.author(name=article.source)
+    return Response(feed.atom_str(pretty=True), media_type="application/atom+xml")
+
+
+def _aware(value: str) -> str:
+    return value if len(value) > 10 else f"{value}T00:00:00+00:00"
+
+
+# --- JSON API ----------------------------------------------------------------------------------
+
+
+class WatchCreate(BaseModel):
+    name: str = Field(max_length=200)
+    q: str = Field(default="", max_length=10_000)
+    filters: dict[str, Any] = Field(default_factory=dict)
+    email: list[str] = Field(default_factory=list, max_length=20)
+    webhook: str | None = Field(default=None, max_length=2_000)
+    mask_names: bool = False
+
+
+@router.get("/api/watches", tags=["api"], summary="Saved searches")
+def api_watches(archive: ArchiveDep) -> list[dict[str, Any]]:
+    return [watch.to_dict() for watch in archive.list_watches()]
+
+
+@router.post("/api/watches", tags=["api"], status_code=201, summary="Save a search")
+def api_create_watch(archive: ArchiveDep, body: WatchCreate) -> dict[str, Any]:
+    try:
+        watch = Watch.new(
+            body.name,
+            body.q,
+            body.filters,
+            email=body.email,
+            webhook=body.webhook,
+            mask_names=body.mask_names,
+        )
+        return archive.create_watch(watch).to_dict()
+    except WatchError as error:
+        raise Problem(400, str(error)) from None
+
+
+@router.delete("/api/watches/{watch_id}", tags=["api"], status_code=204, summary="Delete one")
+def api_delete_watch(archive: ArchiveDep, watch_id: str) -> Response:
+    if not archive.delete_watch(watch_id):
+        raise Problem(404, f"no saved search with id {watch_id}")
+    return Response(status_code=204)
