@@ -8,6 +8,7 @@ rule is the middleware's (web/security.py), the same for the feed as for every p
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -106,27 +107,36 @@ def watch_feed(request: Request, archive: ArchiveDep, watch_id: str) -> Response
     base = str(request.base_url).rstrip("/")
     feed = FeedGenerator()
     feed.id(f"{base}/watch/{watch.id}")
-    feed.title(f"Homeward: {watch.name}")
-    feed.subtitle(f"New articles matching {watch.shown()}")
+    feed.title(_xml_text(f"Homeward: {watch.name}"))
+    feed.subtitle(_xml_text(f"New articles matching {watch.shown()}"))
     feed.link(href=f"{base}/watch/{watch.id}/feed.atom", rel="self")
     feed.link(href=f"{base}/watch/{watch.id}", rel="alternate")
     feed.updated(watch.last_run_at or watch.created_at)
     for article, matched_at in reversed(_matches(archive, watch)):  # feedgen prepends
         entry = feed.add_entry()
         entry.id(f"{base}/articles/{article.id}")
-        entry.title(article.title or article.url)  # plain text: feedgen escapes it
+        entry.title(_xml_text(article.title or article.url))  # plain text: feedgen escapes it
         # One link, to the archived copy (feedgen drops a second link's rel): the
         # publisher's page may have changed or gone; the article page links to it.
         entry.link(href=f"{base}/articles/{article.id}", rel="alternate")
         entry.updated(matched_at)
         if article.published:
             entry.published(_aware(article.published))
-        summary = (article.text or "")[:500]
+        summary = _xml_text((article.text or "")[:500])
         if summary:
             entry.summary(summary)
         if article.source:
-            entry.author(name=article.source)
+            entry.author(name=_xml_text(article.source))
     return Response(feed.atom_str(pretty=True), media_type="application/atom+xml")
+
+
+# Characters XML 1.0 cannot hold (lxml, under feedgen, refuses the whole feed for one):
+# scraped text may carry any of them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 def _aware(value: str) -> str:
