@@ -41,7 +41,7 @@ from crawler.sources import load_sources
 from crawler.spiders.news import NewsSpider
 from crawler.summary import PROGRESS_MARK, RunSummary, format_summary, progress_line
 from homeward.paths import ARCHIVE_ENV, archive_state_dir, resolve_archive_url
-from homeward.processes import parent_death_signal, tree_rss
+from homeward.processes import parent_death_signal, tree_memory
 from homeward.runs import FAILED, KILLED, OK, exit_state
 
 __all__ = ["CrawlError", "RunSummary", "format_summary", "main", "run_crawl"]
@@ -140,7 +140,7 @@ def run_crawl(
         history.finish(run, reason or state or FAILED, message=message[:4000])
         raise
     summary.run_id = run.id
-    summary.peak_memory_mb = round(watchdog.peak_rss / 2**20, 1)
+    summary.peak_memory_mb = round(watchdog.peak_memory / 2**20, 1)
     summary.state = exit_state(summary.finish_reason, watchdog.reason)
     if summary.state == OK and not summary.stored and _no_source_answered(summary):
         summary.state = FAILED
@@ -231,10 +231,11 @@ def _start_child(
 
 
 class _Watchdog:
-    """Measures the crawl's process tree (peak resident memory) while it runs, and ends
-    the crawl when its time limit passes or `stop` is set: SIGTERM first (a clean stop,
-    as Ctrl-C: the articles in hand are written, the queue is kept), then, if it has
-    not ended `grace` seconds later, SIGKILL to its whole process group."""
+    """Measures the crawl's process tree (its peak memory, as proportional set size)
+    while it runs, and ends the crawl when its time limit passes or `stop` is set:
+    SIGTERM first (a clean stop, as Ctrl-C: the articles in hand are written, the queue
+    is kept), then, if it has not ended `grace` seconds later, SIGKILL to its whole
+    process group."""
 
     def __init__(
         self,
@@ -248,7 +249,7 @@ class _Watchdog:
         self.stop = stop
         self.grace = grace
         self.reason: str | None = None  # "timeout" or "stopped" once it acted
-        self.peak_rss = 0  # bytes, the crawl and every process under it
+        self.peak_memory = 0  # bytes, the crawl and every process under it
         self._ended = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="crawl-watchdog", daemon=True)
 
@@ -262,7 +263,7 @@ class _Watchdog:
             self._thread.join()
 
     def _measure(self) -> None:
-        self.peak_rss = max(self.peak_rss, tree_rss(self.child.pid))
+        self.peak_memory = max(self.peak_memory, tree_memory(self.child.pid))
 
     def _watch(self) -> None:
         deadline = time.monotonic() + self.time_limit if self.time_limit else None

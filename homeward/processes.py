@@ -17,7 +17,7 @@ from datetime import datetime
 
 import psutil
 
-__all__ = ["alive_since", "die_with_parent", "parent_death_signal", "tree_rss"]
+__all__ = ["alive_since", "die_with_parent", "parent_death_signal", "tree_memory"]
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
@@ -41,7 +41,7 @@ def parent_death_signal(signum: int) -> Callable[[], None]:
     return arrange
 
 
-def tree_rss(pid: int) -> int:
+def tree_memory(pid: int) -> int:
     """Memory of a process and all its descendants, in bytes (0 once gone): their
     proportional set sizes where Linux gives them (a page shared by the fork server's
     children counts once, split between them), else their resident sizes.
