@@ -1,8 +1,14 @@
-"""Entity-stage benchmark: gold-set precision/recall/F1 and throughput per core.
+"""Entity-stage benchmark: gold-set and real-text precision/recall/F1, and throughput per core.
 
-Run `python bench/entities.py [--words 1000] [--articles 200] [--misses]`.
-Accuracy uses the hand-annotated gold set (tests/gold/entities.jsonl) through
-the same scoring code as the test floors. Speed runs single-process over
+Run `python bench/entities.py [--words 1000] [--articles 200] [--misses] [--real-only]`.
+Accuracy uses the hand-annotated gold set (tests/gold/entities.jsonl) and the
+real-text Chinese set (tests/data/entities-real/: Universal NER's annotations of
+Chinese Wikipedia and news text, `heldout` never tuned on) through the same
+scoring code as the test floors. On the real text the Chinese candidates are
+measured side by side: the stage as wired (Baidu LAC and its filters), LAC's raw
+PER/LOC words without the filters, and the jieba POS tags with rules the stage
+used before, and with `--corenlp-chinese` CoreNLP's Chinese models (`--misses`
+lists the wired stage's errors). Speed runs single-process over
 synthetic articles of about `--words` words made by joining gold texts; the
 gazetteer and models are loaded and the JVM warmed up (`--warm` articles, whose
 rate is printed too: CoreNLP's JIT needs about 100) before timing, as in a crawl
@@ -17,15 +23,28 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.score_entities import GoldArticle, load_gold, score, tag_gold
-from pipelines.entities import FIELDS, EntityModelError, tag_many
-from pipelines.entities.models import english_model_name, english_ner
+from bench.score_entities import (
+    REAL_SPLITS,
+    GoldArticle,
+    load_gold,
+    load_real,
+    score,
+    score_real,
+    tag_gold,
+)
+from pipelines.entities import FIELDS, Entities, EntityModelError, tag_many
+from pipelines.entities import names as _names
+from pipelines.entities import places as _places
+from pipelines.entities.corenlp import SCRIPT
+from pipelines.entities.models import chinese_words, english_model_name, english_ner, jieba_posseg
 from pipelines.entities.places import gazetteer
 
 
@@ -52,6 +71,102 @@ def accuracy(gold: list[GoldArticle], have_model: bool, show_misses: bool) -> No
             if show_misses:
                 for miss in counts.misses:
                     print(f"    {miss}")
+
+
+def jieba_rules(text: str, authors: list[str] | None = None) -> Entities:
+    """The Chinese stage before LAC (up to 0.1.x): jieba's POS tags and rules."""
+    tokens = [(w.word, w.flag) for w in jieba_posseg().cut(text)]
+    mentions = [_names.clean_chinese(m) for m in _names.chinese_mentions(text, tokens)]
+    plausible = [m for m in mentions if m and (len(m) == 1 or _names.plausible_chinese(m))]
+    names = _names.merge_names(plausible, exclude=authors or ())
+    places = [m for m, _ in _places.chinese_mentions(tokens) if m not in names]
+    return Entities(names=names, places=_places.resolve(places, "zh"))
+
+
+def lac_raw(text: str, authors: list[str] | None = None) -> Entities:
+    """LAC's PER and LOC words as they come, without the stage's filters and mending."""
+    words = chinese_words(text)
+    people = (w for w, tag in words if tag == "PER" and w.strip() and w not in (authors or ()))
+    names = list(dict.fromkeys(people))
+    places = [w for w, tag in words if tag == "LOC"]
+    return Entities(names=names, places=_places.resolve(places, "zh"))
+
+
+CANDIDATES = {
+    "stage (LAC + filters)": None,
+    "LAC raw words": lac_raw,
+    "jieba + rules (before)": jieba_rules,
+}
+_CORENLP_ENTITY = re.compile(r"<(PERSON|GPE|LOC)>(.*?)</\1>")
+
+
+def corenlp_chinese(texts: list[str]) -> list[Entities] | None:
+    """CoreNLP's Chinese segmenter and NER on each text (one JVM run for all), or
+    None when its models are not installed (`scripts/corenlp.sh fetch-chinese`)."""
+    lines = "".join(" ".join(text.split()) + "\n" for text in texts)
+    done = subprocess.run(
+        ["bash", str(SCRIPT), "tag-chinese"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    tagged = done.stdout.splitlines()
+    if done.returncode != 0 or len(tagged) != len(texts):
+        print(f"  (CoreNLP Chinese not measured: {done.stderr.strip()[-300:] or 'no output'})")
+        return None
+    result = []
+    for line in tagged:
+        names, places = [], []
+        for label, value in _CORENLP_ENTITY.findall(line):
+            value = value.replace(" ", "") if _names.is_cjk(value.replace(" ", "")) else value
+            (names if label == "PERSON" else places).append(value)
+        people = _names.merge_names(names)
+        result.append(Entities(names=people, places=_places.resolve(places, "zh")))
+    return result
+
+
+def real_accuracy(show_misses: bool, corenlp: bool = False) -> None:
+    """The real-text Chinese figures, every candidate on every split (and on the
+    gold set's Chinese articles, for comparison)."""
+    print("\nChinese names and places, candidate by candidate:")
+    print(f"{'split':<26}{'candidate':<24}{'field':<8}{'P':>7}{'R':>7}{'F1':>7}")
+    gold = [a for a in load_gold() if a.language == "zh"]
+    for label, tagger in CANDIDATES.items():
+        if tagger is None:
+            predicted = list(tag_gold(gold, ("names", "places")))
+        else:
+            predicted = [tagger(a.text, a.authors) for a in gold]
+        results = score(gold, predicted, ("names", "places"))
+        for (field_name, _), counts in results.items():
+            print(
+                f"{f'gold set zh ({len(gold)})':<26}{label:<24}{field_name:<8}"
+                f"{counts.precision:7.3f}{counts.recall:7.3f}{counts.f1:7.3f}"
+            )
+    for split in REAL_SPLITS:
+        gold = load_real(split)
+        candidates: dict[str, object] = dict(CANDIDATES)
+        if corenlp and split == "heldout":
+            candidates["CoreNLP Chinese"] = corenlp_chinese
+        for label, tagger in candidates.items():
+            if tagger is None:
+                predicted = list(tag_gold(gold, ("names", "places")))
+            elif tagger is corenlp_chinese:
+                found = corenlp_chinese([a.text for a in gold])
+                if found is None:
+                    continue
+                predicted = found
+            else:
+                predicted = [tagger(a.text) for a in gold]  # type: ignore[operator]
+            results = score_real(gold, predicted)
+            for field_name, counts in results.items():
+                print(
+                    f"{split + f' ({len(gold)})':<26}{label:<24}{field_name:<8}"
+                    f"{counts.precision:7.3f}{counts.recall:7.3f}{counts.f1:7.3f}"
+                )
+                if show_misses and tagger is None and split == "heldout":
+                    for miss in counts.misses:
+                        print(f"    {miss}")
 
 
 def cpu_seconds(have_model: bool = False) -> float:
@@ -103,7 +218,17 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--warm", type=int, default=100, help="articles before timing")
     parser.add_argument("--misses", action="store_true", help="list every miss and extra")
+    parser.add_argument("--real-only", action="store_true", help="only the real-text figures")
+    parser.add_argument(
+        "--corenlp-chinese",
+        action="store_true",
+        help="also CoreNLP's Chinese models on the held-out text (scripts/corenlp.sh "
+        "fetch-chinese first; 4 GB and a few minutes)",
+    )
     args = parser.parse_args()
+    if args.real_only:
+        real_accuracy(args.misses, args.corenlp_chinese)
+        return
     try:
         started = time.perf_counter()
         backend = english_ner()
@@ -116,6 +241,7 @@ def main() -> None:
         have_model = False
     gold = load_gold()
     accuracy(gold, have_model, args.misses)
+    real_accuracy(args.misses, args.corenlp_chinese)
     speed(gold, have_model, args.words, args.articles, args.warm)
 
 

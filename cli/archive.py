@@ -8,11 +8,12 @@ from typing import Any, BinaryIO
 import click
 
 from cli.options import archive_option, opened_archive
-from homeward.article import Article, ArticleError
+from homeward.article import Article, ArticleError, json_record
 from homeward.paths import shown_url
 from pipelines.entities import EntityModelError
 from pipelines.retag import retag_articles
 from search.archive import BULK_CHUNK, Archive, ArchiveError
+from search.triage import TriageError, TriageMark
 
 IMPORT_PROGRESS_EVERY = 1000
 # A line longer than this is refused unread: no article is that long, and a file with no
@@ -27,25 +28,26 @@ ERRORS_SHOWN = 20
 def import_(file: BinaryIO, archive_url: str | None) -> None:
     """Load Article records from a JSON-lines FILE ('-' for standard input).
 
-    Used to move an archive between backends (export --format jsonl, then import).
-    A bad line is reported with its number and skipped; the rest are stored, and the
-    exit status is 1 when any line was refused.
+    Used to move an archive between backends (export --format jsonl, then import);
+    the triage mark an exported line carries (its `triage` object) comes along. A bad
+    line is reported with its number and skipped; the rest are stored, and the exit
+    status is 1 when any line was refused.
     """
     name = getattr(file, "name", "-")
     name = "<stdin>" if name in ("-", "<stdin>") or not isinstance(name, str) else name
     stored = 0
     failures: list[str] = []
     with opened_archive(archive_url) as archive:
-        batch: list[Article] = []
+        batch: list[tuple[Article, TriageMark | None]] = []
         try:
             for number, line in _numbered_lines(file):
                 try:
-                    article = _parse_line(line, number)
+                    entry = _parse_line(line, number)
                 except ArticleError as error:
                     failures.append(f"{name}, line {number}: {error}")
                     continue
-                if article is not None:
-                    batch.append(article)
+                if entry is not None:
+                    batch.append(entry)
                 # One write per BULK_CHUNK: each is one transaction, so `stored` is exact
                 # even when a write fails (a full disk) part-way through the file.
                 if len(batch) >= BULK_CHUNK:
@@ -91,8 +93,9 @@ def _numbered_lines(file: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
         yield number, None
 
 
-def _parse_line(raw: bytes | None, number: int) -> Article | None:
-    """The article on one line; None for a blank line; ArticleError naming the problem."""
+def _parse_line(raw: bytes | None, number: int) -> tuple[Article, TriageMark | None] | None:
+    """The article on one line, with the triage mark an export gave it; None for a blank
+    line; ArticleError naming the problem."""
     if raw is None:
         raise ArticleError(f"longer than {MAX_LINE_BYTES:,} bytes; not read")
     try:
@@ -105,7 +108,27 @@ def _parse_line(raw: bytes | None, number: int) -> Article | None:
         ) from None
     if not line.strip():
         return None
-    return Article.from_json(line)
+    data = json_record(line)
+    triage = data.pop("triage", None) if isinstance(data, dict) else None
+    article = Article.from_dict(data)
+    return article, _exported_mark(article.id, triage)
+
+
+def _exported_mark(article_id: str, triage: Any) -> TriageMark | None:
+    """The mark of an exported line (`{"verdict", "note", "marked_at"}`), if any."""
+    if triage is None:
+        return None
+    if not isinstance(triage, dict) or not isinstance(triage.get("verdict"), str):
+        raise ArticleError("field 'triage': expected an object with a verdict, as exported")
+    try:
+        return TriageMark.new(
+            article_id,
+            triage["verdict"],
+            str(triage.get("note") or ""),
+            str(triage.get("marked_at") or ""),
+        )
+    except TriageError as error:
+        raise ArticleError(f"field 'triage': {error}") from None
 
 
 def _print_failures(failures: list[str]) -> None:
@@ -115,11 +138,17 @@ def _print_failures(failures: list[str]) -> None:
         click.echo(f"… and {len(failures) - ERRORS_SHOWN} more errors", err=True)
 
 
-def _store(archive: Archive, batch: list[Any], failures: list[str]) -> int:
+def _store(
+    archive: Archive, batch: list[tuple[Article, TriageMark | None]], failures: list[str]
+) -> int:
     if not batch:
         return 0
-    report = archive.upsert(batch)
+    report = archive.upsert(article for article, _ in batch)
     failures.extend(f"article {article_id}: {reason}" for article_id, reason in report.failed)
+    refused = {article_id for article_id, _ in report.failed}
+    for article, mark in batch:
+        if mark is not None and article.id not in refused:
+            archive.set_mark(mark)
     return report.stored
 
 

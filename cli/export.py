@@ -20,8 +20,10 @@ from cli.options import (
     text_value,
     write_output,
 )
+from cli.terminal import clean_for_terminal
 from exports.formats import REPORT_TYPES, WRITERS
 from exports.job import ExportJob, search_job, set_job
+from search.masking import initials, masked_names
 
 
 @click.command()
@@ -30,8 +32,8 @@ from exports.job import ExportJob, search_job, set_job
     "--format",
     "output_format",
     type=click.Choice(list(WRITERS)),
-    required=True,
-    help="; ".join(f"{name}: {fmt.help}" for name, fmt in WRITERS.items()) + ".",
+    help="; ".join(f"{name}: {fmt.help}" for name, fmt in WRITERS.items())
+    + " (required unless --list).",
 )
 @click.option(
     "--output",
@@ -50,6 +52,13 @@ from exports.job import ExportJob, search_job, set_job
     "--mask-names",
     is_flag=True,
     help="Replace people's names with initials in text and fields (for sharing).",
+)
+@click.option(
+    "--list",
+    "list_names",
+    is_flag=True,
+    help="With --mask-names: list the names that would be masked (each with its "
+    "initials and how many articles name it) and export nothing, for a review first.",
 )
 @click.option(
     "--set",
@@ -74,10 +83,17 @@ def export(
     output: Path | None,
     report_format: str | None,
     mask_names: bool,
+    list_names: bool,
     set_ref: str | None,
     archive_url: str | None,
 ) -> None:
     """Export every article matching QUERY and the filters (newest first), or a set."""
+    if list_names and not mask_names:
+        raise click.UsageError("--list lists the names --mask-names would mask: add --mask-names")
+    if list_names and (output is not None or report_format):
+        raise click.UsageError("--list writes no file: leave out --output and --report-format")
+    if output_format is None and not list_names:
+        raise click.UsageError("Missing option '--format'.")
     if output is not None and str(output) == "-":
         output = None  # standard output
     filters = {
@@ -93,11 +109,10 @@ def export(
         raise click.UsageError("export either a set (--set) or a search, not both")
     options = {
         "mask_names": mask_names,
-        "report_format": _report_format(output_format, output, report_format),
+        "report_format": _report_format(output_format or "csv", output, report_format),
     }
     if output is not None:  # a missing folder or a device is named now, not after the search
         check_output(output)
-    writer = WRITERS[output_format].write
     with opened_archive(archive_url) as archive:
         if set_ref:
             found = archive.find_set(set_ref)
@@ -118,11 +133,33 @@ def export(
             dates = (("since", since), ("until", until))
             described |= {name: [value] for name, value in dates if value}
             job = search_job(archive, request, described, **options)
+        if list_names:
+            _list_masked(job)
+            return
+        writer = WRITERS[output_format or "csv"].write
         if output is None:
             count = _to_stdout(job, writer)
         else:
             count = write_output(output, lambda handle: writer(job, handle))
     click.echo(f"exported {count} article(s)" + (f" to {output}" if output else ""), err=True)
+
+
+def _list_masked(job: ExportJob) -> None:
+    """Each name the export would mask, its initials and its number of articles."""
+    counts: dict[str, int] = {}
+    articles = 0
+    for article in job.source():
+        articles += 1
+        for name in masked_names(article.names):
+            counts[name] = counts.get(name, 0) + 1
+    for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        shown = clean_for_terminal(name)
+        click.echo(f"{shown}\t{clean_for_terminal(initials(name))}\t{count}")
+    click.echo(
+        f"{len(counts)} name(s) in {articles} article(s) would be masked (name, initials, "
+        "articles); nothing was exported",
+        err=True,
+    )
 
 
 def _to_stdout(job: ExportJob, writer: Callable[[ExportJob, IO[bytes]], int]) -> int:

@@ -33,6 +33,7 @@ COMMANDS = {
     "runs": "cli.runs:runs",
     "sources": "cli.runs:sources",
     "watch": "cli.watch:watch",
+    "marks": "cli.marks:marks",
 }
 
 

@@ -3,6 +3,7 @@ threshold change, without fetching them again."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from pipelines.entities import EntityModelError
 from pipelines.relevance import relevance_options
 from pipelines.rescore import split_by_verdict
 from pipelines.retag import retag_articles
+from pipelines.triage_model import MarkedArticle, ThresholdFigures, TriageReport, triage_report
+from search.archive import Archive
+from search.triage import RELEVANT
 
 LISTED = 20
 
@@ -83,6 +87,7 @@ def rescore(
             archive.forget_off_topic(article.id for article in promoted)
             archive.refresh()
             _mark_stored(archive_state_dir(archive.url, state_dir), promoted)
+        marks = triage_report(_marked(archive), options)
         location = shown_url(archive.url)
     result = {
         "archive": location,
@@ -92,6 +97,7 @@ def rescore(
         "promoted": [{"id": a.id, "url": a.url, "score": a.relevance} for a in promoted],
         "stored_below_threshold": below,
         "dry_run": dry_run,
+        "marks": dataclasses.asdict(marks),
     }
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
@@ -102,6 +108,67 @@ def rescore(
     for article in promoted[:LISTED]:
         click.echo(f"  + {article.relevance:g}  {shorten(clean_for_terminal(article.url), 100)}")
     click.echo(f"{len(below)} stored article(s) would now score below it (kept; see --json)")
+    _echo_marks(marks)
+
+
+def _marked(archive: Archive) -> list[MarkedArticle]:
+    """The marked articles still in the archive, with their verdicts and stored scores."""
+    marked: list[MarkedArticle] = []
+    for mark in archive.iter_marks():
+        article = archive.get(mark.article_id)
+        if article is not None:
+            marked.append(
+                MarkedArticle(
+                    article.title or "", article.text, mark.verdict == RELEVANT, article.relevance
+                )
+            )
+    return marked
+
+
+def _echo_marks(report: TriageReport) -> None:
+    """What the triage marks say, in the words an editor of the lexicon needs."""
+    click.echo(
+        f"triage marks: {report.relevant} relevant, {report.off_topic} not about this topic"
+        + ("" if report.relevant + report.off_topic else " (`homeward marks add` or the web page)")
+    )
+    if not report.relevant + report.off_topic:
+        return
+    if report.stored:
+        click.echo(f"  stored scores, threshold {_figures(report.stored)}")
+    click.echo(f"  now,           threshold {_figures(report.current)}")
+    if report.best:
+        click.echo(f"  best agreement: threshold {_figures(report.best)}")
+    if report.model:
+        click.echo(
+            f"  a model of the lexicon's terms (cross-validated): {_figures(report.model, True)}"
+        )
+    for weight in report.term_weights[:LISTED]:
+        click.echo(
+            f"    {weight.model_weight:+.2f}  {weight.term} (lexicon weight "
+            f"{weight.lexicon_weight:g}; in {weight.relevant_articles} relevant, "
+            f"{weight.off_topic_articles} off-topic)"
+        )
+    if report.proposed_terms:
+        click.echo("  terms the marks suggest for the lexicon (articles relevant / off-topic):")
+    for term in report.proposed_terms:
+        click.echo(
+            f"    {clean_for_terminal(term.term)} [{term.language}]  "
+            f"{term.relevant_articles} / {term.off_topic_articles}  (z {term.log_odds:g})"
+        )
+    for note in report.notes:
+        click.echo(f"  note: {note}")
+
+
+def _figures(figures: ThresholdFigures, model: bool = False) -> str:
+    def share(value: float | None) -> str:
+        return "-" if value is None else f"{value:.2f}"
+
+    prefix = "" if model else f"{figures.threshold:g}: "
+    return (
+        f"{prefix}precision {share(figures.precision)}, recall {share(figures.recall)} "
+        f"({figures.true_positives} relevant pass, {figures.false_positives} marked off-topic "
+        f"pass, {figures.false_negatives} marked relevant fail)"
+    )
 
 
 def _mark_stored(state: Path, promoted: list[Article]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import click
 from cli.options import archive_option, opened_archive, text_value
 from cli.terminal import clean_for_terminal, shorten
 from crawler.sources import SourcesError, load_sources
-from homeward.paths import default_sources_path
+from homeward.paths import SOURCES_ENV, default_sources_path, shown_url
 from homeward.runs import (
     MAX_UNHEALTHY_AFTER,
     RunRecord,
@@ -77,7 +78,8 @@ def _run_line(run: RunRecord, source: str | None) -> str:
     "--sources",
     "sources_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="sources.toml (default: as for `homeward crawl`).",
+    help="List the sources of this sources.toml (default: $HOMEWARD_SOURCES, else the "
+    "sources crawled into the archive, else as for `homeward crawl`).",
 )
 @click.option(
     "--unhealthy-after",
@@ -95,31 +97,71 @@ def sources(
     check: bool,
     archive_url: str | None,
 ) -> None:
-    """Each source of sources.toml with its health: failing when it failed or stored
-    nothing in its last N runs."""
-    path = sources_file or default_sources_path()
-    try:
-        listed = load_sources(path)
-    except SourcesError as error:
-        raise click.UsageError(str(error)) from error
+    """Each source with its health: failing when it failed or stored nothing in its
+    last N runs. The sources are those of --sources or $HOMEWARD_SOURCES when given;
+    otherwise those the archive was crawled from (as the web's /sources page shows), and
+    before any crawl those `homeward crawl` would read."""
+    chosen = sources_file or (
+        Path(os.environ[SOURCES_ENV]) if os.environ.get(SOURCES_ENV) else None
+    )
+    named = (_names_in(chosen), f"in {chosen}") if chosen is not None else None
     try:
         threshold = unhealthy_after or unhealthy_after_default()
     except ValueError as error:
         raise click.UsageError(str(error)) from error
     with opened_archive(archive_url) as archive:
-        health = sources_health(archive, [s.name for s in listed], threshold)
+        names, origin = named or crawled_sources(archive)
+        health = sources_health(archive, names, threshold)
     failing = [h for h in health if h.status == "failing"]
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in health], ensure_ascii=False, indent=2))
     else:
         click.echo(
-            f"{len(health)} source(s) in {path}; failing = failed or stored nothing "
+            f"{len(health)} source(s) {origin}; failing = failed or stored nothing "
             f"{threshold} runs in a row"
         )
         for item in health:
             click.echo(_health_line(item))
     if check and failing:
         raise click.exceptions.Exit(1)
+
+
+RUNS_LOOKED_AT = 200  # as many runs as the web's /sources page reads
+
+
+def crawled_sources(archive: Any) -> tuple[list[str], str]:
+    """The sources the archive was crawled from, and a heading saying so.
+
+    Used when no file is named, so that `homeward sources` and the web's /sources agree
+    (after `homeward demo`, which crawls two sources of its own and not the shipped
+    list): the sources of the newest run's file while it is still there (a source
+    added to it shows as never crawled), then every other source the recent runs
+    crawled. An archive never crawled into gets the file `homeward crawl` would read.
+    """
+    runs = archive.list_runs(limit=RUNS_LOOKED_AT)
+    if not runs:
+        path = default_sources_path()
+        return _names_in(path), f"in {path} (nothing crawled into this archive yet)"
+    names: dict[str, None] = {}
+    origin = f"crawled into {shown_url(archive.url)}"
+    newest_file = runs[0].sources_file
+    if newest_file and Path(newest_file).is_file():
+        try:
+            names.update(dict.fromkeys(source.name for source in load_sources(Path(newest_file))))
+            origin += f" (newest run from {clean_for_terminal(newest_file)})"
+        except SourcesError:
+            pass  # changed since into something unreadable: the run history still says
+    for run in runs:
+        names.update(dict.fromkeys(run.sources))
+    return list(names), origin
+
+
+def _names_in(path: Path) -> list[str]:
+    """The source names of a sources.toml; a file that cannot be read is bad usage."""
+    try:
+        return [source.name for source in load_sources(path)]
+    except SourcesError as error:
+        raise click.UsageError(str(error)) from error
 
 
 def _health_line(health: SourceHealth) -> str:

@@ -16,7 +16,7 @@ from cli.options import (
     opened_archive,
     query_options,
 )
-from cli.terminal import clean_for_terminal, shorten
+from cli.terminal import clean_for_terminal, is_terminal, shorten
 from homeward.paths import shown_url
 from search.archive import SearchResult
 from search.query import MAX_LIMIT, SearchRequest
@@ -32,12 +32,19 @@ from search.query import MAX_LIMIT, SearchRequest
     help=f"Skip this many hits (offset + limit at most {MAX_WINDOW:,}; export takes all).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: total, hits, facets.")
+@click.option(
+    "--wide",
+    is_flag=True,
+    help="Never cut titles and URLs to the terminal's width (output that is not a "
+    "terminal, a pipe or a file, is never cut).",
+)
 @archive_option
 def search(
     query: str,
     limit: int,
     offset: int,
     as_json: bool,
+    wide: bool,
     archive_url: str | None,
     **filters: Any,
 ) -> None:
@@ -50,11 +57,18 @@ def search(
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
-    print_result_table(result, offset)
+    print_result_table(result, offset, cut=is_terminal() and not wide)
 
 
-def print_result_table(result: SearchResult, offset: int) -> None:
+def print_result_table(result: SearchResult, offset: int, cut: bool = True) -> None:
+    """Two lines a hit: number, date, language, source, title; then the article id (what
+    `homeward evidence` and the web's /articles/<id> take) and the URL. With `cut`,
+    titles and URLs are shortened to the terminal's width, marked with "…"."""
     width = max(60, min(shutil.get_terminal_size().columns, 160))
+
+    def fit(text: str, columns: int) -> str:
+        return shorten(text, columns) if cut else text
+
     click.echo(f"{result.total} article(s)")
     for number, hit in enumerate(result.hits, start=offset + 1):
         article = hit.article
@@ -62,14 +76,16 @@ def print_result_table(result: SearchResult, offset: int) -> None:
         language = (article.language or "--").ljust(2)
         source = shorten(clean_for_terminal(article.source or ""), 18).ljust(18)
         title_width = max(20, width - 42)
-        title = shorten(clean_for_terminal(article.title), title_width)
+        title = fit(clean_for_terminal(article.title), title_width)
         click.echo(f"{number:>4}. {date}  {language}  {source}  {title}")
-        click.echo(f"      {shorten(clean_for_terminal(article.url), width - 6)}")
+        url = clean_for_terminal(article.url)
+        shown_id = clean_for_terminal(article.id)
+        click.echo(f"      {shown_id}  {fit(url, max(20, width - 8 - len(shown_id)))}")
     for name in ("names", "places", "years"):
         buckets = result.facets.get(name) or []
         if buckets:
             listed = ", ".join(f"{clean_for_terminal(str(v))} ({c})" for v, c in buckets[:8])
-            click.echo(f"{name}: {shorten(listed, width - len(name) - 2)}")
+            click.echo(f"{name}: {fit(listed, width - len(name) - 2)}")
 
 
 @click.command()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
+from typing import IO
 
 # C0/C1 controls (ESC starts ANSI sequences that can rewrite the screen or set the title),
 # plus bidirectional overrides that can make a URL read as another.
@@ -31,3 +33,13 @@ def shorten(text: str, width: int) -> str:
             break
         kept.append(character)
     return "".join(kept) + "…"
+
+
+def is_terminal(stream: IO[str] | None = None) -> bool:
+    """Whether output goes to a person's terminal rather than a pipe or a file: a table
+    is cut to the screen's width only there (a pipe gets whole URLs, to copy or grep)."""
+    stream = stream or sys.stdout
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or odd stream is no terminal
+        return False

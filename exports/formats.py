@@ -14,7 +14,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 import xlsxwriter
@@ -22,6 +22,7 @@ import xlsxwriter
 from exports.job import ExportJob
 from exports.report import write_report
 from homeward.article import Article, parse_published
+from search.triage import TriageMark
 
 CSV_COLUMNS = (
     "id",
@@ -38,6 +39,9 @@ CSV_COLUMNS = (
     "fetched_at",
     "duplicates",
     "evidence_sha256",
+    "triage",
+    "triage_note",
+    "triage_marked_at",
     "text",
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -46,19 +50,30 @@ NOTE_COLUMN = "note"
 
 
 def safe_cell(value: str) -> str:
-    """A spreadsheet-safe cell: OWASP's advice, a leading quote before a formula trigger."""
-    if value.startswith(FORMULA_PREFIXES):
+    """A spreadsheet-safe cell: OWASP's advice, a leading quote before a formula trigger
+    (and before a value that already looks quoted, so `cell_text` can undo it exactly)."""
+    if value.startswith(FORMULA_PREFIXES) or _looks_quoted(value):
         return "'" + value
     return value
 
 
-def csv_row(article: Article) -> list[str]:
-    values = row_values(article)
+def cell_text(cell: str) -> str:
+    """The value `safe_cell` was given: what an import of our CSV reads back."""
+    return cell[1:] if _looks_quoted(cell) else cell
+
+
+def _looks_quoted(value: str) -> bool:
+    return value.startswith("'") and value[1:].startswith((*FORMULA_PREFIXES, "'"))
+
+
+def csv_row(article: Article, mark: TriageMark | None = None) -> list[str]:
+    values = row_values(article, mark)
     return [safe_cell(values[column]) for column in CSV_COLUMNS]
 
 
-def row_values(article: Article) -> dict[str, str]:
-    """An article as the flat text columns every spreadsheet export shares."""
+def row_values(article: Article, mark: TriageMark | None = None) -> dict[str, str]:
+    """An article (and a reader's triage mark on it) as the flat text columns every
+    spreadsheet export shares."""
     values: dict[str, Any] = {
         "id": article.id,
         "url": article.url,
@@ -74,6 +89,9 @@ def row_values(article: Article) -> dict[str, str]:
         "fetched_at": article.fetched_at or "",
         "duplicates": LIST_SEPARATOR.join(article.duplicates),
         "evidence_sha256": article.evidence.sha256 if article.evidence else "",
+        "triage": mark.wording if mark else "",
+        "triage_note": mark.note if mark else "",
+        "triage_marked_at": mark.marked_at if mark else "",
         "text": article.text,
     }
     return {column: str(value) for column, value in values.items()}
@@ -86,19 +104,19 @@ def write_csv(
 
     With `notes` (an export of a set), a last column `note` holds each article's note.
     """
-    entries = ((article, (notes or {}).get(article.id, "")) for article in articles)
+    entries = ((article, (notes or {}).get(article.id, ""), None) for article in articles)
     return _write_csv_entries(entries, out, with_notes=notes is not None)
 
 
 def _write_csv_entries(
-    entries: Iterable[tuple[Article, str]], out: IO[str], with_notes: bool
+    entries: Iterable[tuple[Article, str, TriageMark | None]], out: IO[str], with_notes: bool
 ) -> int:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow((*CSV_COLUMNS, NOTE_COLUMN) if with_notes else CSV_COLUMNS)
     written = 0
-    for article, note in entries:
-        row = csv_row(article)
+    for article, note, mark in entries:
+        row = csv_row(article, mark)
         if with_notes:
             row.append(safe_cell(note))
         writer.writerow(row)
@@ -106,10 +124,21 @@ def _write_csv_entries(
     return written
 
 
-def write_jsonl(articles: Iterable[Article], out: IO[str]) -> int:
+def write_jsonl(
+    articles: Iterable[Article], out: IO[str], marks: Mapping[str, TriageMark] | None = None
+) -> int:
+    """One article record per line; a marked article also carries its `triage` object,
+    which `homeward import` and `homeward marks import` take back."""
+    return _write_jsonl_entries(((a, (marks or {}).get(a.id)) for a in articles), out)
+
+
+def _write_jsonl_entries(entries: Iterable[tuple[Article, TriageMark | None]], out: IO[str]) -> int:
     written = 0
-    for article in articles:
-        out.write(json.dumps(article.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+    for article, mark in entries:
+        record = article.to_dict()
+        if mark is not None:
+            record["triage"] = {k: v for k, v in mark.to_dict().items() if k != "article_id"}
+        out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
         written += 1
     return written
 
@@ -144,11 +173,11 @@ def _text_writer(write: Callable[[ExportJob, IO[str]], int]) -> Writer:
 
 
 def export_csv(job: ExportJob, out: IO[str]) -> int:
-    return _write_csv_entries(job.entries(), out, with_notes=job.notes is not None)
+    return _write_csv_entries(job.marked_entries(), out, with_notes=job.notes is not None)
 
 
 def export_jsonl(job: ExportJob, out: IO[str]) -> int:
-    return write_jsonl(job.articles(), out)
+    return _write_jsonl_entries(((a, mark) for a, _, mark in job.marked_entries()), out)
 
 
 # --- XLSX ------------------------------------------------------------------------------
@@ -159,6 +188,8 @@ XLSX_URL_MAX = 2_079  # characters in one Excel link
 XLSX_LINKS_MAX = 65_530  # links in one worksheet; later URLs are written as text
 XLSX_TRUNCATED = " …[cut at Excel's cell limit; the full text is in the JSONL export]"
 XLSX_DATE_COLUMNS = ("published", "fetched_at")
+XLSX_DAY = "yyyy-mm-dd"
+XLSX_MINUTE = "yyyy-mm-dd hh:mm"
 XLSX_WIDTHS = {"title": 60, "url": 40, "text": 80, "names": 30, "places": 30, NOTE_COLUMN: 40}
 
 
@@ -166,7 +197,10 @@ def export_xlsx(job: ExportJob, out: IO[bytes]) -> int:
     """One worksheet, written row by row (xlsxwriter's constant_memory mode).
 
     Every text goes through `write_string`, so no scraped value can become a
-    formula; dates are Excel dates (UTC) and http(s) URLs are links.
+    formula; http(s) URLs are links. Dates are Excel dates in the publisher's own
+    time (2026-02-10 07:50 +08:00 stays 2026-02-10 07:50, the day the page, the CSV
+    and the report give), and each cell shows its zone ("UTC+08:00"): Excel dates
+    have none, and converting them to UTC moved articles to the day before.
     """
     workbook = xlsxwriter.Workbook(
         out,
@@ -179,8 +213,13 @@ def export_xlsx(job: ExportJob, out: IO[bytes]) -> int:
     )
     sheet = workbook.add_worksheet("articles")
     header = workbook.add_format({"bold": True})
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    time_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    date_formats: dict[str, Any] = {}
+
+    def date_format(number_format: str) -> Any:  # one Format per zone seen, made once
+        if number_format not in date_formats:
+            date_formats[number_format] = workbook.add_format({"num_format": number_format})
+        return date_formats[number_format]
+
     link_format = workbook.add_format({"font_color": "blue", "underline": 1})
     columns = (*CSV_COLUMNS, NOTE_COLUMN) if job.notes is not None else CSV_COLUMNS
     for number, name in enumerate(columns):
@@ -190,14 +229,14 @@ def export_xlsx(job: ExportJob, out: IO[bytes]) -> int:
     sheet.freeze_panes(1, 0)
     links = 0
     row = 0
-    for row, (article, note) in enumerate(job.entries(), start=1):
-        values = row_values(article)
+    for row, (article, note, mark) in enumerate(job.marked_entries(), start=1):
+        values = row_values(article, mark)
         values[NOTE_COLUMN] = note
         for number, name in enumerate(columns):
             value = values[name]
             if name in XLSX_DATE_COLUMNS and value:
-                moment, date_only = _excel_datetime(value)
-                sheet.write_datetime(row, number, moment, date_format if date_only else time_format)
+                moment, number_format = _excel_datetime(value)
+                sheet.write_datetime(row, number, moment, date_format(number_format))
             elif name == "relevance" and article.relevance is not None:
                 sheet.write_number(row, number, article.relevance)
             elif name == "url" and links < XLSX_LINKS_MAX and _linkable(value):
@@ -210,10 +249,32 @@ def export_xlsx(job: ExportJob, out: IO[bytes]) -> int:
     return row
 
 
-def _excel_datetime(value: str) -> tuple[datetime, bool]:
-    """A naive UTC datetime (Excel has no time zones) and whether it was a bare date."""
-    moment = parse_published(value).astimezone(UTC).replace(tzinfo=None)
-    return moment, len(value) == 10
+def _excel_datetime(value: str) -> tuple[datetime, str]:
+    """The wall-clock time the value states (Excel has no time zones) and the number
+    format that shows it with its zone: a bare date stays a date, a time with an offset
+    says it ("yyyy-mm-dd hh:mm \"UTC+08:00\""), a time without one is shown as given."""
+    if len(value) == 10:
+        return parse_published(value).replace(tzinfo=None), XLSX_DAY
+    moment = parse_published(value)
+    if not _has_offset(value):
+        return moment.replace(tzinfo=None), XLSX_MINUTE
+    return moment.replace(tzinfo=None), f'{XLSX_MINUTE} "{_zone_name(moment)}"'
+
+
+def _has_offset(value: str) -> bool:
+    """Whether an ISO datetime names its zone (Z or ±hh:mm); parse_published reads a
+    naive one as UTC, which this cell must not claim."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is not None
+
+
+def _zone_name(moment: datetime) -> str:
+    offset = moment.utcoffset() or timedelta(0)
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
 
 
 def _linkable(url: str) -> bool:

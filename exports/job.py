@@ -6,6 +6,7 @@ search exported from the CLI, the web page or the API is the same export."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import stat
 import tempfile
@@ -20,6 +21,7 @@ from homeward.clock import utc_now_iso
 from search.archive import Archive
 from search.query import SearchRequest, Segment, highlight_terms
 from search.sets import ArticleSet
+from search.triage import TriageMark
 
 
 @dataclass(slots=True)
@@ -28,7 +30,8 @@ class ExportJob:
 
     `source` returns a fresh iterator each time it is called: a report reads the
     articles twice (counts and charts first, entries second) rather than holding them.
-    Every writer reads articles through `entries()`, so masking names is done once.
+    Every writer reads articles through `marked_entries()` (or `entries()`), so masking
+    names is done once.
     """
 
     source: Callable[[], Iterator[Article]]
@@ -38,18 +41,28 @@ class ExportJob:
     exported_at: str = field(default_factory=utc_now_iso)
     notes: Mapping[str, str] | None = None  # article id → note, when exporting a set
     set_note: str = ""
+    set_name: str = ""  # the set's name when exporting a set (its report names it, not a query)
     mask_names: bool = False
     highlight: list[Segment] = field(default_factory=list)  # query words, for excerpts
     report_format: str = "html"
+    marks: Mapping[str, TriageMark] = field(default_factory=dict)  # article id → its mark
+
+    def marked_entries(self) -> Iterator[tuple[Article, str, TriageMark | None]]:
+        """Each article with its note and its triage mark, names masked when asked (in
+        the mark's note too, with the names of the article before masking)."""
+        for article in self.source():
+            note = (self.notes or {}).get(article.id, "")
+            mark = self.marks.get(article.id)
+            if self.mask_names:
+                note = mask_text(note, article.names)
+                if mark is not None and mark.note:
+                    mark = dataclasses.replace(mark, note=mask_text(mark.note, article.names))
+                article = mask_article(article)
+            yield article, note, mark
 
     def entries(self) -> Iterator[tuple[Article, str]]:
         """Each article with its note, names masked when asked."""
-        for article in self.source():
-            note = (self.notes or {}).get(article.id, "")
-            if self.mask_names:
-                note = mask_text(note, article.names)
-                article = mask_article(article)
-            yield article, note
+        return ((article, note) for article, note, _ in self.marked_entries())
 
     def articles(self) -> Iterator[Article]:
         return (article for article, _ in self.entries())
@@ -66,6 +79,7 @@ def search_job(
         query=query,
         filters=filters,
         highlight=highlight_terms(request.tree()),
+        marks=every_mark(archive),
         **options,
     )
 
@@ -77,8 +91,16 @@ def set_job(archive: Archive, article_set: ArticleSet, **options: Any) -> Export
         title=article_set.name,
         notes={item.article_id: item.note for item in article_set.items},
         set_note=article_set.note,
+        set_name=article_set.name,
+        marks=every_mark(archive),
         **options,
     )
+
+
+def every_mark(archive: Archive) -> dict[str, TriageMark]:
+    """The archive's triage marks by article: people make them, so there are few (no
+    more than people can read), and an export looks each article's up once."""
+    return {mark.article_id: mark for mark in archive.iter_marks()}
 
 
 # --- writing an export to a file ---------------------------------------------------------

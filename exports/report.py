@@ -1,8 +1,12 @@
 """The `report` export: a document a case file or an NGO report can quote.
 
-A title page (query, filters, date of export, counts), charts of articles by
-year and by place, then one entry per article (title, source, date, URL,
-capture time, SHA-256, excerpt) with a ready-made citation. HTML streams, so a
+A title page (the query or the set, filters, date of export, counts), charts of
+coverage over time (articles by publication date, on a true time axis with the
+empty periods shown), by year mentioned and by place, each with its numbers as
+a table, then one entry per article (title, authors, source, date, URL, its
+syndicated copies, capture time, SHA-256, excerpt) with a ready-made citation.
+Dates are the publisher's own (an article published 2026-02-10 07:50 +08:00 is
+dated 2026-02-10), as on the web page and in the CSV. HTML streams, so a
 report of the whole archive runs in constant memory; the articles are read twice
 (counts first, entries second) instead of being held. The PDF is laid out by
 WeasyPrint, which holds the whole document, so a PDF quotes at most
@@ -17,12 +21,21 @@ import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import IO, Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from exports.charts import bar_chart
+from exports.charts import (
+    bar_chart,
+    bar_period,
+    chart_table,
+    column_chart,
+    date_bars,
+    describe,
+    year_bars,
+)
 from exports.job import ExportJob
 from exports.masking import initials, mask_text
 from homeward.article import Article, parse_published
@@ -38,8 +51,8 @@ class Summary:
     """What the title page and the charts say about all the exported articles."""
 
     count: int = 0
-    published_years: Counter[str] = field(default_factory=Counter)
-    mentioned_years: Counter[str] = field(default_factory=Counter)
+    published_days: Counter[date] = field(default_factory=Counter)  # the publisher's own date
+    mentioned_years: Counter[int] = field(default_factory=Counter)
     places: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
     sources: Counter[str] = field(default_factory=Counter)
@@ -50,11 +63,12 @@ class Summary:
     def add(self, article: Article, keep_names: bool) -> None:
         self.count += 1
         if article.published:
-            day = parse_published(article.published).date().isoformat()
-            self.published_years[day[:4]] += 1
+            published = parse_published(article.published).date()
+            self.published_days[published] += 1
+            day = published.isoformat()
             self.first = min(self.first or day, day)
             self.last = max(self.last or day, day)
-        self.mentioned_years.update(str(year) for year in set(article.years))
+        self.mentioned_years.update(set(article.years))
         self.places.update({place.name for place in article.places})
         self.languages[article.language or "unknown"] += 1
         self.sources[article.source or "unknown"] += 1
@@ -85,18 +99,23 @@ class Entry:
         return parse_published(published).date().isoformat() if published else "undated"
 
     def citation(self) -> str:
-        """One line a report can quote: who published what, when, where, and the capture."""
+        """One line a report can quote: who wrote and published what, when, where, the
+        syndicated copies merged into it (the same story at other addresses), and the
+        capture."""
         article = self.article
-        parts = [
+        parts = [f"{'; '.join(article.authors)}." if article.authors else ""]
+        parts += [
             f"{article.source or article.site_name or 'Unknown source'} ({self.date}).",
             f"“{article.title}”.",
             f"{article.url}.",
         ]
+        if article.duplicates:
+            parts.append(f"Also published at: {'; '.join(article.duplicates)}.")
         if article.evidence:
             parts.append(
                 f"Captured {article.evidence.captured_at}, SHA-256 {article.evidence.sha256}."
             )
-        return " ".join(parts)
+        return " ".join(part for part in parts if part)
 
 
 def entries(job: ExportJob, limit: int | None) -> Iterator[Entry]:
@@ -131,22 +150,49 @@ def context(job: ExportJob, summary: Summary, limit: int | None) -> dict[str, An
         "title": mask_text(job.title, hide),
         "query": mask_text(job.query, hide),
         "set_note": mask_text(job.set_note, hide),
+        "set_name": mask_text(job.set_name, hide),
         "filters": filters,
         "summary": summary,
         "shown": shown,
         "limited": limit is not None and shown < summary.count,
         "charts": {
-            "published": bar_chart(
-                "Articles by year published", sorted(summary.published_years.items())
-            ),
-            "mentioned": bar_chart(
-                "Articles by year mentioned in the text",
-                sorted(summary.mentioned_years.items())[-CHART_ROWS * 2 :],
-            ),
+            **time_charts(summary),
             "places": bar_chart("Articles by place", _top(summary.places.items(), CHART_ROWS)),
         },
         "chart_rows": CHART_ROWS,
         "entries": entries(job, limit),
+    }
+
+
+def time_charts(summary: Summary) -> dict[str, Markup]:
+    """Coverage over time (by publication date, a bar a day, week, month or year as the
+    span asks) and years mentioned, both on true axes, each followed by its table."""
+    _, published = date_bars(summary.published_days)
+    mentioned = year_bars(summary.mentioned_years)
+    return {
+        "published": column_chart(
+            published,
+            chart_id="chart-published",
+            title="Articles by publication date",
+            description=describe(published),
+        )
+        + chart_table(
+            published,
+            caption=f"Articles by publication date, per {bar_period(published)} "
+            "(periods not listed have none)",
+            period=bar_period(published).capitalize(),
+        ),
+        "mentioned": column_chart(
+            mentioned,
+            chart_id="chart-mentioned",
+            title="Articles by year mentioned in the text",
+            description=describe(mentioned),
+        )
+        + chart_table(
+            mentioned,
+            caption="Articles by year mentioned in the text (years not listed have none)",
+            period="Year mentioned",
+        ),
     }
 
 

@@ -155,22 +155,7 @@ class Article:
     @classmethod
     def from_json(cls, line: str) -> Article:
         """One record from a line of JSON; ArticleError says what is wrong with it."""
-        try:
-            data = json.loads(line, parse_constant=_refuse_constant)
-        except json.JSONDecodeError as error:
-            raise ArticleError(f"not valid JSON: {error}") from None
-        except RecursionError:  # the decoder recurses once per level of [ or {
-            raise ArticleError("JSON nested too deep") from None
-        except ValueError as error:  # int(): Python reads at most 4,300 digits
-            raise ArticleError(f"a number is too long ({str(error).split(';')[0]})") from None
-        if "\\u" in line:  # only an escape can bring in half a surrogate pair
-            where = _lone_surrogate(data)
-            if where is not None:
-                raise ArticleError(
-                    f"field '{where}': contains half of a UTF-16 surrogate pair (a \\ud800-"
-                    "\\udfff escape on its own), which is not text"
-                )
-        return cls.from_dict(data)
+        return cls.from_dict(json_record(line))
 
     def place_keys(self) -> set[str]:
         keys: set[str] = set()
@@ -494,6 +479,27 @@ def _version(value: object, index: int) -> Version:
         values["evidence"] = _evidence(values["evidence"])
     values.setdefault("fetched_at", None)
     return Version(**values)
+
+
+def json_record(line: str) -> Any:
+    """One line of JSON read as our importers accept it: no NaN or Infinity, no number
+    Python cannot read, no half surrogate pair; ArticleError says what is wrong."""
+    try:
+        data = json.loads(line, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise ArticleError(f"not valid JSON: {error}") from None
+    except RecursionError:  # the decoder recurses once per level of [ or {
+        raise ArticleError("JSON nested too deep") from None
+    except ValueError as error:  # int(): Python reads at most 4,300 digits
+        raise ArticleError(f"a number is too long ({str(error).split(';')[0]})") from None
+    if "\\u" in line:  # only an escape can bring in half a surrogate pair
+        where = _lone_surrogate(data)
+        if where is not None:
+            raise ArticleError(
+                f"field '{where}': contains half of a UTF-16 surrogate pair (a \\ud800-"
+                "\\udfff escape on its own), which is not text"
+            )
+    return data
 
 
 def read_jsonl(lines: Iterable[str], source: str = "<input>") -> Iterable[Article]:

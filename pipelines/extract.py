@@ -8,7 +8,9 @@ comments. Homeward adds what a news archive needs on top of it:
   village. Before extraction each caption is turned into a plain paragraph
   where its figure stood, so trafilatura's own boilerplate detection still
   decides whether it belongs to the article (a caption in a teaser box goes
-  with the teaser);
+  with the teaser); a caption that is mostly link text is a story card's
+  headline, and one inside a gallery or carousel (or a second copy of a
+  caption) belongs to no single photo: both are left alone;
 * a lead photo's caption above the block trafilatura chose comes back when
   it sits in the same `<article>` as the extracted text;
 * the standfirst is kept when the page shows its summary (the description)
@@ -18,6 +20,13 @@ comments. Homeward adds what a news archive needs on top of it:
 * the title and publication date come from the page's metadata first
   (JSON-LD `headline`/`datePublished`, `og:title`, `article:published_time`),
   which is what the publisher states, and the date keeps its time of day;
+  of the metadata titles, the one the page shows as its `<h1>` wins, in the
+  `<h1>`'s form and without a site's tail ("Headline -- Sott.net");
+* title, authors, description and site name go through `fields.clean_field`
+  (publishers escape their metadata twice: `Swift&#8217;s`), and the authors
+  are people only (`authors.find_authors`: JSON-LD, meta tags, the visible
+  byline, Chinese 记者 lines); organisations are kept apart in
+  `organisations`;
 * the page's declared language (`<html lang>`, `og:locale`,
   `content-language`) is passed on for the language stage to weigh;
 * a page with no extractable article gives None, never an empty article.
@@ -39,6 +48,9 @@ import trafilatura
 from lxml import html as lxml_html
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
+
+from pipelines.authors import Byline, chinese_byline, find_authors
+from pipelines.fields import clean_field
 
 __all__ = [
     "ExtractOptions",
@@ -82,7 +94,9 @@ class Extracted:
 
     `language` is the language the page declares, as written (`zh-Hans`,
     `en_GB`); the language stage decides the article's language from it and
-    the text. `published` is an ISO 8601 date or datetime.
+    the text. `published` is an ISO 8601 date or datetime. `authors` names
+    people; `organisations` the agencies, desks and publishers credited
+    beside or instead of them (not stored in the archive).
     """
 
     url: str
@@ -94,6 +108,7 @@ class Extracted:
     language: str | None = None
     description: str | None = None
     canonical_url: str | None = None
+    organisations: list[str] = field(default_factory=list)
 
 
 # Scripts written without spaces between words: length is counted in characters.
@@ -135,6 +150,7 @@ def extract_article(
     if tree is None:
         return None
     page = _page_metadata(tree)
+    byline = find_authors(tree, page.json_ld_author, page.meta)
     captions = _captions_to_paragraphs(tree) if options.keep_captions else []
     # trafilatura's own metadata search (htmldate and friends) costs a third of the
     # extraction; skip it when the publisher's metadata already names title and date.
@@ -154,7 +170,8 @@ def extract_article(
         return None
 
     site_name = _clean(document.sitename) or page.site_name
-    title = _without_site_name(page.headline or page.og_title or _clean(document.title), site_name)
+    titles = [page.headline, page.og_title, _clean(document.title)]
+    title = _visible_headline([_without_site_name(t, site_name) for t in titles if t], page.h1)
     text = _clean_text(document.text or "")
     if options.drop_teaser_lines:
         text = _drop_teaser_lines(text)
@@ -167,13 +184,18 @@ def extract_article(
         text = _with_standfirst(text, page.standfirst)
     if content_length(text) < options.min_length:
         return None
+    byline = _site_is_no_author(byline, site_name)
+    if not byline.people:
+        lines = text.split("\n")
+        byline.people = chinese_byline("\n".join([*page.h1, *lines[:3], *lines[-3:]]))
 
     return Extracted(
         url=url,
         text=text,
         title=title,
         published=page.published or _iso_date(document.date),
-        authors=page.authors or _split_authors(document.author),
+        authors=byline.people,
+        organisations=byline.organisations,
         site_name=site_name,
         language=page.language,
         description=description,
@@ -217,11 +239,12 @@ class _PageMetadata:
     headline: str | None = None
     og_title: str | None = None
     published: str | None = None
-    authors: list[str] = field(default_factory=list)
+    json_ld_author: Any = None
+    meta: dict[str, str] = field(default_factory=dict)
     site_name: str | None = None
     description: str | None = None
     language: str | None = None
-    h1: set[str] = field(default_factory=set)
+    h1: list[str] = field(default_factory=list)
     standfirst: str | None = None
 
 
@@ -239,9 +262,11 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     for article in _json_ld_articles(tree):
         found.headline = found.headline or _clean(_first_text(article.get("headline")))
         found.published = found.published or _iso_date(_first_text(article.get("datePublished")))
-        found.authors = found.authors or _names(article.get("author"))
+        if found.json_ld_author is None:
+            found.json_ld_author = article.get("author")
         found.site_name = found.site_name or _clean(_first_text(_name_of(article.get("publisher"))))
         found.description = found.description or _clean(_first_text(article.get("description")))
+    found.meta = meta
     found.og_title = _clean(meta.get("og:title"))
     if found.published is None:
         for key in PUBLISHED_META:
@@ -258,7 +283,7 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     )
     if not found.language:
         found.language = next((_clean(meta[k]) for k in LANGUAGE_META if meta.get(k)), None)
-    found.h1 = {_normalise(h.text_content()) for h in tree.iter("h1")} - {""}
+    found.h1 = [h for h in (_clean(h.text_content()) for h in tree.iter("h1")) if h]
     descriptions = [found.description, meta.get("og:description"), meta.get("description")]
     found.standfirst = next(
         (d for d in (_clean(d) for d in descriptions) if d and _shown_on_page(tree, d)), None
@@ -266,12 +291,16 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     return found
 
 
+# Some templates wrap JSON-LD in `<![CDATA[ … ]]>` or an HTML comment, which JSON rejects.
+JSON_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
+
+
 def _json_ld_articles(tree: Any) -> list[dict[str, Any]]:
     """Article objects from the page's JSON-LD, including those inside `@graph`."""
     articles: list[dict[str, Any]] = []
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
-            data = json.loads(script.text_content() or "")
+            data = json.loads(JSON_WRAPPER.sub("", script.text_content() or ""))
         except ValueError:
             continue
         stack = [data]
@@ -301,16 +330,6 @@ def _name_of(value: Any) -> Any:
     return value.get("name") if isinstance(value, dict) else value
 
 
-def _names(value: Any) -> list[str]:
-    values = value if isinstance(value, list) else [value]
-    names = []
-    for item in values:
-        name = _clean(_first_text(_name_of(item)))
-        if name and name not in names:
-            names.append(name)
-    return names
-
-
 def _iso_date(value: str | None) -> str | None:
     """An ISO date or datetime, or None when the value is not one."""
     value = (value or "").strip()
@@ -338,8 +357,75 @@ def _without_site_name(title: str | None, site_name: str | None) -> str | None:
     return title
 
 
-def _split_authors(value: str | None) -> list[str]:
-    return [name for name in (_clean(part) for part in (value or "").split(";")) if name]
+def _site_is_no_author(byline: Byline, site_name: str | None) -> Byline:
+    """A one-word byline that is the site's name ("LinkNaija") credits the site, not a person.
+
+    A two-word site name that matches the byline is a person's own blog ("Haki Benita").
+    """
+    if not site_name:
+        return byline
+    site = _comparable(site_name)
+    for name in [n for n in byline.people if _comparable(n) == site and " " not in n]:
+        byline.people.remove(name)
+        byline.organisations.append(name)
+    return byline
+
+
+# What may stand between a headline and the site's name in a metadata title.
+TITLE_TAIL = re.compile(r"^\s*(?:[|\-–—:»·_~/\[(（【：｜]|::|--)")
+MIN_HEADLINE_LENGTH = 8
+# The part an `<h1>` shares with a title must be most of the `<h1>` to be its headline.
+SHARED_HEADLINE_SHARE = 0.6
+
+
+def _visible_headline(titles: list[str | None], h1: list[str]) -> str | None:
+    """The headline the reader sees, chosen among the metadata titles by the page's `<h1>`.
+
+    The titles come in the publisher's order of intent (JSON-LD `headline`,
+    `og:title`, `<title>`); the first one the page shows as an `<h1>` wins,
+    else the first one. "Headline -- Sott.net", "短缺药品…需求-新华网",
+    "Headline | Aktuálne.cz": the `<h1>` shows the headline alone. A title that
+    matches an `<h1>` only up to punctuation takes the `<h1>`'s form (its
+    quotes and dashes as the reader sees them). An `<h1>` that is a site logo
+    or a section name matches none.
+    """
+    for title in titles:
+        shown = _shown_headline(title, h1) if title else None
+        if shown:
+            return shown
+    return next((title for title in titles if title), None)
+
+
+def _shown_headline(title: str, h1: list[str]) -> str | None:
+    """The headline shared by a metadata title and an `<h1>`, when they share one.
+
+    Either the two are the same up to punctuation, or they start with the same
+    words and the title goes on with a separator and a tail (the site's name, a
+    section, a photo credit) while the `<h1>` goes on with its own extras (a
+    byline, a logo's text): "成否 （写真＝ロイター） ：日本経済新聞" and
+    "成否 編集委員 中沢克二" share "成否".
+    """
+    for heading in h1:
+        if len(heading) < MIN_HEADLINE_LENGTH:
+            continue
+        if _comparable(heading) == _comparable(title):
+            return heading
+        shared = _common_prefix(heading, title).rstrip()
+        if len(shared) < max(MIN_HEADLINE_LENGTH, SHARED_HEADLINE_SHARE * len(heading)):
+            continue
+        rest = title[len(shared) :]
+        if TITLE_TAIL.match(rest) and len(rest) < len(shared):
+            return shared
+    return None
+
+
+def _common_prefix(first: str, second: str) -> str:
+    length = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        length += 1
+    return first[:length]
 
 
 # --- captions and standfirst --------------------------------------------------------------
@@ -355,8 +441,15 @@ PLAYER_XPATH = (
     "ancestor-or-self::*[contains(@class, 'video') or contains(@class, 'player')"
     " or contains(@id, 'video') or contains(@id, 'player')]"
 )
+GALLERY_XPATH = (
+    "ancestor::*[contains(@class, 'gallery') or contains(@class, 'carousel')"
+    " or contains(@class, 'slideshow') or contains(@class, 'lightbox')"
+    " or contains(@class, 'swiper') or contains(@id, 'gallery')]"
+)
 # A caption this short is a photo credit ("(Image: GETTY)", "Photo: AP").
 MIN_CAPTION_LENGTH = 5
+# A caption whose text is at least this share link text is a teaser's headline.
+LINKED_CAPTION_SHARE = 0.5
 CONTAINERS = frozenset({"html", "body", "article", "main", "section"})
 ARTICLE_SCOPE_XPATH = (
     "ancestor::*[self::article or @itemprop='articleBody'"
@@ -384,11 +477,18 @@ def _captions_to_paragraphs(tree: Any) -> list[_Caption]:
     captions = tree.xpath(CAPTION_XPATH)
     inner = [c for c in captions if not any(o is not c and _contains(c, o) for o in captions)]
     found: list[_Caption] = []
+    seen: set[str] = set()
     for caption in inner:
         if caption.getparent() is None or caption.xpath(PLAYER_XPATH):
             continue
+        # A gallery, carousel or lightbox repeats captions; the article's own copy is the
+        # first one outside them, and any further copy would only repeat it.
+        key = _comparable(caption.text_content())
+        if key in seen or caption.xpath(GALLERY_XPATH):
+            continue
+        seen.add(key)
         text = _normalise(caption.text_content())
-        if content_length(text) < MIN_CAPTION_LENGTH:
+        if content_length(text) < MIN_CAPTION_LENGTH or _is_link_text(caption, text):
             continue
         wrapper = caption
         parent = wrapper.getparent()
@@ -417,6 +517,22 @@ def _captions_to_paragraphs(tree: Any) -> list[_Caption]:
         parent.replace(wrapper, paragraph)
         found.append(record)
     return found
+
+
+def _is_link_text(caption: Any, text: str) -> bool:
+    """Whether a caption is mostly the text of links: a teaser card's headline, not a photo's.
+
+    A story card in a "featured stories" list puts the other story's title in
+    a `<figcaption>` link; a photo caption names what the photo shows and at
+    most links a name or a credit.
+    """
+    linked = sum(len(_normalise(a.text_content())) for a in caption.iter("a"))
+    for ancestor in caption.iterancestors():
+        if ancestor.tag == "a":
+            return True
+        if ancestor.tag in CONTAINERS:
+            break
+    return linked >= LINKED_CAPTION_SHARE * len(text)
 
 
 def _restore_captions(text: str, captions: list[_Caption]) -> str:
@@ -536,8 +652,7 @@ def _comparable(value: str) -> str:
 
 
 def _clean(value: str | None) -> str | None:
-    value = _normalise(value) if value else ""
-    return value or None
+    return clean_field(value)
 
 
 def _clean_text(text: str) -> str:

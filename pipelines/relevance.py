@@ -34,6 +34,7 @@ __all__ = [
     "Relevance",
     "RelevanceOptions",
     "is_relevant",
+    "lexicon_counts",
     "load_lexicon",
     "relevance_options",
     "score_relevance",
@@ -180,6 +181,23 @@ def score_relevance(
         score=round(float(sum(value for _, value in ranked)), 3),
         terms=[label for label, _ in ranked],
     )
+
+
+def lexicon_counts(
+    text: str, title: str | None = None, options: RelevanceOptions = DEFAULT_OPTIONS
+) -> tuple[Counter[str], bool]:
+    """How often each lexicon term matched (a headline match counts `title_weight`
+    times, as in the score), and whether the text speaks of children: the features a
+    model of readers' marks learns from (pipelines/triage_model.py)."""
+    lexicon = load_lexicon(options.lexicon)
+    counts: Counter[str] = Counter()
+    for term, found in _count_terms(text or "", lexicon).items():
+        counts[term.label] += found
+    if title:
+        for term, found in _count_terms(title, lexicon).items():
+            counts[term.label] += math.ceil(found * options.title_weight)
+    whole = f"{title or ''}\n{text or ''}"
+    return counts, any(pattern.search(whole) for pattern in lexicon.children)
 
 
 def relevance_options(

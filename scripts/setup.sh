@@ -93,4 +93,20 @@ else
   echo "$want" > "$stamp"
 fi
 bash "$root/scripts/corenlp.sh" fetch # English NER model (Stanford CoreNLP, pinned), once
+
+# Optional: the browser tests check accessibility with axe-core (from npm, pinned), kept
+# inside .venv (ignored by git) so a checkout never shares or commits it.
+axe_version="4.14.1"
+axe_dir="$venv/node"
+if [ -f "$axe_dir/node_modules/axe-core/axe.min.js" ] &&
+   grep -q "\"version\": \"$axe_version\"" "$axe_dir/node_modules/axe-core/package.json"; then
+  say "axe-core $axe_version is installed"
+elif command -v npm >/dev/null 2>&1; then
+  say "installing axe-core $axe_version with npm into $axe_dir"
+  mkdir -p "$axe_dir"
+  npm install --prefix "$axe_dir" --no-audit --no-fund --silent "axe-core@$axe_version" ||
+    say "could not install axe-core; the browser tests' accessibility checks need it"
+else
+  say "for the browser tests' accessibility checks, please install npm (apt-get install npm)"
+fi
 say "ready: $venv/bin/homeward"

@@ -18,6 +18,7 @@ from homeward.article import Article, normalise_key, parse_published
 from homeward.runs import RunChange, RunRecord
 from search.query import SearchRequest
 from search.sets import ArticleSet, SetChange, looks_like_set_id
+from search.triage import TriageMark
 from search.watches import Watch, WatchChange, looks_like_watch_id
 
 
@@ -201,6 +202,24 @@ class Archive(ABC):
             return found
         key = normalise_key(name_or_id)
         return next((w for w in self.list_watches() if w.name_key == key), None)
+
+    # --- triage marks (the model: search/triage.py) ------------------------------------
+
+    @abstractmethod
+    def set_mark(self, mark: TriageMark) -> None:
+        """Keep a reader's verdict on an article, replacing any earlier one."""
+
+    @abstractmethod
+    def clear_mark(self, article_id: str) -> bool:
+        """Forget the article's mark; whether there was one."""
+
+    @abstractmethod
+    def marks_for(self, article_ids: Iterable[str]) -> dict[str, TriageMark]:
+        """The marks of these articles (those that have one), by article id."""
+
+    @abstractmethod
+    def iter_marks(self) -> Iterator[TriageMark]:
+        """Every mark, oldest first."""
 
     # --- off-topic pages kept for a second look (search/offtopic.py) --------------------
 

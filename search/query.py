@@ -1,10 +1,14 @@
 """The one query language, parsed once into a small tree that each backend renders.
 
-Syntax: words, "phrases", OR, -exclusion, (parentheses) and the field filters
-person:, place:, year:, language:, source:. Words next to each other must all
-match. A user's text never reaches SQLite or Elasticsearch as syntax: backends
-receive this tree, never the raw string, so a stray quote or hyphen can only
-ever give a clear `QuerySyntaxError` naming the token and its position.
+Syntax: words, "phrases", OR (or ||), -exclusion (or NOT, !), (parentheses) and
+the field filters person:, place:, year:, language:, source:. Words next to each
+other must all match (AND or && may be written between them; it changes nothing).
+Text is matched across scripts and word forms (homeward/forms.py): 拐賣 finds 拐卖,
+"missing child" finds "missing children", and a person: or place: value matches
+every form of the name (王敏, Wang Min, Wangmin; 山西, Shanxi). A user's text never
+reaches SQLite or Elasticsearch as syntax: backends receive this tree, never the
+raw string, so a stray quote or hyphen can only ever give a clear
+`QuerySyntaxError` naming the token and its position.
 
 Every query and request is held to the limits below (`QueryLimitError`, a
 `QuerySyntaxError`), generous for a person and small enough that no request can
@@ -20,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from homeward.article import UPSTREAM_STATUSES, normalise_key, parse_published
+from homeward.forms import fold_plurals, fold_script, has_irregular
 
 FIELDS = ("person", "place", "year", "language", "source", "status")
 SORTS = ("relevance", "date")
@@ -150,7 +155,8 @@ def text_segments(value: str) -> list[Segment]:
     """Split query text into latin phrases and CJK runs, the units both backends match.
 
     Consecutive latin words stay one phrase (so `anti-trafficking` or a quoted
-    phrase keeps its word order); each CJK run is matched as a run of its own.
+    phrase keeps its word order); each CJK run is matched as a run of its own, in
+    simplified script (both archives index Chinese text folded the same way).
     """
     segments: list[Segment] = []
     latin: list[str] = []
@@ -161,10 +167,18 @@ def text_segments(value: str) -> list[Segment]:
         if latin:
             segments.append(Segment("latin", tuple(latin)))
             latin = []
-        segments.append(Segment("cjk", (match.group("cjk"),)))
+        segments.append(Segment("cjk", (fold_script(match.group("cjk")),)))
     if latin:
         segments.append(Segment("latin", tuple(latin)))
     return segments
+
+
+def plural_folded(segment: Segment) -> tuple[str, ...] | None:
+    """A latin segment's words with irregular plurals made singular, when any of its
+    words has another form (child, children): the archives then search that too."""
+    if segment.kind != "latin" or not has_irregular(segment.tokens):
+        return None
+    return tuple(fold_plurals(token) for token in segment.tokens)
 
 
 def latin_only(text: str) -> str:
@@ -203,6 +217,7 @@ class SearchRequest:
     raw_query: str = ""
     filters: list[Node] = field(default_factory=list)
     timeout: float | None = None  # seconds the backend may spend; None: no budget
+    facet_size: int | None = None  # values per facet (search/facets.py); None: FACET_SIZE
 
     def tree(self) -> Node:
         """The query and the filters as one tree."""
@@ -344,11 +359,18 @@ TOKEN = re.compile(
   | (?P<rparen>\))
   | (?P<phrase>"[^"]*"?)
   | (?P<field>[A-Za-z_]+:)
-  | (?P<minus>-(?=[^\s-]))
+  | (?P<minus>-(?=[^\s-])|!(?=[^\s!=]))
   | (?P<word>[^\s()"]+)
     """,
     re.VERBOSE,
 )
+
+
+# Operator words, written in capitals (lower-case `and`, `or`, `not` are words).
+OPERATORS = {"OR": "or", "||": "or", "AND": "and", "&&": "and", "NOT": "not"}
+# Where a field's value may run on into a second word: `person:Wang Min`.
+NAME_FIELDS = ("person", "place", "source")
+CAPITALISED = re.compile(r"[A-Z][a-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,8 +389,8 @@ def tokenize(query: str) -> list[Token]:
             continue
         if kind == "phrase" and (len(text) < 2 or not text.endswith('"')):
             raise QuerySyntaxError("unclosed quote", text, match.start())
-        if kind == "word" and text == "OR":
-            kind = "or"
+        if kind == "word":
+            kind = OPERATORS.get(text, kind)
         tokens.append(Token(kind, text, match.start()))
     return tokens
 
@@ -430,6 +452,15 @@ class _Parser:
         while (token := self.peek()) is not None and token.kind != "rparen":
             if token.kind == "or":
                 raise QuerySyntaxError("OR needs a term before it", token.text, token.position)
+            if token.kind == "and":
+                # Explicit AND is what words side by side already mean.
+                if not parts:
+                    raise QuerySyntaxError("AND needs a term before it", token.text, token.position)
+                self.take()
+                following = self.peek()
+                if following is None or following.kind in ("or", "rparen", "and"):
+                    raise QuerySyntaxError("AND needs a term after it", token.text, token.position)
+                continue
             parts.append(self.or_expression())
         parts = [p for p in parts if p != MATCH_ALL]
         if not parts:
@@ -441,7 +472,7 @@ class _Parser:
         while (token := self.peek()) is not None and token.kind == "or":
             self.take()
             following = self.peek()
-            if following is None or following.kind in ("or", "rparen"):
+            if following is None or following.kind in ("or", "rparen", "and"):
                 raise QuerySyntaxError("OR needs a term after it", token.text, token.position)
             parts.append(self.unary())
         if MATCH_ALL in parts:
@@ -451,11 +482,17 @@ class _Parser:
     def unary(self) -> Node:
         token = self.peek()
         assert token is not None
-        if token.kind == "minus":
+        if token.kind in ("minus", "not"):
             self.take()
             operand = self.peek()
-            if operand is None or operand.kind in ("or", "rparen", "minus"):
-                raise QuerySyntaxError("'-' needs a word to exclude", token.text, token.position)
+            if operand is None or operand.kind in ("or", "rparen", "minus", "and", "not"):
+                what = "NOT" if token.kind == "not" else repr(token.text)
+                raise QuerySyntaxError(
+                    f"{what} needs a word to exclude (write: trafficking NOT drug, or "
+                    "trafficking -drug)",
+                    token.text,
+                    token.position,
+                )
             child = self.primary()
             return MATCH_ALL if child == MATCH_ALL else Not(child)
         return self.primary()
@@ -508,7 +545,29 @@ class _Parser:
             raise QuerySyntaxError(f"{name}: needs a value", token.text, token.position)
         self.take()
         raw = value_token.text[1:-1] if value_token.kind == "phrase" else value_token.text
+        if value_token.kind == "word" and name in NAME_FIELDS:
+            self._refuse_run_on(name, value_token)
         return Field(name, _field_value(name, raw, value_token.position, token.text + raw))
+
+    def _refuse_run_on(self, name: str, value: Token) -> None:
+        """`person:Wang Min` filters on a person called Wang and searches the text for
+        Min, which finds almost nothing: said, with the form to use, rather than left
+        to an empty page. A capitalised word after a capitalised value is the sign."""
+        following = self.peek()
+        if (
+            following is not None
+            and following.kind == "word"
+            and CAPITALISED.match(value.text)
+            and CAPITALISED.match(following.text)
+        ):
+            both = f"{value.text} {following.text}"
+            raise QuerySyntaxError(
+                f"{name}: takes one word; for a name of several words use quotes: "
+                f'{name}:"{both}" (to search the text for {following.text!r} too, '
+                f"write it in lower case or before the filter)",
+                f"{name}:{both}",
+                value.position - len(name) - 1,
+            )
 
 
 def _text(value: str, phrase: bool) -> Node:

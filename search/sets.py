@@ -75,14 +75,16 @@ class ArticleSet:
     # --- changes (each one touches `updated_at`) ------------------------------------
 
     def add(self, article_id: str, note: str | None = None) -> None:
-        """Keep an article; adding it again only changes its note (when one is given)."""
+        """Keep an article. Adding it again keeps one item and never loses its note: a new
+        note is appended below the old one (a blank line between), the same note again
+        changes nothing; `annotate` is the way to rewrite a note."""
         if not article_id:
             raise SetError("an article id is needed to add an article to a set")
         existing = self.item(article_id)
         if existing is None:
             self.items.append(SetItem(article_id=article_id, note=clean_note(note or "")))
         elif note is not None:
-            existing.note = clean_note(note)
+            existing.note = appended_note(existing.note, clean_note(note))
         self.touch()
 
     def remove(self, article_id: str) -> bool:
@@ -144,6 +146,31 @@ def clean_note(note: str) -> str:
     if len(cleaned) > NOTE_MAX:
         raise SetError(f"a note can be at most {NOTE_MAX} characters")
     return cleaned
+
+
+def appended_note(old: str, new: str) -> str:
+    """`new` below `old`, unless it is empty or `old` already holds it as a paragraph."""
+    if not new or new == old or new in old.split("\n\n"):
+        return old
+    return clean_note(f"{old}\n\n{new}" if old else new)
+
+
+def restored_set(data: Mapping[str, Any]) -> ArticleSet:
+    """A deleted set brought back from its record (the web page's "Undo"), checked as a
+    new set is: a valid id, a clean name and notes; `SetError` otherwise."""
+    try:
+        article_set = ArticleSet.from_dict(data)
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        raise SetError(f"this is not a set record ({error})") from None
+    if not isinstance(article_set.id, str) or not looks_like_set_id(article_set.id):
+        raise SetError("this is not a set record (its id is not a set id)")
+    article_set.name = clean_name(article_set.name)
+    article_set.note = clean_note(article_set.note)
+    for item in article_set.items:
+        if not isinstance(item.article_id, str) or not item.article_id:
+            raise SetError("this is not a set record (an item has no article id)")
+        item.note = clean_note(item.note)
+    return article_set
 
 
 def looks_like_set_id(value: str) -> bool:

@@ -1225,20 +1225,19 @@ def test_a_read_only_index_can_still_be_searched_and_exported(es_archive):
 def test_a_mapping_elasticsearch_refuses_is_named(es_url, monkeypatch):
     from elasticsearch import Elasticsearch
 
-    from search.backends.elastic.articles import MAPPING, SETTINGS
+    from search.backends.elastic.articles import INDEX_VERSION, MAPPING, SETTINGS
 
     alias = f"homeward-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setenv("HOMEWARD_ES_INDEX", alias)
     # An index an older or foreign program made: `versions` is a keyword there.
     mapping = {**MAPPING, "properties": {**MAPPING["properties"], "versions": {"type": "keyword"}}}
     client = Elasticsearch(es_url)
-    client.indices.create(
-        index=f"{alias}-v1", settings=SETTINGS, mappings=mapping, aliases={alias: {}}
-    )
+    index = f"{alias}-v{INDEX_VERSION}"  # of this version: an older one is upgraded first
+    client.indices.create(index=index, settings=SETTINGS, mappings=mapping, aliases={alias: {}})
     try:
         result = invoke(["stats", "--archive", es_url])
     finally:
-        client.indices.delete(index=f"{alias}-v1")
+        client.indices.delete(index=index)
         client.close()
     assert_refused(result, (es_url, "open the archive", "mapping [versions]"), exit_code=1)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from bench.score_entities import load_gold, score, tag_gold
+from homeward.forms import PLACE_NAMES_FILE
 from pipelines.entities import (
     FIELDS,
     EntityModelError,
@@ -32,6 +33,7 @@ from pipelines.entities.corenlp import SCRIPT, CoreNLPTagger
 from pipelines.entities.errors import EN_MODEL_ENV
 from pipelines.entities.models import Mention, whole_words
 from pipelines.entities.names import clean_chinese, clean_english, english_names, merge_names
+from pipelines.entities.place_forms import chinese_place_forms, render_table
 from pipelines.entities.places import resolve
 from pipelines.entities.years import extract_years
 
@@ -558,3 +560,13 @@ def test_corenlp_fetch_rejects_a_bad_checksum(tmp_path):
     assert "SHA-256 mismatch" in result.stderr, result.stderr
     downloads = tmp_path / "cache" / "corenlp" / "downloads"
     assert not downloads.exists() or not any(downloads.iterdir())  # nothing half-kept
+
+
+def test_place_forms_table_is_what_the_gazetteer_says():
+    """homeward/place_names.txt (what `place:山西` finds Shanxi by) is made from the
+    gazetteer; a gazetteer change must remake it (python -m pipelines.entities.place_forms)."""
+    table = chinese_place_forms()
+    assert PLACE_NAMES_FILE.read_text(encoding="utf-8") == render_table(table)
+    assert table["山西"] == ["Shanxi"]
+    assert table["陕西"] == ["Shaanxi"]
+    assert table["湖南"] == ["Hunan"]  # not also Kōnan, Japan

@@ -154,6 +154,53 @@ def test_xlsx_has_no_formulas_dates_as_dates_urls_as_links(articles):
     assert len(text) == XLSX_TEXT_MAX and text.endswith("JSONL export]")
 
 
+def xlsx_styles(data: bytes) -> list[str]:
+    """The number format codes of the workbook's cell styles, in style-index order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        root = ElementTree.fromstring(book.read("xl/styles.xml"))
+    codes = {n.get("numFmtId"): n.get("formatCode") for n in root.iter(f"{SHEET}numFmt")}
+    builtin = {"0": "General", "14": "m/d/yyyy"}
+    cell_xfs = root.find(f"{SHEET}cellXfs")
+    return [codes.get(xf.get("numFmtId"), builtin.get(xf.get("numFmtId"), "?")) for xf in cell_xfs]
+
+
+def test_xlsx_dates_are_the_publishers_own_with_the_zone_shown():
+    """2026-02-10 07:50 +08:00 is 2026-02-09 23:50 UTC: the sheet must still say the 10th,
+    as the page, the CSV and the report do, and say which zone the time is in."""
+    dated = [
+        Article.from_dict(
+            {
+                "url": f"https://x.test/{n}",
+                "title": f"t{n}",
+                "text": "x",
+                "published": published,
+                "fetched_at": "2026-02-10T01:02:03+00:00",
+            }
+        )
+        for n, published in enumerate(
+            ["2026-02-10T07:50:00+08:00", "2026-02-10T07:50:00-05:30", "2026-02-10T07:50:00"]
+        )
+    ]
+    data = export(job_of(dated), "xlsx")
+    rows, _, _ = read_sheet(data)
+    header = [cell_text(c) for c in rows[0]]
+    styles = xlsx_styles(data)
+    shown = []
+    for row in rows[1:]:
+        cell = row[header.index("published")]
+        # 2026-02-10 07:50 as an Excel serial: 46063 days + 7h50m
+        assert float(cell.find(f"{SHEET}v").text) == pytest.approx(46063 + (7 * 60 + 50) / 1440)
+        shown.append(styles[int(cell.get("s"))])
+        fetched = row[header.index("fetched_at")]
+        assert float(fetched.find(f"{SHEET}v").text) == pytest.approx(46063 + 3723 / 86400)
+        assert styles[int(fetched.get("s"))] == 'yyyy-mm-dd hh:mm "UTC"'
+    assert shown == [
+        'yyyy-mm-dd hh:mm "UTC+08:00"',
+        'yyyy-mm-dd hh:mm "UTC-05:30"',
+        "yyyy-mm-dd hh:mm",  # no zone given, none claimed
+    ]
+
+
 def test_xlsx_notes_column_for_sets(articles):
     rows, _, _ = read_sheet(export(job_of(articles[:1], notes={articles[0].id: "=1+1"}), "xlsx"))
     assert cell_text(rows[0][-1]) == "note"
@@ -176,11 +223,77 @@ def test_html_report_title_page_charts_and_citations(articles):
     assert "Shanxi &lt;case&gt;" in html and "For the &lt;b&gt;hearing&lt;/b&gt;" in html
     assert "abducted OR 拐卖" in html and "Filter: place" in html
     assert f"<dt>Articles</dt><dd>{SAMPLE_COUNT + 1}</dd>" in html
-    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 3
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart') == 3
+    assert html.count('<table class="chart-data">') == 2  # the time charts' numbers
     assert html.count('class="entry"') == SAMPLE_COUNT + 1
     hostile = articles[-1]
     assert f"Captured {hostile.evidence.captured_at}, SHA-256 {hostile.evidence.sha256}." in html
     assert "No capture of this page is kept in the archive." in html
+
+
+def test_report_citations_name_authors_and_syndicated_copies(articles):
+    hostile = articles[-1]
+    authored = Article.from_dict(
+        {
+            **hostile.to_dict(),
+            "id": "authored",
+            "authors": ["Li Wei", "Jane <Doe>"],
+            "published": "2026-02-10T07:50:00+08:00",
+        }
+    )
+    html = export(job_of([authored]), "report").decode("utf-8")
+    cite = re.search(r'<p class="cite">Cite as: (.*?)</p>', html).group(1)
+    assert cite.startswith("Li Wei; Jane &lt;Doe&gt;. ")
+    assert "(2026-02-10)." in cite  # the publisher's day, not UTC's 2026-02-09
+    assert "Also published at: javascript:alert(8); https://mirror.test/copy." in cite
+    assert "By Li Wei; Jane &lt;Doe&gt;" in html
+    assert (
+        "Also published at (syndicated copies): javascript:alert(8); https://mirror.test/copy"
+        in html
+    )
+    assert 'href="javascript:' not in html
+    plain = Article.from_dict({"url": "https://x.test/p", "title": "Plain", "text": "x"})
+    bare = export(job_of([plain]), "report").decode("utf-8")
+    assert "Cite as: Unknown source (undated). “Plain”. https://x.test/p." in bare
+    assert "Also published at" not in bare and "By " not in bare
+
+
+def test_report_charts_coverage_over_time_on_true_axes(articles):
+    html = export(job_of(articles), "report").decode("utf-8")
+    published = re.search(r'<svg[^>]*id="chart-published".*?</svg>', html, re.S).group(0)
+    assert 'role="img"' in published and '<title id="chart-published-title">' in published
+    assert '<desc id="chart-published-desc">13 articles from 2023-11 to 2026-02' in published
+    # the sample spans 2023-11-08 … 2026-02-11: 28 months, a bar for each, empty ones too
+    ticks = re.findall(r'text-anchor="\w+">(\d{4}-\d{2})</text>', published)
+    assert ticks[:3] == ["2024-01", "2024-04", "2024-07"] and ticks[-1] == "2026-01"
+    assert "periods have none" in published
+    mentioned = re.search(r'<svg[^>]*id="chart-mentioned".*?</svg>', html, re.S).group(0)
+    years = sorted({y for a in articles for y in a.years})
+    assert f"from {years[0]} to {years[-1]}, one bar per year" in mentioned
+    bars = dict(re.findall(r"<title>(\d{4}): \d+</title><rect[^>]* x=\"([\d.]+)\"", mentioned))
+    assert set(bars) == {str(y) for y in years}  # an empty year has no bar, but its place
+    step = float(bars["1991"]) - float(bars["1990"])
+    assert float(bars["1990"]) - float(bars["1980"]) == pytest.approx(10 * step, abs=1)
+    table = re.search(
+        r'<table class="chart-data"><caption>Articles by year mentioned.*?</table>', html, re.S
+    ).group(0)
+    assert all(f'<th scope="row">{y}</th>' in table for y in years)
+
+
+def test_set_report_is_titled_by_the_set(loaded, tmp_path):
+    with open_archive(loaded) as archive:
+        article = next(iter(archive.iter_articles()))
+        kept = archive.create_set(ArticleSet.new("山西 拐卖案 <review>", note=""))
+        archive.update_set(kept.id, lambda s: s.add(article.id, ""))
+    out = tmp_path / "set.html"
+    result = run(
+        "export", "--set", kept.id, "--format", "report", "-o", str(out), "--archive", loaded
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "<dt>Set</dt><dd>山西 拐卖案 &lt;review&gt;</dd>" in html
+    assert "(every article)" not in html and "<dt>Query</dt>" not in html
+    assert "Homeward set report" in html
 
 
 def test_html_report_streams(articles):
@@ -209,7 +322,7 @@ def test_pdf_report(articles, tmp_path, monkeypatch):
     text = pdf_text(data, tmp_path)
     assert "Case 拐卖 report" in text
     assert f"quotes the first 3 of {SAMPLE_COUNT + 1} articles" in re.sub(r"\s+", " ", text)
-    assert "Articles by year published" in text and "Articles by place" in text
+    assert "Articles by publication date" in text and "Articles by place" in text
     assert "[3]" in text and "[4]" not in text
 
 

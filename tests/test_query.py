@@ -17,10 +17,12 @@ from search.query import (
     Or,
     QueryLimitError,
     QuerySyntaxError,
+    Segment,
     Text,
     build_request,
     cjk_bigrams,
     parse,
+    plural_folded,
     text_segments,
 )
 
@@ -200,3 +202,70 @@ def test_values_no_backend_could_take_are_refused_by_name(kwargs):
 def test_the_end_of_time_is_a_date():
     request = build_request(since="9999-12-31T23:59:59-14:00", until="9999-12-31")
     assert isinstance(request.filters[0], DateRange)
+
+
+# --- operators, hints and forms (issue 12) --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["trafficking NOT drug", "trafficking !drug", "trafficking -drug"],
+)
+def test_not_and_bang_exclude_like_minus(query):
+    assert parse(query) == And((Text("trafficking"), Not(Text("drug"))))
+
+
+@pytest.mark.parametrize("query", ["missing AND children", "missing && children"])
+def test_and_is_what_words_side_by_side_mean(query):
+    assert parse(query) == parse("missing children")
+
+
+def test_double_bar_is_or_and_lower_case_operators_are_words():
+    assert parse("拐卖 || 拐賣") == Or((Text("拐卖"), Text("拐賣")))
+    assert parse("not and") == And((Text("not"), Text("and")))
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("trafficking NOT", "NOT needs a word to exclude"),
+        ("NOT", "trafficking NOT drug"),  # the message shows the form to use
+        ("AND drug", "AND needs a term before it"),
+        ("drug AND", "AND needs a term after it"),
+        ("drug AND OR x", "AND needs a term after it"),
+        ("drug OR AND x", "OR needs a term after it"),
+        ("drug NOT OR x", "NOT needs a word to exclude"),
+    ],
+)
+def test_misplaced_operators_are_clear_errors(query, said):
+    with pytest.raises(QuerySyntaxError, match=said):
+        parse(query)
+
+
+@pytest.mark.parametrize("name", ["person", "place"])
+def test_unquoted_name_of_two_words_is_refused_with_the_quoted_form(name):
+    with pytest.raises(QuerySyntaxError) as caught:
+        parse(f"{name}:Wang Min")
+    assert f'{name}:"Wang Min"' in str(caught.value)
+    assert caught.value.position == 0
+    # Quoted, in lower case, or the word first: what was meant is clear.
+    assert parse(f'{name}:"Wang Min"') == Field(name, "wang min")
+    assert parse(f"{name}:Wang min") == And((Field(name, "wang"), Text("min")))
+    assert parse(f"Min {name}:Wang") == And((Text("Min"), Field(name, "wang")))
+
+
+def test_chinese_query_text_is_folded_to_simplified():
+    assert text_segments("拐賣 兒童 missing") == [
+        Segment("cjk", ("拐卖",)),
+        Segment("cjk", ("儿童",)),
+        Segment("latin", ("missing",)),
+    ]
+
+
+def test_irregular_plurals_are_searched_in_both_forms():
+    [children] = text_segments("missing children")
+    assert plural_folded(children) == ("missing", "child")
+    [child] = text_segments("Missing Child")
+    assert plural_folded(child) == ("missing", "child")  # singular: the other form too
+    [plain] = text_segments("trafficking")
+    assert plural_folded(plain) is None

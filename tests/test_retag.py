@@ -33,8 +33,10 @@ def test_retag_fills_names_places_and_years(archive_url, tmp_path):
     result = runner.invoke(main, ["retag", "--archive", archive_url])
     assert result.exit_code == 0, result.output
     assert "retagged 12 of 12 article(s)" in result.output
-    assert search("--person", "Liu Sirui")["total"] == 1
-    assert search("--person", "刘思睿")["total"] == 1
+    # One child, every form: the English article's Liu Sirui and the Chinese one's 刘思睿.
+    english = {hit["url"].rsplit("/", 1)[1] for hit in search("--person", "Liu Sirui")["hits"]}
+    chinese = {hit["url"].rsplit("/", 1)[1] for hit in search("--person", "刘思睿")["hits"]}
+    assert english == chinese == {"shanxi-family-reunited", "shanxi-xunqin"}
     shanxi = {hit["url"].rsplit("/", 1)[1] for hit in search("--place", "Shanxi")["hits"]}
     assert {"shanxi-family-reunited", "shanxi-xunqin"} <= shanxi
     # The Chinese article wrote 山西省: it matches its English name and its own form.

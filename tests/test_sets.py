@@ -10,7 +10,15 @@ import pytest
 
 from homeward.article import read_jsonl
 from search.archive import Archive
-from search.sets import NAME_MAX, ArticleSet, SetError, SetNotFound
+from search.sets import (
+    NAME_MAX,
+    NOTE_MAX,
+    ArticleSet,
+    SetError,
+    SetNotFound,
+    appended_note,
+    restored_set,
+)
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "sample_articles.jsonl"
 
@@ -68,13 +76,16 @@ def test_add_note_remove_articles(loaded):
     loaded.update_set(kept.id, lambda s: s.add(first, "mother quoted"))
     loaded.update_set(kept.id, lambda s: s.add(second))
     loaded.update_set(kept.id, lambda s: s.add(third, "police statement"))
-    # adding again keeps one item and only changes the note
+    # adding again keeps one item and puts the new note below the old one (never lost)
     loaded.update_set(kept.id, lambda s: s.add(first, "mother quoted, para 3"))
-    loaded.update_set(kept.id, lambda s: s.annotate(second, "DNA match"))
+    loaded.update_set(kept.id, lambda s: s.add(first, "mother quoted"))  # already there
+    loaded.update_set(kept.id, lambda s: s.add(first))  # no note: the note stays
+    loaded.update_set(kept.id, lambda s: s.add(second, "  "))
+    loaded.update_set(kept.id, lambda s: s.annotate(second, "DNA match"))  # edit: replaces
     stored = loaded.get_set(kept.id)
     assert stored.article_ids() == [first, second, third]
     assert [item.note for item in stored.items] == [
-        "mother quoted, para 3",
+        "mother quoted\n\nmother quoted, para 3",
         "DNA match",
         "police statement",
     ]
@@ -202,3 +213,29 @@ def test_elasticsearch_sets_index_is_strict_and_dropped_with_the_archive(es_url)
         archive.drop()
         archive.close()
         client.close()
+
+
+def test_an_appended_note_is_never_silently_cut():
+    assert appended_note("", "first") == "first"
+    assert appended_note("first", "") == "first"
+    assert appended_note("first\n\nsecond", "second") == "first\n\nsecond"
+    assert appended_note("first", "second") == "first\n\nsecond"
+    with pytest.raises(SetError, match="at most"):
+        appended_note("a" * (NOTE_MAX - 2), "more")
+
+
+def test_a_deleted_set_restored_from_its_record_is_the_same_set(archive):
+    kept = archive.create_set(ArticleSet.new("Case 拐卖", note="for court"))
+    archive.update_set(kept.id, lambda s: s.add("a1", "note one"))
+    before = archive.get_set(kept.id)
+    assert archive.delete_set(kept.id)
+    archive.create_set(restored_set(before.to_dict()))
+    assert archive.get_set(kept.id) == before
+    for bad in (
+        [],
+        {"id": "x"},
+        {**before.to_dict(), "id": "../x"},
+        {**before.to_dict(), "name": " "},
+    ):
+        with pytest.raises(SetError):
+            restored_set(bad)

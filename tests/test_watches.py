@@ -265,9 +265,9 @@ def test_web_button_page_feed_api_and_token(archive_url):
         parsed = feedparser.parse(feed.content)
         assert parsed.bozo == 0 and parsed.entries[0].title == hostile[:-2]
         first = client.get(f"/watch/{api_id}", headers=auth)
-        assert "<script>alert" not in first.text and 'class="badge">new' in first.text
+        assert "<script>alert" not in first.text and 'class="badge new-badge">new' in first.text
         second = client.get(f"/watch/{api_id}", headers=auth)
-        assert 'class="badge">new' not in second.text
+        assert 'class="badge new-badge">new' not in second.text
         listing = client.get("/watches", headers=auth)
         assert "From the page" in listing.text and "Api" in listing.text
         assert client.delete(f"/api/watches/{api_id}", headers=auth).status_code == 204

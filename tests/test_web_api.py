@@ -845,3 +845,239 @@ def test_head_works_like_get(site):
     assert site.client.head("/articles/no-such-id").status_code == 404
     assert site.client.head("/api/search?q=%22").status_code == 400
     assert site.client.head("/logout").status_code == 405  # POST only: HEAD is not a GET there
+
+
+# --- issue #16: facets, sets, navigation as advocates use them ------------------------------
+
+
+@both
+def test_facet_ties_favour_no_script_and_more_pages_every_value(site):
+    """Equal counts are ordered by a hash of the value (search/facets.py), not A→Z, so
+    a cut facet shows Chinese and English names alike; /api/facets pages on, and its
+    pages joined are the facet in full."""
+    from search.facets import tie_key
+
+    params = {"q": "trafficking OR 拐卖"}
+    full = site.client.get("/api/search", params={**params, "facet_size": 1000}).json()
+    names = [(b["value"], b["count"]) for b in full["facets"]["names"]]
+    assert len(names) > 6
+    assert names == sorted(names, key=lambda b: (-b[1], tie_key(b[0])))
+    assert names != sorted(names, key=lambda b: (-b[1], b[0]))  # not alphabetical
+    cut = site.client.get("/api/search", params={**params, "facet_size": 5}).json()
+    assert [(b["value"], b["count"]) for b in cut["facets"]["names"]] == names[:5]
+    shown = [value for value, _ in names[:5]]
+    assert any(re.search(r"[\u4e00-\u9fff]", v) for v in shown), shown
+    assert any(re.search(r"[A-Za-z]", v) for v in shown), shown
+
+    paged, offset = [], 0
+    while True:
+        page = site.client.get(
+            "/api/facets/person", params={**params, "offset": offset, "limit": 3}
+        ).json()
+        assert page["facet"] == "names" and page["offset"] == offset
+        paged += [(b["value"], b["count"]) for b in page["values"]]
+        offset += 3
+        if not page["more"]:
+            break
+    assert paged == names
+    assert site.client.get("/api/facets/nope").status_code == 404
+    bad = site.client.get("/api/facets/names", params={"q": '"unclosed'})
+    assert bad.status_code == 400 and "unclosed" in error_of(bad)["message"]
+    assert site.client.get("/api/search", params={"facet_size": 0}).status_code in (400, 422)
+
+
+def test_sqlite_facets_in_sql_and_in_memory_agree(site):
+    """The SQLite archive counts small hit sets in SQL and large ones in its facet cache:
+    both give the same order, ties included."""
+    params = {"q": "trafficking OR 拐卖 OR child", "facet_size": 1000}
+    in_sql = site.client.get("/api/search", params=params).json()["facets"]
+    site.client.app.state.archive.facet_sql_limit = 0
+    in_memory = site.client.get("/api/search", params=params).json()["facets"]
+    assert in_sql == in_memory and in_sql["names"]
+
+
+def test_every_facet_on_the_page_has_more(site, monkeypatch):
+    from web import pages
+
+    monkeypatch.setattr(pages, "FACET_SIZE", 2)
+    html = site.client.get("/search", params={"q": "trafficking OR 拐卖"}).text
+    for parameter, label in (("person", "people"), ("place", "places"), ("source", "source")):
+        link = f'href="/facets/{parameter}?q=trafficking+OR+%E6%8B%90%E5%8D%96"'
+        assert link in html and f"More {label} →" in html, parameter
+    assert "/facets/language" not in html  # two languages: nothing more to show
+    more = site.client.get("/facets/person", params={"q": "trafficking OR 拐卖"})
+    assert more.status_code == 200
+    listed = re.findall(r'<li(?: class="active")?><a href="/search\?[^"]*person=', more.text)
+    assert len(listed) == len(
+        site.client.get(
+            "/api/facets/person", params={"q": "trafficking OR 拐卖", "limit": 1000}
+        ).json()["values"]
+    )
+    assert site.client.get("/facets/nope").status_code == 404
+
+
+@both
+def test_adding_again_appends_the_note_says_so_and_results_show_the_set(site):
+    client = site.client
+    csrf = site.csrf()
+    article_id = site.sample_id()
+    form = {"csrf": csrf, "article_id": article_id, "next": "/search?q=Shanxi"}
+    first = client.post(
+        "/sets/add",
+        data={**form, "new_set": "Shanxi case", "note": "mother quoted"},
+        follow_redirects=False,
+    )
+    assert first.status_code == 303 and first.headers["location"] == "/search?q=Shanxi"
+    page = client.get("/search", params={"q": "Shanxi"}).text
+    assert 'class="flash" role="status">Added to the set “Shanxi case”.' in page
+    (kept,) = client.get("/api/sets").json()["sets"]
+    assert f'In set: <a href="/sets/{kept["id"]}">Shanxi case</a>' in page
+    # the message is shown once
+    assert 'class="flash"' not in client.get("/search", params={"q": "Shanxi"}).text
+
+    again = client.post(
+        "/sets/add", data={**form, "set_id": kept["id"], "note": "police statement, para 3"}
+    )
+    assert "your note was added below the earlier one" in again.text
+    (item,) = client.get(f"/api/sets/{kept['id']}").json()["items"]
+    assert item["note"] == "mother quoted\n\npolice statement, para 3"
+    same = client.post("/sets/add", data={**form, "set_id": kept["id"], "note": "mother quoted"})
+    assert "nothing changed" in same.text
+    assert client.get(f"/api/sets/{kept['id']}").json()["items"][0]["note"] == item["note"]
+
+
+@both
+def test_deleting_a_set_asks_first_and_can_be_undone(site):
+    client = site.client
+    csrf = site.csrf()
+    kept = client.post("/api/sets", json={"name": "拐卖 case <b>", "note": "for court"}).json()
+    client.put(f"/api/sets/{kept['id']}/articles/{site.hostile.id}", json={"note": "<i>x</i>"})
+    before = client.get(f"/api/sets/{kept['id']}").json()
+    page = client.get(f"/sets/{kept['id']}").text
+    # the delete button is a second step inside a closed <details>
+    assert re.search(r'<details class="confirm">\s*<summary>Delete this set…</summary>', page)
+    assert "Yes, delete this set" in page
+    deleted = client.post(f"/sets/{kept['id']}/delete", data={"csrf": csrf})
+    assert deleted.status_code == 200 and "Undo" in deleted.text
+    assert "&lt;b&gt;" in deleted.text and "<b>" not in deleted.text
+    assert client.get(f"/api/sets/{kept['id']}").status_code == 404
+    record = html_unescape(re.search(r'name="record" value="([^"]*)"', deleted.text)[1])
+    restored = client.post("/sets/restore", data={"csrf": csrf, "record": record})
+    assert restored.status_code == 200 and restored.url.path == f"/sets/{kept['id']}"
+    assert "is back" in restored.text
+    assert client.get(f"/api/sets/{kept['id']}").json() == before
+    twice = client.post("/sets/restore", data={"csrf": csrf, "record": record})
+    assert twice.status_code == 200 and "is already back" in twice.text
+    # a record that is not a set is refused with a message, never a 500
+    for bad in ("", "[]", '{"id": "x"}', '{"id": "../../etc", "name": "a"}', "[" * 100_000):
+        refused = client.post("/sets/restore", data={"csrf": csrf, "record": bad})
+        assert refused.status_code == 400, bad
+    assert client.post(f"/sets/{kept['id']}x/delete", data={"csrf": csrf}).status_code == 404
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+@both
+def test_article_page_returns_to_the_search_and_marks_its_words(site):
+    client = site.client
+    search = "/search?q=trafficking+OR+%E6%8B%90%E5%8D%96&page=1"
+    html = client.get("/search", params={"q": "trafficking OR 拐卖"}).text
+    assert "/articles/" + site.hostile.id + "?back=%2Fsearch%3Fq%3Dtrafficking" in html
+    page = client.get(f"/articles/{site.hostile.id}", params={"back": search}).text
+    assert f'<a href="{search.replace("&", "&amp;")}">← Search</a>' in page
+    text = page.split('class="text"', 1)[1].split("</div>", 1)[0]
+    assert "<mark>trafficking</mark>" in text
+    assert "&lt;script&gt;" in text and "<script>" not in text  # escaped, marks only
+    assert "<img" not in text
+    chinese = client.get("/api/search", params={"q": "拐卖"}).json()["hits"][0]["id"]
+    page = client.get(f"/articles/{chinese}", params={"back": search}).text
+    assert re.search(r"<mark>拐[卖賣]</mark>", page)
+    # no search, or a target off this site: back to the search page, nothing marked
+    for back in ("", "//evil.example/", "https://evil.example/", "/\\evil"):
+        page = client.get(f"/articles/{site.hostile.id}", params={"back": back}).text
+        assert '<a href="/">← Search</a>' in page and "<mark>" not in page.split("<aside")[0]
+
+
+@both
+def test_past_the_last_page_and_zero_hits_make_sense(site):
+    client = site.client
+    past = client.get("/search", params={"q": "trafficking", "page": 99}).text
+    assert "Page 99 is past the end" in past and "Go to the last page" in past
+    assert "No article matches" not in past and "Page 99 of" not in past
+    none = client.get("/search", params={"q": "zzzqqqxx"}).text
+    assert "No article matches “zzzqqqxx”" in none
+    assert "Export these" not in none and "Remove a filter" not in none
+    assert 'class="filters"' not in none
+    filtered = client.get("/search", params={"q": "zzzqqqxx", "place": "Yunnan"}).text
+    assert "Remove a filter above" in filtered
+    one = client.get("/search", params={"q": "Shanxi", "place": "Shanxi"}).text
+    assert "Export this article" in one or "Export these" in one
+
+
+def test_a_bad_date_speaks_the_web_form_s_language(site):
+    page = site.client.get("/search", params={"since": "yesterday"})
+    assert page.status_code == 400
+    assert "The “From” date needs a date like 2024-05-01, not &#39;yesterday&#39;." in page.text
+    assert "--since" not in page.text
+    until = site.client.get("/search", params={"until": "2024-13-40"}).text
+    assert "The “To” date needs a date" in until and "--until" not in until
+    api = site.client.get("/api/search", params={"since": "yesterday"})
+    assert api.status_code == 400 and "--since" not in error_of(api)["message"]
+    assert error_of(api)["message"].startswith("since needs a date")
+
+
+def test_search_page_has_a_heading_a_skip_link_and_filters_first(site):
+    html = site.client.get("/search", params={"q": "trafficking"}).text
+    assert '<h1 class="visually-hidden">Search the archive</h1>' in html
+    assert '<a class="skip-link" href="#main">' in html
+    assert '<a class="skip-link" href="#results">' in html
+    assert html.index('<details class="filters"') < html.index('<ol class="hits"')
+
+
+@both
+def test_search_page_charts_coverage_by_date_and_years_on_a_true_axis(site):
+    """Matching articles by date published, each bar a link narrowing the search to its
+    dates (and holding that many articles); years mentioned with empty years kept."""
+    import html as html_module
+
+    client = site.client
+    page = client.get("/search", params={"q": "trafficking OR 拐卖"}).text
+    chart = page.split('id="published-chart"', 1)[1].split("</svg>", 1)[0]
+    assert '<title id="published-chart-title">Articles by date published</title>' in chart
+    bars = re.findall(r'<a href="([^"]+)" aria-label="([^":]+): (\d+)">', chart)
+    assert bars and sum(int(count) for _, _, count in bars) == 8
+    for href, _, count in bars:
+        href = html_module.unescape(href)
+        assert "since=" in href and "until=" in href and "q=trafficking" in href
+        narrowed = client.get("/api/search" + href.removeprefix("/search"))
+        assert narrowed.json()["total"] == int(count), href
+    assert 'class="chart-data"' in page  # the numbers as a table, for screen readers
+    years = page.split('id="years-chart"', 1)[1].split("</svg>", 1)[0]
+    assert 'role="group" id="years-chart"' in page  # an image of links is a group
+    facet = client.get("/api/search", params={"q": "trafficking OR 拐卖"}).json()["facets"]
+    mentioned = sorted(int(b["value"]) for b in facet["years"])
+    from exports.charts import year_bars
+
+    axis = year_bars(dict.fromkeys(mentioned, 1))
+    assert len(axis) > len(mentioned)  # empty years between are on the axis too
+    for year in mentioned:
+        assert f'aria-label="{year}: ' in years, year
+    one = re.search(r'<a href="([^"]+)" aria-label="(\d{4}): (\d+)"', years)
+    narrowed = client.get("/api/search" + html_module.unescape(one[1]).removeprefix("/search"))
+    assert narrowed.json()["total"] == int(one[3])
+    assert client.get("/search", params={"q": "zzzqqqxx"}).text.count("time-chart") == 0
+
+
+def test_an_article_opened_from_a_set_returns_to_the_set(site):
+    kept = site.client.post("/api/sets", json={"name": "Back to me"}).json()
+    site.client.put(f"/api/sets/{kept['id']}/articles/{site.hostile.id}", json={})
+    page = site.client.get(f"/sets/{kept['id']}").text
+    link = f"/articles/{site.hostile.id}?back=/sets/{kept['id']}"
+    assert f'href="{link}"' in page
+    article = site.client.get(link).text
+    assert f'<a href="/sets/{kept["id"]}">← Set</a>' in article
+    assert "<mark>" not in article.split("<aside")[0]  # no search: nothing marked

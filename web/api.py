@@ -5,6 +5,10 @@
 also names its `token` and `position`; a query past the limits says which), 404
 for unknown ids, 409 for a set name already taken, 422 for a search stopped at
 the time budget; user input never causes a 500.
+
+Every route declares each status it can answer (`problems`), in that one shape
+(`ProblemBody`), so the OpenAPI description at /openapi.json is the truth a client
+can rely on; tests/test_openapi.py holds it to that with Schemathesis.
 """
 
 from __future__ import annotations
@@ -13,15 +17,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from exports.formats import REPORT_TYPES, WRITERS
 from exports.job import search_job, set_job
-from search.archive import Archive
+from search.archive import FACET_SIZE, Archive
+from search.facets import MAX_FACET_SIZE
 from search.query import MAX_LIMIT, QuerySyntaxError, QueryTimeout
-from search.sets import ArticleSet, SetError, SetNameTaken, SetNotFound
+from search.sets import NAME_MAX, NOTE_MAX, ArticleSet, SetError, SetNameTaken, SetNotFound
 from web.dependencies import ArchiveDep, ParamsDep
-from web.params import SearchParams
+from web.params import MAX_WINDOW, SearchParams
 from web.streaming import export_response
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -69,25 +74,106 @@ def problem_handler(request: Request, error: Exception) -> Response:
     return error.response()
 
 
+# --- what the OpenAPI description says of errors ---------------------------------------------
+
+
+class ProblemDetail(BaseModel):
+    """One error: its status and a sentence saying what to do; a query error adds the
+    parser's `reason`, the bad `token` and its `position`, a timeout its `seconds`."""
+
+    model_config = ConfigDict(extra="allow")
+
+    status: int = Field(description="The HTTP status, repeated")
+    message: str = Field(description="What went wrong and what to do instead")
+    reason: str | None = Field(default=None, description="The rule the input broke")
+    token: str | None = Field(default=None, description="The bad part of a query")
+    position: int | None = Field(default=None, description="Where it starts (0-based)")
+    seconds: float | None = Field(default=None, description="The time budget a search ran out of")
+
+
+class ProblemBody(BaseModel):
+    """Every error answer of the API, whatever its status."""
+
+    error: ProblemDetail
+
+
+# Why each error status happens; every route names the ones it can answer.
+WHY = {
+    400: "Bad input: a parameter or body the API cannot use, a query that does not parse "
+    "(the answer names the `token` and `position`), or a rule across parameters the "
+    "schema cannot say (e.g. `offset` + `limit` past 10,000); also a host name this "
+    "server does not answer to",
+    401: "An access token is needed (the server runs with HOMEWARD_TOKEN): send "
+    "`Authorization: Bearer <token>`",
+    403: "A cross-site request may not change the archive",
+    404: "No such article, set or saved search",
+    409: "The name is already taken",
+    415: "The body is not `application/json`",
+    422: "The search was stopped at the server's time budget (narrow it), or a stored "
+    "article record cannot be read",
+}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route: each error status it answers, in the Problem shape.
+    Every route may answer 400 (bad input, or a host not served) and 401 (a token
+    is needed); a route that changes the archive may also answer 403 and 415."""
+    return {
+        status: {"model": ProblemBody, "description": WHY[status]}
+        for status in sorted({400, 401, *statuses})
+    }
+
+
+# The statuses a route that takes a JSON body to change the archive adds
+# (web/security.py answers them before the route runs).
+WRITE = (403, 415)
+
+
+def answers(model: Any, *statuses: int, status: int = 200) -> dict[int | str, dict[str, Any]]:
+    """`problems`, and the success answer described by `model` (a dataclass the route
+    sends as `to_dict()`, so the description is read from the code that makes it)."""
+    return {status: {"model": model}, **problems(*statuses)}
+
+
 # --- search and articles -----------------------------------------------------------------
 
 
-@router.get("/search", summary="Search the archive (the JSON of `homeward search --json`)")
+@router.get(
+    "/search",
+    summary="Search the archive (the JSON of `homeward search --json`)",
+    responses=problems(422),
+)
 def api_search(
     archive: ArchiveDep,
     params: ParamsDep,
-    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT, description="Hits on this page")] = 20,
+    offset: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=MAX_WINDOW,
+            description=f"Hits to skip; `offset` + `limit` may not pass {MAX_WINDOW:,} "
+            "(narrow the search or export it)",
+        ),
+    ] = 0,
+    facet_size: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=MAX_FACET_SIZE,
+            description="Values per facet (most frequent first); /api/facets/{facet} pages on.",
+        ),
+    ] = FACET_SIZE,
 ) -> dict[str, Any]:
     try:
-        return archive.search(params.request(limit, offset)).to_dict()
+        return archive.search(params.request(limit, offset, facet_size=facet_size)).to_dict()
     except QuerySyntaxError as error:
         raise Problem.from_query(error) from None
     except QueryTimeout as error:
         raise Problem.from_timeout(error) from None
 
 
-@router.get("/articles/{article_id}", summary="One article record")
+@router.get("/articles/{article_id}", summary="One article record", responses=problems(404, 422))
 def api_article(archive: ArchiveDep, article_id: str) -> dict[str, Any]:
     article = archive.get(article_id)
     if article is None:
@@ -110,18 +196,30 @@ def _storable(value: str) -> str:
 Text = Annotated[str, AfterValidator(_storable)]
 
 
+# A name needs one character that is neither a space nor a control character (those
+# are dropped when the name is stored): said in the schema as the code enforces it.
+NAME_PATTERN = r"[^\s\x00-\x1f\x7f]"
+# (The limits go before Text's validator: pydantic describes no limit checked after one.)
+Name = Annotated[
+    str,
+    Field(min_length=1, max_length=NAME_MAX, pattern=NAME_PATTERN),
+    AfterValidator(_storable),
+]
+Note = Annotated[str, Field(max_length=NOTE_MAX), AfterValidator(_storable)]
+
+
 class SetCreate(BaseModel):
-    name: Text = Field(description="Unique name, e.g. the case")
-    note: Text = ""
+    name: Name = Field(description="Unique name, e.g. the case")
+    note: Note = ""
 
 
 class SetChange(BaseModel):
-    name: Text | None = None
-    note: Text | None = None
+    name: Name | None = None
+    note: Note | None = None
 
 
 class ItemChange(BaseModel):
-    note: Text | None = Field(default=None, description="Note on this article in the set")
+    note: Note | None = Field(default=None, description="Note on this article in the set")
 
 
 def _change_set(archive: Archive, set_id: str, change: Any) -> dict[str, Any]:
@@ -131,12 +229,21 @@ def _change_set(archive: Archive, set_id: str, change: Any) -> dict[str, Any]:
         raise Problem.from_set(error) from None
 
 
-@router.get("/sets", summary="Every article set, by name")
+class SetList(BaseModel):
+    sets: list[ArticleSet]
+
+
+@router.get("/sets", summary="Every article set, by name", responses=answers(SetList))
 def api_sets(archive: ArchiveDep) -> dict[str, Any]:
     return {"sets": [article_set.to_dict() for article_set in archive.list_sets()]}
 
 
-@router.post("/sets", status_code=201, summary="Create a set")
+@router.post(
+    "/sets",
+    status_code=201,
+    summary="Create a set",
+    responses=answers(ArticleSet, *WRITE, 409, status=201),
+)
 def api_create_set(archive: ArchiveDep, body: SetCreate) -> dict[str, Any]:
     try:
         return archive.create_set(ArticleSet.new(body.name, body.note)).to_dict()
@@ -144,7 +251,11 @@ def api_create_set(archive: ArchiveDep, body: SetCreate) -> dict[str, Any]:
         raise Problem.from_set(error) from None
 
 
-@router.get("/sets/{set_id}", summary="One set, with its articles' ids and notes")
+@router.get(
+    "/sets/{set_id}",
+    summary="One set, with its articles' ids and notes",
+    responses=answers(ArticleSet, 404),
+)
 def api_set(archive: ArchiveDep, set_id: str) -> dict[str, Any]:
     found = archive.get_set(set_id)
     if found is None:
@@ -152,7 +263,11 @@ def api_set(archive: ArchiveDep, set_id: str) -> dict[str, Any]:
     return found.to_dict()
 
 
-@router.patch("/sets/{set_id}", summary="Rename a set or change its note")
+@router.patch(
+    "/sets/{set_id}",
+    summary="Rename a set or change its note",
+    responses=answers(ArticleSet, *WRITE, 404, 409),
+)
 def api_change_set(archive: ArchiveDep, set_id: str, body: SetChange) -> dict[str, Any]:
     def change(article_set: ArticleSet) -> None:
         if body.name is not None:
@@ -163,7 +278,12 @@ def api_change_set(archive: ArchiveDep, set_id: str, body: SetChange) -> dict[st
     return _change_set(archive, set_id, change)
 
 
-@router.delete("/sets/{set_id}", status_code=204, summary="Delete a set (not its articles)")
+@router.delete(
+    "/sets/{set_id}",
+    status_code=204,
+    summary="Delete a set (not its articles)",
+    responses=problems(403, 404),
+)
 def api_delete_set(archive: ArchiveDep, set_id: str) -> Response:
     if not archive.delete_set(set_id):
         raise Problem(404, f"no set with id {set_id}")
@@ -171,7 +291,9 @@ def api_delete_set(archive: ArchiveDep, set_id: str) -> Response:
 
 
 @router.put(
-    "/sets/{set_id}/articles/{article_id}", summary="Add an article to a set, or change its note"
+    "/sets/{set_id}/articles/{article_id}",
+    summary="Add an article to a set; a new note goes below its earlier one",
+    responses=answers(ArticleSet, *WRITE, 404, 422),
 )
 def api_add_to_set(
     archive: ArchiveDep, set_id: str, article_id: str, body: ItemChange | None = None
@@ -182,7 +304,11 @@ def api_add_to_set(
     return _change_set(archive, set_id, lambda s: s.add(article_id, note))
 
 
-@router.delete("/sets/{set_id}/articles/{article_id}", summary="Remove an article from a set")
+@router.delete(
+    "/sets/{set_id}/articles/{article_id}",
+    summary="Remove an article from a set",
+    responses=answers(ArticleSet, 403, 404),
+)
 def api_remove_from_set(archive: ArchiveDep, set_id: str, article_id: str) -> dict[str, Any]:
     found = archive.get_set(set_id)
     if found is None:
@@ -195,12 +321,40 @@ def api_remove_from_set(archive: ArchiveDep, set_id: str, article_id: str) -> di
 # --- exports -----------------------------------------------------------------------------
 
 
-@router.get("/export", summary="Download a search or a set as csv, xlsx, jsonl or report")
+def _export_types() -> dict[str, dict[str, Any]]:
+    """The media types an export answers with, each a file (read from the one registry,
+    so a new format is declared as it is added)."""
+    types = [w.media_type for w in WRITERS.values()] + [t for t, _ in REPORT_TYPES.values()]
+    plain = dict.fromkeys(t.split(";")[0].strip() for t in types)
+    return {t: {"schema": {"type": "string", "format": "binary"}} for t in plain}
+
+
+@router.get(
+    "/export",
+    summary="Download a search or a set as csv, xlsx, jsonl or report",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The file, named by Content-Disposition: csv, jsonl, xlsx, or "
+            "the report as HTML or PDF",
+            "content": _export_types(),
+        },
+        **problems(404, 422),
+    },
+)
 def api_export(
     archive: ArchiveDep,
     params: ParamsDep,
-    format: Annotated[str, Query(description=", ".join(WRITERS))] = "csv",
-    report_format: Annotated[str, Query(description="html or pdf (for report)")] = "html",
+    format: Annotated[
+        str, Query(description=", ".join(WRITERS), json_schema_extra={"enum": list(WRITERS)})
+    ] = "csv",
+    report_format: Annotated[
+        str,
+        Query(
+            description="html or pdf (for report)",
+            json_schema_extra={"enum": list(REPORT_TYPES)},
+        ),
+    ] = "html",
     mask_names: Annotated[bool, Query(description="People's names as initials")] = False,
     set: Annotated[str, Query(description="Export this set (id or name), not a search")] = "",
 ) -> Response:
@@ -223,7 +377,7 @@ def build_export(
     options = {"mask_names": mask_names, "report_format": report_format}
     if set_ref:
         if not params.is_empty():
-            raise Problem(400, "export either a set or a search, not both")
+            raise Problem(400, "export either a set or a search, not both", reason="set and search")
         found = archive.find_set(set_ref)
         if found is None:
             raise Problem(404, f"no set with id or name {set_ref!r}")

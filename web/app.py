@@ -8,22 +8,24 @@ the async facade over the synchronous archive; they stay thin adapters around
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from homeward.article import ArticleError
 from homeward.runs import unhealthy_after_default
 from search.open import open_archive
 from search.query import QuerySyntaxError, QueryTimeout
-from web import api, pages, watches
+from web import api, facets, i18n, pages, triage, watches
 from web.cases import router as same_case_router
 from web.dependencies import CsrfRefused
 from web.evidence import evidence_dirs
@@ -85,8 +87,52 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(same_case_router)
     app.include_router(watches.router)
+    app.include_router(triage.router)
+    app.include_router(i18n.router)
+    app.include_router(facets.router)
     _add_error_handlers(app)
+    app.openapi = truthful_openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def truthful_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """FastAPI's OpenAPI description without the 422 "Validation Error" it adds to
+    every route with parameters: this app answers bad input with 400 in the Problem
+    shape (`_add_error_handlers`), and each route declares its own statuses
+    (`api.problems`), a 422 only where one can happen."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    if _fastapi_validation_error(operation.get("responses", {}).get("422")):
+                        del operation["responses"]["422"]
+                    for parameter in operation.get("parameters", []):
+                        _without_null(parameter)
+            for name in ("HTTPValidationError", "ValidationError"):
+                schema.get("components", {}).get("schemas", {}).pop(name, None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    return openapi
+
+
+def _without_null(parameter: dict[str, Any]) -> None:
+    """A query parameter is text or absent, never null: `list[str] | None` (a repeatable
+    filter) is described as the array it is."""
+    schema = parameter.get("schema", {})
+    branches = schema.get("anyOf", [])
+    kept = [branch for branch in branches if branch.get("type") != "null"]
+    if parameter.get("in") == "query" and len(kept) == 1 < len(branches):
+        del schema["anyOf"]
+        schema.update(kept[0])
+
+
+def _fastapi_validation_error(response: dict[str, Any] | None) -> bool:
+    ref = (response or {}).get("content", {}).get("application/json", {}).get("schema", {})
+    return ref.get("$ref", "").endswith("/HTTPValidationError")
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -128,7 +174,30 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        return _error(request, error.status_code, str(error.detail))
+        headers = dict(error.headers or {})
+        if error.status_code == 405:  # RFC 9110 15.5.6: a 405 says which methods work
+            headers["Allow"] = allowed_methods(request) or headers.get("Allow", "GET, HEAD")
+        return _error(request, error.status_code, str(error.detail), headers)
+
+
+# The methods a route of this app can answer (HEAD is GET's, see HeadAsGet).
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route answers at this path, for a 405's `Allow`. Starlette
+    names only the first route that matched the path, and FastAPI makes one route
+    per method, so `GET /api/sets` hid `POST /api/sets`: each method is asked of
+    every route instead. Static files (a Mount) answer for themselves."""
+    routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
+    allowed = [
+        method
+        for method in METHODS
+        if any(r.matches({**request.scope, "method": method})[0] is Match.FULL for r in routes)
+    ]
+    if "GET" in allowed:
+        allowed.insert(1, "HEAD")
+    return ", ".join(allowed)
 
 
 class HeadAsGet:
@@ -157,7 +226,12 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, send_headers_only)
 
 
-def _error(request: Request, status: int, message: str) -> Response:
+def _error(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
     if is_api(request):
-        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
-    return render_error(request, status, message)
+        body = {"error": {"status": status, "message": message}}
+        return JSONResponse(body, status_code=status, headers=headers)
+    response = render_error(request, status, message)
+    response.headers.update(headers or {})
+    return response

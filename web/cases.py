@@ -13,9 +13,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from search.same_case import DEFAULT_LIMIT, Suggestion, same_case, same_case_for_set
-from web.api import Problem
+from web.api import Problem, problems
 from web.dependencies import ArchiveDep
-from web.rendering import render, render_error
+from web.rendering import render, render_missing_article, render_missing_set
 
 MAX_SUGGESTIONS = 50
 LimitParam = Annotated[int, Query(ge=1, le=MAX_SUGGESTIONS)]
@@ -28,6 +28,7 @@ router = APIRouter()
     tags=["api"],
     summary="Articles probably about the same case, ranked, with the shared names, "
     "places and years",
+    responses=problems(404, 422),
 )
 def article_same_case_api(
     archive: ArchiveDep, article_id: str, limit: LimitParam = DEFAULT_LIMIT
@@ -42,6 +43,7 @@ def article_same_case_api(
     "/api/sets/{set_id}/same-case",
     tags=["api"],
     summary="Articles probably about the same case as a set, its members left out",
+    responses=problems(404, 422),
 )
 def set_same_case_api(
     archive: ArchiveDep, set_id: str, limit: LimitParam = DEFAULT_LIMIT
@@ -60,7 +62,7 @@ def article_same_case_page(
 ) -> HTMLResponse:
     article = archive.get(article_id)
     if article is None:
-        return render_error(request, 404, f"No article with id {article_id} is in the archive.")
+        return render_missing_article(request, article_id)
     return render(
         request,
         "same_case.html",
@@ -79,7 +81,7 @@ def set_same_case_page(
 ) -> HTMLResponse:
     found = archive.get_set(set_id)
     if found is None:
-        return render_error(request, 404, "No such set; it may have been deleted.")
+        return render_missing_set(request)
     return render(
         request,
         "same_case.html",

@@ -6,16 +6,19 @@ shell, the browser and a script without translation, and a URL is a bookmark.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import Query, Request
 
-from search.query import FIELDS, QuerySyntaxError, SearchRequest, build_request
+from search.query import FIELDS, SORTS, QuerySyntaxError, SearchRequest, build_request
 
 # Elasticsearch pages no further than its index.max_result_window (10,000 hits).
 MAX_WINDOW = 10_000
@@ -62,9 +65,15 @@ class SearchParams:
     timeout: float | None = None  # the server's budget for one search (not in the URL)
 
     def request(
-        self, limit: int, offset: int, facets: bool = True, highlight: bool = True
+        self,
+        limit: int,
+        offset: int,
+        facets: bool = True,
+        highlight: bool = True,
+        facet_size: int | None = None,
     ) -> SearchRequest:
-        """The parsed request; `QuerySyntaxError` names the bad token or parameter."""
+        """The parsed request; `QuerySyntaxError` names the bad token or parameter (by
+        its URL name: `since`, not the CLI's `--since`)."""
         if offset + limit > MAX_WINDOW:
             raise QuerySyntaxError(
                 f"results past the first {MAX_WINDOW:,} are not paged; narrow the search "
@@ -73,23 +82,27 @@ class SearchParams:
                 0,
             )
         values = self.filters
-        return build_request(
-            self.q,
-            person=values.get("person", []),
-            place=values.get("place", []),
-            year=list(values.get("year", [])),
-            language=values.get("language", []),
-            source=values.get("source", []),
-            status=values.get("status", []),
-            since=self.since or None,
-            until=self.until or None,
-            sort=self.sort,
-            limit=limit,
-            offset=offset,
-            facets=facets,
-            highlight=highlight,
-            timeout=self.timeout,
-        )
+        try:
+            request = build_request(
+                self.q,
+                person=values.get("person", []),
+                place=values.get("place", []),
+                year=list(values.get("year", [])),
+                language=values.get("language", []),
+                source=values.get("source", []),
+                status=values.get("status", []),
+                since=self.since or None,
+                until=self.until or None,
+                sort=self.sort,
+                limit=limit,
+                offset=offset,
+                facets=facets,
+                highlight=highlight,
+                timeout=self.timeout,
+            )
+        except QuerySyntaxError as error:
+            raise _without_flags(error) from None
+        return dataclasses.replace(request, facet_size=facet_size)
 
     def described_filters(self) -> dict[str, list[str]]:
         """Filters as an export's title page lists them."""
@@ -128,6 +141,12 @@ class SearchParams:
         }
         return SearchParams(self.q, filters, self.since, self.until, self.sort, self.timeout)
 
+    def with_dates(self, since: date, until: date) -> SearchParams:
+        """The search narrowed to these days (a bar of the chart by date published)."""
+        return SearchParams(
+            self.q, self.filters, since.isoformat(), until.isoformat(), self.sort, self.timeout
+        )
+
     def with_sort(self, sort: str) -> SearchParams:
         return SearchParams(self.q, self.filters, self.since, self.until, sort, self.timeout)
 
@@ -140,6 +159,29 @@ class SearchParams:
 
     def is_empty(self) -> bool:
         return not self.pairs() or self.pairs() == [("sort", self.sort)]
+
+
+# The CLI's flags in the query module's messages; the web names its parameters.
+_FLAG = re.compile(r"--(since|until|person|place|year|language|source|status)\b")
+# How the search form labels a parameter, for the message on the page.
+FORM_LABELS = {"since": "The “From” date", "until": "The “To” date"}
+
+
+def _without_flags(error: QuerySyntaxError) -> QuerySyntaxError:
+    """The same error, naming URL parameters (`since`) where it named CLI flags."""
+    error.reason = _FLAG.sub(r"\1", error.reason)
+    error.args = (_FLAG.sub(r"\1", str(error.args[0])), *error.args[1:])
+    return error
+
+
+def form_message(error: QuerySyntaxError) -> str:
+    """An error as the search form words it: a date field by its label, without the
+    parser's "at position 1" (the form field holds the whole value)."""
+    reason = error.reason
+    name = next((n for n in FORM_LABELS if reason.startswith(f"{n} ")), None)
+    if name is None:
+        return str(error)
+    return f"{FORM_LABELS[name]}{reason[len(name) :]}, not {error.token!r}."
 
 
 def _clean(values: list[str] | None) -> list[str]:
@@ -172,7 +214,13 @@ def search_params(
     ] = None,
     since: Annotated[str, Query(description="Published on or after (YYYY-MM-DD).")] = "",
     until: Annotated[str, Query(description="Published on or before (YYYY-MM-DD).")] = "",
-    sort: Annotated[str, Query(description="relevance or date.")] = "relevance",
+    sort: Annotated[
+        str,
+        Query(
+            description="relevance or date (empty: relevance).",
+            json_schema_extra={"enum": [*SORTS, ""]},
+        ),
+    ] = "relevance",
 ) -> SearchParams:
     """FastAPI dependency: the search a URL describes."""
     filters = {

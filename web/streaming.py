@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import IO
+from urllib.parse import quote
 
 from fastapi.responses import StreamingResponse
 
@@ -110,6 +111,26 @@ def download_name(title: str, extension: str, when: datetime | None = None) -> s
     return f"homeward-{slug}-{stamp}.{extension}"
 
 
+def unicode_download_name(title: str, extension: str, when: datetime | None = None) -> str:
+    """`homeward-<title>-<date>.<ext>` keeping the title's own letters (山西拐卖案, Durán):
+    only letters and digits survive, so no path, quote or control gets through."""
+    cleaned = unicodedata.normalize("NFC", title)
+    slug = re.sub(r"[\W_]+", "-", cleaned).strip("-").lower()[:60].strip("-") or "export"
+    stamp = (when or datetime.now(UTC)).strftime("%Y%m%d")
+    return f"homeward-{slug}-{stamp}.{extension}"
+
+
+def content_disposition(title: str, extension: str, when: datetime | None = None) -> str:
+    """An attachment named after the set or the search: the ASCII name for old clients
+    and, when the title is not ASCII, `filename*` with the UTF-8 name (RFC 6266, RFC 8187)."""
+    fallback = download_name(title, extension, when)
+    unicode_name = unicode_download_name(title, extension, when)
+    header = f'attachment; filename="{fallback}"'
+    if unicode_name != fallback:
+        header += f"; filename*=UTF-8''{quote(unicode_name, safe='')}"
+    return header
+
+
 def export_response(job: ExportJob, format_name: str) -> StreamingResponse:
     """The download; its first chunk is made before the response starts, so an export
     that fails at once (a query the archive refuses) is an error answer with its
@@ -121,7 +142,5 @@ def export_response(job: ExportJob, format_name: str) -> StreamingResponse:
     return StreamingResponse(
         itertools.chain([first], chunks),
         media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{download_name(job.title, extension)}"'
-        },
+        headers={"Content-Disposition": content_disposition(job.title, extension)},
     )

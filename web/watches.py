@@ -14,13 +14,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from feedgen.feed import FeedGenerator
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from homeward.article import Article
 from search.archive import Archive
+from search.query import MAX_FILTER_VALUES, MAX_QUERY_CHARS, MAX_VALUE_CHARS, QuerySyntaxError
+from search.sets import NAME_MAX, SetError
 from search.watches import Watch, WatchError, mark_seen, stored_since
-from web.api import Problem
+from web.api import NAME_PATTERN, WRITE, Problem, answers, problems
 from web.dependencies import ArchiveDep, CsrfGuard
+from web.i18n import tr
 from web.rendering import render, render_error
 
 router = APIRouter()
@@ -67,7 +70,7 @@ def save_search(
     }
     try:
         created = archive.create_watch(Watch.new(name, q, filters))
-    except WatchError as problem:
+    except (WatchError, SetError) as problem:  # SetError: a name that is empty once cleaned
         return render_error(request, 400, str(problem))
     return RedirectResponse(f"/watch/{created.id}", status_code=303)
 
@@ -83,7 +86,9 @@ def watch_page(request: Request, archive: ArchiveDep, watch_id: str) -> HTMLResp
     this visit becomes the previous one."""
     watch = archive.get_watch(watch_id)
     if watch is None:
-        return render_error(request, 404, "No such saved search; it may have been deleted.")
+        return render_error(
+            request, 404, tr(request, "No such saved search; it may have been deleted.")
+        )
     rows = [
         (article, matched_at, stored_since(article, watch.last_seen_at))
         for article, matched_at in _matches(archive, watch)
@@ -103,7 +108,9 @@ def delete_watch(archive: ArchiveDep, watch_id: str) -> Response:
 def watch_feed(request: Request, archive: ArchiveDep, watch_id: str) -> Response:
     watch = archive.get_watch(watch_id)
     if watch is None:
-        return render_error(request, 404, "No such saved search; it may have been deleted.")
+        return render_error(
+            request, 404, tr(request, "No such saved search; it may have been deleted.")
+        )
     base = str(request.base_url).rstrip("/")
     feed = FeedGenerator()
     feed.id(f"{base}/watch/{watch.id}")
@@ -146,37 +153,84 @@ def _aware(value: str) -> str:
 # --- JSON API ----------------------------------------------------------------------------------
 
 
+FilterValue = Annotated[str, Field(max_length=MAX_VALUE_CHARS)]
+FilterValues = Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)]
+
+
+class WatchFilters(BaseModel):
+    """The search's filters, named as /api/search's parameters; no others are kept."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    person: FilterValues = Field(default_factory=list)
+    place: FilterValues = Field(default_factory=list)
+    year: Annotated[list[StrictInt | FilterValue], Field(max_length=MAX_FILTER_VALUES)] = Field(
+        default_factory=list, description="Four-digit years"
+    )
+    language: FilterValues = Field(default_factory=list)
+    source: FilterValues = Field(default_factory=list)
+    status: FilterValues = Field(default_factory=list)
+    since: FilterValue = Field(default="", description="A date like 2024-05-01")
+    until: FilterValue = Field(default="", description="A date like 2024-05-01")
+
+
 class WatchCreate(BaseModel):
-    name: str = Field(max_length=200)
-    q: str = Field(default="", max_length=10_000)
-    filters: dict[str, Any] = Field(default_factory=dict)
+    name: str = Field(min_length=1, max_length=NAME_MAX, pattern=NAME_PATTERN)
+    q: str = Field(default="", max_length=MAX_QUERY_CHARS)
+    filters: WatchFilters = Field(default_factory=WatchFilters)
     email: list[str] = Field(default_factory=list, max_length=20)
     webhook: str | None = Field(default=None, max_length=2_000)
-    mask_names: bool = False
+    mask_names: StrictBool = False  # JSON true or false, as the schema says (not 0 or 1)
 
 
-@router.get("/api/watches", tags=["api"], summary="Saved searches")
+@router.get("/api/watches", tags=["api"], summary="Saved searches", responses=answers(list[Watch]))
 def api_watches(archive: ArchiveDep) -> list[dict[str, Any]]:
     return [watch.to_dict() for watch in archive.list_watches()]
 
 
-@router.post("/api/watches", tags=["api"], status_code=201, summary="Save a search")
+@router.post(
+    "/api/watches",
+    tags=["api"],
+    status_code=201,
+    summary="Save a search",
+    responses=answers(Watch, *WRITE, 409, status=201),
+)
 def api_create_watch(archive: ArchiveDep, body: WatchCreate) -> dict[str, Any]:
     try:
         watch = Watch.new(
             body.name,
             body.q,
-            body.filters,
+            body.filters.model_dump(exclude_defaults=True),
             email=body.email,
             webhook=body.webhook,
             mask_names=body.mask_names,
         )
+    except (WatchError, SetError) as error:  # SetError: a name that is empty once cleaned
+        raise _refused(error) from None
+    try:
         return archive.create_watch(watch).to_dict()
     except WatchError as error:
-        raise Problem(400, str(error)) from None
+        taken = any(w.name_key == watch.name_key for w in archive.list_watches())
+        raise Problem(409 if taken else 400, str(error)) from None
 
 
-@router.delete("/api/watches/{watch_id}", tags=["api"], status_code=204, summary="Delete one")
+def _refused(error: Exception) -> Problem:
+    """A 400; a search that does not parse names its token, as /api/search does."""
+    cause = error.__cause__
+    if isinstance(cause, QuerySyntaxError):
+        return Problem(
+            400, str(error), reason=cause.reason, token=cause.token, position=cause.position
+        )
+    return Problem(400, str(error))
+
+
+@router.delete(
+    "/api/watches/{watch_id}",
+    tags=["api"],
+    status_code=204,
+    summary="Delete one",
+    responses=problems(403, 404),
+)
 def api_delete_watch(archive: ArchiveDep, watch_id: str) -> Response:
     if not archive.delete_watch(watch_id):
         raise Problem(404, f"no saved search with id {watch_id}")

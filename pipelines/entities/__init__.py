@@ -7,8 +7,10 @@ of a name merge, 北京 and Beijing resolve to one gazetteer entry, and a ransom
 archive re-processing both call it.
 
 English names need an NER model (Stanford CoreNLP's CRF by default, or a spaCy
-pipeline; see `models.py`); places and years need none, so they can be computed
-(and benchmarked) on machines without it by asking only for those fields.
+pipeline; see `models.py`); English places and years need none, so they can be
+computed (and benchmarked) on machines without it by asking only for those fields.
+Chinese names and places come from Baidu LAC, which ships inside a Python package
+Homeward installs (`models.chinese_words`).
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from itertools import islice
 from homeward.article import Place
 from pipelines.entities import names as _names
 from pipelines.entities import places as _places
+from pipelines.entities import zh_places
 from pipelines.entities.errors import EntityModelError
 from pipelines.entities.models import (
     Mention,
+    chinese_words,
     english_model_available,
     english_ner,
-    jieba_posseg,
 )
 from pipelines.entities.years import extract_years
 
@@ -143,14 +146,13 @@ def _places_explicit(text: str) -> list[tuple[str, int]]:
 
 
 def _tag_chinese(text: str, authors: list[str], fields: Collection[str]) -> Entities:
+    """Names from LAC's PER words; places from its LOC words (see models.py for why)."""
     result = Entities()
-    tokens = [(w.word, w.flag) for w in jieba_posseg().cut(text)]
+    words = chinese_words(text) if {"names", "places"} & set(fields) else []
     if "names" in fields:
-        mentions = [_names.clean_chinese(m) for m in _names.chinese_mentions(text, tokens)]
-        plausible = [m for m in mentions if m and (len(m) == 1 or _names.plausible_chinese(m))]
-        result.names = _names.merge_names(plausible, exclude=authors)
+        result.names = _names.chinese_names(text, words, authors)
     if "places" in fields:
-        mentions = [m for m, _ in _places.chinese_mentions(tokens)]
+        mentions = zh_places.place_mentions(words)
         taken = set(result.names)
         result.places = _places.resolve((m for m in mentions if m not in taken), "zh")
     if "years" in fields:

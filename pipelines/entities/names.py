@@ -8,9 +8,11 @@ and filtered (the byline author, organisations, places and nationalities out).
 
 English mentions come from an NER model (CoreNLP's CRF, see `models.py`) plus
 rules for what it misses (`english_names`: "surnamed Hu", "Lisa and Tom Cook");
-Chinese ones from jieba's POS tags (`nr`) plus rules for what jieba misses: a
-surname followed by a given name it split off, and names introduced by context
-words (名叫, 父亲, 民警 ...).
+Chinese ones from Baidu LAC's PER words (`chinese_names`), joined across its
+splits (科瑞·舒尔曼) and kept only when they could be a name: never markup, a URL,
+a gazetteer place, an organisation or a word jieba's dictionary knows as an
+ordinary word (孙子, 查明, 古老). The older jieba rules (`chinese_mentions`) are kept
+for the side-by-side figures in bench/entities.py.
 """
 
 from __future__ import annotations
@@ -65,6 +67,17 @@ _ZH_CONTEXT_NAME = re.compile(rf"(?:{ZH_CONTEXT})[，,：:\s]*(?P<name>{_ZH_NAME
 _ZH_CHILD_OF = re.compile(rf"(?P<name>{_ZH_NAME_CHARS}{{2,4}})之(?:子|女|父|母)")
 _ZH_FOREIGN = re.compile(r"[\u4e00-\u9fff]{1,4}(?:·[\u4e00-\u9fff]{1,8})+")
 _ZH_CONTEXT_WORDS = re.compile(ZH_CONTEXT)
+# Markup, addresses and code are never a person, whatever a model says (a hostile
+# page can put `<img src=x onerror=...>` where a name would be).
+_NOT_A_NAME = re.compile(
+    r"[<>{}\[\]=/\\@#$%^*|~`;:\"“”()]|https?|www\.|\.(?:com|org|net|cn|html?|php)\b|&\w+;",
+    re.IGNORECASE,
+)
+
+
+def is_markup_or_url(name: str) -> bool:
+    """Whether `name` has a character or form no person's name has (tags, URLs, code)."""
+    return bool(_NOT_A_NAME.search(name))
 
 
 # --- English -------------------------------------------------------------------
@@ -99,6 +112,8 @@ def plausible_english(name: str, places: Collection[str] = ()) -> bool:
     not a person.
     """
     if not name or not name[0].isupper() or any(ch.isdigit() for ch in name):
+        return False
+    if is_markup_or_url(name):
         return False
     if name in places:
         return False
@@ -221,6 +236,8 @@ def chinese_mentions(text: str, tokens: list[tuple[str, str]]) -> list[str]:
                 found.append((match.start("name"), candidate))
     for match in _ZH_FOREIGN.finditer(text):
         name = _ZH_CONTEXT_WORDS.split(match.group())[-1]
+        if "·" not in name[1:-1]:
+            continue  # the context word (父亲, 记者 ...) took the part after the dot
         first, *rest = name.split("·")
         last = rest[-1]
         for i, ch in enumerate(last):
@@ -231,6 +248,67 @@ def chinese_mentions(text: str, tokens: list[tuple[str, str]]) -> list[str]:
             found.append((match.start(), "·".join([first, *rest[:-1], last])))
     found.sort()
     return [name for _, name in found]
+
+
+# Words LAC tags PER that end like an organisation, a ship, a dynasty or a place.
+_ZH_NOT_PERSON_END = (
+    *_ZH_ORG_END, "号", "学院", "大学", "州", "省", "市", "县", "村", "镇", "乡", "岛", "族",
+    "王朝", "帝国", "家族", "人", "籍", "语", "教堂", "中学", "小学", "寺", "庙", "桥", "街",
+    "事件", "传奇", "计划", "神话",
+)  # fmt: skip
+_ZH_JOIN = ("·", "・", "•", "‧", "-", " ")
+_LATIN_NAME = re.compile(r"[A-Z][a-zA-Z'’.\-]*(?: [A-Z][a-zA-Z'’.\-]*)*")
+
+
+def chinese_person_spans(words: list[tuple[str, str]]) -> list[tuple[int, int]]:
+    """[start, end) offsets of the PER runs in LAC's (word, tag) pairs.
+
+    LAC splits a transliterated name at its dot (科瑞 · 舒尔曼) and sometimes a name
+    in two PER words; each such run is one person. (It also cuts some three-character
+    names short, 张煜 + 全/d; taking the character back lost more than it won on the
+    tune split, so it is left.)
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0
+    joinable_at = -1  # where a PER word must start to extend the last span
+    for word, tag in words:
+        start, end = position, position + len(word)
+        position = end
+        if tag == "PER":
+            if spans and joinable_at == start:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+            joinable_at = end
+        elif spans and joinable_at == start and word in _ZH_JOIN:
+            joinable_at = end  # 科瑞 · 舒尔曼: the next PER word joins across the dot
+        else:
+            joinable_at = -1
+    return spans
+
+
+def plausible_chinese_person(name: str) -> bool:
+    """A PER word from the model that can be a person's name, not a word or a place."""
+    if not name or is_markup_or_url(name) or any(ch.isdigit() for ch in name):
+        return False
+    if not is_cjk(name.replace("・", "·").replace("‧", "·")):
+        return bool(_LATIN_NAME.fullmatch(name)) and len(name) > 2  # "Kate Moss" in Chinese text
+    if len(name) < 2 or len(name) > 16 or "某" in name[1:] or "的" in name:
+        return False
+    if name.endswith(_ZH_NOT_PERSON_END) and len(name) > 2:
+        return False
+    if gazetteer().lookup(name):
+        return False  # 温哥华, 田纳西: places the model took for people
+    tag = _dictionary_tag(name)
+    return tag is None or tag.startswith("nr")  # 孙子 (n), 查明 (v), 古老 (a): words
+
+
+def chinese_names(
+    text: str, words: list[tuple[str, str]], authors: Iterable[str] = ()
+) -> list[str]:
+    """The people a Chinese text names, from LAC's (word, tag) pairs for it."""
+    mentions = [clean_chinese(text[start:end]) for start, end in chinese_person_spans(words)]
+    return merge_names([m for m in mentions if plausible_chinese_person(m)], exclude=authors)
 
 
 # --- merging -------------------------------------------------------------------

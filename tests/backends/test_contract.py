@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import dispose, make_archive
 
-from homeward.article import Article, Evidence, Place
+from homeward.article import Article, Evidence, Place, parse_published
+from homeward.forms import group_names
 from search.backends.elastic import ElasticArchive
 from search.backends.sqlite import SqliteArchive
+from search.facets import tie_key
 from search.query import QuerySyntaxError, SearchRequest, build_request
 
 
@@ -286,12 +288,13 @@ def test_exclusion(archive, corpus):
 def test_parentheses_group(archive, corpus):
     store(archive, corpus)
     assert urls(archive, "(abducted OR migrant) -Beijing") == {"en-shanxi"}
-    assert urls(archive, "-(trafficking OR 拐卖 OR 寻亲)") == {"en-children", "zh-traditional"}
+    # 拐卖 finds the traditional 拐賣 too (homeward/forms.py folds scripts).
+    assert urls(archive, "-(trafficking OR 拐卖 OR 寻亲)") == {"en-children"}
 
 
 def test_chinese_two_and_three_character_words(archive, corpus):
     store(archive, corpus)
-    assert urls(archive, "拐卖") == {"zh-guaimai", "mixed"}
+    assert urls(archive, "拐卖") == {"zh-guaimai", "mixed", "zh-traditional"}  # and 拐賣
     assert urls(archive, "北京") == {"zh-shaanxi"}
     assert urls(archive, "人贩子") == {"zh-guaimai"}
     assert urls(archive, "寻亲") == {"zh-shaanxi", "mixed"}
@@ -331,9 +334,10 @@ def test_digits_next_to_chinese_are_words(archive, corpus):
 
 def test_person_filter_ignores_case(archive, corpus):
     store(archive, corpus)
-    assert urls(archive, 'person:"liu sirui"') == {"en-shanxi", "mixed"}
-    assert urls(archive, person=["LIU SIRUI"]) == {"en-shanxi", "mixed"}
-    assert urls(archive, "person:刘思睿") == {"zh-guaimai"}
+    # 刘思睿 is Liu Sirui in pinyin: every form finds all three.
+    assert urls(archive, 'person:"liu sirui"') == {"en-shanxi", "mixed", "zh-guaimai"}
+    assert urls(archive, person=["LIU SIRUI"]) == {"en-shanxi", "mixed", "zh-guaimai"}
+    assert urls(archive, "person:刘思睿") == {"zh-guaimai", "en-shanxi", "mixed"}
 
 
 def test_place_filter_matches_name_mention_and_region(archive, corpus):
@@ -375,18 +379,28 @@ def test_filters_and_query_combine(archive, corpus):
 # --- facets, ranking, paging --------------------------------------------------------------
 
 
-def expected_facets(articles: list[Article]) -> dict[str, list[tuple[object, int]]]:
+def expected_facets(articles: list[Article], size: int = 20) -> dict[str, list[tuple[object, int]]]:
     counters = {
         "language": Counter(a.language for a in articles if a.language),
         "source": Counter(a.source for a in articles if a.source),
         "years": Counter(y for a in articles for y in set(a.years)),
-        "names": Counter(n for a in articles for n in set(a.names)),
+        # One entry per person, with its forms (Liu Sirui · 刘思睿): homeward/forms.py
+        "names": Counter(
+            dict(group_names(Counter(n for a in articles for n in set(a.names)).items()))
+        ),
         "places": Counter(p for a in articles for p in {pl.name for pl in a.places}),
     }
-    return {
-        name: sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:20]
+    expected = {
+        # Count first; equal counts by a hash of the value, so no script always leads.
+        # (every year: the years chart draws them on a true axis)
+        name: sorted(counter.items(), key=lambda item: (-item[1], tie_key(item[0])))[:cut]
         for name, counter in counters.items()
+        for cut in [None if name == "years" else size]
     }
+    # and every day of publication (UTC) in date order, for the chart of coverage
+    days = Counter(parse_published(a.published).date().isoformat() for a in articles if a.published)
+    expected["published"] = sorted(days.items())
+    return expected
 
 
 def test_facet_counts(archive, corpus):
@@ -394,6 +408,28 @@ def test_facet_counts(archive, corpus):
     assert archive.search(build_request("")).facets == expected_facets(corpus)
     chinese = [a for a in corpus if a.language == "zh"]
     assert archive.search(build_request("language:zh")).facets == expected_facets(chinese)
+
+
+def test_facet_size_cuts_tied_values_in_the_same_order_on_both_backends(archive):
+    """30 names of one count each, half Chinese: a facet cut at 5 (ties crossing the cut,
+    which Elasticsearch can only break by key) holds the same 5 on both backends, in
+    the hash order, and not only the English ones."""
+    english = [f"Person {chr(65 + i)}" for i in range(15)]
+    chinese = [f"张{chr(0x4E00 + i)}" for i in range(15)]
+    articles = [
+        make(f"n{i}", "Missing child", "Child missing.", names=[name])
+        for i, name in enumerate(english + chinese)
+    ]
+    store(archive, articles)
+    request = build_request("child")
+    request.facet_size = 5
+    facets = archive.search(request).facets
+    names = facets["names"]
+    assert names == expected_facets(articles, 5)["names"]
+    assert facets["published"] == []  # undated: no day to count
+    assert {value for value, _ in names} - set(english), names
+    request.facet_size = 100
+    assert archive.search(request).facets["names"] == expected_facets(articles, 100)["names"]
 
 
 def test_relevance_ranks_title_matches_first(archive):

@@ -1,8 +1,9 @@
 """The scale-out archive: an Elasticsearch index behind the alias `homeward-articles`.
 
-The index is versioned (`<alias>-v1`) so a mapping change can be rolled out by
-reindexing into `-v2` and moving the alias. Sets and runs live in small indexes of
-their own beside it (`<alias>-sets`, `<alias>-runs`).
+The index is versioned (`<alias>-v2`) so a mapping change can be rolled out by
+copying the articles into the next version and moving the alias (upgrade.py: an
+archive on a version-1 index is upgraded when it is first opened). Sets and runs
+live in small indexes of their own beside it (`<alias>-sets`, `<alias>-runs`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 from elasticsearch import ApiError, ConnectionTimeout, NotFoundError, helpers
 
 from homeward.article import Article
+from homeward.forms import group_names
 from homeward.runs import RunChange, RunRecord
 from search.archive import (
     BULK_CHUNK,
@@ -37,15 +39,26 @@ from search.backends.elastic.articles import (
     write_articles,
 )
 from search.backends.elastic.connection import Connection
+from search.backends.elastic.marks import MarksIndex
 from search.backends.elastic.names import RULES, alias_problem
 from search.backends.elastic.off_topic import OffTopicIndex
 from search.backends.elastic.query import render
 from search.backends.elastic.runs import RunsIndex
 from search.backends.elastic.sets import SetsIndex
+from search.backends.elastic.upgrade import upgrade
 from search.backends.elastic.watches import WatchesIndex
+from search.facets import (
+    DATE_FACET,
+    MAX_FACET_SIZE,
+    arranged,
+    by_date,
+    facet_limit,
+    ordered,
+)
 from search.highlight import make_snippet
-from search.query import QueryTimeout, SearchRequest, highlight_terms
+from search.query import QueryTimeout, SearchRequest, highlight_terms, plural_folded
 from search.sets import ArticleSet, SetChange
+from search.triage import TriageMark
 from search.watches import Watch, WatchChange
 
 DEFAULT_ALIAS = "homeward-articles"
@@ -108,6 +121,7 @@ class ElasticArchive(Archive):
         self.runs = RunsIndex(self.connection, self.alias)
         self.watches = WatchesIndex(self.connection, self.alias)
         self.off_topic = OffTopicIndex(self.connection, self.alias)
+        self.marks = MarksIndex(self.connection, self.alias)
         try:
             with self.connection.refusals("open the archive"):
                 self._ensure_index()
@@ -131,6 +145,14 @@ class ElasticArchive(Archive):
 
     def _ensure_index(self) -> None:
         if self.client.indices.exists_alias(name=self.alias):
+            # An index of an earlier mapping version is copied into this one, once.
+            try:
+                upgrade(self.connection, self.alias, self.index_name, SETTINGS, MAPPING)
+            except ApiError as error:
+                if error.meta.status != 403:  # a block: still searchable, as it was
+                    raise
+                self.client.indices.delete(index=self.index_name, ignore_unavailable=True)
+                return
             # An index made by an earlier release gains the fields added since; one that
             # has them is left as it is (so a read-only index can still be searched).
             mappings = self.client.indices.get_mapping(index=self.alias)
@@ -150,12 +172,13 @@ class ElasticArchive(Archive):
 
     @refused("delete the archive's indexes")
     def drop(self) -> None:
-        """Delete the three indexes and their aliases (tests and `homeward` maintenance only)."""
+        """Delete the archive's indexes and aliases (tests and `homeward` maintenance only)."""
         self.client.indices.delete(index=self.index_name, ignore_unavailable=True)
         self.sets.drop()
         self.runs.drop()
         self.watches.drop()
         self.off_topic.drop()
+        self.marks.drop()
 
     def close(self) -> None:
         self.connection.close()
@@ -235,17 +258,10 @@ class ElasticArchive(Archive):
             "track_total_hits": True,
             "sort": RELEVANCE_SORT if request.effective_sort() == "relevance" else DATE_SORT,
         }
+        size = request.facet_size or FACET_SIZE
         if request.facets:
-            body["aggs"] = {
-                name: {
-                    "terms": {
-                        "field": field,
-                        "size": FACET_SIZE,
-                        "order": [{"_count": "desc"}, {"_key": "asc"}],
-                    }
-                }
-                for name, field in FACET_FIELDS.items()
-            }
+            body["aggs"] = _facet_aggs(FACET_FIELDS, size + 1)  # one more: do ties go on?
+            body["aggs"][DATE_FACET] = DATE_HISTOGRAM
         if request.highlight:
             body["highlight"] = {
                 "encoder": "html",
@@ -257,12 +273,15 @@ class ElasticArchive(Archive):
             }
         response = self._search_within(request.timeout, body)
         segments = highlight_terms(tree)
+        # Elasticsearch marks only the form searched in the text as published; where a
+        # word has other forms (children for child), the Python snippet marks them all.
+        other_forms = any(plural_folded(segment) for segment in segments)
         hits = []
         for raw in response["hits"]["hits"]:
             article = from_document(raw["_source"])
             snippet = None
             if request.highlight:
-                fragments = raw.get("highlight", {})
+                fragments = {} if other_forms else raw.get("highlight", {})
                 chosen = next(
                     (fragments[f] for f in ("text", "text.cjk") if f in fragments),
                     None,
@@ -270,11 +289,48 @@ class ElasticArchive(Archive):
                 snippet = chosen[0] if chosen else make_snippet(article.text, segments)
             score = raw.get("_score")
             hits.append(Hit(article=article, score=score, highlight=snippet))
+        aggregations = dict(response.get("aggregations", {}))
+        days = aggregations.pop(DATE_FACET, None)
         facets = {
             name: [(bucket["key"], bucket["doc_count"]) for bucket in aggregation["buckets"]]
-            for name, aggregation in response.get("aggregations", {}).items()
+            for name, aggregation in aggregations.items()
         }
+        if facets:
+            facets = self._facets_with_ties(request, body["query"], facets, size)
+        if days is not None:
+            facets[DATE_FACET] = by_date(
+                (bucket["key_as_string"], bucket["doc_count"]) for bucket in days["buckets"]
+            )
+        if facets.get("names"):  # one entry per person, with its forms (homeward/forms.py)
+            facets["names"] = arranged("names", group_names(facets["names"]), size)
         return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
+
+    def _facets_with_ties(
+        self,
+        request: SearchRequest,
+        query: dict[str, Any],
+        facets: dict[str, list[tuple[Any, int]]],
+        size: int,
+    ) -> dict[str, list[tuple[Any, int]]]:
+        """Facets in the order of search/facets.py. Elasticsearch can only break ties by
+        key, so when the values tied at the cut go on past it, every value with that
+        count is fetched (one more search for all such facets) and ordered here."""
+        limits = {name: facet_limit(name, size) for name in facets}
+        tied = {
+            name: buckets[limits[name] - 1][1]
+            for name, buckets in facets.items()
+            if len(buckets) > limits[name]
+            and buckets[limits[name]][1] == buckets[limits[name] - 1][1]
+        }
+        if tied:
+            aggs = _facet_aggs({name: FACET_FIELDS[name] for name in tied}, MAX_FACET_SIZE)
+            for name, least in tied.items():
+                aggs[name]["terms"]["min_doc_count"] = least
+            body = {"query": query, "size": 0, "track_total_hits": False, "aggs": aggs}
+            response = self._search_within(request.timeout, body)
+            for name, aggregation in response["aggregations"].items():
+                facets[name] = [(b["key"], b["doc_count"]) for b in aggregation["buckets"]]
+        return {name: ordered(buckets, limits[name]) for name, buckets in facets.items()}
 
     def _search_within(self, seconds: float | None, body: dict[str, Any]) -> Any:
         """The search, stopped by Elasticsearch after `seconds` (its `timeout`), or by
@@ -367,6 +423,22 @@ class ElasticArchive(Archive):
     def delete_watch(self, watch_id: str) -> bool:
         return self.watches.delete(watch_id)
 
+    @refused("keep a triage mark")
+    def set_mark(self, mark: TriageMark) -> None:
+        self.marks.put(mark)
+
+    @refused("clear a triage mark")
+    def clear_mark(self, article_id: str) -> bool:
+        return self.marks.remove(article_id)
+
+    @refused("read triage marks")
+    def marks_for(self, article_ids: Iterable[str]) -> dict[str, TriageMark]:
+        return self.marks.of(article_ids)
+
+    @refused("read triage marks")
+    def iter_marks(self) -> Iterator[TriageMark]:
+        yield from self.marks.all()
+
     @refused("keep off-topic pages")
     def keep_off_topic(self, articles: Iterable[Article]) -> int:
         return self.off_topic.keep(articles)
@@ -398,3 +470,30 @@ class ElasticArchive(Archive):
     @refused("list runs")
     def list_runs(self, source: str | None = None, limit: int = 50) -> list[RunRecord]:
         return self.runs.latest(source, limit)
+
+
+# Matching articles by day of publication (UTC), days without any left out.
+DATE_HISTOGRAM = {
+    "date_histogram": {
+        "field": "published",
+        "calendar_interval": "day",
+        "min_doc_count": 1,
+        "format": "yyyy-MM-dd",
+        "time_zone": "UTC",
+    }
+}
+
+
+def _facet_aggs(fields: dict[str, str], size: int) -> dict[str, Any]:
+    """A terms aggregation per facet: the `size` most frequent values (ties by key), or
+    every value of an uncut facet (search/facets.py)."""
+    return {
+        name: {
+            "terms": {
+                "field": field,
+                "size": min(facet_limit(name, size), MAX_FACET_SIZE),
+                "order": [{"_count": "desc"}, {"_key": "asc"}],
+            }
+        }
+        for name, field in fields.items()
+    }

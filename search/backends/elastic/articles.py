@@ -4,6 +4,16 @@ The mapping is explicit and strict: a field the `Article` model does not know is
 refused, not silently guessed. Text is analysed twice, with the `english` analyzer
 (stemming) and with the `cjk` analyzer (bigrams), plus single characters, mirroring
 the SQLite backend so both give the same hits.
+
+Two kinds of copies are searched beside the text as published, made in Python with
+the functions SQLite uses (homeward/forms.py), since the analyzers this project's
+node has cannot fold (no `mapping` char filter, no `stemmer_override`): `title_zh`
+and `text_zh`, the Chinese of an article folded to simplified script (present only
+when it has Chinese), which every CJK query searches; and `title_alt` and
+`text_alt`, the English with irregular plurals made singular (present only where
+that changes something), searched beside the exact form, which so ranks first.
+Version 2 of the index added them and the name and place keys of every form; an
+archive on a version-1 index is copied into version 2 once (upgrade.py).
 """
 
 from __future__ import annotations
@@ -18,15 +28,26 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 
 from homeward.article import Article, normalise_key
+from homeward.forms import all_name_keys, all_place_keys, fold_plurals, fold_script
 from search.archive import BULK_CHUNK, WriteReport, chunked
 from search.backends.elastic.connection import DATE, KEYWORD, IndexBlocked
+from search.query import CJK_RUN, latin_only
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 BULK_ATTEMPTS = 6
 BULK_WORKERS = 2
 
 # Fields stored only to filter on; they are not part of the Article record.
-FILTER_KEYS = ("source_key", "name_keys", "place_keys", "upstream")
+FILTER_KEYS = (
+    "source_key",
+    "name_keys",
+    "place_keys",
+    "upstream",
+    "title_zh",
+    "text_zh",
+    "title_alt",
+    "text_alt",
+)
 
 # Fields added after the first release: put into an existing index's mapping on opening
 # (new fields are the one change a live mapping accepts).
@@ -46,6 +67,7 @@ _TEXT_FIELD = {
     # match the bigrams of the cjk sub-field.
     "fields": {"cjk": {"type": "text", "analyzer": "homeward_cjk"}},
 }
+_ALT_FIELD = {"type": "text", "analyzer": "homeward_english"}
 
 MAPPING: dict[str, Any] = {
     "dynamic": "strict",
@@ -87,6 +109,10 @@ MAPPING: dict[str, Any] = {
         "source_key": KEYWORD,
         "name_keys": KEYWORD,
         "place_keys": KEYWORD,
+        "title_zh": _TEXT_FIELD,
+        "text_zh": _TEXT_FIELD,
+        "title_alt": _ALT_FIELD,
+        "text_alt": _ALT_FIELD,
         **UPSTREAM_MAPPING,
     },
 }
@@ -108,9 +134,15 @@ def to_document(article: Article) -> dict[str, Any]:
     """The Article record plus the normalised keys the filters compare."""
     document = article.to_dict()
     document["source_key"] = normalise_key(article.source) if article.source else None
-    document["name_keys"] = sorted(article.name_keys())
-    document["place_keys"] = sorted(article.place_keys())
+    document["name_keys"] = sorted(all_name_keys(article.names))
+    document["place_keys"] = sorted(all_place_keys(article.places))
     document["upstream"] = article.upstream_status
+    for name, value in (("title", article.title), ("text", article.text)):
+        if CJK_RUN.search(value):
+            document[f"{name}_zh"] = fold_script(value)
+        latin = latin_only(value)
+        if (folded := fold_plurals(latin)) != latin:
+            document[f"{name}_alt"] = folded
     return document
 
 

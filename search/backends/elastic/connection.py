@@ -225,6 +225,37 @@ class SmallIndex:
         self.ensure()
         return self.connection.fetch(self.alias, doc_id)
 
+    def delete_document(self, doc_id: str) -> bool:
+        """Delete one record; whether it was there (an id this index cannot hold never was)."""
+        if not self.valid_id(doc_id):
+            return False
+        self.ensure()
+        try:
+            self.client.delete(index=self.alias, id=doc_id, refresh=True)
+        except NotFoundError:
+            return False
+        return True
+
+    def every_source(self, sort: list[dict[str, str]], page_size: int) -> Iterator[dict[str, Any]]:
+        """Every document's source in `sort` order, a page at a time (search_after), so
+        an index of any size is read with one page in memory."""
+        self.ensure()
+        after: list[Any] | None = None
+        while True:
+            response = self.client.search(
+                index=self.alias,
+                query={"match_all": {}},
+                sort=sort,
+                size=page_size,
+                search_after=after,
+            )
+            page = response["hits"]["hits"]
+            if not page:
+                return
+            for raw in page:
+                yield raw["_source"]
+            after = page[-1]["sort"]
+
     def rewrite_record(
         self,
         doc_id: str,

@@ -45,22 +45,8 @@ class OffTopicIndex(SmallIndex):
         return kept
 
     def all(self) -> Iterator[Article]:
-        self.ensure()
-        after: list[Any] | None = None
-        while True:
-            response = self.client.search(
-                index=self.alias,
-                query={"match_all": {}},
-                sort=[{"id": "asc"}],
-                size=BULK_CHUNK,
-                search_after=after,
-            )
-            page = response["hits"]["hits"]
-            if not page:
-                return
-            for raw in page:
-                yield unpack(base64.b64decode(raw["_source"]["record"]))
-            after = page[-1]["sort"]
+        for source in self.every_source([{"id": "asc"}], BULK_CHUNK):
+            yield unpack(base64.b64decode(source["record"]))
 
     def forget(self, article_ids: Iterable[str]) -> int:
         self.ensure()

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from search.query import And, DateRange, Field, Ids, Node, Not, Or, Text, text_segments
+from homeward.forms import name_keys, place_keys
+from search.query import (
+    And,
+    DateRange,
+    Field,
+    Ids,
+    Node,
+    Not,
+    Or,
+    Text,
+    plural_folded,
+    text_segments,
+)
 
 
 def render(node: Node) -> dict[str, Any]:
@@ -13,16 +25,29 @@ def render(node: Node) -> dict[str, Any]:
         clauses = []
         for segment in text_segments(node.value):
             if segment.kind == "latin":
-                fields = ["title^3", "text"]
                 query = " ".join(segment.tokens)
-            elif len(segment.tokens[0]) == 1:
+                folded = plural_folded(segment)
+                if folded is not None:
+                    # The exact form, and the folded words in every latin field (the
+                    # *_alt fields hold the text with irregular plurals made singular):
+                    # an article with the exact form matches both, and ranks first.
+                    clauses.append(_either_form(query, " ".join(folded)))
+                    continue
                 fields = ["title^3", "text"]
+            elif len(segment.tokens[0]) == 1:
+                # Chinese is searched in its copy folded to simplified script, and as
+                # written: an index of version 1 (left so by a block) has no copy.
+                fields = ["title_zh^3", "text_zh", "title^3", "text"]
                 query = segment.tokens[0]
             else:
-                fields = ["title.cjk^3", "text.cjk"]
+                fields = ["title_zh.cjk^3", "text_zh.cjk", "title.cjk^3", "text.cjk"]
                 query = segment.tokens[0]
             clauses.append({"multi_match": {"query": query, "type": "phrase", "fields": fields}})
         return clauses[0] if len(clauses) == 1 else {"bool": {"must": clauses}}
+    if isinstance(node, Field) and node.name in ("person", "place"):
+        keys = (name_keys if node.name == "person" else place_keys)(str(node.value))
+        field = "name_keys" if node.name == "person" else "place_keys"
+        return {"bool": {"filter": [{"terms": {field: sorted(keys)}}]}}
     if isinstance(node, Field):
         field = {
             "person": "name_keys",
@@ -58,3 +83,16 @@ def render(node: Node) -> dict[str, Any]:
             }
         }
     raise TypeError(f"unknown query node {node!r}")
+
+
+def _either_form(exact: str, folded: str) -> dict[str, Any]:
+    either = ["title^3", "text", "title_alt^1.5", "text_alt^0.5"]
+    return {
+        "bool": {
+            "should": [
+                {"multi_match": {"query": exact, "type": "phrase", "fields": ["title^3", "text"]}},
+                {"multi_match": {"query": folded, "type": "phrase", "fields": either}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }

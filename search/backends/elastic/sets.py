@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from elasticsearch import NotFoundError
-
 from search.backends.elastic.connection import DATE, KEYWORD, Connection, SmallIndex
 from search.sets import (
     ArticleSet,
@@ -103,14 +101,7 @@ class SetsIndex(SmallIndex):
         return changed
 
     def delete(self, set_id: str) -> bool:
-        if not looks_like_set_id(set_id):
-            return False
-        self.ensure()
-        try:
-            self.client.delete(index=self.alias, id=set_id, refresh=True)
-        except NotFoundError:
-            return False
-        return True
+        return self.delete_document(set_id)
 
 
 def set_to_document(article_set: ArticleSet) -> dict[str, Any]:

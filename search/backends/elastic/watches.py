@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from elasticsearch import NotFoundError
-
 from search.backends.elastic.connection import KEYWORD, Connection, SmallIndex
 from search.watches import Watch, WatchChange, WatchError, WatchNotFound, looks_like_watch_id
 
@@ -66,14 +64,7 @@ class WatchesIndex(SmallIndex):
         return changed
 
     def delete(self, watch_id: str) -> bool:
-        if not looks_like_watch_id(watch_id):
-            return False
-        self.ensure()
-        try:
-            self.client.delete(index=self.alias, id=watch_id, refresh=True)
-        except NotFoundError:
-            return False
-        return True
+        return self.delete_document(watch_id)
 
 
 def dump(watch: Watch) -> dict[str, Any]:

@@ -4,7 +4,13 @@ English is indexed with FTS5's porter tokenizer (so `trafficked` finds
 `trafficking`, as Elasticsearch's `english` analyzer does); Chinese, Japanese and
 Korean runs, which have no spaces, are indexed as overlapping bigrams and as single
 characters in columns of their own, so 1- and 2-character words such as 京 or
-拐卖 match. Names, places and years sit in side tables for filters and facets.
+拐卖 match. Chinese is indexed folded to simplified script (homeward/forms.py), so
+拐賣 and 拐卖 are one word; English text with an irregular plural is indexed a
+second time with it made singular (`title_alt`, `text_alt`, weighted lower), so
+"missing child" finds "missing children" and the exact form still ranks first.
+Names, places and years sit in side tables for filters and facets; a name's or a
+place's every form (homeward/forms.py) is a row of `article_name_keys` or
+`article_place_keys`.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -24,6 +30,15 @@ from urllib.parse import quote
 import numpy as np
 
 from homeward.article import Article, normalise_key, published_timestamp
+from homeward.forms import (
+    all_name_keys,
+    all_place_keys,
+    fold_plurals,
+    fold_script,
+    group_names,
+    name_keys,
+    place_keys,
+)
 from homeward.runs import MAX_RUNS, RunChange, RunNotFound, RunRecord
 from search.archive import (
     BULK_CHUNK,
@@ -36,6 +51,7 @@ from search.archive import (
     chunked,
 )
 from search.backends.sqlite.facet_cache import FacetCache
+from search.facets import DATE_FACET, arranged
 from search.highlight import make_snippet
 from search.offtopic import pack, unpack
 from search.query import (
@@ -54,16 +70,19 @@ from search.query import (
     cjk_unigrams,
     highlight_terms,
     latin_only,
+    plural_folded,
     positive_texts,
     text_segments,
 )
 from search.sets import ArticleSet, SetChange, SetNotFound, duplicate_name_error
+from search.triage import TriageMark
 from search.watches import Watch, WatchChange, WatchError, WatchNotFound
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 
-# Each entry upgrades the schema by one version; never edit a released entry.
-MIGRATIONS: list[str] = [
+# Each entry upgrades the schema by one version; never edit a released entry. An entry
+# is SQL, or a function of the connection where rows must be remade in Python.
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """
     CREATE TABLE articles (
         rowid INTEGER PRIMARY KEY,
@@ -137,7 +156,33 @@ MIGRATIONS: list[str] = [
         record TEXT NOT NULL
     );
     """,
+    # 8: triage marks (search/triage.py), one per article, each stored whole.
+    """
+    CREATE TABLE triage_marks (
+        article_id TEXT PRIMARY KEY,
+        verdict TEXT NOT NULL,
+        marked_at TEXT NOT NULL,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX triage_marks_time ON triage_marks(marked_at, article_id);
+    """,
+    # 9: text across scripts and word forms, names and places in every form: the full
+    # text index and the key tables remade from the stored records (_reindex_forms).
+    lambda db: _reindex_forms(db),
 ]
+
+# The full-text table since schema version 9 (version 1 had no *_alt columns).
+FTS_TABLE = """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, title_cjk, text_cjk, title_uni, text_uni, title_alt, text_alt,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    )
+"""
+NAME_KEYS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS article_name_keys (article INTEGER NOT NULL, key TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS article_name_keys_key ON article_name_keys(key, article)",
+    "CREATE INDEX IF NOT EXISTS article_name_keys_article ON article_name_keys(article)",
+)
 
 # bm25 is lower for better matches; a hit without a text score (a filter-only match)
 # ranks after scored ones. Ties (and date order) fall back to the id, as on Elasticsearch.
@@ -154,7 +199,8 @@ DATE_PAGE = (
 )
 # Newest first, undated last, id breaking ties: Elasticsearch sorts the same way.
 DATE_ORDER = "a.published_ts IS NULL, a.published_ts DESC, a.id ASC"
-BM25 = "bm25(articles_fts, 3.0, 1.0, 3.0, 1.0, 3.0, 1.0)"
+# The *_alt columns (irregular plurals made singular) weigh half: the exact form first.
+BM25 = "bm25(articles_fts, 3.0, 1.0, 3.0, 1.0, 3.0, 1.0, 1.5, 0.5)"
 
 FACET_QUERIES = {
     "language": "SELECT a.language, count(*) FROM temp.hits h CROSS JOIN articles a "
@@ -167,10 +213,11 @@ FACET_QUERIES = {
     "ON s.article = h.rowid GROUP BY s.name",
     "places": "SELECT s.name, count(*) FROM temp.hits h CROSS JOIN article_places s "
     "ON s.article = h.rowid GROUP BY s.name",
+    DATE_FACET: "SELECT date(a.published_ts, 'unixepoch'), count(*) FROM temp.hits h "
+    "CROSS JOIN articles a ON a.rowid = h.rowid WHERE a.published_ts IS NOT NULL GROUP BY 1",
 }
-FACET_QUERIES = {
-    name: f"{sql} ORDER BY 2 DESC, 1 ASC LIMIT {FACET_SIZE}" for name, sql in FACET_QUERIES.items()
-}
+# Every value is read and ordered in Python (search/facets.py): a tie-break by hash
+# that SQL cannot do, over at most FACET_SQL_LIMIT hits.
 RECORD_BY_ID = (
     "SELECT r.record FROM articles a JOIN article_records r ON r.rowid = a.rowid WHERE a.id = ?"
 )
@@ -344,8 +391,11 @@ class SqliteArchive(Archive):
         for number in range(version, SCHEMA_VERSION):
             connection.execute("BEGIN IMMEDIATE")
             try:
-                for statement in _statements(MIGRATIONS[number]):
+                step = MIGRATIONS[number]
+                for statement in _statements(step) if isinstance(step, str) else ():
                     connection.execute(statement)
+                if callable(step):
+                    step(connection)
                 connection.execute(f"PRAGMA user_version = {number + 1}")
                 connection.execute("COMMIT")
             except BaseException:
@@ -431,19 +481,7 @@ class SqliteArchive(Archive):
             (rowid, article.to_json()),
         )
         self._delete_side_rows(db, rowid)
-        db.execute(
-            "INSERT INTO articles_fts (rowid, title, text, title_cjk, text_cjk, title_uni, "
-            "text_uni) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                rowid,
-                latin_only(article.title),
-                latin_only(article.text),
-                cjk_bigrams(article.title),
-                cjk_bigrams(article.text),
-                cjk_unigrams(article.title),
-                cjk_unigrams(article.text),
-            ),
-        )
+        _index_forms(db, rowid, article)
         names = {name: normalise_key(name) for name in article.names}
         db.executemany(
             "INSERT INTO article_names (article, name, key) VALUES (?, ?, ?)",
@@ -454,10 +492,6 @@ class SqliteArchive(Archive):
             [(rowid, name) for name in {place.name for place in article.places}],
         )
         db.executemany(
-            "INSERT INTO article_place_keys (article, key) VALUES (?, ?)",
-            [(rowid, key) for key in article.place_keys()],
-        )
-        db.executemany(
             "INSERT INTO article_years (article, year) VALUES (?, ?)",
             [(rowid, year) for year in set(article.years)],
         )
@@ -465,7 +499,13 @@ class SqliteArchive(Archive):
     @staticmethod
     def _delete_side_rows(db: sqlite3.Connection, rowid: int) -> None:
         db.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
-        for table in ("article_names", "article_places", "article_place_keys", "article_years"):
+        for table in (
+            "article_names",
+            "article_name_keys",
+            "article_places",
+            "article_place_keys",
+            "article_years",
+        ):
             db.execute(f"DELETE FROM {table} WHERE article = ?", (rowid,))  # noqa: S608
 
     def delete(self, article_id: str) -> bool:
@@ -528,12 +568,13 @@ class SqliteArchive(Archive):
 
     def search(self, request: SearchRequest) -> SearchResult:
         tree = request.tree()
+        size = request.facet_size or FACET_SIZE
         with self._lock, self._budget(request.timeout):
             db = self._connection
             if tree == MATCH_ALL:
                 total = db.execute("SELECT count(*) FROM articles").fetchone()[0]
                 rows = db.execute(ALL_BY_DATE, (request.limit, request.offset)).fetchall()
-                facets = self._facets(db, None, total) if request.facets else {}
+                facets = self._facets(db, None, total, size) if request.facets else {}
             else:
                 select, params = hits_query(tree)
                 db.execute("DROP TABLE IF EXISTS temp.hits")
@@ -542,7 +583,7 @@ class SqliteArchive(Archive):
                     db.execute(f"INSERT INTO temp.hits {select}", params)
                     total = db.execute("SELECT count(*) FROM temp.hits").fetchone()[0]
                     rows = self._page(db, request) if request.limit else []
-                    facets = self._facets(db, "temp.hits", total) if request.facets else {}
+                    facets = self._facets(db, "temp.hits", total, size) if request.facets else {}
                 finally:
                     db.execute("DROP TABLE IF EXISTS temp.hits")
         segments = highlight_terms(tree)
@@ -551,15 +592,18 @@ class SqliteArchive(Archive):
             article = Article.from_json(record)
             snippet = make_snippet(article.text, segments) if request.highlight else None
             hits.append(Hit(article=article, score=score, highlight=snippet))
+        if facets.get("names"):  # one entry per person, with its forms (homeward/forms.py)
+            facets["names"] = arranged("names", group_names(facets["names"]), size)
         return SearchResult(total=total, hits=hits, facets=facets)
 
     def _facets(
-        self, db: sqlite3.Connection, hits_table: str | None, total: int
+        self, db: sqlite3.Connection, hits_table: str | None, total: int, size: int = FACET_SIZE
     ) -> dict[str, list[tuple[Any, int]]]:
-        """Small hit sets are counted in SQL; large ones (and the whole archive) in memory."""
+        """Small hit sets are counted in SQL; large ones (and the whole archive) in memory.
+        Either way `size` values per facet, in the order of search/facets.py."""
         if hits_table is not None and total <= self.facet_sql_limit:
             return {
-                name: [(value, count) for value, count in db.execute(sql).fetchall()]
+                name: arranged(name, db.execute(sql).fetchall(), size)
                 for name, sql in FACET_QUERIES.items()
             }
         state = (db.execute("PRAGMA data_version").fetchone()[0], self._generation)
@@ -571,7 +615,7 @@ class SqliteArchive(Archive):
             # One string instead of a tuple per hit: ten times faster for 100,000 hits.
             joined = db.execute("SELECT group_concat(rowid) FROM temp.hits").fetchone()[0]
             rowids = np.array(joined.split(",") if joined else [], dtype=np.int64)
-        return self._facet_cache.counts(rowids, FACET_SIZE)
+        return self._facet_cache.counts(rowids, size)
 
     @contextmanager
     def _budget(self, seconds: float | None) -> Iterator[None]:
@@ -730,6 +774,50 @@ class SqliteArchive(Archive):
         with self._transaction() as db:
             return db.execute("DELETE FROM watches WHERE id = ?", (watch_id,)).rowcount > 0
 
+    # --- triage marks --------------------------------------------------------------------
+
+    def set_mark(self, mark: TriageMark) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO triage_marks (article_id, verdict, marked_at, record) "
+                "VALUES (?, ?, ?, ?)",
+                (
+                    mark.article_id,
+                    mark.verdict,
+                    mark.marked_at,
+                    json.dumps(mark.to_dict(), ensure_ascii=False),
+                ),
+            )
+
+    def clear_mark(self, article_id: str) -> bool:
+        with self._transaction() as db:
+            deleted = db.execute("DELETE FROM triage_marks WHERE article_id = ?", (article_id,))
+            return deleted.rowcount > 0
+
+    def marks_for(self, article_ids: Iterable[str]) -> dict[str, TriageMark]:
+        wanted = list(dict.fromkeys(article_ids))
+        found: dict[str, TriageMark] = {}
+        with self._lock:
+            for start in range(0, len(wanted), ID_CHUNK):
+                chunk = wanted[start : start + ID_CHUNK]
+                places = ",".join("?" * len(chunk))
+                rows = self._connection.execute(
+                    f"SELECT record FROM triage_marks WHERE article_id IN ({places})",  # noqa: S608
+                    chunk,
+                ).fetchall()
+                for (record,) in rows:
+                    mark = TriageMark.from_dict(json.loads(record))
+                    found[mark.article_id] = mark
+        return found
+
+    def iter_marks(self) -> Iterator[TriageMark]:
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT record FROM triage_marks ORDER BY marked_at, article_id"
+            ).fetchall()
+        for (record,) in rows:
+            yield TriageMark.from_dict(json.loads(record))
+
     # --- run history ---------------------------------------------------------------------
 
     def keep_off_topic(self, articles: Iterable[Article]) -> int:
@@ -845,6 +933,51 @@ class _Deadline:
         return 1
 
 
+def _index_forms(db: sqlite3.Connection, rowid: int, article: Article) -> None:
+    """The rows of one article that depend on how text and names are folded: its full
+    text row and its name and place keys (schema version 9 on)."""
+    latin = (latin_only(article.title), latin_only(article.text))
+    alt = tuple(folded if (folded := fold_plurals(part)) != part else "" for part in latin)
+    chinese = (fold_script(article.title), fold_script(article.text))
+    db.execute(
+        "INSERT INTO articles_fts (rowid, title, text, title_cjk, text_cjk, title_uni, "
+        "text_uni, title_alt, text_alt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            rowid,
+            *latin,
+            cjk_bigrams(chinese[0]),
+            cjk_bigrams(chinese[1]),
+            cjk_unigrams(chinese[0]),
+            cjk_unigrams(chinese[1]),
+            *alt,
+        ),
+    )
+    db.executemany(
+        "INSERT INTO article_name_keys (article, key) VALUES (?, ?)",
+        [(rowid, key) for key in all_name_keys(article.names)],
+    )
+    db.executemany(
+        "INSERT INTO article_place_keys (article, key) VALUES (?, ?)",
+        [(rowid, key) for key in all_place_keys(article.places)],
+    )
+
+
+def _reindex_forms(db: sqlite3.Connection) -> None:
+    """Migration 9: the full-text table gains the *_alt columns and holds Chinese folded
+    to simplified, and names and places gain every form: all remade from the stored
+    records, inside the migration's transaction (an archive of 100,000 articles takes
+    a few minutes, once)."""
+    db.execute("DROP TABLE IF EXISTS articles_fts")
+    db.execute(FTS_TABLE)
+    for statement in NAME_KEYS_TABLE:
+        db.execute(statement)
+    db.execute("DELETE FROM article_place_keys")
+    rows = db.execute("SELECT rowid, record FROM article_records ORDER BY rowid")
+    while page := rows.fetchmany(BULK_CHUNK):
+        for rowid, record in page:
+            _index_forms(db, rowid, Article.from_json(record))
+
+
 def _set_record(article_set: ArticleSet) -> str:
     return json.dumps(article_set.to_dict(), ensure_ascii=False, sort_keys=True)
 
@@ -865,7 +998,15 @@ def fts_expression(text: Text) -> str:
     parts = []
     for segment in text_segments(text.value):
         if segment.kind == "latin":
-            parts.append("{title text} : " + _quote(" ".join(segment.tokens)))
+            exact = "{title text} : " + _quote(" ".join(segment.tokens))
+            folded = plural_folded(segment)
+            if folded is None:
+                parts.append(exact)
+            else:
+                # The folded words in every latin column: an article with the exact
+                # form matches both alternatives and ranks above one with the other.
+                either = "{title text title_alt text_alt} : " + _quote(" ".join(folded))
+                parts.append(f"({exact} OR {either})")
             continue
         run = segment.tokens[0]
         if len(run) == 1:
@@ -984,10 +1125,11 @@ def render_where(node: Node) -> tuple[str, list[Any]]:
 
 
 def _render_field(node: Field) -> tuple[str, list[Any]]:
-    if node.name == "person":
-        return "a.rowid IN (SELECT article FROM article_names WHERE key = ?)", [node.value]
-    if node.name == "place":
-        return "a.rowid IN (SELECT article FROM article_place_keys WHERE key = ?)", [node.value]
+    if node.name in ("person", "place"):
+        table = "article_name_keys" if node.name == "person" else "article_place_keys"
+        keys = sorted((name_keys if node.name == "person" else place_keys)(str(node.value)))
+        marks = ",".join("?" * len(keys))  # only "?" marks are formatted in
+        return f"a.rowid IN (SELECT article FROM {table} WHERE key IN ({marks}))", keys  # noqa: S608
     if node.name == "year":
         return "a.rowid IN (SELECT article FROM article_years WHERE year = ?)", [node.value]
     if node.name == "language":

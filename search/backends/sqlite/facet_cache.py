@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from search.facets import DATE_FACET, facet_limit, tie_key
+
 # (facet name, table, article column, value column, condition); each value once per article
 FACET_SOURCES = (
     ("language", "articles", "rowid", "language", "language IS NOT NULL"),
@@ -22,6 +24,14 @@ FACET_SOURCES = (
     ("years", "article_years", "article", "year", "1"),
     ("names", "article_names", "article", "name", "1"),
     ("places", "article_places", "article", "name", "1"),
+    # by day of publication (UTC): every day, in date order (search/facets.py)
+    (
+        DATE_FACET,
+        "articles",
+        "rowid",
+        "date(published_ts, 'unixepoch')",
+        "published_ts IS NOT NULL",
+    ),
 )
 
 
@@ -30,6 +40,7 @@ class _Facet:
     articles: np.ndarray  # rowid of each (article, value) pair
     value_ids: np.ndarray  # index into `values`
     values: list[Any]
+    tie_ranks: np.ndarray  # each value's place among equal counts (search/facets.py)
 
 
 class FacetCache:
@@ -62,14 +73,19 @@ class FacetCache:
             value_ids = np.repeat(np.arange(len(runs)), [count for _, count in runs])
             if len(articles):
                 largest = max(largest, int(articles.max()))
-            facets[name] = _Facet(articles, value_ids, [value for value, _ in runs])
+            values = [value for value, _ in runs]
+            ranks = np.empty(len(values), dtype=np.int64)
+            ranks[sorted(range(len(values)), key=lambda i: tie_key(values[i]))] = np.arange(
+                len(values)
+            )
+            facets[name] = _Facet(articles, value_ids, values, ranks)
         self._facets = facets
         self._size = largest + 1
         self._state = state
 
     def counts(self, hit_rowids: np.ndarray | None, size: int) -> dict[str, list[tuple[Any, int]]]:
-        """Top `size` values per facet (count descending, then value ascending) over the
-        hits, or over every article when `hit_rowids` is None."""
+        """Top `size` values per facet (count descending, then search/facets.py's tie_key)
+        over the hits, or over every article when `hit_rowids` is None."""
         in_hits = None
         if hit_rowids is not None:
             in_hits = np.zeros(self._size, dtype=bool)
@@ -84,11 +100,15 @@ class FacetCache:
             )
             counts = np.bincount(chosen, minlength=len(facet.values))
             nonzero = np.flatnonzero(counts)
-            if len(nonzero) > size:
-                # Everything tied with the size-th largest count may still make the cut.
-                threshold = np.partition(counts[nonzero], -size)[-size]
+            if name == DATE_FACET:  # values are in date order; every day is kept
+                result[name] = [(facet.values[i], int(counts[i])) for i in nonzero.tolist()]
+                continue
+            limit = facet_limit(name, size)
+            if len(nonzero) > limit:
+                # Everything tied with the limit-th largest count may still make the cut.
+                threshold = np.partition(counts[nonzero], -limit)[-limit]
                 nonzero = nonzero[counts[nonzero] >= threshold]
-            # Values are sorted, so the value index orders ties by value.
-            order = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), i))[:size]
+            ranks = facet.tie_ranks
+            order = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), ranks[i]))[:limit]
             result[name] = [(facet.values[i], int(counts[i])) for i in order]
         return result

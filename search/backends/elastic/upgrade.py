@@ -1,0 +1,85 @@
+"""Moving an archive's articles into the index of the current mapping version.
+
+An analyzer of a live index cannot change, so a release that changes how text is
+analysed (version 2: scripts and word forms folded, names and places in every form)
+makes a new index, `<alias>-v<version>`. An archive opened on an index of an earlier
+version is copied into it once, every document remade from its record (so the keys
+computed in Python are new too); the alias then moves in one atomic step and the old
+index is deleted. Until the alias moves, the old index stays whole: a copy that fails
+half-way leaves the archive as it was, and the next opening starts the copy again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from elasticsearch import ApiError, helpers
+
+from homeward.article import Article
+from search.archive import ArchiveError
+from search.backends.elastic.articles import from_document, write_articles
+from search.backends.elastic.connection import Connection
+
+
+def indexes_behind(connection: Connection, alias: str) -> list[str]:
+    """The indexes the alias points to now (one, unless something else moved it)."""
+    return sorted(connection.client.indices.get_alias(name=alias))
+
+
+def upgrade(
+    connection: Connection,
+    alias: str,
+    index: str,
+    settings: dict[str, Any],
+    mappings: dict[str, Any],
+) -> bool:
+    """Copy the articles behind `alias` into `index` and move the alias there, when the
+    alias points elsewhere; True when it did."""
+    client = connection.client
+    old = indexes_behind(connection, alias)
+    if index in old:
+        return False
+    if not client.indices.exists(index=index):
+        settings = {**settings, **_replicas(connection, old)}
+        try:
+            client.indices.create(index=index, settings=settings, mappings=mappings)
+        except ApiError as error:  # another process is upgrading the same archive
+            if error.error != "resource_already_exists_exception":
+                raise
+    report = write_articles(client, index, _articles(connection, old))
+    if report.failed:
+        article_id, reason = report.failed[0]
+        raise ArchiveError(
+            f"Elasticsearch at {connection.shown}: upgrading {alias} to {index} failed for "
+            f"{len(report.failed)} article(s), the first {article_id} ({reason}); the archive "
+            "is left as it was, behind the old index"
+        )
+    client.indices.refresh(index=index)
+    actions: list[dict[str, Any]] = [{"remove": {"index": name, "alias": alias}} for name in old]
+    actions.append({"add": {"index": index, "alias": alias, "is_write_index": True}})
+    try:
+        client.indices.update_aliases(actions=actions)
+    except ApiError:
+        if index not in indexes_behind(connection, alias):
+            raise  # not moved by another process either
+    for name in old:
+        client.indices.delete(index=name, ignore_unavailable=True)
+    return True
+
+
+def _replicas(connection: Connection, indexes: list[str]) -> dict[str, Any]:
+    """The old index's replica count, which an operator may have raised on a cluster
+    (docs/scaling.md): the new index keeps it rather than fall back to none."""
+    answer = connection.client.indices.get_settings(
+        index=indexes[0], name="index.number_of_replicas"
+    )
+    value = next(iter(answer.values()), {}).get("settings", {}).get("index", {})
+    replicas = value.get("number_of_replicas")
+    return {"number_of_replicas": int(replicas)} if replicas is not None else {}
+
+
+def _articles(connection: Connection, indexes: list[str]) -> Iterator[Article]:
+    for name in indexes:
+        for hit in helpers.scan(connection.client, index=name, query={"query": {"match_all": {}}}):
+            yield from_document(hit["_source"])

@@ -1,0 +1,428 @@
+"""The extraction stage on 101 real pages, and its metadata rules on small real-looking snippets.
+
+The floors are the figures measured when the rules were written (a little
+below), for the tuning part and the held-out part of
+`tests/data/extraction-real` separately; bare trafilatura's figures on the
+same run are the other bar the stage must not fall under.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import trafilatura
+from trafilatura.utils import load_html
+
+from bench.score_extraction import (
+    Fields,
+    FieldScore,
+    RealPage,
+    authors_f1,
+    evaluate_fields,
+    load_real_set,
+    same_day,
+    title_matches,
+)
+from pipelines.authors import chinese_byline, find_authors, json_ld_authors, parse_byline
+from pipelines.extract import extract_article
+from pipelines.fields import clean_field
+
+REAL_SET = Path(__file__).resolve().parent / "data" / "extraction-real"
+# Measured on 2026-12-01 (bench/extraction.py), stage vs bare trafilatura:
+#   tuning    text F1 0.954 (0.953)  title 0.956 (0.706)  date 1.000 (0.966)  authors 0.956 (0.672)
+#   held-out  text F1 0.935 (0.935)  title 0.909 (0.758)  date 1.000 (0.933)  authors 0.833 (0.667)
+# The floors sit a little below.
+FLOORS = {
+    "tuning": {"text_f1": 0.945, "title": 0.94, "date": 0.98, "authors": 0.93},
+    "held-out": {"text_f1": 0.925, "title": 0.88, "date": 0.98, "authors": 0.80},
+}
+
+
+def stage(html: str, url: str) -> Fields:
+    extracted = extract_article(html, url)
+    if extracted is None:
+        return Fields()
+    return Fields(extracted.text, extracted.title, extracted.published, tuple(extracted.authors))
+
+
+@pytest.fixture(scope="module")
+def pages() -> list[RealPage]:
+    return load_real_set(REAL_SET)
+
+
+@pytest.fixture(scope="module")
+def scores(pages: list[RealPage]) -> dict[str, FieldScore]:
+    return {
+        split: evaluate_fields(stage, [p for p in pages if p.split == split])
+        for split in ("tuning", "held-out")
+    }
+
+
+def test_real_set_is_large_and_licensed(pages: list[RealPage]) -> None:
+    assert len(pages) >= 100
+    assert {p.split for p in pages} == {"tuning", "held-out"}
+    assert len([p for p in pages if p.split == "held-out"]) >= 30
+    for licence in ("LICENSE-readability", "LICENSE-newspaper4k", "README.md"):
+        assert (REAL_SET / licence).is_file()
+
+
+@pytest.mark.parametrize("split", ["tuning", "held-out"])
+def test_floors_on_real_pages(scores: dict[str, FieldScore], split: str) -> None:
+    score, floor = scores[split], FLOORS[split]
+    assert score.text.f1 >= floor["text_f1"], score.text
+    assert score.title >= floor["title"]
+    assert score.date >= floor["date"]
+    assert score.authors >= floor["authors"]
+
+
+def bare(html: str, url: str) -> Fields:
+    """Bare trafilatura with the stage's switches, as bench/extraction.py runs it."""
+    document = trafilatura.bare_extraction(
+        html, url=url or None, with_metadata=True, include_comments=False, include_tables=True
+    )
+    if document is None:
+        return Fields()
+    authors = tuple(a.strip() for a in (document.author or "").split(";") if a.strip())
+    return Fields(document.text or "", document.title, document.date, authors)
+
+
+def test_stage_is_not_behind_bare_trafilatura(
+    pages: list[RealPage], scores: dict[str, FieldScore]
+) -> None:
+    for split, score in scores.items():
+        theirs = evaluate_fields(bare, [p for p in pages if p.split == split])
+        assert score.text.f1 >= theirs.text.f1 - 0.005, split
+        assert score.title >= theirs.title, split
+        assert score.date >= theirs.date, split
+        assert score.authors >= theirs.authors, split
+
+
+def test_no_title_holds_an_entity_or_a_tag(pages: list[RealPage]) -> None:
+    for page in pages:
+        found = stage(page.html, page.url)
+        for value in (found.title, *found.authors):
+            assert value is None or not any(
+                mark in value for mark in ("&#", "&quot;", "&amp;", "<")
+            ), (
+                page.key,
+                value,
+            )
+
+
+# --- unescaping ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Donna Kelce Calls Taylor Swift&#8217;s Song", "Donna Kelce Calls Taylor Swift’s Song"),
+        ("&#039;This new search box&#039; is here", "'This new search box' is here"),
+        ("Strava unveils &#8230;", "Strava unveils …"),
+        ("フジテレビ問題…&quot;総スカン&quot;", 'フジテレビ問題…"総スカン"'),
+        ("Tom &amp;amp; Jerry", "Tom & Jerry"),
+        ("&amp;#8220;Quoted&amp;#8221;", "“Quoted”"),
+        ("AT&T and T-Mobile", "AT&T and T-Mobile"),
+        ("Q&paragraph &copy2020", "Q&paragraph &copy2020"),
+        ("  Boy,\n 7, <em>found</em>\u00a0safe ", "Boy, 7, found safe"),
+        ("‘Single’ and “double” quotes", "‘Single’ and “double” quotes"),
+        ("", None),
+        ("&nbsp;", None),
+    ],
+)
+def test_fields_are_unescaped_once_and_normalised(raw: str, clean: str | None) -> None:
+    assert clean_field(raw) == clean
+
+
+def test_double_escaped_json_ld_headline_is_stored_clean() -> None:
+    html = (
+        """<html><head><title>x</title>
+    <script type="application/ld+json">{"@type": "NewsArticle",
+      "headline": "Donna Kelce Calls Taylor Swift&#8217;s Song &amp;quot;Great&amp;quot;",
+      "datePublished": "2025-02-01T10:00:00Z",
+      "description": "She said &amp;quot;no&amp;quot; &#8211; AT&T&#8217;s <b>call</b>",
+      "author": {"@type": "Person", "name": "Jane O&#8217;Neil"}}</script>
+    <meta property="og:site_name" content="Fox &amp;amp; Friends"></head>
+    <body><article><p>"""
+        + "Paragraph of the story with enough words to count. " * 6
+        + """</p>
+    </article></body></html>"""
+    )
+    article = extract_article(html, "https://news.example/a")
+    assert article is not None
+    assert article.title == 'Donna Kelce Calls Taylor Swift’s Song "Great"'
+    assert article.authors == ["Jane O’Neil"]
+    assert article.site_name == "Fox & Friends"
+    assert article.description == 'She said "no" – AT&T’s call'
+
+
+# --- authors ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("byline", "people", "organisations"),
+    [
+        ("By Jane Doe and John Smith", ["Jane Doe", "John Smith"], []),
+        ("By A. Lee, B. Kim and C. Park", ["A. Lee", "B. Kim", "C. Park"], []),
+        ("Ana Sandoiu | Reuters", ["Ana Sandoiu"], ["Reuters"]),
+        (
+            "Dana A. Ford, James S.A. Corey, and Tom Watkins, CNN",
+            ["Dana A. Ford", "James S.A. Corey", "Tom Watkins"],
+            ["CNN"],
+        ),
+        ("By Brenda Goodman, MA", ["Brenda Goodman"], []),
+        ("Joshua Sokol May 4, 2017", ["Joshua Sokol"], []),
+        ("Ben Silverman, Games Editor", ["Ben Silverman"], []),
+        ("Last Updated: January 7, 2025", [], []),
+        ("Our Foreign Staff", [], ["Our Foreign Staff"]),
+        ("https://www.facebook.com/someone", [], []),
+        ("Par Sébastien Farcis", ["Sébastien Farcis"], []),
+        ("责任编辑：崔宁宁", [], []),
+        ("新华社", [], ["新华社"]),
+    ],
+)
+def test_parse_byline(byline: str, people: list[str], organisations: list[str]) -> None:
+    found = parse_byline(byline)
+    assert found.people == people
+    assert found.organisations == organisations
+
+
+def test_json_ld_author_shapes() -> None:
+    assert json_ld_authors("Jeffrey Gettleman").people == ["Jeffrey Gettleman"]
+    assert json_ld_authors({"@type": "Person", "name": "Joan Biskupic"}).people == ["Joan Biskupic"]
+    mixed = json_ld_authors(
+        [
+            {"@type": "Person", "name": "Stella Kim"},
+            {"@type": "Person", "name": "STELLA KIM"},
+            {"@type": "Organization", "name": "NBC News"},
+            "Jennifer Jett",
+        ]
+    )
+    assert mixed.people == ["Stella Kim", "Jennifer Jett"]
+    assert mixed.organisations == ["NBC News"]
+    assert json_ld_authors({"@type": "Organization", "name": "Reuters"}).people == []
+
+
+def test_authors_from_graph_and_organisation_kept_apart() -> None:
+    html = """<html><head><script type="application/ld+json">{"@context": "https://schema.org",
+      "@graph": [{"@type": "WebSite", "name": "Daily Bugle"},
+                 {"@type": "NewsArticle", "headline": "Bridge reopens after repairs",
+                  "datePublished": "2025-05-02",
+                  "author": [{"@type": "Person", "name": "Peter Parker"},
+                             {"@type": "Organization", "name": "Daily Bugle"}]}]}</script>
+    </head><body><article><h1>Bridge reopens after repairs</h1><p>"""
+    html += "The bridge over the river reopened this morning after months of work. " * 5
+    html += "</p></article></body></html>"
+    article = extract_article(html, "https://bugle.example/bridge")
+    assert article is not None
+    assert article.authors == ["Peter Parker"]
+    assert article.organisations == ["Daily Bugle"]
+
+
+def test_meta_author_and_rel_author_byline() -> None:
+    body = "<p>" + "A long paragraph about the council's decision on the new school. " * 5
+    meta = '<html><head><meta name="author" content="By Mary Major and Ian Minor"></head>'
+    from_meta = extract_article(f"{meta}<body><article>{body}</p></article></body></html>", "")
+    assert from_meta is not None and from_meta.authors == ["Mary Major", "Ian Minor"]
+    visible = (
+        '<html><body><article><p class="byline">By <a rel="author" href="/a/ruth">Ruth Reporter'
+        f"</a></p>{body}</p></article></body></html>"
+    )
+    from_byline = extract_article(visible, "")
+    assert from_byline is not None and from_byline.authors == ["Ruth Reporter"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("本报记者 张三 李四\n正文第一段", ["张三", "李四"]),
+        ("（记者 刘洋 通讯员 陈晨）", ["刘洋", "陈晨"]),
+        ("新华社记者王小明报道", ["王小明"]),
+        ("责任编辑：崔宁宁", []),
+        ("（编辑：王芳）", []),
+    ],
+)
+def test_chinese_bylines(text: str, names: list[str]) -> None:
+    assert chinese_byline(text) == names
+
+
+def test_chinese_page_byline_in_text_not_editor() -> None:
+    body = "".join(
+        f"<p>{'警方在当地解救了被拐卖的儿童并抓获犯罪嫌疑人。' * 3}</p>" for _ in range(3)
+    )
+    html = (
+        "<html><head><title>警方解救被拐儿童</title></head><body><article>"
+        "<h1>警方解救被拐儿童</h1><p>本报记者 张伟 通讯员 李娜</p>"
+        f"{body}<p>责任编辑：王芳</p></article></body></html>"
+    )
+    article = extract_article(html, "https://news.example.cn/a")
+    assert article is not None
+    assert article.authors == ["张伟", "李娜"]
+
+
+def test_find_authors_prefers_json_ld_people_over_meta() -> None:
+    tree = load_html("<html><body><p>x</p></body></html>")
+    found = find_authors(
+        tree, {"@type": "Person", "name": "Alex Heath"}, {"author": "The Verge Staff"}
+    )
+    assert found.people == ["Alex Heath"]
+
+
+# --- the scorer ---------------------------------------------------------------------------------
+
+
+def test_metadata_scores() -> None:
+    assert title_matches("Boy found  safe", "Boy found safe")
+    assert not title_matches("Taylor Swift’s", "Taylor Swift&#8217;s")
+    assert same_day("2024-12-06T22:00:40.000Z", "2024-12-06")
+    assert not same_day("2024-12-06", None)
+    assert authors_f1(("Jane Doe", "John Roe"), ("jane doe",)) == pytest.approx(2 / 3)
+    assert authors_f1((), ()) == 1.0
+    assert authors_f1((), ("CNN Wire",)) == 0.0
+
+
+# --- titles -------------------------------------------------------------------------------------
+
+BODY = (
+    "<p>" + "The council met on Tuesday to discuss the new school crossing at length. " * 5 + "</p>"
+)
+
+
+def page_with(head: str, header: str) -> str:
+    return f"<html><head>{head}</head><body><article>{header}{BODY}</article></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("head", "header", "title"),
+    [
+        # the <h1> shows the headline without the site's tail
+        (
+            '<meta property="og:title" content="Court files expose spy operation -- Sott.net">',
+            "<h1>Court files expose spy operation</h1>",
+            "Court files expose spy operation",
+        ),
+        (
+            "<title>短缺药品保供稳价 全力保障临床用药需求-新华网</title>",
+            "<h1>短缺药品保供稳价 全力保障临床用药需求</h1>",
+            "短缺药品保供稳价 全力保障临床用药需求",
+        ),
+        # the <h1> carries a byline, the title a photo credit and the paper's name
+        (
+            '<meta property="og:title"'
+            ' content="米朝首脳直通電話 習氏に挑むトランプ戦術の成否'
+            ' （写真＝ロイター） ：日本経済新聞">',
+            "<h1>米朝首脳直通電話 習氏に挑むトランプ戦術の成否 <span>編集委員 中沢克二</span></h1>",
+            "米朝首脳直通電話 習氏に挑むトランプ戦術の成否",
+        ),
+        # same words, the reader sees curly quotes
+        (
+            '<meta property="og:title" content="Faker wins as T1 embody Heartsteel\'s song">',
+            "<h1>Faker wins as T1 embody Heartsteel’s song</h1>",
+            "Faker wins as T1 embody Heartsteel’s song",
+        ),
+        # the <h1> is the site's logo: the publisher's title stands
+        (
+            '<meta property="og:title" content="Get your Frontend JavaScript Code Covered">',
+            "<h1>Hi, I'm Nicolas.</h1>",
+            "Get your Frontend JavaScript Code Covered",
+        ),
+        # of two metadata titles, the one the page shows wins
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "headline": "Vision Pro hands-on: the Retina moment"}</script>'
+            '<meta property="og:title" content="Vision Pro is the Retina display moment">',
+            "<h1>Vision Pro is the Retina display moment</h1>",
+            "Vision Pro is the Retina display moment",
+        ),
+    ],
+)
+def test_title_is_the_headline_the_page_shows(head: str, header: str, title: str) -> None:
+    article = extract_article(page_with(head, header), "https://news.example/a")
+    assert article is not None
+    assert article.title == title
+
+
+def test_json_ld_in_cdata_is_read() -> None:
+    head = (
+        '<script type="application/ld+json">//<![CDATA[\n{"@type": "NewsArticle",'
+        ' "headline": "Bridge reopens", "datePublished": "2024-12-06T22:00:40.000Z",'
+        ' "author": [{"@type": "Person", "name": "Stella Kim"}]}\n//]]></script>'
+        '<meta property="article:published_time" content="2024-12-07T12:43:39Z">'
+    )
+    article = extract_article(page_with(head, "<h1>Bridge reopens</h1>"), "")
+    assert article is not None
+    assert article.published is not None and article.published.startswith("2024-12-06")
+    assert article.authors == ["Stella Kim"]
+
+
+# --- visible bylines and teaser captions ----------------------------------------------------------
+
+
+def test_first_visible_byline_wins_over_sidebar_bylines() -> None:
+    header = (
+        '<h1>Uber and the sharing economy</h1><span class="byline">'
+        '<a href="/writer/eskow">Richard Eskow</a></span>'
+    )
+    sidebar = (
+        '<aside><ul><li><a href="/s1">Other story</a><span class="byline">Joanna Rothkopf'
+        "</span></li></ul></aside>"
+    )
+    html = page_with("", header).replace("</article>", f"</article>{sidebar}")
+    article = extract_article(html, "")
+    assert article is not None and article.authors == ["Richard Eskow"]
+
+
+@pytest.mark.parametrize(
+    ("byline", "people"),
+    [
+        ("Dan Goodin - Apr 16, 2015 8:02 pm UTC", ["Dan Goodin"]),
+        ("James Akinaka • 8h", ["James Akinaka"]),
+        ("Laura June Topolsky July", ["Laura June Topolsky"]),
+        ("By Theresa May", ["Theresa May"]),
+        ("By", []),
+        (
+            "Martin Untersinger (avec Damien Leloup et Morgane Tual)",
+            ["Martin Untersinger", "Damien Leloup", "Morgane Tual"],
+        ),
+        ("By Ruth Reporter", ["Ruth Reporter"]),
+        ("约翰·米勒-怀特、王小明", ["约翰·米勒-怀特", "王小明"]),
+        ("Jane Doe · John Roe", ["Jane Doe", "John Roe"]),
+    ],
+)
+def test_byline_dates_and_placeholders(byline: str, people: list[str]) -> None:
+    assert parse_byline(byline).people == people
+
+
+def test_teaser_card_caption_that_is_a_link_stays_out() -> None:
+    teaser = (
+        '<div class="featured-stories"><ul><li class="story"><figure><img src="a.jpg">'
+        '<figcaption><a href="/2015/drake">Drake Assaulted in Dubai Nightclub After Show'
+        "</a></figcaption></figure></li></ul></div>"
+    )
+    photo = (
+        '<figure><img src="b.jpg"><figcaption>Volunteers search the fields behind Hollins Lane,'
+        " Millbrook</figcaption></figure>"
+    )
+    html = page_with("", f"<h1>Search goes on</h1>{photo}").replace(
+        "</article>", f"</article>{teaser}"
+    )
+    article = extract_article(html, "")
+    assert article is not None
+    assert "Volunteers search the fields behind Hollins Lane" in article.text
+    assert "Drake Assaulted" not in article.text
+
+
+def test_gallery_captions_stay_out_and_a_repeated_caption_counts_once() -> None:
+    photo = (
+        '<figure><img src="b.jpg"><figcaption>Volunteers search the fields behind Hollins Lane,'
+        " Millbrook</figcaption></figure>"
+    )
+    gallery = (
+        '<div class="photo-gallery"><figure><img src="c.jpg"><figcaption>Fans queue outside'
+        " the stadium before the cup final</figcaption></figure></div>"
+    )
+    html = page_with("", f"<h1>Search goes on</h1>{photo}{gallery}{photo}")
+    article = extract_article(html, "")
+    assert article is not None
+    assert article.text.count("Volunteers search the fields behind Hollins Lane") == 1
+    assert "Fans queue outside" not in article.text
