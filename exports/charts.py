@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from markupsafe import Markup
 
@@ -301,19 +301,33 @@ def bar_period(bars: Sequence[Bar]) -> str:
     return "year" if years == 1 else f"{years} years"
 
 
+def summary_facts(bars: Sequence[Bar]) -> dict[str, Any]:
+    """What a chart's one-sentence summary says, as values a caller can word in its own
+    language: total, first, last, period, most, busiest, empty, periods."""
+    busiest = max(bars, key=lambda bar: bar.count)
+    return {
+        "total": sum(bar.count for bar in bars),
+        "first": bars[0].name,
+        "last": bars[-1].name,
+        "period": bar_period(bars),
+        "most": busiest.count,
+        "busiest": busiest.name,
+        "empty": sum(1 for bar in bars if not bar.count),
+        "periods": len(bars),
+    }
+
+
 def describe(bars: Sequence[Bar], noun: str = "articles") -> str:
     """The chart in one sentence, for its <desc> and for readers who cannot see it."""
     if not bars:
         return f"No {noun}."
-    total = sum(bar.count for bar in bars)
-    busiest = max(bars, key=lambda bar: bar.count)
-    empty = sum(1 for bar in bars if not bar.count)
+    facts = summary_facts(bars)
     sentence = (
-        f"{total} {noun} from {bars[0].name} to {bars[-1].name}, one bar per {bar_period(bars)}; "
-        f"the most, {busiest.count}, in {busiest.name}"
+        f"{facts['total']} {noun} from {facts['first']} to {facts['last']}, one bar per "
+        f"{facts['period']}; the most, {facts['most']}, in {facts['busiest']}"
     )
-    if empty:
-        sentence += f"; {empty} of {len(bars)} periods have none"
+    if facts["empty"]:
+        sentence += f"; {facts['empty']} of {facts['periods']} periods have none"
     return sentence + "."
 
 

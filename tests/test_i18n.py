@@ -149,3 +149,23 @@ def test_every_page_renders_in_both_chinese_interfaces(tmp_path, language, words
             assert "<script>alert" not in page.text, url
         missing = client.get("/articles/" + "f" * 32, headers=headers).text
         assert ("存档中没有" if language == "zh-CN" else "存檔中沒有") in missing
+
+
+def test_query_errors_and_chart_summaries_speak_chinese_too(tmp_path):
+    from web_fixtures import load_archive
+
+    archive_url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    load_archive(archive_url, tmp_path / "evidence")
+    zh = {"Accept-Language": "zh-CN"}
+    with TestClient(create_app(archive_url), base_url=BASE) as client:
+        quote = client.get("/search", params={"q": '"abc'}, headers=zh)
+        assert quote.status_code == 400 and "第 1 个字符处引号未闭合" in quote.text
+        date = client.get("/search", params={"since": "yesterday"}, headers=zh)
+        assert "“从”日期需要形如 2024-05-01 的日期" in date.text
+        english = client.get("/search", params={"since": "yesterday"})
+        assert "The “From” date needs a date like 2024-05-01, not &#39;yesterday&#39;" in (
+            english.text
+        )
+        charts = client.get("/search", params={"q": "trafficking"}, headers=zh).text
+        assert "篇文章，每根柱代表一" in charts  # the summary screen readers hear
+        assert "具体数字" in charts

@@ -23,8 +23,8 @@ from exports.charts import (
     chart_table,
     column_chart,
     date_bars,
-    describe,
     place_map,
+    summary_facts,
     with_links,
     year_bars,
 )
@@ -93,7 +93,11 @@ def search_page(
         params=params,
         result=result,
         error=error,
-        error_message=form_message(error) if isinstance(error, QuerySyntaxError) else error,
+        error_message=(
+            query_error_text(error, gettext_for(request))
+            if isinstance(error, QuerySyntaxError)
+            else error
+        ),
         page=page,
         page_size=PAGE_SIZE,
         last_page=last_page,
@@ -269,13 +273,51 @@ def _chart(
             bars,
             chart_id=chart_id,
             title=title,
-            description=describe(bars),
+            description=_summary(bars, _),
             width=CHART_WIDTH,
             height=CHART_HEIGHT,
         ),
         table=table,
         numbers=_("The numbers"),
     )
+
+
+def _summary(bars: list[Bar], _: Callable[[str], str]) -> str:
+    """The chart's one sentence for screen readers, in the reader's language."""
+    if not bars:
+        return _("No articles.")
+    facts = summary_facts(bars)
+    facts["period"] = _(facts["period"])
+    sentence = (
+        _(
+            "%(total)s articles from %(first)s to %(last)s, one bar per %(period)s; "
+            "the most, %(most)s, in %(busiest)s."
+        )
+        % facts
+    )
+    if facts["empty"]:
+        sentence += " " + _("%(empty)s of %(periods)s periods have none.") % facts
+    return sentence
+
+
+def query_error_text(error: QuerySyntaxError, _: Callable[[str], str]) -> str:
+    """A query error as the search form shows it, in the reader's language: the
+    parser's reason when the catalogue has it (the fixed ones do), else as written."""
+    if form_message(error) != str(error):  # a date field, named by its label
+        field = "since" if error.reason.startswith("since ") else "until"
+        label = _("The “From” date") if field == "since" else _("The “To” date")
+        return _("%(label)s needs a date like 2024-05-01, not %(value)s.") % {
+            "label": label,
+            "value": repr(error.token),
+        }
+    reason = _(error.reason)
+    if error.args and error.args[0] == error.reason:  # a limit names no position
+        return reason
+    return _("%(reason)s at position %(position)s: %(token)s") % {
+        "reason": reason,
+        "position": error.position + 1,
+        "token": repr(error.token),
+    }
 
 
 # --- articles -------------------------------------------------------------------------------
