@@ -337,8 +337,8 @@ def test_scraped_text_is_escaped_everywhere(site):
 
 def test_article_page_shows_entities_as_filter_links_and_the_evidence(site):
     html = site.client.get(f"/articles/{site.sample_id()}").text
-    assert 'href="/search?person=Liu+Sirui"' in html
-    assert 'href="/search?place=Shanxi"' in html and "37.8000, 112.5000" in html
+    assert 'href="/people/Liu%20Sirui"' in html  # the person's page, every form
+    assert 'href="/places/Shanxi"' in html and "37.8000, 112.5000" in html
     assert 'href="/search?year=1997"' in html
     assert "No evidence copy of this page is kept" not in html
     uncaptured = site.client.get(f"/articles/{site.sample_id('Lagos')}").text

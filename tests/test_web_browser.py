@@ -204,7 +204,7 @@ def test_search_facet_article_set_and_export(context, server, tmp_path):
     page.wait_for_url("**/articles/*")
     assert page.locator("h1").inner_text() == "Shanxi family reunited with son abducted in 1997"
     assert page.get_by_role("link", name="Liu Sirui").get_attribute("href") == (
-        "/search?person=Liu+Sirui"
+        "/people/Liu%20Sirui"
     )
     captured = page.frame_locator("iframe.capture").locator("h1")
     assert captured.inner_text() == "Shanxi family reunited with son abducted in 1997"
@@ -676,3 +676,23 @@ def test_article_and_set_pages_print_without_the_sites_controls(context, server)
     assert "https://mirror.test/copy" in after
     page.emulate_media(media="screen")
     assert page.locator("header.site").is_visible()
+
+
+def test_a_tag_opens_the_persons_page_in_every_form(context, server, axe_source):
+    page = new_page(context)
+    page.goto(server.base + "/search?q=%22Shanxi+family+reunited%22")
+    page.locator("ol.hits h2 a").first.click()
+    page.wait_for_url("**/articles/*")
+    page.get_by_role("link", name="Liu Sirui", exact=True).click()
+    page.wait_for_url("**/people/Liu%20Sirui")
+    assert page.locator("h1").inner_text() == "Liu Sirui"
+    assert "刘思睿" in page.locator(".forms").inner_text()
+    titles = page.locator("ol.hits h2 a").all_inner_texts()
+    assert "Shanxi family reunited with son abducted in 1997" in titles
+    assert any("刘思睿" in title or "山西" in title for title in titles)  # the Chinese article
+    assert page.locator("#published-chart").is_visible()
+    assert axe_problems(page, axe_source) == []
+    page.screenshot(path=str(SCREENSHOTS / "person.png"))
+    page.get_by_role("link", name="Shanxi", exact=True).click()
+    page.wait_for_url("**/places/Shanxi")
+    assert "山西" in page.locator(".forms").inner_text()

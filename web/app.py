@@ -25,7 +25,7 @@ from homeward.article import ArticleError
 from homeward.runs import unhealthy_after_default
 from search.open import open_archive
 from search.query import QuerySyntaxError, QueryTimeout
-from web import api, facets, i18n, pages, triage, watches
+from web import api, entities, facets, i18n, pages, triage, watches
 from web.cases import router as same_case_router
 from web.dependencies import CsrfRefused
 from web.evidence import evidence_dirs
@@ -89,6 +89,7 @@ def create_app(
     app.include_router(watches.router)
     app.include_router(triage.router)
     app.include_router(i18n.router)
+    app.include_router(entities.router)
     app.include_router(facets.router)
     _add_error_handlers(app)
     app.openapi = truthful_openapi(app)  # type: ignore[method-assign]

@@ -103,7 +103,7 @@ def search_page(
         last_page=last_page,
         past_end=result is not None and result.total > 0 and not hits and page > last_page,
         facets=_facets(result, params),
-        published=_published_chart(result, params, gettext_for(request)),
+        published=published_chart(result, params, gettext_for(request)),
         years=_year_chart(result, params, gettext_for(request)),
         sets=sets,
         in_sets=_memberships(sets, {hit.article.id for hit in hits}),
@@ -218,7 +218,7 @@ def facet_page(
     )
 
 
-def _published_chart(
+def published_chart(
     result: SearchResult | None, params: SearchParams, _: Callable[[str], str]
 ) -> Markup | None:
     """Matching articles by date published, a bar per day, week, month or year (by the

@@ -51,11 +51,20 @@ def search_url(**params: Any) -> str:
     return "/search?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
+def entity_url(kind: str, name: str) -> str:
+    """/people/<name> or /places/<name> (web/entities.py), the name quoted whole: a
+    slash in a name is a character, not a path."""
+    return f"/{kind}/{quote(name, safe='')}"
+
+
 def make_templates() -> Jinja2Templates:
     directory = resources.files("web").joinpath("templates")
     templates = Jinja2Templates(directory=str(directory))
     templates.env.globals.update(
-        language_name=language_name, search_url=search_url, csrf_field=CSRF_FIELD
+        language_name=language_name,
+        search_url=search_url,
+        entity_url=entity_url,
+        csrf_field=CSRF_FIELD,
     )
     templates.env.filters.update(day=day, snippet=snippet)
     install_translations(templates.env)
