@@ -282,7 +282,11 @@ def test_elasticsearch_index_of_version_1_is_upgraded_on_opening(es_url):
         write_version_1(client, alias)
         # An operator's replica (docs/scaling.md): kept by the new index.
         client.indices.put_settings(index=old_index, settings={"number_of_replicas": 1})
+        uuid_of_v1 = client.indices.get_settings(index=old_index, name="index.uuid")
+        identity = uuid_of_v1[old_index]["settings"]["index"]["uuid"]
         archive = ElasticArchive(es_url, alias=alias)
+        # The same archive after the copy: its crawl state stays bound to it (#15).
+        assert archive.identity() == identity
         settings = client.indices.get_settings(index=alias, name="index.number_of_replicas")
         assert settings[f"{alias}-v2"]["settings"]["index"]["number_of_replicas"] == "1"
         assert list(client.indices.get_alias(name=alias)) == [f"{alias}-v2"]

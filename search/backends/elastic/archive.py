@@ -45,7 +45,7 @@ from search.backends.elastic.off_topic import OffTopicIndex
 from search.backends.elastic.query import render
 from search.backends.elastic.runs import RunsIndex
 from search.backends.elastic.sets import SetsIndex
-from search.backends.elastic.upgrade import upgrade
+from search.backends.elastic.upgrade import index_identity, upgrade
 from search.backends.elastic.watches import WatchesIndex
 from search.facets import (
     DATE_FACET,
@@ -233,10 +233,9 @@ class ElasticArchive(Archive):
 
     @refused("read the index's identity")
     def identity(self) -> str:
-        # The uuid Elasticsearch gave the index when it was made: a recreated index, or
-        # another alias on the same cluster, has another.
-        settings = self.client.indices.get_settings(index=self.alias, name="index.uuid")
-        return str(next(iter(settings.values()))["settings"]["index"]["uuid"])
+        # The uuid Elasticsearch gave the index when it was made (a recreated index, or
+        # another alias on the same cluster, has another), carried over by an upgrade.
+        return index_identity(self.connection, self.alias)
 
     @refused("look up article ids")
     def existing_ids(self, article_ids: Iterable[str]) -> set[str]:

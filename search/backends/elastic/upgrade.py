@@ -5,8 +5,10 @@ analysed (version 2: scripts and word forms folded, names and places in every fo
 makes a new index, `<alias>-v<version>`. An archive opened on an index of an earlier
 version is copied into it once, every document remade from its record (so the keys
 computed in Python are new too); the alias then moves in one atomic step and the old
-index is deleted. Until the alias moves, the old index stays whole: a copy that fails
-half-way leaves the archive as it was, and the next opening starts the copy again.
+index is deleted. The new index keeps the archive's identity (`IDENTITY_META`), so
+the crawl state bound to the archive stays bound to it. Until the alias moves, the old
+index stays whole: a copy that fails half-way leaves the archive as it was, and the
+next opening starts the copy again.
 """
 
 from __future__ import annotations
@@ -20,6 +22,22 @@ from homeward.article import Article
 from search.archive import ArchiveError
 from search.backends.elastic.articles import from_document, write_articles
 from search.backends.elastic.connection import Connection
+
+# The archive's identity (Archive.identity) kept in an upgraded index's mapping: the
+# crawl state is bound to it, and an upgrade is the same archive, not another one.
+IDENTITY_META = "homeward_identity"
+
+
+def index_identity(connection: Connection, name: str) -> str:
+    """The identity of the archive behind index or alias `name`: the one an upgrade
+    carried over, else the uuid Elasticsearch gave the index when it was made."""
+    mappings = connection.client.indices.get_mapping(index=name)
+    for mapping in mappings.values():
+        kept = (mapping.get("mappings", {}).get("_meta") or {}).get(IDENTITY_META)
+        if kept:
+            return str(kept)
+    settings = connection.client.indices.get_settings(index=name, name="index.uuid")
+    return str(next(iter(settings.values()))["settings"]["index"]["uuid"])
 
 
 def indexes_behind(connection: Connection, alias: str) -> list[str]:
@@ -42,6 +60,8 @@ def upgrade(
         return False
     if not client.indices.exists(index=index):
         settings = {**settings, **_replicas(connection, old)}
+        meta = {**mappings.get("_meta", {}), IDENTITY_META: index_identity(connection, old[0])}
+        mappings = {**mappings, "_meta": meta}
         try:
             client.indices.create(index=index, settings=settings, mappings=mappings)
         except ApiError as error:  # another process is upgrading the same archive
