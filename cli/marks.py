@@ -89,12 +89,14 @@ def list_(verdict: str | None, as_json: bool, archive_url: str | None) -> None:
 @archive_option
 def import_(file: Path, archive_url: str | None) -> None:
     """Take the marks of a CSV or JSONL export (its `id` and `triage` columns) into this
-    archive; rows without a mark are passed over, marks of articles this archive lacks
-    are counted and left out."""
+    archive; rows without a mark and marks of articles this archive lacks are counted
+    and left out."""
     try:
-        found = list(_marks_in(file))
+        rows = list(_marks_in(file))
     except (TriageError, ValueError, KeyError, csv.Error) as error:
         raise click.ClickException(f"{file}: {error}") from error
+    found = [mark for mark in rows if mark is not None]
+    unmarked = len(rows) - len(found)
     taken = missing = 0
     with opened_archive(archive_url) as archive:
         present = archive.existing_ids(mark.article_id for mark in found)
@@ -107,19 +109,20 @@ def import_(file: Path, archive_url: str | None) -> None:
     click.echo(
         f"{taken} mark(s) taken from {file.name}"
         + (f"; {missing} left out: their articles are not in this archive" if missing else "")
+        + (f"; {unmarked} row(s) had no mark" if unmarked else "")
     )
 
 
-def _marks_in(file: Path) -> Iterator[TriageMark]:
+def _marks_in(file: Path) -> Iterator[TriageMark | None]:
     """The marks an export carries: JSONL lines with a `triage` object, or CSV rows with
-    `triage` (and `triage_note`, `triage_marked_at`) columns."""
+    `triage` (and `triage_note`, `triage_marked_at`) columns; None for a row without one."""
     with file.open(encoding="utf-8-sig", newline="") as handle:
         first = handle.read(1)
         handle.seek(0 if first != "\ufeff" else 1)
         if first == "{":
             for number, line in enumerate(handle, start=1):
                 if line.strip():
-                    yield from _mark_of(_json_line(line, number))
+                    yield _mark_of(_json_line(line, number))
             return
         csv.field_size_limit(min(CSV_FIELD_LIMIT, sys.maxsize))
         reader = csv.DictReader(handle)
@@ -129,13 +132,16 @@ def _marks_in(file: Path) -> Iterator[TriageMark]:
             raise ValueError("this export has no `triage` column (exported before marks?)")
         for row in reader:
             verdict = (row.get("triage") or "").strip()
-            if verdict:
-                yield TriageMark.new(
+            yield (
+                TriageMark.new(
                     cell_text(row["id"]),
                     verdict,
                     cell_text(row.get("triage_note") or ""),
                     row.get("triage_marked_at") or "",
                 )
+                if verdict
+                else None
+            )
 
 
 def _json_line(line: str, number: int) -> dict[str, Any]:
@@ -148,12 +154,13 @@ def _json_line(line: str, number: int) -> dict[str, Any]:
     return record
 
 
-def _mark_of(record: dict[str, Any]) -> Iterator[TriageMark]:
+def _mark_of(record: dict[str, Any]) -> TriageMark | None:
     triage = record.get("triage")
-    if isinstance(triage, dict) and triage.get("verdict"):
-        yield TriageMark.new(
-            str(record["id"]),
-            str(triage["verdict"]),
-            str(triage.get("note") or ""),
-            str(triage.get("marked_at") or ""),
-        )
+    if not isinstance(triage, dict) or not triage.get("verdict"):
+        return None
+    return TriageMark.new(
+        str(record["id"]),
+        str(triage["verdict"]),
+        str(triage.get("note") or ""),
+        str(triage.get("marked_at") or ""),
+    )

@@ -8,6 +8,7 @@ import click
 
 from cli.options import archive_option, opened_archive, query_options, text_value
 from cli.terminal import clean_for_terminal, shorten
+from search.archive import Archive
 from search.watches import Watch, WatchError, mark_seen, stored_since
 
 
@@ -72,9 +73,7 @@ def list_(archive_url: str | None) -> None:
 def show(name: str, archive_url: str | None) -> None:
     """A saved search's matches, new ones (stored since you last looked) marked *."""
     with opened_archive(archive_url) as archive:
-        saved = archive.find_watch(name)
-        if saved is None:
-            raise click.ClickException(f"no saved search named {name!r} (`homeward watch list`)")
+        saved = _found(archive, name)
         click.echo(f"{clean_for_terminal(saved.name)}: {clean_for_terminal(saved.shown())}")
         new = 0
         for match in saved.matches:
@@ -96,7 +95,19 @@ def show(name: str, archive_url: str | None) -> None:
 def remove(name: str, archive_url: str | None) -> None:
     """Delete a saved search."""
     with opened_archive(archive_url) as archive:
-        saved = archive.find_watch(name)
-        if saved is None or not archive.delete_watch(saved.id):
-            raise click.ClickException(f"no saved search named {name!r} (`homeward watch list`)")
+        saved = _found(archive, name)
+        if not archive.delete_watch(saved.id):
+            raise _missing(name)
     click.echo(f"removed saved search {saved.name!r}")
+
+
+def _found(archive: Archive, name: str) -> Watch:
+    """The saved search with this name or id; a message naming it when there is none."""
+    saved = archive.find_watch(name)
+    if saved is None:
+        raise _missing(name)
+    return saved
+
+
+def _missing(name: str) -> click.ClickException:
+    return click.ClickException(f"no saved search named {name!r} (`homeward watch list`)")

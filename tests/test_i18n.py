@@ -9,6 +9,7 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
+from web_fixtures import load_archive
 
 from web.app import create_app
 from web.i18n import ENGLISH, LOCALE_COOKIE, SIMPLIFIED, TRADITIONAL, negotiate, translations
@@ -113,8 +114,6 @@ def test_every_page_renders_in_both_chinese_interfaces(tmp_path, language, words
     """The pages a reader walks through, with hostile scraped text, in each interface:
     each renders (no template error in a translated string), says its words in the
     chosen script, and still escapes what it shows."""
-    from web_fixtures import load_archive
-
     archive_url = f"sqlite:///{tmp_path / 'a.sqlite'}"
     hostile = load_archive(archive_url, tmp_path / "evidence")
     headers = {"Accept-Language": language}
@@ -152,8 +151,6 @@ def test_every_page_renders_in_both_chinese_interfaces(tmp_path, language, words
 
 
 def test_query_errors_and_chart_summaries_speak_chinese_too(tmp_path):
-    from web_fixtures import load_archive
-
     archive_url = f"sqlite:///{tmp_path / 'a.sqlite'}"
     load_archive(archive_url, tmp_path / "evidence")
     zh = {"Accept-Language": "zh-CN"}

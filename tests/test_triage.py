@@ -292,6 +292,12 @@ def test_marks_import_names_a_file_that_carries_none(tmp_path: Path, archive_url
     plain.write_text("id,title\nabc,x\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["marks", "import", str(plain), "--archive", archive_url])
     assert result.exit_code == 1 and "no `triage` column" in result.output
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(f"id,triage\n{'a' * 32},\n{'b' * 32},relevant\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["marks", "import", str(mixed), "--archive", archive_url])
+    assert result.exit_code == 0, result.output
+    assert "0 mark(s) taken from mixed.csv; 1 left out" in result.output
+    assert "; 1 row(s) had no mark" in result.output  # counted, not passed over in silence
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"id": "a"}\n{oops\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["marks", "import", str(broken), "--archive", archive_url])

@@ -29,6 +29,9 @@ import pytest
 from conftest import in_ci
 from web_fixtures import HOSTILE_TITLE, load_archive
 
+from homeward.article import Article
+from search.open import open_archive
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
@@ -316,9 +319,6 @@ def test_narrow_screen(context, server):
 
 def test_follow_a_case_new_marks_saved_search_and_same_case(context, server, tmp_path):
     """The README's "Follow a case" screenshots come from here."""
-    from homeward.article import Article
-    from search.open import open_archive
-
     now = datetime.now(UTC)
     fresh = Article.from_dict(
         {
@@ -480,8 +480,6 @@ def test_axe_finds_nothing_serious_on_the_main_pages(context, server, axe_source
 
 
 def open_archive_of(server):
-    from search.open import open_archive
-
     return open_archive(server.archive_url)
 
 

@@ -86,9 +86,7 @@ def watch_page(request: Request, archive: ArchiveDep, watch_id: str) -> HTMLResp
     this visit becomes the previous one."""
     watch = archive.get_watch(watch_id)
     if watch is None:
-        return render_error(
-            request, 404, tr(request, "No such saved search; it may have been deleted.")
-        )
+        return _missing_watch(request)
     rows = [
         (article, matched_at, stored_since(article, watch.last_seen_at))
         for article, matched_at in _matches(archive, watch)
@@ -108,9 +106,7 @@ def delete_watch(archive: ArchiveDep, watch_id: str) -> Response:
 def watch_feed(request: Request, archive: ArchiveDep, watch_id: str) -> Response:
     watch = archive.get_watch(watch_id)
     if watch is None:
-        return render_error(
-            request, 404, tr(request, "No such saved search; it may have been deleted.")
-        )
+        return _missing_watch(request)
     base = str(request.base_url).rstrip("/")
     feed = FeedGenerator()
     feed.id(f"{base}/watch/{watch.id}")
@@ -235,3 +231,9 @@ def api_delete_watch(archive: ArchiveDep, watch_id: str) -> Response:
     if not archive.delete_watch(watch_id):
         raise Problem(404, f"no saved search with id {watch_id}")
     return Response(status_code=204)
+
+
+def _missing_watch(request: Request) -> Response:
+    return render_error(
+        request, 404, tr(request, "No such saved search; it may have been deleted.")
+    )
