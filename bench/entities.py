@@ -5,14 +5,16 @@ Accuracy uses the hand-annotated gold set (tests/gold/entities.jsonl) and the
 real-text Chinese set (tests/data/entities-real/: Universal NER's annotations of
 Chinese Wikipedia and news text, `heldout` never tuned on) through the same
 scoring code as the test floors. On the real text the Chinese candidates are
-measured side by side: the stage as wired (Baidu LAC and its filters), LAC's raw
+measured side by side: the stage as wired (Baidu LAC, its PER words kept by the
+name model of bench/train_chinese_names.py), LAC with the filters alone, LAC's raw
 PER/LOC words without the filters, and the jieba POS tags with rules the stage
 used before, and with `--corenlp-chinese` CoreNLP's Chinese models (`--misses`
-lists the wired stage's errors). Speed runs single-process over
-synthetic articles of about `--words` words made by joining gold texts; the
-gazetteer and models are loaded and the JVM warmed up (`--warm` articles, whose
-rate is printed too: CoreNLP's JIT needs about 100) before timing, as in a crawl
-worker that has been running a while. Articles/s
+lists the wired stage's errors on the tune split, never the held-out ones). Speed
+runs single-process over synthetic articles of about `--words` words made by
+joining gold texts; the gazetteer and models are loaded and the JVM warmed up
+(`--warm` articles, whose rate is printed too: CoreNLP's JIT needs about 100)
+before timing, as in a crawl worker that has been running a while; Chinese is
+also timed with the filters in place of the name model, side by side. Articles/s
 per core divides by the CPU time of this process plus its CoreNLP tagger (the two
 take turns, so one core is busy at a time); wall-clock rate is printed as well.
 English names need the English NER model (`scripts/corenlp.sh fetch`); without
@@ -40,7 +42,7 @@ from bench.score_entities import (
     score_real,
     tag_gold,
 )
-from pipelines.entities import FIELDS, Entities, EntityModelError, tag_many
+from pipelines.entities import FIELDS, Entities, EntityModelError, tag_many, zh_places
 from pipelines.entities import names as _names
 from pipelines.entities import places as _places
 from pipelines.entities.corenlp import SCRIPT
@@ -92,8 +94,18 @@ def lac_raw(text: str, authors: list[str] | None = None) -> Entities:
     return Entities(names=names, places=_places.resolve(places, "zh"))
 
 
+def lac_filters(text: str, authors: list[str] | None = None) -> Entities:
+    """The stage without the name model: LAC's PER words kept by the filters alone
+    (`plausible_chinese_person`), as up to 0.1.x, with the mended edges."""
+    words = chinese_words(text)
+    names = _names.chinese_names(text, words, authors or ())
+    places = [m for m in zh_places.place_mentions(words) if m not in names]
+    return Entities(names=names, places=_places.resolve(places, "zh"))
+
+
 CANDIDATES = {
-    "stage (LAC + filters)": None,
+    "stage (LAC + model)": None,
+    "LAC + filters only": lac_filters,
     "LAC raw words": lac_raw,
     "jieba + rules (before)": jieba_rules,
 }
@@ -164,7 +176,7 @@ def real_accuracy(show_misses: bool, corenlp: bool = False) -> None:
                     f"{split + f' ({len(gold)})':<26}{label:<24}{field_name:<8}"
                     f"{counts.precision:7.3f}{counts.recall:7.3f}{counts.f1:7.3f}"
                 )
-                if show_misses and tagger is None and split == "heldout":
+                if show_misses and tagger is None and split == "tune":
                     for miss in counts.misses:
                         print(f"    {miss}")
 
@@ -210,6 +222,16 @@ def speed(gold: list[GoldArticle], have_model: bool, words: int, articles: int, 
             f"{len(timed) / cpu:.1f} articles/s per core ({1000 * cpu / len(timed):.1f} ms "
             f"CPU/article); wall {len(timed) / elapsed:.1f} articles/s"
         )
+        if language == "zh":
+            filters_cpu = cpu_seconds()
+            for text in timed:
+                lac_filters(text)
+            filters_cpu = cpu_seconds() - filters_cpu
+            print(
+                f"zh: the same articles, names by the filters only (no sureness): "
+                f"{len(timed) / filters_cpu:.1f} articles/s per core; the stage takes "
+                f"{cpu / filters_cpu:.2f}x its CPU"
+            )
 
 
 def main() -> None:

@@ -3,18 +3,20 @@
     .venv/bin/python bench/export.py                  # 100,000 articles, every format
     .venv/bin/python bench/export.py -n 20000 --keep /tmp/bench-export.sqlite
     .venv/bin/python bench/export.py --formats csv,xlsx --mask-names
+    .venv/bin/python bench/export.py -n 1000000 --formats csv,jsonl,xlsx \
+        --keep ~/.cache/homeward-bench/search-1000000.sqlite    # bench/search.py's archive
 
-Loads N synthetic articles (bench/search.py's corpus) into a SQLite archive, then
+Loads N synthetic articles (bench/search.py's corpus, built at nice 10 and reused from
+`--keep`, the same file bench/search.py --keep makes) into a SQLite archive, then
 runs `homeward export` once per format in a fresh process and reads that process's
 own peak RSS from the kernel (wait4), so one format's memory never counts for
-another. Target: every format under 300 MB at 100,000 articles; exports stream,
-so the peak should not grow with N (compare -n 10000 with -n 100000).
+another. Target: every format under 300 MB at 1,000,000 articles; exports stream,
+so the peak should not grow with N (compare -n 100000 with -n 1000000).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import subprocess
 import sys
@@ -25,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from search.backends.sqlite import SqliteArchive  # noqa: E402
+from bench.search import prepare as build  # noqa: E402
 
 TARGET_MB = 300
 # (label, arguments after `homeward export`, output file suffix)
@@ -39,28 +41,10 @@ RUNS = {
 }
 
 
-def corpus(count: int):
-    """bench/search.py's generator (loaded by path: its module name would shadow `search`)."""
-    spec = importlib.util.spec_from_file_location("bench_search", REPO / "bench" / "search.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.generate(count)
-
-
 def prepare(path: Path, count: int) -> None:
-    archive = SqliteArchive(path)
-    try:
-        if archive.count() == count:
-            print(f"reusing {path} ({count:,} articles)")
-            return
-        if archive.count():
-            raise SystemExit(f"{path} holds {archive.count():,} articles, not {count:,}")
-        started = time.perf_counter()
-        report = archive.upsert(corpus(count))
-        print(f"loaded {report.stored:,} articles in {time.perf_counter() - started:.0f} s")
-    finally:
-        archive.close()
+    """bench/search.py's archive of `count` articles in `path`, built once (with two
+    processes making rows above 100,000 articles) or reused."""
+    build("sqlite", str(path), "", count, workers=2 if count > 100_000 else 0)
 
 
 def measure(archive_url: str, arguments: list[str], output: Path) -> tuple[float, float]:

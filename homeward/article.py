@@ -9,12 +9,13 @@ inside a backend.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -120,7 +121,7 @@ class Article:
     # --- conversion -------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
@@ -168,6 +169,37 @@ class Article:
 
 
 ARTICLE_FIELDS = frozenset(f.name for f in fields(Article))
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def plain(value: Any) -> Any:
+    """What `dataclasses.asdict` makes of a record (dicts and lists, copied), made
+    without its deep copy of every string: every stored article goes through here."""
+    if isinstance(value, _IMMUTABLE):
+        return value
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
+    if isinstance(value, tuple):
+        return tuple(plain(item) for item in value)
+    if isinstance(value, dict):
+        return {plain(key): plain(item) for key, item in value.items()}
+    return copy.deepcopy(value)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass, None for any other type (looked up once)."""
+    if kind not in _FIELD_NAMES:
+        is_record = hasattr(kind, "__dataclass_fields__")
+        _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind)) if is_record else None
+    return _FIELD_NAMES[kind]
+
+
 # Fields that hold lists: a lone value where a list belongs is refused, naming the field
 # ("places": "Shanxi" would otherwise be read as six places S, h, a, n, x, i).
 LIST_FIELDS = (

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from opencc import OpenCC
@@ -46,6 +46,7 @@ __all__ = [
     "group_names",
     "name_keys",
     "place_keys",
+    "plural_spans",
     "script_table",
 ]
 
@@ -89,6 +90,14 @@ IRREGULAR_PLURALS: dict[str, str] = {
 }
 IRREGULAR_WORDS = frozenset(IRREGULAR_PLURALS) | frozenset(IRREGULAR_PLURALS.values())
 _WORD = re.compile(r"[A-Za-z]+")
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+# The plurals no other one contains (men is in women and policemen): finding these finds
+# every plural, so a text is searched for 15 strings rather than split into words.
+_NEEDLES = tuple(
+    plural
+    for plural in IRREGULAR_PLURALS
+    if not any(other != plural and other in plural for other in IRREGULAR_PLURALS)
+)
 
 # Two-character Chinese family names: the rest of a name is the given name.
 COMPOUND_SURNAMES = frozenset(
@@ -143,7 +152,44 @@ def fold_plural(word: str) -> str:
 
 def fold_plurals(text: str) -> str:
     """Text with every irregular plural made singular, other words as they are."""
-    return _WORD.sub(lambda m: IRREGULAR_PLURALS.get(m.group().lower(), m.group()), text)
+    parts: list[str] = []
+    cursor = 0
+    for start, end, singular in plural_spans(text):
+        parts += (text[cursor:start], singular)
+        cursor = end
+    if not parts:
+        return text
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def plural_spans(text: str) -> list[tuple[int, int, str]]:
+    """Where the irregular plurals of a text are: (start, end, singular), in order.
+
+    A word is a run of ASCII letters. Every text an archive stores is searched here,
+    so the words are not all looked at: the text is searched (in C) for the plurals
+    no other contains, and only the word around each find is."""
+    lower = text.lower()
+    if len(lower) != len(text):  # a letter whose lower case is longer (İ): word by word
+        return [
+            (word.start(), word.end(), IRREGULAR_PLURALS[word.group().lower()])
+            for word in _WORD.finditer(text)
+            if word.group().lower() in IRREGULAR_PLURALS
+        ]
+    found: dict[int, tuple[int, int, str]] = {}
+    for needle in _NEEDLES:
+        at = lower.find(needle)
+        while at != -1:
+            start = at
+            while start and text[start - 1] in _LETTERS:
+                start -= 1
+            word = _WORD.match(text, start)
+            if word and word.end() >= at + len(needle):  # the find is inside the word
+                singular = IRREGULAR_PLURALS.get(word.group().lower())
+                if singular is not None:
+                    found[start] = (start, word.end(), singular)
+            at = lower.find(needle, at + 1)
+    return [found[start] for start in sorted(found)]
 
 
 def has_irregular(words: list[str] | tuple[str, ...]) -> bool:
@@ -266,9 +312,24 @@ def place_keys(form: str) -> set[str]:
 # --- an article's keys -------------------------------------------------------------
 
 
+# Names and places recur from article to article, and their keys (pinyin) cost more than
+# a look-up: the keys of this many forms are kept while storing.
+KEYS_CACHED = 16384
+
+
+@lru_cache(maxsize=KEYS_CACHED)
+def _name_keys_of(name: str) -> frozenset[str]:
+    return frozenset(name_keys(name))
+
+
+@lru_cache(maxsize=KEYS_CACHED)
+def _place_keys_of(form: str) -> frozenset[str]:
+    return frozenset(place_keys(form))
+
+
 def all_name_keys(names: Iterable[str]) -> set[str]:
     """Every form of every name: what both archives store for `person:` to compare."""
-    return {key for name in names for key in name_keys(name)}
+    return {key for name in names for key in _name_keys_of(name)}
 
 
 def all_place_keys(places: Iterable[Place]) -> set[str]:
@@ -279,7 +340,7 @@ def all_place_keys(places: Iterable[Place]) -> set[str]:
         keys |= place.match_keys()
         for value in (place.name, place.mention, place.region, place.country):
             if value:
-                keys |= place_keys(value)
+                keys |= _place_keys_of(value)
     return keys
 
 

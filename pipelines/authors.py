@@ -28,7 +28,7 @@ from trafilatura.metadata import extract_author
 
 from pipelines.fields import clean_field
 
-__all__ = ["Byline", "find_authors", "json_ld_authors", "parse_byline"]
+__all__ = ["AUTHOR_META", "Byline", "find_authors", "json_ld_authors", "parse_byline"]
 
 
 @dataclass(slots=True)

@@ -5,16 +5,22 @@ comments. Homeward adds what a news archive needs on top of it:
 
 * photo captions are kept. trafilatura throws away `<figure>` and anything
   whose class says "caption", yet captions often name the child and the
-  village. Before extraction each caption is turned into a plain paragraph
-  where its figure stood, so trafilatura's own boilerplate detection still
-  decides whether it belongs to the article (a caption in a teaser box goes
-  with the teaser); a caption that is mostly link text is a story card's
-  headline, and one inside a gallery or carousel (or a second copy of a
-  caption) belongs to no single photo: both are left alone;
-* a lead photo's caption above the block trafilatura chose comes back when
-  it sits in the same `<article>` as the extracted text;
-* the standfirst is kept when the page shows its summary (the description)
-  as the whole text of a visible element but trafilatura left it out;
+  village. Before extraction each caption (without its photo credit) is
+  turned into a plain paragraph where its figure stood, so trafilatura's own
+  boilerplate detection still decides whether it belongs to the article (a
+  caption in a teaser box goes with the teaser); a caption that is mostly
+  link text is a story card's headline, one inside a gallery or carousel (or
+  a second copy of a caption) belongs to no single photo, and a video
+  player's or a hidden one is no photo's: all are left alone;
+* every addition is then judged by where it stands on the page: the
+  extracted lines are found on the page, the body container is the element
+  holding nearly all of them, and the story is the `<article>` around it
+  (or the block holding the headline and the body). A caption outside the
+  story is dropped; a lead photo's caption in the story above the body
+  comes back; the standfirst (the page's description, shown as the whole
+  text of a visible element) is added when it stands in the story but
+  trafilatura left it out. `story_additions=False` narrows all three to the
+  body container itself;
 * short in-body promotion lines ("Related: ...", "READ MORE: ...", 相关阅读,
   the editor's sign-off) are dropped: they are teasers, not the story;
 * the title and publication date come from the page's metadata first
@@ -49,7 +55,7 @@ from lxml import html as lxml_html
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
-from pipelines.authors import Byline, chinese_byline, find_authors
+from pipelines.authors import AUTHOR_META, Byline, chinese_byline, find_authors
 from pipelines.fields import clean_field
 
 __all__ = [
@@ -67,7 +73,11 @@ class ExtractOptions:
     The first four are trafilatura's own switches (comments are clutter;
     favouring precision loses real paragraphs, so neither is favoured). The
     `keep_*`/`drop_*` switches turn Homeward's additions on and off, which the
-    benchmark uses to show what each costs or gains. `min_length` counts words
+    benchmark uses to show what each costs or gains. Captions, a lead caption
+    and the standfirst are kept only where they stand: inside the body
+    container trafilatura chose or, with `story_additions`, in the story
+    around it (its `<article>`, or the block holding the headline and the
+    body), where a lead photo and a standfirst sit. `min_length` counts words
     for alphabetic scripts and characters for CJK scripts (see
     `content_length`), so a short Chinese report is measured by what it says,
     not by its (absent) spaces.
@@ -82,6 +92,7 @@ class ExtractOptions:
     keep_standfirst: bool = True
     drop_repeated_headline: bool = True
     drop_teaser_lines: bool = True
+    story_additions: bool = True
     min_length: int = 10
 
 
@@ -150,7 +161,9 @@ def extract_article(
     if tree is None:
         return None
     page = _page_metadata(tree)
-    byline = find_authors(tree, page.json_ld_author, page.meta)
+    byline = find_authors(
+        tree, page.json_ld_author, _without_site_credit(page.meta, page.site_name)
+    )
     captions = _captions_to_paragraphs(tree) if options.keep_captions else []
     # trafilatura's own metadata search (htmldate and friends) costs a third of the
     # extraction; skip it when the publisher's metadata already names title and date.
@@ -170,18 +183,28 @@ def extract_article(
         return None
 
     site_name = _clean(document.sitename) or page.site_name
-    titles = [page.headline, page.og_title, _clean(document.title)]
-    title = _visible_headline([_without_site_name(t, site_name) for t in titles if t], page.h1)
+    stated = [_without_site_name(t, site_name) for t in (page.headline, page.og_title)]
+    guessed = _without_site_name(_clean(document.title), site_name)
+    if any(stated):
+        title = _visible_headline([*stated, guessed], page.h1)
+    else:
+        # No title stated in metadata: the `<title>` names the headline among the headings.
+        named = _without_site_name(page.html_title, site_name)
+        title = _visible_headline([named, guessed], [*page.h1, *page.h2], fallback=[guessed])
     text = _clean_text(document.text or "")
+    body = _body_container(tree, text, captions)
+    story = _story_of(body) if options.story_additions else body
+    if captions:
+        text = _drop_stray_captions(text, captions, story)
     if options.drop_teaser_lines:
         text = _drop_teaser_lines(text)
     if options.drop_repeated_headline:
         text = _drop_leading_headline(text, {title, *page.h1})
     if captions and options.restore_lead_captions:
-        text = _restore_captions(text, captions)
+        text = _restore_captions(text, captions, body, story)
     description = _clean(document.description) or page.description
-    if options.keep_standfirst and page.standfirst:
-        text = _with_standfirst(text, page.standfirst)
+    if options.keep_standfirst and story is not None:
+        text = _with_standfirst(text, page.descriptions, story)
     if content_length(text) < options.min_length:
         return None
     byline = _site_is_no_author(byline, site_name)
@@ -245,7 +268,9 @@ class _PageMetadata:
     description: str | None = None
     language: str | None = None
     h1: list[str] = field(default_factory=list)
-    standfirst: str | None = None
+    h2: list[str] = field(default_factory=list)
+    html_title: str | None = None
+    descriptions: list[str] = field(default_factory=list)
 
 
 def _page_metadata(tree: Any) -> _PageMetadata:
@@ -284,10 +309,13 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     if not found.language:
         found.language = next((_clean(meta[k]) for k in LANGUAGE_META if meta.get(k)), None)
     found.h1 = [h for h in (_clean(h.text_content()) for h in tree.iter("h1")) if h]
+    found.h2 = [h for h in (_clean(h.text_content()) for h in tree.iter("h2")) if h]
+    html_title = tree.find(".//head/title")
+    found.html_title = _clean(html_title.text_content()) if html_title is not None else None
     descriptions = [found.description, meta.get("og:description"), meta.get("description")]
-    found.standfirst = next(
-        (d for d in (_clean(d) for d in descriptions) if d and _shown_on_page(tree, d)), None
-    )
+    for description in (_clean(d) for d in descriptions):
+        if description and description not in found.descriptions:
+            found.descriptions.append(description)
     return found
 
 
@@ -357,6 +385,22 @@ def _without_site_name(title: str | None, site_name: str | None) -> str | None:
     return title
 
 
+def _without_site_credit(meta: dict[str, str], site_name: str | None) -> dict[str, str]:
+    """The meta tags without an author tag that names the site itself (`dc.creator` "Mac & i").
+
+    The whole value is compared before it is split into names: "Mac & i"
+    would otherwise give a person called "Mac".
+    """
+    if not site_name:
+        return meta
+    site = _comparable(site_name)
+    return {
+        key: value
+        for key, value in meta.items()
+        if key not in AUTHOR_META or _comparable(value) != site
+    }
+
+
 def _site_is_no_author(byline: Byline, site_name: str | None) -> Byline:
     """A one-word byline that is the site's name ("LinkNaija") credits the site, not a person.
 
@@ -378,22 +422,28 @@ MIN_HEADLINE_LENGTH = 8
 SHARED_HEADLINE_SHARE = 0.6
 
 
-def _visible_headline(titles: list[str | None], h1: list[str]) -> str | None:
-    """The headline the reader sees, chosen among the metadata titles by the page's `<h1>`.
+def _visible_headline(
+    titles: list[str | None], headings: list[str], fallback: list[str | None] | None = None
+) -> str | None:
+    """The headline the reader sees, chosen among the page's titles by its headings.
 
     The titles come in the publisher's order of intent (JSON-LD `headline`,
-    `og:title`, `<title>`); the first one the page shows as an `<h1>` wins,
-    else the first one. "Headline -- Sott.net", "短缺药品…需求-新华网",
-    "Headline | Aktuálne.cz": the `<h1>` shows the headline alone. A title that
-    matches an `<h1>` only up to punctuation takes the `<h1>`'s form (its
-    quotes and dashes as the reader sees them). An `<h1>` that is a site logo
-    or a section name matches none.
+    `og:title`, trafilatura's guess); the first one the page shows as a
+    heading wins, else the first title (or the first of `fallback`).
+    "Headline -- Sott.net", "短缺药品…需求-新华网", "Headline | Aktuálne.cz":
+    the heading shows the headline alone. A title that matches a heading
+    only up to punctuation takes the heading's form (its quotes and dashes as
+    the reader sees them). An `<h1>` that is a site logo or a section name
+    ("Information and Resources") matches none: on a page whose metadata
+    states no title, the `<title>` element then names the headline among the
+    `<h2>`s, but the `<title>` alone is never the headline (it carries the
+    site's name and section).
     """
     for title in titles:
-        shown = _shown_headline(title, h1) if title else None
+        shown = _shown_headline(title, headings) if title else None
         if shown:
             return shown
-    return next((title for title in titles if title), None)
+    return next((title for title in (titles if fallback is None else fallback) if title), None)
 
 
 def _shown_headline(title: str, h1: list[str]) -> str | None:
@@ -428,6 +478,145 @@ def _common_prefix(first: str, second: str) -> str:
     return first[:length]
 
 
+# --- the body container: where the extracted text stands on the page ------------------------
+
+# A line is found on the page by the start of its text; this many comparable characters
+# make the start specific enough (shorter lines, "Photo: AP" or a date, are not used).
+MIN_LOCATED_CHARACTERS = 20
+# Enough of a text node's start to hold that many comparable characters.
+LOCATED_SLICE = 120
+# A line's first this many must be in the element's text for it to be the line's.
+LOCATED_CHECK_CHARACTERS = 80
+# Elements that hold one paragraph's text, never a body of paragraphs and figures.
+TEXT_BLOCKS = frozenset(
+    {"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "td", "dd", "dt"}
+    | {"span", "a", "b", "i", "em", "strong", "font", "small", "q", "cite", "br"}
+)
+# The page's text nodes long enough to start a located line; code and markup never are one.
+LOCATED_TEXT_XPATH = (
+    f"//body//text()[string-length(normalize-space(.)) >= {MIN_LOCATED_CHARACTERS}]"
+    "[not(parent::script or parent::style or parent::noscript or parent::template)]"
+)
+# The longest lines say where the body is; locating them all would walk the whole page.
+MAX_LOCATED_LINES = 12
+# The container holds this share of the located text; the rest is what trafilatura took
+# from elsewhere (a byline in the header, a stray line under the body).
+BODY_SHARE = 0.9
+
+
+def _body_container(tree: Any, text: str, captions: list[_Caption]) -> Any:
+    """The page element holding the text trafilatura extracted: the body it chose.
+
+    Each extracted line is located on the page by the start of its text; the
+    container is the deepest element that holds nearly all of the located
+    text. Homeward's additions (captions, a lead caption, the standfirst)
+    are judged by whether they stand inside it. None when too little of the
+    text can be located to say.
+    """
+    caption_keys = {_comparable(c.text) for c in captions}
+    lines = [_comparable(line) for line in text.split("\n")]
+    lines = [k for k in lines if len(k) >= MIN_LOCATED_CHARACTERS and k not in caption_keys]
+    wanted: dict[str, list[str]] = {}
+    for key in sorted(lines, key=len, reverse=True)[:MAX_LOCATED_LINES]:
+        wanted.setdefault(key[:MIN_LOCATED_CHARACTERS], []).append(key)
+    located = _locate(tree, wanted, min(len(lines), MAX_LOCATED_LINES))
+    if not located:
+        return None
+    total = sum(weight for _, weight in located)
+    weights: dict[int, int] = {}
+    depths: dict[int, int] = {}
+    elements: dict[int, Any] = {}
+    for element, weight in located:
+        chain = [element, *element.iterancestors()]
+        for height, ancestor in enumerate(chain):
+            node = id(ancestor)
+            weights[node] = weights.get(node, 0) + weight
+            depths[node] = len(chain) - height
+            elements[node] = ancestor
+    holding = [node for node, weight in weights.items() if weight >= BODY_SHARE * total]
+    if not holding:
+        return None
+    container = elements[max(holding, key=depths.__getitem__)]
+    # A body of one paragraph: the container is what holds the paragraph, not the paragraph.
+    while container.tag in TEXT_BLOCKS and container.getparent() is not None:
+        container = container.getparent()
+    return container
+
+
+# `itemprop=articleBody` marks the body itself, not the story around it.
+STORY_XPATH = (
+    "ancestor-or-self::*[self::article"
+    " or contains(@itemtype, 'Article') or contains(@itemtype, 'BlogPosting')][1]"
+)
+
+
+def _story_of(body: Any) -> Any:
+    """The element that marks out the whole story around the body container, else the body.
+
+    That is the `<article>` (or schema.org Article) element holding the body,
+    else the smallest element holding both the body and the page's `<h1>`
+    (below `<body>`). A lead photo and a standfirst stand there, between the
+    headline and the body's paragraphs.
+    """
+    if body is None:
+        return None
+    story = body.xpath(STORY_XPATH)
+    if story:
+        return story[0]
+    headline = next(body.getroottree().getroot().iter("h1"), None)
+    if headline is None:
+        return body
+    for ancestor in body.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            break
+        if _contains(ancestor, headline):
+            return ancestor
+    return body
+
+
+def _locate(tree: Any, wanted: dict[str, list[str]], count: int) -> list[tuple[Any, int]]:
+    """Where each wanted line stands on the page, with the line's length as its weight.
+
+    Lines are keyed by the start of their text; an element whose text starts
+    the same way but goes on differently (a standfirst that opens like the
+    first paragraph) is passed over.
+    """
+    located: list[tuple[Any, int]] = []
+    for value in tree.xpath(LOCATED_TEXT_XPATH):
+        lines = wanted.get(_comparable(value[:LOCATED_SLICE])[:MIN_LOCATED_CHARACTERS])
+        if not lines:
+            continue
+        holder = value.getparent()
+        if value.is_tail:
+            holder = holder.getparent()
+        if holder is None:
+            continue
+        holder_text = _comparable(holder.text_content())
+        for line in lines:
+            if line[:LOCATED_CHECK_CHARACTERS] in holder_text:
+                lines.remove(line)
+                located.append((holder, len(line)))
+                break
+        if len(located) == count:
+            break
+    return located
+
+
+def _drop_stray_captions(text: str, captions: list[_Caption], story: Any) -> str:
+    """Remove caption lines that trafilatura kept but that stand outside the story.
+
+    trafilatura judges a caption paragraph like any other, so a caption in the
+    site's header, a sidebar or a neighbouring story's card can ride along
+    with the body; a photo caption of this article stands in its story.
+    """
+    stray = {
+        _comparable(c.text) for c in captions if story is None or not _contains(story, c.element)
+    }
+    if not stray:
+        return text
+    return "\n".join(line for line in text.split("\n") if _comparable(line) not in stray)
+
+
 # --- captions and standfirst --------------------------------------------------------------
 
 CAPTION_XPATH = (
@@ -440,30 +629,36 @@ CAPTION_XPATH = (
 PLAYER_XPATH = (
     "ancestor-or-self::*[contains(@class, 'video') or contains(@class, 'player')"
     " or contains(@id, 'video') or contains(@id, 'player')]"
+    " | ancestor::figure[1][.//video or .//iframe or .//*[contains(@class, 'player')]]"
 )
 GALLERY_XPATH = (
     "ancestor::*[contains(@class, 'gallery') or contains(@class, 'carousel')"
     " or contains(@class, 'slideshow') or contains(@class, 'lightbox')"
     " or contains(@class, 'swiper') or contains(@id, 'gallery')]"
 )
+# What the reader never sees: a caption or summary kept in the page for scripts and crawlers.
+HIDDEN_CLASSES = ("hidden", "hide", "is-hidden", "dis-none", "visually-hidden", "sr-only")
+HIDDEN_XPATH = (
+    "ancestor-or-self::*[@hidden or contains(translate(@style, ' ', ''), 'display:none')"
+    + "".join(
+        f" or contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+        for name in HIDDEN_CLASSES
+    )
+    + "]"
+)
 # A caption this short is a photo credit ("(Image: GETTY)", "Photo: AP").
 MIN_CAPTION_LENGTH = 5
 # A caption whose text is at least this share link text is a teaser's headline.
 LINKED_CAPTION_SHARE = 0.5
 CONTAINERS = frozenset({"html", "body", "article", "main", "section"})
-ARTICLE_SCOPE_XPATH = (
-    "ancestor::*[self::article or @itemprop='articleBody'"
-    " or contains(@itemtype, 'Article') or contains(@itemtype, 'BlogPosting')][1]"
-)
 
 
 @dataclass(slots=True)
 class _Caption:
-    """A caption turned into a paragraph, and the article paragraphs before and after it."""
+    """A caption turned into a paragraph: its text and the `<p>` that now stands for it."""
 
     text: str
-    before: list[str]
-    after: list[str]
+    element: Any
 
 
 def _captions_to_paragraphs(tree: Any) -> list[_Caption]:
@@ -471,8 +666,8 @@ def _captions_to_paragraphs(tree: Any) -> list[_Caption]:
 
     The wrapper climbed is the largest ancestor whose only text is the
     caption, so an article container is never replaced. The returned records
-    let `_restore_captions` bring back a caption that sits in the article but
-    above the block trafilatura chose (a lead photo over the body).
+    let `_drop_stray_captions` and `_restore_captions` judge each caption by
+    where it stands against the body trafilatura chose.
     """
     captions = tree.xpath(CAPTION_XPATH)
     inner = [c for c in captions if not any(o is not c and _contains(c, o) for o in captions)]
@@ -481,42 +676,86 @@ def _captions_to_paragraphs(tree: Any) -> list[_Caption]:
     for caption in inner:
         if caption.getparent() is None or caption.xpath(PLAYER_XPATH):
             continue
+        if caption.xpath(HIDDEN_XPATH):
+            continue
         # A gallery, carousel or lightbox repeats captions; the article's own copy is the
         # first one outside them, and any further copy would only repeat it.
         key = _comparable(caption.text_content())
         if key in seen or caption.xpath(GALLERY_XPATH):
             continue
         seen.add(key)
-        text = _normalise(caption.text_content())
+        text = _caption_text(caption)
         if content_length(text) < MIN_CAPTION_LENGTH or _is_link_text(caption, text):
             continue
         wrapper = caption
         parent = wrapper.getparent()
+        shown = _normalise(caption.text_content())
         while (
             parent is not None
             and parent.tag not in CONTAINERS
-            and _normalise(parent.text_content()) == text
+            and _normalise(parent.text_content()) == shown
         ):
             wrapper, parent = parent, parent.getparent()
         if parent is None:
             continue
-        record = _Caption(text, [], [])
-        scope = wrapper.xpath(ARTICLE_SCOPE_XPATH)
-        if scope:
-            side = record.before
-            for element in scope[0].iter(wrapper.tag, "p"):
-                if element is wrapper:
-                    side = record.after
-                elif element.tag == "p" and not _contains(wrapper, element):
-                    paragraph_text = _normalise(element.text_content())
-                    if content_length(paragraph_text) >= 2 * MIN_CAPTION_LENGTH:
-                        side.append(paragraph_text)
-        paragraph = lxml_html.Element("p")
-        paragraph.text = text
-        paragraph.tail = wrapper.tail
-        parent.replace(wrapper, paragraph)
-        found.append(record)
+        found.append(_Caption(text, _as_paragraph(wrapper, text)))
     return found
+
+
+def _as_paragraph(wrapper: Any, text: str) -> Any:
+    """Put a paragraph holding the caption where its figure stood; return the paragraph.
+
+    A figure inside a text paragraph (an inline image box before the first
+    sentence) gives its paragraph to the text around it and the caption goes
+    just before that paragraph: a paragraph inside a paragraph would lose the
+    text that follows it.
+    """
+    paragraph = lxml_html.Element("p")
+    paragraph.text = text
+    enclosing = next((a for a in wrapper.iterancestors("p")), None)
+    if enclosing is None:
+        paragraph.tail = wrapper.tail
+        wrapper.getparent().replace(wrapper, paragraph)
+        return paragraph
+    wrapper.drop_tree()
+    enclosing.addprevious(paragraph)
+    paragraph.tail = None
+    return paragraph
+
+
+# The photographer's or agency's credit, in its own element or at the caption's end:
+# "(AP Photo/Alan Diaz, File)", "(Credit: Getty Images)", "[File: Reuters]", "Image: NASA".
+CREDIT_XPATH = (
+    ".//*[contains(@class, 'credit') or contains(@class, 'copyright')"
+    " or contains(@class, 'photographer') or contains(@class, 'byline')"
+    " or contains(@class, 'attribution')]"
+)
+AGENCY = r"(?:AP|AFP|Reuters|Getty Images|EPA|PA|AAP|Shutterstock|iStock)"
+TRAILING_CREDIT = re.compile(
+    r"\s*(?:[(\[](?:[^()\[\]]*\b(?:photo|image|picture|credit|file|source|foto|courtesy)"
+    rf"\b[^()\[\]]*|{AGENCY})[)\]]"
+    r"|\b(?:photo|image|picture|credit|source|foto)s?\s*(?:by)?\s*[:：/]\s*[^.:]{2,60}"
+    rf"|[^.()/]{{2,40}}/\s*{AGENCY}\b[^.()]{{0,20}})"
+    r"\s*$",
+    re.IGNORECASE,
+)
+# A part of the caption (a `<span>` of its own) that is only a credit: "J. Smith / AP file".
+CREDIT_PART = re.compile(rf"^[^()/]{{2,40}}/\s*{AGENCY}\b[^()]{{0,20}}$", re.IGNORECASE)
+
+
+def _caption_text(caption: Any) -> str:
+    """A caption's words without the photo credit: the credit names no one in the story.
+
+    The credit is an element of its own (class `credit`, `copyright`, …), a
+    part of the caption that only names a photographer and an agency, or the
+    caption's tail ("(AP Photo/Jane Doe)", "[File: Reuters]", "Image: NASA").
+    The parts are joined with spaces: a credit's `<span>` often follows the
+    caption's last word without one.
+    """
+    credits = {_normalise(part) for c in caption.xpath(CREDIT_XPATH) for part in c.itertext()}
+    parts = [_normalise(part) for part in caption.itertext()]
+    kept = [p for p in parts if p and p not in credits and not CREDIT_PART.match(p)]
+    return TRAILING_CREDIT.sub("", " ".join(kept)).strip()
 
 
 def _is_link_text(caption: Any, text: str) -> bool:
@@ -535,25 +774,31 @@ def _is_link_text(caption: Any, text: str) -> bool:
     return linked >= LINKED_CAPTION_SHARE * len(text)
 
 
-def _restore_captions(text: str, captions: list[_Caption]) -> str:
-    """Put back lead captions of the extracted article that trafilatura's block choice left out.
+def _restore_captions(text: str, captions: list[_Caption], body: Any, story: Any) -> str:
+    """Put back lead captions of the story that trafilatura's block choice left out.
 
-    A caption comes back only when it stands above the extracted text inside
-    the same `<article>` (or schema.org Article element): no paragraph of its
-    article before it was extracted, and one after it was. A caption in a
-    teaser card, whose teaser text was rightly dropped, stays out, and so do
-    captions beside the body that trafilatura judged not to belong.
+    A caption comes back only when it stands in the story around the body
+    container (see `_story_of`) and above the body: a lead photo between the
+    headline and the body. A caption inside the body that trafilatura judged
+    not to belong (a teaser card), or one outside the story, stays out.
     """
+    if body is None or story is None:
+        return text
     present = _comparable(text)
+    missing = {
+        id(c.element): c
+        for c in captions
+        if _comparable(c.text) not in present and _contains(story, c.element)
+    }
     lead: list[str] = []
-    for caption in captions:
-        if _comparable(caption.text) in present:
-            continue
-        if any(_comparable(p) in present for p in caption.before):
-            continue
-        if any(_comparable(p) in present for p in caption.after):
+    for element in story.iter():
+        if element is body:
+            break
+        caption = missing.get(id(element))
+        if caption is not None:
             lead.append(caption.text)
-            present += _comparable(caption.text)
+    else:
+        lead = []
     return "\n".join([*lead, text])
 
 
@@ -564,39 +809,48 @@ def _contains(ancestor: Any, element: Any) -> bool:
 # A standfirst is a sentence, not a label: shorter descriptions are not added.
 MIN_STANDFIRST_LENGTH = 8
 STANDFIRST_SEARCH = (
-    "//body//text()[contains(normalize-space(.), $prefix)]"
+    ".//text()[contains(normalize-space(.), $prefix)]"
     "[not(ancestor::a or ancestor::script or ancestor::style or ancestor::noscript)]"
 )
 
 
-def _shown_on_page(tree: Any, description: str) -> bool:
-    """Whether the description is the whole text of a visible element (a standfirst).
+def _shown_in(story: Any, description: str) -> bool:
+    """Whether an element of the story shows the description as its whole text (a standfirst).
 
-    A description that is not shown on the page, or only inside a link (a
-    teaser), or as part of a longer text, is search-engine copy.
+    A description that is not shown there, or only inside a link (a teaser),
+    or as part of a longer text, is search-engine copy.
     """
     if content_length(description) < MIN_STANDFIRST_LENGTH:
         return False
     wanted = _comparable(description)
-    for node in tree.xpath(STANDFIRST_SEARCH, prefix=description[:16]):
+    for node in story.xpath(STANDFIRST_SEARCH, prefix=description[:16]):
         element = node.getparent()
         for _ in range(3):
             if element is None:
                 break
             shown = _comparable(element.text_content())
             if shown == wanted:
-                return True
+                return not element.xpath(HIDDEN_XPATH)
             if len(shown) > 2 * len(wanted):
                 break
             element = element.getparent()
     return False
 
 
-def _with_standfirst(text: str, standfirst: str) -> str:
-    """Prepend the standfirst when the page shows it but the extraction lost it."""
-    if _comparable(standfirst) in _comparable(text):
-        return text
-    return f"{standfirst}\n{text}"
+def _with_standfirst(text: str, descriptions: list[str], story: Any) -> str:
+    """Prepend the page's description when the story shows it but the text lost it.
+
+    Shown in the story around the body (between the headline and the body) it
+    is the article's standfirst; shown elsewhere (a site header, a teaser
+    strip) it belongs to no one story, and not shown it is search-engine copy.
+    """
+    present = _comparable(text)
+    for description in descriptions:
+        if _comparable(description) in present:
+            return text
+        if _shown_in(story, description):
+            return f"{description}\n{text}"
+    return text
 
 
 # In-body promotion lines: links to other stories, newsletter and app pushes,

@@ -44,7 +44,7 @@ class LanguageOptions:
     cjk_share: float = 0.3
     min_letters: int = 20
     min_probability: float = 0.8
-    sample_chars: int = 2000
+    sample_chars: int = 1000
 
 
 DEFAULT_OPTIONS = LanguageOptions()

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Homeward: a real single-node Elasticsearch for tests and local use.
+# Homeward: a real single-node Elasticsearch for tests and local use, or a small
+# cluster of such nodes on this machine, to try what a real cluster does.
 #
 #   scripts/elasticsearch.sh start    download once, start, wait until healthy, print the URL
 #   scripts/elasticsearch.sh stop     stop the node this script started
 #   scripts/elasticsearch.sh status   running/stopped (exit 0 when running, 3 when not)
 #   scripts/elasticsearch.sh url      print the URL
+#   scripts/elasticsearch.sh cluster start [--nodes N]   the same for a cluster of N nodes
+#   scripts/elasticsearch.sh cluster stop|status|url     (default 3) on ports of its own
 #
 # The distribution is the minimal "integ-test-zip" published on Maven Central
 # (no bundled JDK, modules: transport-netty4, x-pack-core, x-pack-security, apm).
@@ -27,6 +30,12 @@ ES_HOST=127.0.0.1
 ES_PORT="${HOMEWARD_ES_PORT:-9200}"
 ES_TRANSPORT_PORT="${HOMEWARD_ES_TRANSPORT_PORT:-9300-9399}"
 ES_HEAP="${HOMEWARD_ES_HEAP:-512m}"
+# The cluster: node i (from 0) listens on CLUSTER_PORT+i (HTTP) and CLUSTER_TRANSPORT_PORT+i.
+CLUSTER_PORT="${HOMEWARD_ES_CLUSTER_PORT:-9250}"
+CLUSTER_TRANSPORT_PORT="${HOMEWARD_ES_CLUSTER_TRANSPORT_PORT:-9450}"
+CLUSTER_HEAP="${HOMEWARD_ES_CLUSTER_HEAP:-384m}"
+DEFAULT_CLUSTER_NODES=3
+MAX_CLUSTER_NODES=9
 ES_USER_FOR_ROOT="${HOMEWARD_ES_USER:-homeward-es}"
 START_TIMEOUT="${HOMEWARD_ES_START_TIMEOUT:-180}"
 STOP_TIMEOUT="${HOMEWARD_ES_STOP_TIMEOUT:-60}"
@@ -39,34 +48,99 @@ DOWNLOAD_DIR="$ES_CACHE/downloads"
 ZIP_NAME="elasticsearch-$HOMEWARD_ES_VERSION.zip"
 ZIP_URL="$MAVEN_REPO/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$HOMEWARD_ES_VERSION/$ZIP_NAME"
 ES_HOME="$ES_CACHE/elasticsearch-$HOMEWARD_ES_VERSION"
-NODE_DIR="$ES_CACHE/node-$ES_PORT"
-PID_FILE="$NODE_DIR/elasticsearch.pid"
-CONF_DIR="$NODE_DIR/config"
-URL="http://$ES_HOST:$ES_PORT"
+CLUSTER_DIR="$ES_CACHE/cluster-$CLUSTER_PORT"
 PLUGIN_NAME=homeward-analysis
 PLUGIN_SRC="$SCRIPT_DIR/es-analysis-plugin"
+
+# The nodes a command acts on: the single node, or a cluster's (use_cluster). The
+# node helpers below act on the node use_node selected (ES_PORT, NODE_DIR,
+# PID_FILE, CONF_DIR, URL); node 0's URL is the one printed.
+MODE=single
+NODE_PORTS=("$ES_PORT")
+NODE_TRANSPORTS=("$ES_TRANSPORT_PORT")
+NODE_DIRS=("$ES_CACHE/node-$ES_PORT")
+LAUNCHERS=() # per node: the PID of the launcher this run started, else empty
+HEAP="$ES_HEAP"
+CLUSTER_NAME="homeward-$ES_PORT"
+DISCOVERY="discovery.type: single-node"
+HEALTH_WAIT="wait_for_status=yellow"
+LOCK_FILE="$ES_CACHE/.node-$ES_PORT.lock"
+COMMANDS="$PROG"
+PORT_HINT="HOMEWARD_ES_PORT to a free port"
+
+use_node() { # index in the node table
+  ES_PORT="${NODE_PORTS[$1]}"
+  ES_TRANSPORT_PORT="${NODE_TRANSPORTS[$1]}"
+  NODE_DIR="${NODE_DIRS[$1]}"
+  PID_FILE="$NODE_DIR/elasticsearch.pid"
+  CONF_DIR="$NODE_DIR/config"
+  URL="http://$ES_HOST:$ES_PORT"
+}
+use_node 0
+
+# A cluster of `count` nodes: each with its own data, all master-eligible (so three
+# nodes outlive the loss of any one), each finding the others by their transport ports.
+use_cluster() { # count
+  local count="$1" i seeds=() names=()
+  MODE=cluster NODE_PORTS=() NODE_TRANSPORTS=() NODE_DIRS=()
+  for ((i = 0; i < count; i++)); do
+    NODE_PORTS+=("$((CLUSTER_PORT + i))")
+    NODE_TRANSPORTS+=("$((CLUSTER_TRANSPORT_PORT + i))")
+    NODE_DIRS+=("$CLUSTER_DIR/node-$((CLUSTER_PORT + i))")
+    seeds+=("\"$ES_HOST:$((CLUSTER_TRANSPORT_PORT + i))\"")
+    names+=("\"homeward-$((CLUSTER_PORT + i))\"")
+  done
+  HEAP="$CLUSTER_HEAP"
+  CLUSTER_NAME="homeward-cluster-$CLUSTER_PORT"
+  DISCOVERY="discovery.seed_hosts: [$(IFS=,; printf '%s' "${seeds[*]}")]
+# read only when the cluster forms for the first time (its nodes have no data yet)
+cluster.initial_master_nodes: [$(IFS=,; printf '%s' "${names[*]}")]"
+  HEALTH_WAIT="wait_for_status=yellow&wait_for_nodes=$count"
+  LOCK_FILE="$ES_CACHE/.cluster-$CLUSTER_PORT.lock"
+  COMMANDS="$PROG cluster"
+  PORT_HINT="HOMEWARD_ES_CLUSTER_PORT to the first of $count free ports"
+  use_node 0
+}
 
 
 usage() {
   cat >&2 <<EOF
 usage: $PROG start|stop|status|url
+       $PROG cluster start [--nodes N] | cluster stop|status|url
 
   start   download Elasticsearch $HOMEWARD_ES_VERSION once, start a single node on
           $URL, wait until it is healthy, print the URL
   stop    stop the node started by this script
   status  print running/stopped; exit 0 when running, 3 when stopped
   url     print the URL ($URL)
+
+  cluster start   start a cluster of N nodes (default $DEFAULT_CLUSTER_NODES, 2 to $MAX_CLUSTER_NODES) on HTTP
+                  ports $CLUSTER_PORT.. and transport ports $CLUSTER_TRANSPORT_PORT.., wait until every
+                  node has joined, print the first node's URL
+  cluster stop    stop every node of the cluster
+  cluster status  one line per node; exit 0 when every node runs, 3 otherwise
+  cluster url     print the first node's URL (http://$ES_HOST:$CLUSTER_PORT)
 EOF
 }
 
-check_settings() {
-  if ! [[ "$ES_PORT" =~ ^[1-9][0-9]{0,4}$ ]] || ((ES_PORT < 1 || ES_PORT > 65535)); then
-    die "HOMEWARD_ES_PORT must be a TCP port number, got '$ES_PORT'"
+check_port() { # variable name, value[, how many consecutive ports are used from it]
+  if ! [[ "$2" =~ ^[1-9][0-9]{0,4}$ ]] || (($2 + ${3:-1} - 1 > 65535)); then
+    die "$1 must be a TCP port number${3:+ (the first of up to $3, the last at most 65535)}, got '$2'"
   fi
+}
+
+check_heap() { # variable name, value
+  [[ "$2" =~ ^[0-9]+[kmgKMG]$ ]] || die "$1 must look like 512m or 1g, got '$2'"
+}
+
+check_settings() {
+  check_port HOMEWARD_ES_PORT "$ES_PORT"
   [[ "$ES_TRANSPORT_PORT" =~ ^[0-9]+(-[0-9]+)?$ ]] ||
     die "HOMEWARD_ES_TRANSPORT_PORT must be a port or a range like 9300-9399, got '$ES_TRANSPORT_PORT'"
-  [[ "$ES_HEAP" =~ ^[0-9]+[kmgKMG]$ ]] ||
-    die "HOMEWARD_ES_HEAP must look like 512m or 1g, got '$ES_HEAP'"
+  check_heap HOMEWARD_ES_HEAP "$ES_HEAP"
+  check_port HOMEWARD_ES_CLUSTER_PORT "$CLUSTER_PORT" "$MAX_CLUSTER_NODES"
+  check_port HOMEWARD_ES_CLUSTER_TRANSPORT_PORT "$CLUSTER_TRANSPORT_PORT" "$MAX_CLUSTER_NODES"
+  check_heap HOMEWARD_ES_CLUSTER_HEAP "$CLUSTER_HEAP"
   [[ "$START_TIMEOUT" =~ ^[0-9]+$ ]] || die "HOMEWARD_ES_START_TIMEOUT must be seconds, got '$START_TIMEOUT'"
   [[ "$STOP_TIMEOUT" =~ ^[0-9]+$ ]] || die "HOMEWARD_ES_STOP_TIMEOUT must be seconds, got '$STOP_TIMEOUT'"
   [[ "$HOMEWARD_ES_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] ||
@@ -88,8 +162,8 @@ http_get() { # path -> body on stdout; fails on non-2xx or no connection
   curl -fsS --max-time "${2:-5}" "$URL$1" 2>/dev/null
 }
 
-port_open() { # true when something accepts TCP connections on host:port
-  (exec 3<>"/dev/tcp/$ES_HOST/$ES_PORT") 2>/dev/null
+port_open() { # [port]: true when something accepts TCP connections on it (default: HTTP)
+  (exec 3<>"/dev/tcp/$ES_HOST/${1:-$ES_PORT}") 2>/dev/null
 }
 
 es_version() { # version number of the node (this distribution has no GET / handler)
@@ -102,7 +176,7 @@ es_health() { # cluster status (green/yellow/red)
 }
 
 healthy() {
-  http_get "/_cluster/health?wait_for_status=yellow&timeout=${1:-1s}" 5 |
+  http_get "/_cluster/health?$HEALTH_WAIT&timeout=${1:-1s}" 5 |
     grep -q '"timed_out"[[:space:]]*:[[:space:]]*false'
 }
 
@@ -123,7 +197,7 @@ our_pid() {
   [[ -f "$PID_FILE" ]] || return 0
   pid="$(tr -dc '0-9' <"$PID_FILE" 2>/dev/null || true)"
   [[ -n "$pid" ]] || return 0
-  args="$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null || true)"
+  args="$({ tr '\0' '\n' <"/proc/$pid/cmdline"; } 2>/dev/null || true)" # gone: no message
   if grep -Fxq 'org.elasticsearch.server/org.elasticsearch.bootstrap.Elasticsearch' <<<"$args" &&
     grep -Fxq -- "-Djava.io.tmpdir=$NODE_DIR/tmp" <<<"$args"; then
     printf '%s\n' "$pid"
@@ -349,14 +423,14 @@ write_config() {
   # x-pack-security) may appear here: unknown settings abort startup.
   cat >"$CONF_DIR/elasticsearch.yml" <<EOF
 # Generated by scripts/elasticsearch.sh; rewritten on every start.
-cluster.name: homeward-$ES_PORT
+cluster.name: $CLUSTER_NAME
 node.name: homeward-$ES_PORT
 path.data: $NODE_DIR/data
 path.logs: $NODE_DIR/logs
 network.host: $ES_HOST
 http.port: $ES_PORT
 transport.port: $ES_TRANSPORT_PORT
-discovery.type: single-node
+$DISCOVERY
 # test machines often have full-ish disks: never block writes on disk usage
 cluster.routing.allocation.disk.threshold_enabled: false
 # local test node: plain HTTP, no users
@@ -374,7 +448,7 @@ EOF
 
 log_tail() {
   local f shown=0
-  for f in "$NODE_DIR/logs/homeward-$ES_PORT.log" "$NODE_DIR/logs/launcher.log"; do
+  for f in "$NODE_DIR/logs/$CLUSTER_NAME.log" "$NODE_DIR/logs/launcher.log"; do
     if [[ -s "$f" ]]; then
       printf '\n----- last lines of %s -----\n' "$f" >&2
       tail -n 40 "$f" >&2
@@ -384,76 +458,79 @@ log_tail() {
   ((shown)) || say "no Elasticsearch log was written (looked in $NODE_DIR/logs)"
 }
 
-wait_healthy() { # launcher pid; waits up to START_TIMEOUT seconds
-  local launcher="$1" start=$SECONDS rc pid
-  printf '%s: waiting for %s to become healthy (up to %ss) ' "$PROG" "$URL" "$START_TIMEOUT" >&2
+our_pids() { # the live PIDs of the nodes in the table, space-separated
+  local i pids=()
+  for i in "${!NODE_PORTS[@]}"; do
+    use_node "$i"
+    pids+=("$(our_pid)")
+  done
+  use_node 0
+  printf '%s\n' "${pids[*]}"
+}
+
+# Dies, with the tail of its log, when node $1 (selected) ended during startup.
+check_started() {
+  local i="$1" launcher="${LAUNCHERS[$1]:-}" pid rc others=""
+  [[ "$MODE" == cluster ]] && others="; the other nodes may still run: '$COMMANDS stop' ends them"
+  pid="$(our_pid)"
+  if [[ -n "$launcher" ]] && ! kill -0 "$launcher" 2>/dev/null; then
+    rc=0
+    wait "$launcher" || rc=$?
+    LAUNCHERS[i]=""
+    if ((rc != 0)) || [[ -z "$pid" ]]; then
+      printf '\n' >&2
+      log_tail
+      die "Elasticsearch failed to start (launcher exit code $rc); see the log above and $NODE_DIR/logs$others"
+    fi
+  elif [[ -z "$launcher" && -z "$pid" ]]; then
+    printf '\n' >&2
+    log_tail
+    die "Elasticsearch exited during startup; see the log above and $NODE_DIR/logs$others"
+  fi
+}
+
+wait_healthy() { # up to START_TIMEOUT seconds, until node 0 finds every node joined
+  local start=$SECONDS i what
+  use_node 0
+  what="$URL"
+  [[ "$MODE" == cluster ]] && what="the cluster of ${#NODE_PORTS[@]} nodes at $URL"
+  printf '%s: waiting for %s to become healthy (up to %ss) ' "$PROG" "$what" "$START_TIMEOUT" >&2
   while ((SECONDS - start < START_TIMEOUT)); do
+    use_node 0
     if healthy 1s; then
       printf ' ready after %ss\n' "$((SECONDS - start))" >&2
       return 0
     fi
-    pid="$(our_pid)"
-    if [[ -n "$launcher" ]] && ! kill -0 "$launcher" 2>/dev/null; then
-      rc=0
-      wait "$launcher" || rc=$?
-      launcher=""
-      if ((rc != 0)) || [[ -z "$pid" ]]; then
-        printf '\n' >&2
-        log_tail
-        die "Elasticsearch failed to start (launcher exit code $rc); see the log above and $NODE_DIR/logs"
-      fi
-    elif [[ -z "$launcher" && -z "$pid" ]]; then
-      printf '\n' >&2
-      log_tail
-      die "Elasticsearch exited during startup; see the log above and $NODE_DIR/logs"
-    fi
+    for i in "${!NODE_PORTS[@]}"; do
+      use_node "$i"
+      check_started "$i"
+    done
     printf '.' >&2
     sleep 1
   done
   printf '\n' >&2
-  log_tail
-  die "Elasticsearch did not become healthy within ${START_TIMEOUT}s (HOMEWARD_ES_START_TIMEOUT); it is left running (pid $(our_pid)), run '$PROG stop' to end it"
+  for i in "${!NODE_PORTS[@]}"; do
+    use_node "$i"
+    log_tail
+  done
+  die "Elasticsearch did not become healthy within ${START_TIMEOUT}s (HOMEWARD_ES_START_TIMEOUT); it is left running (pid $(our_pids)), run '$COMMANDS stop' to end it"
 }
 
-cmd_start() {
-  check_settings
-  need curl
-  mkdir -p "$ES_CACHE"
-  local lock="$ES_CACHE/.node-$ES_PORT.lock"
-  if command -v flock >/dev/null 2>&1; then
-    exec 9>"$lock"
-    flock -w $((START_TIMEOUT + 300)) 9 || die "another '$PROG start' for port $ES_PORT is still running (lock $lock)"
-  fi
-
-  local pid
-  pid="$(our_pid)"
-  if [[ -n "$pid" ]]; then
-    if healthy 1s; then
-      printf '%s\n' "$URL"
-      return 0
-    fi
-    say "Elasticsearch (pid $pid) is running but not healthy yet"
-    wait_healthy ""
-    printf '%s\n' "$URL"
-    return 0
-  fi
-  remove_stale_pid_file
-
+refuse_taken_ports() { # of the selected node, which this script has not started
+  local owner version
   if port_open; then
-    local owner version
     owner="$(port_owner)"
     version="$(es_version || true)"
-    die "port $ES_PORT on $ES_HOST is already in use by another process${owner:+: $owner}${version:+ (an Elasticsearch $version)} that this script did not start (no live PID file at $PID_FILE); stop it, or set HOMEWARD_ES_PORT to a free port"
+    die "port $ES_PORT on $ES_HOST is already in use by another process${owner:+: $owner}${version:+ (an Elasticsearch $version)} that this script did not start (no live PID file at $PID_FILE); stop it, or set $PORT_HINT"
   fi
+  if [[ "$MODE" == cluster ]] && port_open "$ES_TRANSPORT_PORT"; then
+    die "transport port $ES_TRANSPORT_PORT on $ES_HOST is already in use by another process; stop it, or set HOMEWARD_ES_CLUSTER_TRANSPORT_PORT to the first of ${#NODE_PORTS[@]} free ports"
+  fi
+}
 
-  install_es
-  pick_java
-  ensure_es_user
-  ensure_traversable
-  install_analysis_plugin
+launch() { # start node $1 (selected) in the background; its launcher's PID goes to LAUNCHERS
   write_config
-
-  say "starting Elasticsearch $HOMEWARD_ES_VERSION on $URL as user $(es_user) with Java $(java_major "$ES_JAVA_HOME") ($ES_JAVA_HOME), heap $ES_HEAP; data and logs in $NODE_DIR"
+  say "starting Elasticsearch $HOMEWARD_ES_VERSION on $URL as user $(es_user) with Java $(java_major "$ES_JAVA_HOME") ($ES_JAVA_HOME), heap $HEAP; data and logs in $NODE_DIR"
   local launcher_log="$NODE_DIR/logs/launcher.log"
   : >"$launcher_log"
   is_root && chown "$ES_USER_FOR_ROOT:" "$launcher_log"
@@ -470,15 +547,59 @@ cmd_start() {
       ES_JAVA_HOME="$ES_JAVA_HOME" \
       ES_PATH_CONF="$CONF_DIR" \
       ES_TMPDIR="$NODE_DIR/tmp" \
-      ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP ${HOMEWARD_ES_JAVA_OPTS:-}" \
+      ES_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP ${HOMEWARD_ES_JAVA_OPTS:-}" \
       "$ES_HOME/bin/elasticsearch" -d -p "$PID_FILE"
   ) </dev/null >>"$launcher_log" 2>&1 &
-  wait_healthy "$!"
+  LAUNCHERS[$1]=$!
+}
+
+# Starts the nodes of the table that are not running (all at once: a cluster forms
+# as they come up), then waits until node 0 reports them all.
+cmd_start() {
+  check_settings
+  need curl
+  mkdir -p "$ES_CACHE"
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>"$LOCK_FILE"
+    flock -w $((START_TIMEOUT + 300)) 9 || die "another '$COMMANDS start' for port ${NODE_PORTS[0]} is still running (lock $LOCK_FILE)"
+  fi
+
+  local i pid running=() stopped=()
+  for i in "${!NODE_PORTS[@]}"; do
+    use_node "$i"
+    pid="$(our_pid)"
+    if [[ -n "$pid" ]]; then
+      running+=("$pid")
+      continue
+    fi
+    remove_stale_pid_file
+    refuse_taken_ports
+    stopped+=("$i")
+  done
+  if ((${#stopped[@]} == 0)); then
+    use_node 0
+    if ! healthy 1s; then
+      say "Elasticsearch (pid ${running[*]}) is running but not healthy yet"
+      wait_healthy
+    fi
+    printf '%s\n' "$URL"
+    return 0
+  fi
+
+  install_es
+  pick_java
+  ensure_es_user
+  ensure_traversable
+  install_analysis_plugin
+  for i in "${stopped[@]}"; do
+    use_node "$i"
+    launch "$i"
+  done
+  wait_healthy
   printf '%s\n' "$URL"
 }
 
-cmd_stop() {
-  check_settings
+stop_node() { # the selected node
   local pid start
   pid="$(our_pid)"
   if [[ -z "$pid" ]]; then
@@ -500,12 +621,25 @@ cmd_stop() {
     kill -0 "$pid" 2>/dev/null && die "could not kill Elasticsearch (pid $pid)"
   fi
   rm -f "$PID_FILE"
-  say "stopped"
+  say "stopped $URL"
 }
 
-cmd_status() {
+cmd_stop() { # every node of the table at once
   check_settings
-  local pid version health
+  local i stopping=() failed=0
+  for i in "${!NODE_PORTS[@]}"; do
+    use_node "$i"
+    stop_node &
+    stopping+=("$!")
+  done
+  for i in "${stopping[@]}"; do
+    wait "$i" || failed=1
+  done
+  ((failed == 0)) || die "not every node stopped (see above)"
+}
+
+node_status() { # one line for the selected node; 0 when it runs, 3 when not
+  local pid version health where=""
   pid="$(our_pid)"
   if [[ -n "$pid" ]]; then
     version="$(es_version || true)"
@@ -513,12 +647,76 @@ cmd_status() {
     printf 'running %s Elasticsearch %s pid %s health %s\n' "$URL" "${version:-?}" "$pid" "${health:-unreachable}"
     return 0
   fi
+  [[ "$MODE" == cluster ]] && where=" $URL"
   if port_open; then
-    printf 'stopped (port %s is used by another process%s, not started by this script)\n' "$ES_PORT" "$(o="$(port_owner)"; [[ -n "$o" ]] && printf ': %s' "$o")"
+    printf 'stopped%s (port %s is used by another process%s, not started by this script)\n' "$where" "$ES_PORT" "$(o="$(port_owner)"; [[ -n "$o" ]] && printf ': %s' "$o")"
   else
-    printf 'stopped\n'
+    printf 'stopped%s\n' "$where"
   fi
   return 3
+}
+
+cmd_status() { # 0 when every node of the table runs
+  check_settings
+  local i status=0
+  for i in "${!NODE_PORTS[@]}"; do
+    use_node "$i"
+    node_status || status=3
+  done
+  return "$status"
+}
+
+# How many nodes the cluster has: what `cluster start` recorded beside their data,
+# else --nodes, else the default. A different --nodes is refused: the nodes' data
+# remembers which nodes vote.
+cluster_size() { # --nodes value or empty
+  local wanted="$1" recorded=""
+  [[ -f "$CLUSTER_DIR/nodes" ]] && recorded="$(tr -dc '0-9' <"$CLUSTER_DIR/nodes")"
+  [[ -z "$wanted" ]] && wanted="${recorded:-$DEFAULT_CLUSTER_NODES}"
+  if ! [[ "$wanted" =~ ^[0-9]$ ]] || ((wanted < 2 || wanted > MAX_CLUSTER_NODES)); then
+    die "--nodes must be a number from 2 to $MAX_CLUSTER_NODES, got '$wanted'"
+  fi
+  if [[ -n "$recorded" && "$recorded" != "$wanted" ]]; then
+    die "the cluster in $CLUSTER_DIR has $recorded nodes; to make one of $wanted run '$PROG cluster stop' and delete that folder (its data), or set HOMEWARD_ES_CLUSTER_PORT to make another beside it"
+  fi
+  printf '%s\n' "$wanted"
+}
+
+cluster_main() { # verb [--nodes N]
+  local verb="${1:-}" nodes="" count
+  [[ "$verb" =~ ^(start|stop|status|url)$ ]] || {
+    usage
+    exit 2
+  }
+  shift
+  while (($#)); do
+    case "$verb:$1" in
+      start:--nodes=*) nodes="${1#--nodes=}" ;;
+      start:--nodes)
+        (($# >= 2)) || die "--nodes needs a number"
+        nodes="$2"
+        shift
+        ;;
+      *)
+        usage
+        exit 2
+        ;;
+    esac
+    shift
+  done
+  check_settings
+  count="$(cluster_size "$nodes")"
+  use_cluster "$count"
+  case "$verb" in
+    start)
+      mkdir -p "$CLUSTER_DIR"
+      printf '%s\n' "$count" >"$CLUSTER_DIR/nodes"
+      cmd_start
+      ;;
+    stop) cmd_stop ;;
+    status) cmd_status ;;
+    url) printf '%s\n' "$URL" ;;
+  esac
 }
 
 main() {
@@ -529,6 +727,10 @@ main() {
     url)
       check_settings
       printf '%s\n' "$URL"
+      ;;
+    cluster)
+      shift
+      cluster_main "$@"
       ;;
     -h | --help | help) usage ;;
     *)

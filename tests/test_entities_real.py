@@ -17,20 +17,25 @@ from bench.score_entities import REAL_DIR, load_real, score_real, tag_gold
 from pipelines.entities import tag_entities
 from pipelines.entities.models import chinese_words
 from pipelines.entities.names import (
+    chinese_candidates,
+    chinese_names,
     chinese_person_spans,
     is_markup_or_url,
+    mend_chinese,
+    name_model,
     plausible_chinese_person,
     plausible_english,
 )
 
 # (split, field) -> (precision, F1) floors. Measured (bench/entities.py): held-out
-# names P 0.714 R 0.678 F1 0.696, places P 0.859 R 0.920 F1 0.888; traditional
-# names P 0.730 F1 0.704, places P 0.832 F1 0.866. Before (jieba and rules): names
-# F1 0.230 and 0.125, places F1 0.854 and 0.837.
+# names P 0.791 R 0.709 F1 0.747, places P 0.859 R 0.920 F1 0.888; traditional
+# names P 0.812 R 0.710 F1 0.757, places P 0.832 F1 0.866. Before the name model
+# (LAC and filters only, 0.1.x): names P 0.714 R 0.678 F1 0.696, traditional P 0.730
+# F1 0.704; before LAC (jieba and rules): names F1 0.230 and 0.125.
 FLOORS = {
-    ("heldout", "names"): (0.69, 0.67),
+    ("heldout", "names"): (0.77, 0.73),
     ("heldout", "places"): (0.83, 0.86),
-    ("heldout-traditional", "names"): (0.70, 0.68),
+    ("heldout-traditional", "names"): (0.79, 0.74),
     ("heldout-traditional", "places"): (0.80, 0.84),
 }
 
@@ -86,6 +91,66 @@ def test_ordinary_words_are_not_people():
 )
 def test_names_do_not_swallow_their_neighbours(text, name):
     assert tag_entities(text, "zh").names == [name]
+
+
+@pytest.mark.parametrize(
+    ("mention", "names"),
+    [
+        ("老舍之子舒乙", ["舒乙"]),  # the relative named before the person
+        ("李与张鉴泉", ["李", "张鉴泉"]),  # two people joined by 与
+        ("周恩来说", ["周恩来"]),  # a verb on the end
+        ("石原慎太郎刚", ["石原慎太郎"]),
+        ("王志刚", ["王志刚"]),  # 刚 ends a two-character given name: kept
+        ("杨廷和", ["杨廷和"]),  # and 和 is never cut off
+        ("科瑞·舒尔曼", ["科瑞·舒尔曼"]),
+    ],
+)
+def test_a_name_run_is_mended_at_its_edges(mention, names):
+    assert mend_chinese(mention) == names
+
+
+def test_a_latin_name_in_chinese_text_is_whole():
+    """LAC tags only the first word of a Latin name PER."""
+    words = [("作家", "n"), ("John", "PER"), (" ", "w"), ("Steinbeck", "xc"), (" ", "w")]
+    words += [("IV", "xc"), ("和", "c"), ("Anne", "PER"), ("说", "v")]
+    assert chinese_names("".join(w for w, _ in words), words) == ["John Steinbeck IV", "Anne"]
+
+
+def test_a_name_tagged_twice_outweighs_the_dictionary():
+    """周恩来 is a time word in jieba's dictionary; tagged PER twice it is a person."""
+    assert not plausible_chinese_person("周恩来")
+    assert plausible_chinese_person("周恩来", repeated=True)
+    words = [("周恩来", "PER"), ("到", "v"), ("了", "u"), ("。", "w")]
+    assert chinese_names("周恩来到了。", words) == []
+    assert chinese_names("周恩来到了。" * 2, words * 2) == ["周恩来"]
+    # Repetition never lets through what no name can be.
+    assert not plausible_chinese_person("<b>周恩来</b>", repeated=True)
+    assert not plausible_chinese_person("北京市", repeated=True)
+
+
+def test_how_sure_the_model_was_decides():
+    """The same PER word is kept when LAC was sure of it and dropped when it was a
+    guess (its per-character probability of a name, `ChineseTagging.person`)."""
+    text = "王敏说，她在找女儿。"
+    words = [("王敏", "PER"), ("说", "v"), ("，", "w"), ("她", "r"), ("在", "p")]
+    words += [("找", "v"), ("女儿", "n"), ("。", "w")]
+    sure = [0.99, 0.99] + [0.0] * (len(text) - 2)
+    guess = [0.05, 0.05] + [0.0] * (len(text) - 2)
+    assert chinese_names(text, words, person=sure) == ["王敏"]
+    assert chinese_names(text, words, person=guess) == []
+    assert chinese_names(text, words, authors=["王敏"], person=sure) == []
+
+
+def test_the_name_model_knows_every_piece_of_evidence():
+    """The weights file and the evidence the code collects cannot drift apart."""
+    text = "John Smith和科瑞·舒尔曼说，王敏在周口。"
+    evidence = chinese_candidates(text, chinese_words(text), [0.5] * len(text))
+    model = name_model()
+    assert evidence, "no candidates: the test text no longer has names in it"
+    for found in evidence.values():
+        assert set(found) <= set(model.weights), set(found) - set(model.weights)
+    assert 0.0 < model.threshold < 1.0
+    assert not any(is_markup_or_url(name) for name in evidence)
 
 
 def test_a_place_is_not_a_person():

@@ -6,8 +6,18 @@ import os
 from pathlib import Path
 
 import pytest
+import trafilatura
 
-from bench.score_extraction import compare, evaluate, load_benchmark, locate_benchmark
+from bench.score_extraction import (
+    BenchmarkPage,
+    Extractor,
+    PageCounts,
+    compare,
+    iter_counts,
+    load_benchmark,
+    locate_benchmark,
+    summarise,
+)
 from pipelines.decode import decode_html
 from pipelines.extract import Extracted, ExtractOptions, content_length, extract_article
 from pipelines.language import detect_language
@@ -15,7 +25,12 @@ from pipelines.relevance import is_relevant
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = Path(__file__).resolve().parent / "pages"
-F1_FLOOR = 0.955
+# Measured 0.961 on 2026-12-01 (bare trafilatura 0.953); the floor sits a little below.
+F1_FLOOR = 0.958
+# Pages of the shared benchmark (of 181) whose text precision may fall more than the margin
+# under bare trafilatura's: measured 6, each a lead photo caption or a standfirst of the story.
+MAX_PAGES_BEHIND = 6
+PRECISION_MARGIN = 0.05
 
 
 def extract_page(name: str, url: str = "https://news.example/article") -> Extracted:
@@ -212,7 +227,8 @@ def test_scorer_matches_benchmark_definition() -> None:
 # --- evaluation floor -----------------------------------------------------------------------
 
 
-def test_f1_floor_on_extraction_benchmark() -> None:
+@pytest.fixture(scope="module")
+def benchmark_pages() -> list[BenchmarkPage]:
     directory = locate_benchmark(ROOT)
     if directory is None:
         message = (
@@ -222,10 +238,52 @@ def test_f1_floor_on_extraction_benchmark() -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    pages = load_benchmark(directory)
-    score = evaluate(_stage_text, pages, workers=min(2, os.cpu_count() or 1))
+    return load_benchmark(directory)
+
+
+def _counts(extractor: Extractor, pages: list[BenchmarkPage]) -> list[PageCounts]:
+    return list(iter_counts(extractor, pages, workers=min(2, os.cpu_count() or 1)))
+
+
+@pytest.fixture(scope="module")
+def stage_counts(benchmark_pages: list[BenchmarkPage]) -> list[PageCounts]:
+    return _counts(_stage_text, benchmark_pages)
+
+
+def test_f1_floor_on_extraction_benchmark(stage_counts: list[PageCounts]) -> None:
+    score = summarise(stage_counts)
     assert score.pages == 181
     assert score.f1 >= F1_FLOOR, f"extraction F1 fell to {score}"
+
+
+def test_additions_cost_no_page_more_than_the_margin(
+    benchmark_pages: list[BenchmarkPage], stage_counts: list[PageCounts]
+) -> None:
+    """Per page, the stage's text precision stays within the margin of bare trafilatura's.
+
+    The benchmark's truth leaves out photo captions and standfirsts, which the
+    stage keeps on purpose: the pages allowed behind are those whose lead
+    photo caption or standfirst stands in the article around the body. With
+    additions from inside the body container only, no page is behind.
+    """
+    bare = _counts(_bare_text, benchmark_pages)
+    strict = _counts(_strict_stage_text, benchmark_pages)
+    for counts, allowed in ((stage_counts, MAX_PAGES_BEHIND), (strict, 0)):
+        behind = [
+            page.key
+            for page, ours, theirs in zip(benchmark_pages, counts, bare, strict=True)
+            if ours.precision < theirs.precision - PRECISION_MARGIN
+        ]
+        assert len(behind) <= allowed, behind
+
+
+def _bare_text(html: str, url: str) -> str:
+    return trafilatura.extract(html) or ""
+
+
+def _strict_stage_text(html: str, url: str) -> str:
+    extracted = extract_article(html, url, ExtractOptions(story_additions=False))
+    return extracted.text if extracted else ""
 
 
 def _stage_text(html: str, url: str) -> str:

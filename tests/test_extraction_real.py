@@ -30,13 +30,19 @@ from pipelines.fields import clean_field
 
 REAL_SET = Path(__file__).resolve().parent / "data" / "extraction-real"
 # Measured on 2026-12-01 (bench/extraction.py), stage vs bare trafilatura:
-#   tuning    text F1 0.954 (0.953)  title 0.956 (0.706)  date 1.000 (0.966)  authors 0.956 (0.672)
-#   held-out  text F1 0.935 (0.935)  title 0.909 (0.758)  date 1.000 (0.933)  authors 0.833 (0.667)
+#   tuning    text F1 0.954 (0.953)  title 0.985 (0.706)  date 1.000 (0.966)  authors 0.977 (0.672)
+#   held-out  text F1 0.934 (0.935)  title 0.939 (0.758)  date 1.000 (0.933)  authors 0.833 (0.667)
 # The floors sit a little below.
 FLOORS = {
-    "tuning": {"text_f1": 0.945, "title": 0.94, "date": 0.98, "authors": 0.93},
-    "held-out": {"text_f1": 0.925, "title": 0.88, "date": 0.98, "authors": 0.80},
+    "tuning": {"text_f1": 0.945, "title": 0.97, "date": 0.98, "authors": 0.96},
+    "held-out": {"text_f1": 0.925, "title": 0.92, "date": 0.98, "authors": 0.80},
 }
+# Pages whose text precision may fall more than PRECISION_MARGIN under bare trafilatura's,
+# each for a caption or standfirst of the story that the truth leaves out: on the tuning
+# part newspaper4k-chinese_article (captions inside the body) and readability-liberation-1
+# (standfirst and lead photo in the article's header), one page on the held-out part.
+MAX_PAGES_BEHIND = {"tuning": 2, "held-out": 1}
+PRECISION_MARGIN = 0.05
 
 
 def stage(html: str, url: str) -> Fields:
@@ -96,6 +102,12 @@ def test_stage_is_not_behind_bare_trafilatura(
         assert score.title >= theirs.title, split
         assert score.date >= theirs.date, split
         assert score.authors >= theirs.authors, split
+        behind = [
+            ours.key
+            for ours, bare_page in zip(score.pages, theirs.pages, strict=True)
+            if ours.counts.precision < bare_page.counts.precision - PRECISION_MARGIN
+        ]
+        assert len(behind) <= MAX_PAGES_BEHIND[split], (split, behind)
 
 
 def test_no_title_holds_an_entity_or_a_tag(pages: list[RealPage]) -> None:
@@ -326,6 +338,19 @@ def page_with(head: str, header: str) -> str:
             "<h1>Hi, I'm Nicolas.</h1>",
             "Get your Frontend JavaScript Code Covered",
         ),
+        # no title in the metadata and the <h1> is a section label: the <title> names the <h2>
+        (
+            "<title>Superbugs: What They Are and How You Get Them | Health Guide</title>",
+            "<h1>Information and Resources</h1>"
+            "<h2>Superbugs: What They Are and How You Get Them</h2>",
+            "Superbugs: What They Are and How You Get Them",
+        ),
+        # the <title> alone, naming no heading, is not the headline (it has the site's tail)
+        (
+            "<title>Mozilla - Wikipedia</title>",
+            "<h1>Information and Resources</h1><h2>Contents</h2>",
+            "Information and Resources",
+        ),
         # of two metadata titles, the one the page shows wins
         (
             '<script type="application/ld+json">{"@type": "NewsArticle",'
@@ -426,3 +451,98 @@ def test_gallery_captions_stay_out_and_a_repeated_caption_counts_once() -> None:
     assert article is not None
     assert article.text.count("Volunteers search the fields behind Hollins Lane") == 1
     assert "Fans queue outside" not in article.text
+
+
+# --- additions judged by where they stand: captions and the standfirst ------------------------
+
+PARAGRAPHS = "".join(
+    f"<p>{sentence * 3}</p>"
+    for sentence in (
+        "Police said the seven-year-old boy was found safe in a parked car on Thursday. ",
+        "Detectives thanked the volunteers who searched the fields for two days and nights. ",
+        "A 34-year-old man was arrested near the industrial estate and remains in custody. ",
+    )
+)
+
+
+def story_page(header: str = "", body_extra: str = "", outside: str = "", head: str = "") -> str:
+    """An article page; `body_extra` stands between the body's paragraphs."""
+    return (
+        f"<html><head>{head}</head><body><div class='site-header'>{outside}</div>"
+        f"<article><h1>Millbrook boy found safe</h1>{header}"
+        f"<div class='story-body'>{PARAGRAPHS}{body_extra}{PARAGRAPHS}</div></article>"
+        "</body></html>"
+    )
+
+
+def test_caption_credit_is_not_part_of_the_caption() -> None:
+    photo = (
+        "<figure><img src='a.jpg'><figcaption><span>Volunteers search the fields behind Hollins"
+        " Lane, Millbrook.</span><span>J. Scott Applewhite / AP file</span></figcaption></figure>"
+        "<figure><img src='b.jpg'><figcaption>Parents left flowers at the school gate"
+        " (AP Photo/Jane Doe, File)</figcaption></figure>"
+    )
+    article = extract_article(story_page(body_extra=photo), "")
+    assert article is not None
+    assert "Volunteers search the fields behind Hollins Lane, Millbrook." in article.text
+    assert "Parents left flowers at the school gate" in article.text
+    assert "Applewhite" not in article.text and "Jane Doe" not in article.text
+
+
+def test_caption_of_a_video_player_stays_out() -> None:
+    video = (
+        "<figure><div class='media-player-wrapper'><figure class='media-player'"
+        " data-playable='{}'></figure></div><figcaption>Who is the man behind the Millbrook"
+        " investigation?</figcaption></figure>"
+    )
+    article = extract_article(story_page(body_extra=video), "")
+    assert article is not None
+    assert "Who is the man behind" not in article.text
+
+
+def test_hidden_caption_stays_out() -> None:
+    hidden = (
+        "<figure><img src='a.jpg'><figcaption class='caption dis-none'>Volunteers search the"
+        " fields behind Hollins Lane, Millbrook</figcaption></figure>"
+    )
+    article = extract_article(story_page(body_extra=hidden), "")
+    assert article is not None
+    assert "Volunteers search" not in article.text
+
+
+def test_lead_caption_in_the_story_comes_back_but_not_one_outside_it() -> None:
+    lead = (
+        "<figure><img src='a.jpg'><figcaption>Volunteers search the fields behind Hollins Lane,"
+        " Millbrook, where Daniel Hartley was last seen</figcaption></figure>"
+    )
+    other = (
+        "<figure><img src='b.jpg'><figcaption>Fans queue outside the stadium before the cup"
+        " final in Corbridge</figcaption></figure>"
+    )
+    article = extract_article(story_page(header=lead, outside=other), "")
+    assert article is not None
+    assert "Volunteers search the fields behind Hollins Lane" in article.text
+    assert "Fans queue outside the stadium" not in article.text
+
+
+def test_standfirst_in_the_story_is_kept_but_not_a_summary_outside_it() -> None:
+    summary = "Police found the seven-year-old safe in a parked car after a two-day search."
+    head = f'<meta name="description" content="{summary}">'
+    kept = extract_article(story_page(header=f"<p class='dek'>{summary}</p>", head=head), "")
+    apart = extract_article(story_page(outside=f"<p class='dek'>{summary}</p>", head=head), "")
+    assert kept is not None and apart is not None
+    assert kept.text.startswith(summary)
+    assert summary not in apart.text
+
+
+def test_image_box_inside_a_paragraph_keeps_the_paragraph() -> None:
+    inline = (
+        "<p><span class='storyimage'><img src='a.jpg'><span class='caption'>Volunteers search"
+        " the fields behind Hollins Lane, Millbrook</span></span>"
+        "Nintendo and Apple shocked the world earlier this year by announcing a new game for"
+        " phones, the company's first foray into mobile gaming.</p>"
+    )
+    article = extract_article(story_page(body_extra=inline), "")
+    assert article is not None
+    assert "Nintendo and Apple shocked the world" in article.text
+    assert "Volunteers search the fields behind Hollins Lane" in article.text

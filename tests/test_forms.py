@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from homeward.forms import (
@@ -11,6 +13,7 @@ from homeward.forms import (
     group_names,
     name_keys,
     place_keys,
+    plural_spans,
     script_table,
 )
 from search.highlight import make_snippet
@@ -44,6 +47,25 @@ def test_irregular_plurals_fold_to_the_singular(plural, singular):
 
 def test_regular_words_are_left_to_the_stemmer():
     assert fold_plurals("the mentor menaced childish mice") == "the mentor menaced childish mouse"
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("grandchildren, CHILDREN and ChIlDrEn", "grandchild, child and child"),
+        ("policewomen 2children men2 x_men", "policewoman 2child man2 x_man"),
+        ("schoolchildrens womenfolk mens", "schoolchildrens womenfolk mens"),
+        ("拐卖children的women", "拐卖child的woman"),
+        ("\u212amen: a Kelvin sign is no letter", "\u212aman: a Kelvin sign is no letter"),
+        ("\u212anives", "\u212anives"),  # lower-cased it reads knives; written, it is not
+        ("İstanbul's people", "İstanbul's person"),  # a lower case of another length
+    ],
+)
+def test_plurals_are_whole_words_of_ascii_letters(text, folded):
+    assert fold_plurals(text) == folded
+    assert [text[start:end] for start, end, _ in plural_spans(text)] == [
+        word for word in re.findall("[A-Za-z]+", text) if fold_plural(word) != word
+    ]
 
 
 @pytest.mark.parametrize("form", ["王敏", "Wang Min", "Wáng Mǐn", "Wangmin", "WANG-MIN", "王 敏"])

@@ -5,20 +5,23 @@ from __future__ import annotations
 import random
 import sqlite3
 
+import numpy as np
+
 from homeward.article import Article, Place
 from search.backends.sqlite import SqliteArchive
-from search.backends.sqlite.archive import SCHEMA_VERSION
+from search.backends.sqlite.archive import PAGE_CACHE_KIB, SCHEMA_VERSION
+from search.backends.sqlite.facet_cache import FacetCache, integers
 from search.query import build_request
 
 
-def random_corpus(count: int, seed: int = 3) -> list[Article]:
+def random_corpus(count: int, seed: int = 3, host: str = "r.test") -> list[Article]:
     rng = random.Random(seed)
     names = [f"Name {n}" for n in range(40)]
     places = [Place(f"Place {n}", country="CN") for n in range(30)]
     return [
         Article.from_dict(
             {
-                "url": f"https://r.test/{n}",
+                "url": f"https://{host}/{n}",
                 "title": f"Story {n}",
                 "text": " ".join(
                     rng.choices(["trafficking", "rain", "拐卖", "police", "sun"], k=30)
@@ -94,3 +97,122 @@ def test_reopening_keeps_articles(tmp_path):
     first.upsert(random_corpus(10))
     first.close()
     assert SqliteArchive(path).count() == 10
+
+
+def side_rows(path, article_id):
+    """Every side row of one article, table by table, and the full-text matches of a
+    word only its first version had."""
+    with sqlite3.connect(path) as connection:
+        (rowid,) = connection.execute(
+            "SELECT rowid FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        columns = {
+            "article_names": "name, key",
+            "article_name_keys": "key",
+            "article_places": "name",
+            "article_place_keys": "key",
+            "article_years": "year",
+        }
+        rows = {
+            table: sorted(
+                connection.execute(f"SELECT {c} FROM {table} WHERE article = ?", (rowid,))
+            )
+            for table, c in columns.items()
+        }
+        rows["fts"] = connection.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'drizzle'"
+        ).fetchall()
+    return rows
+
+
+def test_an_article_written_again_keeps_only_its_new_rows(tmp_path):
+    """A new article skips clearing side rows; one stored before (in an earlier write, or
+    earlier in the same batch) must still lose its old names, places, years and text."""
+    first, second = random_corpus(2, seed=5)
+    changes = {"names": ["Old Name"], "years": [1999], "places": [{"name": "Old Place"}]}
+    old = Article.from_dict({**first.to_dict(), "text": "drizzle", **changes})
+    changes = {"names": ["New Name"], "years": [2001], "places": [{"name": "New Place"}]}
+    new = Article.from_dict({**first.to_dict(), "text": "sun", **changes})
+    fresh = tmp_path / "fresh.sqlite"
+    SqliteArchive(fresh).upsert([new, second])
+    expected = side_rows(fresh, new.id)
+    assert expected["article_years"] == [(2001,)] and expected["fts"] == []
+    for name, writes in (("two", [[old], [new, second]]), ("one", [[old, second, new]])):
+        path = tmp_path / f"{name}.sqlite"
+        archive = SqliteArchive(path)
+        for batch in writes:
+            archive.upsert(batch)
+        assert archive.count() == 2
+        assert side_rows(path, new.id) == expected, name
+        assert archive.search(build_request('person:"Old Name"')).total == 0
+        assert archive.search(build_request("drizzle")).total == 0
+        archive.close()
+
+
+class _WriteAfterFirstRead:
+    """A connection through which the facet cache loads, letting another process's
+    write commit after the first read is done (a crawl writing while a search runs)."""
+
+    def __init__(self, connection, write):
+        self._connection = connection
+        self._write = write
+        self._reads = 0
+
+    @property
+    def in_transaction(self):
+        return self._connection.in_transaction
+
+    def execute(self, sql, *arguments):
+        if sql.lstrip().upper().startswith("SELECT"):
+            self._reads += 1
+            if self._reads == 2:
+                self._write()
+        return self._connection.execute(sql, *arguments)
+
+
+def test_facet_cache_reads_one_state_while_another_process_writes(tmp_path):
+    path = tmp_path / "a.sqlite"
+    archive = SqliteArchive(path)
+    archive.upsert(random_corpus(40))
+    writer = SqliteArchive(path)
+    cache = FacetCache()
+    connection = sqlite3.connect(path, isolation_level=None)
+    cache.load(
+        _WriteAfterFirstRead(connection, lambda: writer.upsert(random_corpus(30, host="w.test"))),
+        (0, 0),
+    )
+    every_rowid = np.arange(1, 100)
+    counts = cache.counts(every_rowid, 50)  # raised IndexError when two states were mixed
+    assert sum(count for _, count in counts["language"]) in (40, 70)
+
+
+def test_count_of_everything_follows_writes(tmp_path):
+    """The whole archive's count is kept between searches: any write, this archive's
+    own or another process's, must still show in the next one."""
+    path = tmp_path / "a.sqlite"
+    archive = SqliteArchive(path)
+    corpus = random_corpus(20)
+    archive.upsert(corpus)
+    assert archive.search(build_request("")).total == 20
+    archive.delete(corpus[0].id)
+    assert archive.search(build_request("")).total == 19
+    SqliteArchive(path).upsert(random_corpus(5, host="w.test"))
+    assert archive.search(build_request("")).total == 24
+
+
+def test_group_concat_integers_are_read_back_exactly():
+    assert integers(None).tolist() == [] and integers("").tolist() == []
+    assert integers("3,17,42,9007199254740993").tolist() == [3, 17, 42, 9007199254740993]
+
+
+def test_searches_get_a_large_page_cache_and_exports_the_default(tmp_path):
+    """A search of a large archive reads its pages from SQLite's own cache; an export,
+    which reads every record once, keeps the default so its memory does not grow."""
+    path = tmp_path / "a.sqlite"
+    SqliteArchive(path).close()
+    for archive in (SqliteArchive(path), SqliteArchive(path, read_only=True)):
+        assert archive._connection.execute("PRAGMA cache_size").fetchone()[0] == -PAGE_CACHE_KIB
+        reader = archive._read_connection()
+        assert reader.execute("PRAGMA cache_size").fetchone()[0] != -PAGE_CACHE_KIB
+        reader.close()
+        archive.close()

@@ -10,7 +10,8 @@ English names need an NER model (Stanford CoreNLP's CRF by default, or a spaCy
 pipeline; see `models.py`); English places and years need none, so they can be
 computed (and benchmarked) on machines without it by asking only for those fields.
 Chinese names and places come from Baidu LAC, which ships inside a Python package
-Homeward installs (`models.chinese_words`).
+Homeward installs (`models.chinese_tagging`); which of its PER words are kept is
+decided by a small model of how sure it was (`names.chinese_names`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pipelines.entities import zh_places
 from pipelines.entities.errors import EntityModelError
 from pipelines.entities.models import (
     Mention,
+    chinese_tagging,
     chinese_words,
     english_model_available,
     english_ner,
@@ -146,11 +148,16 @@ def _places_explicit(text: str) -> list[tuple[str, int]]:
 
 
 def _tag_chinese(text: str, authors: list[str], fields: Collection[str]) -> Entities:
-    """Names from LAC's PER words; places from its LOC words (see models.py for why)."""
+    """Names from LAC's PER words, kept by how sure it was of them; places from its
+    LOC words (see models.py for why)."""
     result = Entities()
-    words = chinese_words(text) if {"names", "places"} & set(fields) else []
+    words: list[tuple[str, str]] = []
     if "names" in fields:
-        result.names = _names.chinese_names(text, words, authors)
+        tagging = chinese_tagging(text)
+        words = tagging.words
+        result.names = _names.chinese_names(text, words, authors, person=tagging.person)
+    elif "places" in fields:
+        words = chinese_words(text)
     if "places" in fields:
         mentions = zh_places.place_mentions(words)
         taken = set(result.names)

@@ -9,17 +9,25 @@ and filtered (the byline author, organisations, places and nationalities out).
 English mentions come from an NER model (CoreNLP's CRF, see `models.py`) plus
 rules for what it misses (`english_names`: "surnamed Hu", "Lisa and Tom Cook");
 Chinese ones from Baidu LAC's PER words (`chinese_names`), joined across its
-splits (科瑞·舒尔曼) and kept only when they could be a name: never markup, a URL,
-a gazetteer place, an organisation or a word jieba's dictionary knows as an
-ordinary word (孙子, 查明, 古老). The older jieba rules (`chinese_mentions`) are kept
-for the side-by-side figures in bench/entities.py.
+splits (科瑞·舒尔曼, John Steinbeck IV), mended where a run took in a neighbour
+(周恩来说, 老舍之子舒乙), never markup, a URL or an organisation, and kept when a small
+model (`NameModel`) finds the evidence strong enough: how sure LAC was, how often
+it tagged the word, whether it is a gazetteer place or a word jieba's dictionary
+knows as an ordinary word (孙子, 查明, 古老). The older jieba rules
+(`chinese_mentions`) are kept for the side-by-side figures in bench/entities.py.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from pipelines.entities.models import Mention, jieba_posseg
 from pipelines.entities.places import gazetteer, is_cjk
@@ -258,6 +266,19 @@ _ZH_NOT_PERSON_END = (
 )  # fmt: skip
 _ZH_JOIN = ("·", "・", "•", "‧", "-", " ")
 _LATIN_NAME = re.compile(r"[A-Z][a-zA-Z'’.\-]*(?: [A-Z][a-zA-Z'’.\-]*)*")
+# The rest of a Latin name after its first word: capitalised words, Roman numerals.
+_LATIN_TAIL = re.compile(r"(?:[ \-](?:[A-Z][a-zA-Z'’.\-]*|[IVX]+\b))+")
+_LATIN_INITIAL = re.compile(r"(?<=·)[A-Z]\.?(?=·)")  # 亨利·E·霍尔特
+# 老舍之子舒乙: a relative named before the person ("the son of Lao She, Shu Yi").
+_ZH_KIN = re.compile(
+    r"[\u4e00-\u9fff]{1,6}?之(?:子|女|妻|夫|父|母|孙|孫|弟|兄|妹|姊|姐)(?=[\u4e00-\u9fff]{2})"
+)
+# Verbs and particles the model leaves on the end of a name (周恩来说, 李镒据), in both
+# scripts; the second set also ends given names (志刚, 建曾), so it is cut only past
+# two characters.
+_ZH_TRAILING = "说說据據此在的等与與及亦遂被向将將对對把从從并並则則即便乃已又都称稱"
+_ZH_TRAILING_LONG = "曾刚剛"
+_ZH_AND = "与與和及"
 
 
 def chinese_person_spans(words: list[tuple[str, str]]) -> list[tuple[int, int]]:
@@ -284,31 +305,173 @@ def chinese_person_spans(words: list[tuple[str, str]]) -> list[tuple[int, int]]:
             joinable_at = end  # 科瑞 · 舒尔曼: the next PER word joins across the dot
         else:
             joinable_at = -1
-    return spans
+    text = "".join(word for word, _ in words)
+    return [(start, _latin_tail_end(text, end)) for start, end in spans]
 
 
-def plausible_chinese_person(name: str) -> bool:
-    """A PER word from the model that can be a person's name, not a word or a place."""
+def _latin_tail_end(text: str, end: int) -> int:
+    """Where a Latin name that ends at `end` really ends: LAC tags only the first
+    word of "John Steinbeck IV" or "Wesley Snipes" PER, and the rest xc or nz."""
+    if not text[end - 1 : end].isascii() or not text[end - 1 : end].isalpha():
+        return end
+    tail = _LATIN_TAIL.match(text, end)
+    return tail.end() if tail else end
+
+
+def mend_chinese(mention: str) -> list[str]:
+    """The names in a PER run whose edges took in a neighbour: 老舍之子舒乙 → 舒乙,
+    李与张鉴泉 → 李, 张鉴泉, 周恩来说 → 周恩来, 石原慎太郎刚 → 石原慎太郎."""
+    if "·" in mention or not is_cjk(mention):
+        return [mention]
+    kin = _ZH_KIN.match(mention)
+    if kin:
+        mention = mention[kin.end() :]
+    if len(mention) >= 4 and mention[1] in _ZH_AND and _surname_of(mention[2:]):
+        return [mention[0], mention[2:]]  # 李与张鉴泉: a surname, then a second name
+    surname = _surname_of(mention)
+    given = len(mention) - len(surname) if surname else len(mention) - 1
+    ending = _ZH_TRAILING if given <= 2 else _ZH_TRAILING + _ZH_TRAILING_LONG
+    if len(mention) >= 3 and mention[-1] in ending:
+        mention = mention[:-1]
+    return [mention]
+
+
+def _is_latin(name: str) -> bool:
+    """Not Chinese, dots and a Latin initial aside (亨利·E·霍尔特 is Chinese)."""
+    return not is_cjk(_LATIN_INITIAL.sub("", name.replace("・", "·").replace("‧", "·")))
+
+
+def _name_shaped(name: str) -> bool:
+    """What every name is, whatever a model says: no markup, URL or digit; Chinese of
+    2 to 16 characters (no 某 past the first, no 的), or capitalised Latin words."""
     if not name or is_markup_or_url(name) or any(ch.isdigit() for ch in name):
         return False
-    if not is_cjk(name.replace("・", "·").replace("‧", "·")):
+    if _is_latin(name):
         return bool(_LATIN_NAME.fullmatch(name)) and len(name) > 2  # "Kate Moss" in Chinese text
-    if len(name) < 2 or len(name) > 16 or "某" in name[1:] or "的" in name:
+    return 2 <= len(name) <= 16 and "某" not in name[1:] and "的" not in name
+
+
+def plausible_chinese_person(name: str, repeated: bool = False) -> bool:
+    """A PER word from the model that can be a person's name, not a word or a place.
+
+    `repeated`: the model tagged it PER more than once in the text. Then a
+    dictionary word or a gazetteer place of the same spelling (周恩来 is a time
+    word to jieba, 富兰克林 a town) does not overrule it: on the tune split such
+    names were right three times in four, where a single tagging was right about
+    one time in three.
+    """
+    if not _name_shaped(name):
         return False
+    if _is_latin(name):
+        return True
     if name.endswith(_ZH_NOT_PERSON_END) and len(name) > 2:
         return False
+    if repeated:
+        return True
     if gazetteer().lookup(name):
         return False  # 温哥华, 田纳西: places the model took for people
     tag = _dictionary_tag(name)
     return tag is None or tag.startswith("nr")  # 孙子 (n), 查明 (v), 古老 (a): words
 
 
+@dataclass(frozen=True, slots=True)
+class NameModel:
+    """A logistic model over `chinese_candidates`' evidence, and the score a name
+    needs; trained on the tune split by bench/train_chinese_names.py."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def score(self, evidence: dict[str, float]) -> float:
+        total = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in evidence.items())
+        return 1.0 / (1.0 + math.exp(-total))
+
+
+NAME_MODEL_PATH = Path(__file__).with_name("zh_names_model.json")
+
+
+@cache
+def name_model() -> NameModel:
+    data = json.loads(NAME_MODEL_PATH.read_text(encoding="utf-8"))
+    return NameModel(data["weights"], data["bias"], data["threshold"])
+
+
+def chinese_mentions_found(text: str, words: list[tuple[str, str]]) -> list[tuple[str, int, int]]:
+    """Each mended PER mention with the [start, end) run of text it came from."""
+    return [
+        (name, start, end)
+        for start, end in chinese_person_spans(words)
+        for name in mend_chinese(clean_chinese(text[start:end]))
+    ]
+
+
+def chinese_candidates(
+    text: str, words: list[tuple[str, str]], person: Sequence[float]
+) -> dict[str, dict[str, float]]:
+    """The evidence for each distinct name-shaped PER mention, in text order.
+
+    `person` is the model's per-character probability of a name
+    (`models.ChineseTagging`): how sure it was, next to how often it tagged the
+    string, how often the string occurs untagged, whether the filters above pass
+    it, and its shape (Latin, transliterated with a dot, length, a common surname).
+    """
+    return _evidence(text, chinese_mentions_found(text, words), person)
+
+
+def _evidence(
+    text: str, found: list[tuple[str, int, int]], person: Sequence[float]
+) -> dict[str, dict[str, float]]:
+    sureness: dict[str, list[float]] = {}
+    for name, start, end in found:
+        span = person[start:end]
+        sureness.setdefault(name, []).append(sum(span) / len(span) if span else 0.0)
+    evidence: dict[str, dict[str, float]] = {}
+    for name, sure in sureness.items():
+        if not _name_shaped(name):
+            continue
+        times = len(sure)
+        latin = _is_latin(name)
+        length = len(name.replace("·", ""))
+        evidence[name] = {
+            "plausible": float(plausible_chinese_person(name, repeated=times > 1)),
+            "plausible_once": float(plausible_chinese_person(name)),
+            "tagged": min(times, 3) / 3,
+            "share_tagged": times / max(text.count(name), times),
+            "sure_max": max(sure),
+            "sure_mean": sum(sure) / times,
+            "sure_min": min(sure),
+            "latin": float(latin),
+            "dot": float("·" in name),
+            f"length_{min(length, 5)}": 1.0,
+            "surname": float(not latin and _surname_of(name) is not None),
+        }
+    return evidence
+
+
 def chinese_names(
-    text: str, words: list[tuple[str, str]], authors: Iterable[str] = ()
+    text: str,
+    words: list[tuple[str, str]],
+    authors: Iterable[str] = (),
+    person: Sequence[float] | None = None,
 ) -> list[str]:
-    """The people a Chinese text names, from LAC's (word, tag) pairs for it."""
-    mentions = [clean_chinese(text[start:end]) for start, end in chinese_person_spans(words)]
-    return merge_names([m for m in mentions if plausible_chinese_person(m)], exclude=authors)
+    """The people a Chinese text names, from LAC's (word, tag) pairs for it.
+
+    With `person` (the model's per-character sureness, `models.ChineseTagging`) a
+    mention is kept when `name_model` scores its evidence high enough; without
+    it, when it passes `plausible_chinese_person`.
+    """
+    found = chinese_mentions_found(text, words)
+    mentions = [name for name, _, _ in found]
+    if person is None:
+        times = Counter(mentions)
+        kept = [m for m in mentions if plausible_chinese_person(m, repeated=times[m] > 1)]
+    else:
+        model = name_model()
+        evidence = _evidence(text, found, person)
+        sure = {m for m, e in evidence.items() if model.score(e) >= model.threshold}
+        kept = [m for m in mentions if m in sure]
+    return merge_names(kept, exclude=authors)
 
 
 # --- merging -------------------------------------------------------------------

@@ -11,11 +11,12 @@ from conftest import dispose
 from elasticsearch import Elasticsearch
 
 from homeward.article import Article, Place, normalise_key, published_timestamp
+from homeward.forms import fold_plurals, fold_script
 from search.backends.elastic import ElasticArchive
-from search.backends.elastic.articles import MAPPING, SETTINGS, to_document
+from search.backends.elastic.articles import INDEX_VERSION, MAPPING, SETTINGS, to_document
 from search.backends.sqlite import SqliteArchive
 from search.backends.sqlite import archive as sqlite_archive
-from search.query import build_request, cjk_bigrams, cjk_unigrams, latin_only
+from search.query import CJK_RUN, build_request, cjk_bigrams, cjk_unigrams, latin_only
 
 SHANXI = Place(name="Shanxi", mention="山西", country="CN", region="Shanxi")
 SHANXI_EN = Place(name="Shanxi", mention="Shanxi", country="CN", region="Shanxi")
@@ -251,46 +252,76 @@ def test_sqlite_archive_of_schema_8_is_upgraded_on_opening(tmp_path):
         assert db.execute("PRAGMA user_version").fetchone()[0] == sqlite_archive.SCHEMA_VERSION
 
 
-NEW_FIELDS = ("title_zh", "text_zh", "title_alt", "text_alt")
+# What the indexes of earlier versions held, as their releases wrote them: every text
+# also analysed in a `cjk` sub-field; version 2 added whole folded copies of the text.
+COPIES = ("title_cjk", "text_cjk", "title_zh", "text_zh", "title_alt", "text_alt")
+OLD_TEXT = {**MAPPING["properties"]["text"], "fields": {"cjk": MAPPING["properties"]["text_cjk"]}}
 
 
-def write_version_1(client: Elasticsearch, alias: str) -> str:
-    """An index as version 1 wrote it: unfolded, one key per name and place form."""
-    old_index = f"{alias}-v1"
-    properties = {k: v for k, v in MAPPING["properties"].items() if k not in NEW_FIELDS}
+def old_mapping(version: int) -> dict:
+    properties = {k: v for k, v in MAPPING["properties"].items() if k not in COPIES}
+    properties.update(title=OLD_TEXT, text=OLD_TEXT)
+    if version == 2:
+        alt = MAPPING["properties"]["text"]
+        properties.update(title_zh=OLD_TEXT, text_zh=OLD_TEXT, title_alt=alt, text_alt=alt)
+    return {**MAPPING, "properties": properties}
+
+
+def old_document(article: Article, version: int) -> dict:
+    document = {k: v for k, v in to_document(article).items() if k not in COPIES}
+    if version == 1:  # unfolded, one key per name and place form
+        document["name_keys"] = sorted(article.name_keys())
+        document["place_keys"] = sorted(article.place_keys())
+        return document
+    for name, value in (("title", article.title), ("text", article.text)):
+        if CJK_RUN.search(value):
+            document[f"{name}_zh"] = fold_script(value)
+        if (folded := fold_plurals(latin_only(value))) != latin_only(value):
+            document[f"{name}_alt"] = folded
+    return document
+
+
+def write_old_version(client: Elasticsearch, alias: str, version: int) -> str:
+    """An index as an earlier version wrote it, behind the alias."""
+    old_index = f"{alias}-v{version}"
     client.indices.create(
         index=old_index,
-        settings=SETTINGS,
-        mappings={**MAPPING, "properties": properties},
+        settings={**SETTINGS, "auto_expand_replicas": "false", "number_of_replicas": 0},
+        mappings=old_mapping(version),
         aliases={alias: {"is_write_index": True}},
     )
     for article in CORPUS:
-        document = {k: v for k, v in to_document(article).items() if k not in NEW_FIELDS}
-        document["name_keys"] = sorted(article.name_keys())
-        document["place_keys"] = sorted(article.place_keys())
-        client.index(index=alias, id=article.id, document=document)
+        client.index(index=alias, id=article.id, document=old_document(article, version))
     client.indices.refresh(index=alias)
     return old_index
 
 
-def test_elasticsearch_index_of_version_1_is_upgraded_on_opening(es_url):
+@pytest.mark.parametrize("version", [1, 2])
+def test_elasticsearch_index_of_an_earlier_version_is_upgraded_on_opening(es_url, version):
     alias = f"homeward-test-{uuid.uuid4().hex[:12]}"
-    old_index = f"{alias}-v1"
+    old_index = f"{alias}-v{version}"
+    new_index = f"{alias}-v{INDEX_VERSION}"
     archive = None
     client = Elasticsearch(es_url)
     try:
-        write_version_1(client, alias)
+        write_old_version(client, alias, version)
         # An operator's replica (docs/scaling.md): kept by the new index.
         client.indices.put_settings(index=old_index, settings={"number_of_replicas": 1})
-        uuid_of_v1 = client.indices.get_settings(index=old_index, name="index.uuid")
-        identity = uuid_of_v1[old_index]["settings"]["index"]["uuid"]
+        uuid_of_old = client.indices.get_settings(index=old_index, name="index.uuid")
+        identity = uuid_of_old[old_index]["settings"]["index"]["uuid"]
         archive = ElasticArchive(es_url, alias=alias)
         # The same archive after the copy: its crawl state stays bound to it (#15).
         assert archive.identity() == identity
         settings = client.indices.get_settings(index=alias, name="index.number_of_replicas")
-        assert settings[f"{alias}-v2"]["settings"]["index"]["number_of_replicas"] == "1"
-        assert list(client.indices.get_alias(name=alias)) == [f"{alias}-v2"]
+        assert settings[new_index]["settings"]["index"]["number_of_replicas"] == "1"
+        assert list(client.indices.get_alias(name=alias)) == [new_index]
         assert not client.indices.exists(index=old_index)
+        # Each text analysed once: no `cjk` sub-field, the copies of this version.
+        mapping = client.indices.get_mapping(index=new_index)[new_index]["mappings"]
+        assert mapping["properties"]["text"] == MAPPING["properties"]["text"]
+        # Copied without refreshes, then refreshed as any archive again.
+        interval = client.indices.get_settings(index=new_index, name="index.refresh_interval")
+        assert interval.get(new_index, {"settings": {}})["settings"] == {}
         assert_searches_every_form(archive)
         # Opening it again does not copy again.
         ElasticArchive(es_url, alias=alias).close()
@@ -302,22 +333,28 @@ def test_elasticsearch_index_of_version_1_is_upgraded_on_opening(es_url):
         client.close()
 
 
-def test_elasticsearch_read_only_index_of_version_1_is_still_searched(es_url):
-    """A blocked index cannot move: it opens and is searched as it is, without the
-    folded copies (so a Chinese query finds the simplified script only) until the
-    block is lifted and the archive opened again."""
+@pytest.mark.parametrize("version", [1, 2])
+def test_elasticsearch_read_only_index_of_an_earlier_version_is_still_searched(es_url, version):
+    """A blocked index cannot move: it opens and is searched as it is until the block
+    is lifted and the archive opened again; version 1, without the folded copies, finds
+    a Chinese query in simplified script only and no other form of a plural."""
     alias = f"homeward-test-{uuid.uuid4().hex[:12]}"
     client = Elasticsearch(es_url)
-    old_index = write_version_1(client, alias)
+    old_index = write_old_version(client, alias, version)
     client.indices.put_settings(index=old_index, settings={"index.blocks.read_only": True})
+    folded = version >= 2
     try:
         with ElasticArchive(es_url, alias=alias) as archive:
             assert list(client.indices.get_alias(name=alias)) == [old_index]
-            assert not client.indices.exists(index=f"{alias}-v2")
-            assert set(urls(archive, "拐賣")) == {"zh-simplified"}
+            assert not client.indices.exists(index=f"{alias}-v{INDEX_VERSION}")
+            both = {"zh-simplified", "zh-traditional"}
+            assert set(urls(archive, "拐賣")) == (both if folded else {"zh-simplified"})
+            assert set(urls(archive, "兒")) == (both if folded else {"zh-simplified"})
             assert set(urls(archive, "missing children")) == {"en-children", "en-child"}
-            assert urls(archive, "missing child") == ["en-child"]  # no folded copy
-            assert set(urls(archive, 'person:"Wang Min"')) == {"en-children"}
+            other = ["en-children"] if folded else []
+            assert urls(archive, "missing child") == ["en-child", *other]
+            wang_min = {"zh-simplified", "en-children", "en-women"} if folded else {"en-children"}
+            assert set(urls(archive, 'person:"Wang Min"')) == wang_min
             assert archive.count() == len(CORPUS)
     finally:
         client.indices.put_settings(index=old_index, settings={"index.blocks.read_only": None})
@@ -350,3 +387,21 @@ def test_a_pinyin_shared_by_two_names_joins_neither_in_the_facet(archive):
     assert names == {"王敏": 1, "王民": 1, "Wang Min": 1}
     # A search may still find both: Wang Min is the pinyin of each.
     assert set(urls(archive, 'person:"Wang Min"')) == {"a", "b", "c"}
+
+
+def test_a_plural_deep_in_a_long_text_is_found_in_its_other_form(archive):
+    """Elasticsearch keeps a folded copy of the passage around each plural only: a
+    phrase there, far from the start and end of a long text, still matches."""
+    filler = "Officers searched the river banks and the villages nearby. " * 60
+    long = make(
+        "long",
+        "Search goes on",
+        f"{filler}The missing children were found alive.{filler}The women said thanks.",
+        language="en",
+    )
+    assert archive.upsert([long, CORPUS[3]]).failed == []
+    archive.refresh()
+    assert urls(archive, '"missing child were found"') == ["long"]
+    assert urls(archive, "missing child") == ["en-child", "long"]
+    assert urls(archive, '"the woman said"') == ["long"]
+    assert urls(archive, '"missing woman"') == []

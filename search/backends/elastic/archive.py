@@ -1,8 +1,8 @@
 """The scale-out archive: an Elasticsearch index behind the alias `homeward-articles`.
 
-The index is versioned (`<alias>-v2`) so a mapping change can be rolled out by
+The index is versioned (`<alias>-v3`) so a mapping change can be rolled out by
 copying the articles into the next version and moving the alias (upgrade.py: an
-archive on a version-1 index is upgraded when it is first opened). Sets and runs
+archive on an index of an earlier version is upgraded when it is first opened). Sets and runs
 live in small indexes of their own beside it (`<alias>-sets`, `<alias>-runs`).
 """
 
@@ -268,6 +268,8 @@ class ElasticArchive(Archive):
                 "post_tags": ["</mark>"],
                 "fragment_size": 200,
                 "number_of_fragments": 1,
+                # text.cjk: an index of version 1 or 2, left so by a block. Longer CJK
+                # words match in text_cjk, a folded copy: the Python snippet marks them.
                 "fields": {"text": {}, "text.cjk": {}},
             }
         response = self._search_within(request.timeout, body)

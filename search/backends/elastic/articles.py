@@ -1,24 +1,35 @@
 """The articles index: its mapping, its documents and how they are written in bulk.
 
 The mapping is explicit and strict: a field the `Article` model does not know is
-refused, not silently guessed. Text is analysed twice, with the `english` analyzer
-(stemming) and with the `cjk` analyzer (bigrams), plus single characters, mirroring
-the SQLite backend so both give the same hits.
+refused, not silently guessed. It mirrors the SQLite backend's columns, so both give
+the same hits, and analyses each piece of text once, since analysis is where a bulk
+load spends its time:
 
-Two kinds of copies are searched beside the text as published, made in Python with
-the functions SQLite uses (homeward/forms.py), since the analyzers this project's
-node has cannot fold (no `mapping` char filter, no `stemmer_override`): `title_zh`
-and `text_zh`, the Chinese of an article folded to simplified script (present only
-when it has Chinese), which every CJK query searches; and `title_alt` and
-`text_alt`, the English with irregular plurals made singular (present only where
-that changes something), searched beside the exact form, which so ranks first.
-Version 2 of the index added them and the name and place keys of every form; an
-archive on a version-1 index is copied into version 2 once (upgrade.py).
+- `title` and `text`, as published, with the `english` analyzer (stemming; its
+  standard tokenizer makes every Han character a token of its own, so one-character
+  words match here, and highlights come from here);
+- `title_cjk` and `text_cjk`, the runs of Chinese (and other CJK) characters folded to
+  simplified script, with the `cjk` analyzer (bigrams, for longer words); present only
+  when the text has any;
+- `title_zh` and `text_zh`, the same runs with the `english` analyzer, only when the
+  folding changed a character (one-character words written in traditional script);
+- `title_alt` and `text_alt`, the passages around irregular plurals ("children"), with
+  the plurals made singular, searched beside the exact form, which so ranks first;
+  present only where the text has such a plural. A passage reaches ALT_REACH
+  characters on each side of its plural, so a phrase of up to that length that
+  matches only in its folded form is found as surely as in a whole folded copy.
+
+The copies are made in Python with the functions SQLite uses (homeward/forms.py),
+since the analyzers a node without analysis-common has cannot fold (no `mapping` char
+filter, no `stemmer_override`). Version 2 of the index analysed every text a second
+time in a `cjk` sub-field, and whole folded copies of Chinese texts twice more; an
+archive on an earlier version is copied into this one once (upgrade.py).
 """
 
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -28,14 +39,25 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 
 from homeward.article import Article, normalise_key
-from homeward.forms import all_name_keys, all_place_keys, fold_plurals, fold_script
+from homeward.forms import (
+    all_name_keys,
+    all_place_keys,
+    fold_plurals,
+    fold_script,
+    plural_spans,
+)
 from search.archive import BULK_CHUNK, WriteReport, chunked
-from search.backends.elastic.connection import DATE, KEYWORD, IndexBlocked
+from search.backends.elastic.connection import DATE, KEYWORD, REPLICAS, IndexBlocked
 from search.query import CJK_RUN, latin_only
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 BULK_ATTEMPTS = 6
 BULK_WORKERS = 2
+# Characters kept on each side of an irregular plural in the *_alt passages, about 20
+# words: a phrase searched for in the other form of its plural is seldom longer (a
+# longer one, such as a pasted sentence, still finds the text that has it as written).
+ALT_REACH = 120
+_SPACE = re.compile(r"\s")
 
 # Fields stored only to filter on; they are not part of the Article record.
 FILTER_KEYS = (
@@ -43,6 +65,8 @@ FILTER_KEYS = (
     "name_keys",
     "place_keys",
     "upstream",
+    "title_cjk",
+    "text_cjk",
     "title_zh",
     "text_zh",
     "title_alt",
@@ -59,15 +83,8 @@ UPSTREAM_MAPPING: dict[str, Any] = {
     "upstream": KEYWORD,
 }
 
-_TEXT_FIELD = {
-    "type": "text",
-    "analyzer": "homeward_english",
-    # The english analyzer's standard tokenizer already makes every Han character a
-    # token of its own, so one-character words match the main field; longer ones
-    # match the bigrams of the cjk sub-field.
-    "fields": {"cjk": {"type": "text", "analyzer": "homeward_cjk"}},
-}
-_ALT_FIELD = {"type": "text", "analyzer": "homeward_english"}
+_TEXT_FIELD: dict[str, Any] = {"type": "text", "analyzer": "homeward_english"}
+_CJK_FIELD: dict[str, Any] = {"type": "text", "analyzer": "homeward_cjk"}
 
 MAPPING: dict[str, Any] = {
     "dynamic": "strict",
@@ -109,17 +126,19 @@ MAPPING: dict[str, Any] = {
         "source_key": KEYWORD,
         "name_keys": KEYWORD,
         "place_keys": KEYWORD,
+        "title_cjk": _CJK_FIELD,
+        "text_cjk": _CJK_FIELD,
         "title_zh": _TEXT_FIELD,
         "text_zh": _TEXT_FIELD,
-        "title_alt": _ALT_FIELD,
-        "text_alt": _ALT_FIELD,
+        "title_alt": _TEXT_FIELD,
+        "text_alt": _TEXT_FIELD,
         **UPSTREAM_MAPPING,
     },
 }
 
 SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
-    "number_of_replicas": 0,
+    **REPLICAS,
     # Elasticsearch's own `english` (porter stemming) and `cjk` (bigram) analyzers.
     "analysis": {
         "analyzer": {
@@ -137,13 +156,42 @@ def to_document(article: Article) -> dict[str, Any]:
     document["name_keys"] = sorted(all_name_keys(article.names))
     document["place_keys"] = sorted(all_place_keys(article.places))
     document["upstream"] = article.upstream_status
-    for name, value in (("title", article.title), ("text", article.text)):
-        if CJK_RUN.search(value):
-            document[f"{name}_zh"] = fold_script(value)
-        latin = latin_only(value)
-        if (folded := fold_plurals(latin)) != latin:
-            document[f"{name}_alt"] = folded
+    document.update(_copies("title", article.title))
+    document.update(_copies("text", article.text))
     return document
+
+
+def _copies(name: str, value: str) -> dict[str, str | list[str]]:
+    """The folded copies of one text (see the module's docstring), only those it needs.
+    The CJK runs are joined by a space, which the bigram analyzer does not bridge: one
+    run's bigrams follow the last one's, as in SQLite's bigram column (cjk_bigrams)."""
+    copies: dict[str, str | list[str]] = {}
+    if runs := CJK_RUN.findall(value):
+        chinese = " ".join(runs)
+        copies[f"{name}_cjk"] = folded = fold_script(chinese)
+        if folded != chinese:
+            copies[f"{name}_zh"] = folded
+    if passages := _plural_passages(value):
+        copies[f"{name}_alt"] = passages
+    return copies
+
+
+def _plural_passages(value: str) -> list[str]:
+    """The passages around the irregular plurals of a text (ALT_REACH characters each
+    side, to a space), overlapping ones joined, CJK blanked and the plurals singular.
+    They are the values of one field, so no phrase runs from one into the next."""
+    passages: list[list[int]] = []
+    for start, end, _ in plural_spans(value):
+        left, right = max(0, start - ALT_REACH), min(len(value), end + ALT_REACH)
+        if left and (space := _SPACE.search(value, left, start)):
+            left = space.end()  # not half a word
+        if space := _SPACE.search(value, right, right + ALT_REACH):
+            right = space.start()
+        if passages and left <= passages[-1][1]:
+            passages[-1][1] = right
+        else:
+            passages.append([left, right])
+    return [fold_plurals(latin_only(value[left:right])) for left, right in passages]
 
 
 def from_document(source: dict[str, Any]) -> Article:

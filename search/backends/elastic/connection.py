@@ -21,7 +21,10 @@ from search.archive import ArchiveError
 SUPPORTED_MAJOR = int(CLIENT_VERSION.split(".")[0])
 # Tries of one read-modify-write before giving up (writers to one document are few).
 REWRITE_ATTEMPTS = 30
-SMALL_INDEX_SETTINGS: dict[str, Any] = {"number_of_shards": 1, "number_of_replicas": 0}
+# One replica as soon as there is a second node to hold it (none on a single node,
+# which could never place it): a lost data node loses nothing (docs/scaling.md).
+REPLICAS: dict[str, Any] = {"auto_expand_replicas": "0-1"}
+SMALL_INDEX_SETTINGS: dict[str, Any] = {"number_of_shards": 1, **REPLICAS}
 Record = TypeVar("Record")
 # Field types the mappings of every index share.
 KEYWORD: dict[str, Any] = {"type": "keyword"}

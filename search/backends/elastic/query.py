@@ -18,6 +18,11 @@ from search.query import (
     text_segments,
 )
 
+# Bigrams of the folded CJK runs (articles.py), and where an index of an earlier version
+# (left so by a block, archive.py) keeps them; a field an index lacks matches nothing.
+CJK_FIELDS = ("title_cjk^3", "text_cjk")
+OLDER_CJK_FIELDS = ("title_zh.cjk^3", "text_zh.cjk", "title.cjk^3", "text.cjk")
+
 
 def render(node: Node) -> dict[str, Any]:
     """An Elasticsearch query for a tree; user text only ever becomes match values."""
@@ -35,12 +40,12 @@ def render(node: Node) -> dict[str, Any]:
                     continue
                 fields = ["title^3", "text"]
             elif len(segment.tokens[0]) == 1:
-                # Chinese is searched in its copy folded to simplified script, and as
-                # written: an index of version 1 (left so by a block) has no copy.
+                # One character: in the text as written, and in the copy folded to
+                # simplified script where folding changed the text (articles.py).
                 fields = ["title_zh^3", "text_zh", "title^3", "text"]
                 query = segment.tokens[0]
             else:
-                fields = ["title_zh.cjk^3", "text_zh.cjk", "title.cjk^3", "text.cjk"]
+                fields = [*CJK_FIELDS, *OLDER_CJK_FIELDS]
                 query = segment.tokens[0]
             clauses.append({"multi_match": {"query": query, "type": "phrase", "fields": fields}})
         return clauses[0] if len(clauses) == 1 else {"bool": {"must": clauses}}

@@ -1,7 +1,8 @@
 """Moving an archive's articles into the index of the current mapping version.
 
 An analyzer of a live index cannot change, so a release that changes how text is
-analysed (version 2: scripts and word forms folded, names and places in every form)
+analysed (version 2: scripts and word forms folded, names and places in every form;
+version 3: each text analysed once, the folded copies cut to what needs them)
 makes a new index, `<alias>-v<version>`. An archive opened on an index of an earlier
 version is copied into it once, every document remade from its record (so the keys
 computed in Python are new too); the alias then moves in one atomic step and the old
@@ -26,6 +27,9 @@ from search.backends.elastic.connection import Connection
 # The archive's identity (Archive.identity) kept in an upgraded index's mapping: the
 # crawl state is bound to it, and an upgrade is the same archive, not another one.
 IDENTITY_META = "homeward_identity"
+# The new index's refresh interval while articles are copied into it, and after.
+COPYING: dict[str, Any] = {"refresh_interval": "-1"}
+COPIED: dict[str, Any] = {"index.refresh_interval": None}
 
 
 def index_identity(connection: Connection, name: str) -> str:
@@ -59,7 +63,9 @@ def upgrade(
     if index in old:
         return False
     if not client.indices.exists(index=index):
-        settings = {**settings, **_replicas(connection, old)}
+        # No refreshes while copying: nothing searches the new index before the alias
+        # moves, and each one would cut a segment to merge later.
+        settings = {**settings, **_replicas(connection, old), **COPYING}
         meta = {**mappings.get("_meta", {}), IDENTITY_META: index_identity(connection, old[0])}
         mappings = {**mappings, "_meta": meta}
         try:
@@ -75,6 +81,7 @@ def upgrade(
             f"{len(report.failed)} article(s), the first {article_id} ({reason}); the archive "
             "is left as it was, behind the old index"
         )
+    client.indices.put_settings(index=index, settings=COPIED)
     client.indices.refresh(index=index)
     actions: list[dict[str, Any]] = [{"remove": {"index": name, "alias": alias}} for name in old]
     actions.append({"add": {"index": index, "alias": alias, "is_write_index": True}})
@@ -89,14 +96,16 @@ def upgrade(
 
 
 def _replicas(connection: Connection, indexes: list[str]) -> dict[str, Any]:
-    """The old index's replica count, which an operator may have raised on a cluster
-    (docs/scaling.md): the new index keeps it rather than fall back to none."""
-    answer = connection.client.indices.get_settings(
-        index=indexes[0], name="index.number_of_replicas"
-    )
+    """The old index's replicas when they were chosen (auto-expanding, or a count an
+    operator set on a cluster, docs/scaling.md): the new index keeps them rather than
+    fall back to the default. An old index without either had none, the old default."""
+    answer = connection.client.indices.get_settings(index=indexes[0], name="index.*replicas")
     value = next(iter(answer.values()), {}).get("settings", {}).get("index", {})
-    replicas = value.get("number_of_replicas")
-    return {"number_of_replicas": int(replicas)} if replicas is not None else {}
+    replicas = int(value.get("number_of_replicas", 0))
+    expand = value.get("auto_expand_replicas") or ("false" if replicas else None)
+    if expand is None:
+        return {}
+    return {"auto_expand_replicas": expand, "number_of_replicas": replicas}
 
 
 def _articles(connection: Connection, indexes: list[str]) -> Iterator[Article]:

