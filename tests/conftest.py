@@ -26,6 +26,10 @@ def in_ci() -> bool:
 
 @pytest.fixture(scope="session")
 def es_url() -> str:
+    return es_node()
+
+
+def es_node() -> str:
     """URL of a running Elasticsearch node; fails in CI, skips elsewhere, when there is none."""
     from elasticsearch import Elasticsearch
 

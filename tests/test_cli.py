@@ -291,6 +291,22 @@ PROVEN_BY = {
         "test_elasticsearch_script",
         "test_es_version_is_the_version_downloaded_and_started",
     ),
+    "HOMEWARD_ES_CLUSTER_PORT": (
+        "test_elastic_cluster",
+        "test_a_data_node_killed_mid_crawl_loses_nothing_and_searches_go_on",
+    ),
+    "HOMEWARD_ES_CLUSTER_TRANSPORT_PORT": (
+        "test_elastic_cluster",
+        "test_a_data_node_killed_mid_crawl_loses_nothing_and_searches_go_on",
+    ),
+    "HOMEWARD_ES_CLUSTER_HEAP": (
+        "test_elastic_cluster",
+        "test_a_data_node_killed_mid_crawl_loses_nothing_and_searches_go_on",
+    ),
+    "HOMEWARD_TEST_ES_URL": (
+        "test_elasticsearch_script",
+        "test_test_es_url_names_the_node_the_tests_use",
+    ),
     "HOMEWARD_EN_NER_MODEL": ("test_entities", "test_en_ner_model_chooses_the_english_backend"),
     "HOMEWARD_CORENLP_HEAP": ("test_entities", "test_corenlp_heap_is_the_taggers_java_heap"),
     "HOMEWARD_CORENLP_JAVA_OPTS": (

@@ -96,6 +96,18 @@ def primary_node_url(url: str, alias: str) -> str:
 def test_a_data_node_killed_mid_crawl_loses_nothing_and_searches_go_on(
     own_cluster: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # HOMEWARD_ES_CLUSTER_PORT, _TRANSPORT_PORT and _HEAP placed and sized every node.
+    http, transport = (
+        int(own_cluster[f"HOMEWARD_ES_CLUSTER_{k}"]) for k in ("PORT", "TRANSPORT_PORT")
+    )
+    nodes = es_request(f"{own_cluster['url']}/_nodes/http,transport,jvm")["nodes"].values()
+    assert sorted(int(n["http"]["publish_address"].rsplit(":", 1)[1]) for n in nodes) == list(
+        range(http, http + NODES)
+    )
+    assert sorted(int(n["transport"]["publish_address"].rsplit(":", 1)[1]) for n in nodes) == list(
+        range(transport, transport + NODES)
+    )
+    assert {n["jvm"]["mem"]["heap_max_in_bytes"] for n in nodes} == {384 * 2**20}
     alias = f"homeward-cluster-test-{uuid.uuid4().hex[:8]}"
     monkeypatch.setenv("HOMEWARD_ES_INDEX", alias)
     ElasticArchive(own_cluster["url"], alias=alias).close()  # made by Homeward, as a crawl would

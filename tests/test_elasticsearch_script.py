@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import es_node
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "elasticsearch.sh"
 VERSION = "8.19.21"
@@ -316,22 +317,21 @@ def tokens(url: str, body: dict) -> list[str]:
 
 @pytest.fixture
 def node_url() -> str:
-    """The running node (HOMEWARD_TEST_ES_URL or http://127.0.0.1:9200).
+    """The running node (HOMEWARD_TEST_ES_URL or http://127.0.0.1:9200), without a slash
+    at the end; skipped when there is none, failed in CI."""
+    return es_node().rstrip("/")
 
-    Reached through /_cluster/health: the integ-test zip has no rest-root
-    module, so GET / answers 405. Skipped when there is no node, failed in CI.
-    """
-    url = os.environ.get("HOMEWARD_TEST_ES_URL", "http://127.0.0.1:9200").rstrip("/")
-    try:
-        es_request(url + "/_cluster/health")
-    except OSError as error:
-        message = (
-            f"no Elasticsearch at {url} ({error}); start one with `scripts/elasticsearch.sh start`"
-        )
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"CI=true and {message}", pytrace=False)
-        pytest.skip(message)
-    return url
+
+def test_test_es_url_names_the_node_the_tests_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite's Elasticsearch tests go to HOMEWARD_TEST_ES_URL: with nothing there,
+    CI fails naming that URL (and elsewhere they are skipped, naming it)."""
+    monkeypatch.setenv("HOMEWARD_TEST_ES_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"CI=true and no Elasticsearch at .*:9\b"):
+        es_node()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match=r"no Elasticsearch at http://127.0.0.1:9\b"):
+        es_node()
 
 
 @pytest.mark.elasticsearch

@@ -489,25 +489,27 @@ def test_caption_credit_is_not_part_of_the_caption() -> None:
     assert "Applewhite" not in article.text and "Jane Doe" not in article.text
 
 
-def test_caption_of_a_video_player_stays_out() -> None:
-    video = (
-        "<figure><div class='media-player-wrapper'><figure class='media-player'"
-        " data-playable='{}'></figure></div><figcaption>Who is the man behind the Millbrook"
-        " investigation?</figcaption></figure>"
-    )
-    article = extract_article(story_page(body_extra=video), "")
+@pytest.mark.parametrize(
+    ("figure", "caption_start"),
+    [
+        (  # a video player's caption
+            "<figure><div class='media-player-wrapper'><figure class='media-player'"
+            " data-playable='{}'></figure></div><figcaption>Who is the man behind the"
+            " Millbrook investigation?</figcaption></figure>",
+            "Who is the man behind",
+        ),
+        (  # a caption the page hides
+            "<figure><img src='a.jpg'><figcaption class='caption dis-none'>Volunteers search"
+            " the fields behind Hollins Lane, Millbrook</figcaption></figure>",
+            "Volunteers search",
+        ),
+    ],
+    ids=["video-player", "hidden"],
+)
+def test_caption_not_shown_with_a_photo_stays_out(figure: str, caption_start: str) -> None:
+    article = extract_article(story_page(body_extra=figure), "")
     assert article is not None
-    assert "Who is the man behind" not in article.text
-
-
-def test_hidden_caption_stays_out() -> None:
-    hidden = (
-        "<figure><img src='a.jpg'><figcaption class='caption dis-none'>Volunteers search the"
-        " fields behind Hollins Lane, Millbrook</figcaption></figure>"
-    )
-    article = extract_article(story_page(body_extra=hidden), "")
-    assert article is not None
-    assert "Volunteers search" not in article.text
+    assert caption_start not in article.text
 
 
 def test_lead_caption_in_the_story_comes_back_but_not_one_outside_it() -> None:
