@@ -1341,19 +1341,20 @@ def test_a_full_disk_during_import_is_one_message_with_what_was_stored(tmp_path)
 
 
 @pytest.mark.parametrize(
-    ("text_size", "where"),
-    [(1000, "cannot write {target}"), (3000, "cannot read archive")],
+    ("query", "where"),
+    [([], "cannot write {target}"), (["fine"], "cannot read archive")],
     ids=["writing-the-export", "sorting-in-temporary-files"],
 )
-def test_a_full_disk_during_export_leaves_no_partial_file(tmp_path, sqlite_url, text_size, where):
-    # 1,000 articles of 1 KB sort in SQLite's memory, and the export passes the limit; of
-    # 3 KB, the sort itself spills to a temporary file and passes it first.
-    lines = "\n".join(good(n, text="x" * text_size) for n in range(1000))
+def test_a_full_disk_during_export_leaves_no_partial_file(tmp_path, sqlite_url, query, where):
+    # The whole archive is read in date order from its index, and the export passes the
+    # limit; 1,000 hits of a search, of 3 KB each, are sorted by relevance in a temporary
+    # file, which passes the limit first.
+    lines = "\n".join(good(n, text="fine " + "x" * 3000) for n in range(1000))
     assert invoke(["import", "-", "--archive", sqlite_url], input=lines).exit_code == 0
     target = tmp_path / "out" / "all.jsonl"
     target.parent.mkdir()
     process = run_cli(
-        ["export", "--format", "jsonl", "-o", str(target), "--archive", sqlite_url],
+        ["export", *query, "--format", "jsonl", "-o", str(target), "--archive", sqlite_url],
         preexec_fn=limit_file_size(512 * 1024),
     )
     output = no_traceback(process)
