@@ -55,13 +55,17 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from elasticsearch import Elasticsearch, helpers
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench import cluster, pipeline, site  # noqa: E402
 from bench.bare_spider import POLITENESS  # noqa: E402
+from bench.search import generate, load, measure, percentile, prepare  # noqa: E402
 from crawler import settings as homeward_settings  # noqa: E402
 from homeward.processes import tree_memory  # noqa: E402
+from search.backends.elastic import ElasticArchive  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -155,11 +159,6 @@ def es_loading(url: str, count: int, rounds: int = 2) -> tuple[float, float]:
     first; then they take turns (Homeward then bare, bare then Homeward, ...), each time
     into a fresh index, and each side's best load counts: a busy moment of the machine
     or the merges left behind by the other side weigh on neither."""
-    from elasticsearch import Elasticsearch, helpers
-
-    from bench.search import generate, load
-    from search.backends.elastic import ElasticArchive
-
     articles = list(generate(count, seed=11))
 
     def homeward(batch: list) -> float:
@@ -209,7 +208,6 @@ def search_latency(
     bench/search.py with facets. With `keep` (a folder), the generated archives are
     kept there and reused by the next run: a SQLite file, and an Elasticsearch alias
     named after the size (delete it with `curl -XDELETE`)."""
-    from bench.search import measure, percentile
 
     rows = []
     backends = ["sqlite", "elasticsearch"] if es else ["sqlite"]
@@ -246,7 +244,6 @@ def growth(rows: list[tuple[str, int, float, float]]) -> list[str]:
 def export_costs(count: int, keep: Path | None = None) -> list[tuple[str, float, float, int]]:
     """(format, seconds, peak MB, bytes) of `homeward export` of `count` articles: the
     same generated archive as the search (reused from `keep` when it is there)."""
-    from bench.search import prepare
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="homeward-bench-export-") as folder:
@@ -344,10 +341,16 @@ def main() -> None:
                 ),
             ]
             if args.es:
-                os.environ["HOMEWARD_ES_INDEX"] = f"homeward-bench-{uuid.uuid4().hex[:8]}"
-                rows.append(
-                    crawl_homeward(sources, args.es, True, "homeward crawl → Elasticsearch")
-                )
+                alias = f"homeward-bench-{uuid.uuid4().hex[:8]}"
+                os.environ["HOMEWARD_ES_INDEX"] = alias
+                try:
+                    rows.append(
+                        crawl_homeward(sources, args.es, True, "homeward crawl → Elasticsearch")
+                    )
+                finally:  # the crawl's indexes (articles, runs, off-topic …) are not kept
+                    crawled = ElasticArchive(args.es, alias=alias)
+                    crawled.drop()
+                    crawled.close()
         print(table(rows, reference))
         print("ratio: pages/s against the bare spider on the same web, same cores, one at a time")
     finally:
