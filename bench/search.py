@@ -8,6 +8,7 @@
     .venv/bin/python bench/search.py -n 1000000 --backend elasticsearch \
         --es-index homeward-bench-1000000                         # kept until deleted
     .venv/bin/python bench/search.py --backend sqlite --cpu --slowest   # CPU ms, per query
+    .venv/bin/python bench/search.py --backend sqlite --rank-window 1000000000  # rank every hit
 
 Generates N synthetic articles (two thirds English, one third Chinese, realistic
 lengths and entity fields), loads each backend, then runs a fixed mix of 20 queries
@@ -390,9 +391,12 @@ def measure(
     keep: str | None,
     workers: int = 0,
     clock: Callable[[], float] = time.perf_counter,
+    rank_window: int | None = None,
 ) -> tuple[float | None, list[float]]:
     """(load docs/s or None if reused, query timings) of one backend. Without `keep`, the
-    archive is made in a temporary place and removed afterwards."""
+    archive is made in a temporary place and removed afterwards. `rank_window` (SQLite)
+    changes how many hits are ranked at a time (README, "Relevance in a large SQLite
+    archive"): a very large one ranks every hit, to see what the windows save."""
     with tempfile.TemporaryDirectory(prefix="homeward-bench-search-") as folder:
         if backend == "sqlite":
             location = keep or str(Path(folder) / "bench.sqlite")
@@ -401,6 +405,8 @@ def measure(
         try:
             rate = prepare(backend, location, es, count, workers=workers)
             archive = open_archive(backend, location, es)
+            if rank_window is not None:
+                archive.rank_window = rank_window  # type: ignore[attr-defined]
             try:
                 return rate, latencies(archive, rounds, clock)
             finally:
@@ -437,6 +443,11 @@ def main() -> None:
         help="SQLite: CPU ms of each search (process time), not wall time: for a busy machine",
     )
     parser.add_argument("--slowest", action="store_true", help="each query's median, slowest first")
+    parser.add_argument(
+        "--rank-window",
+        type=int,
+        help="SQLite: hits ranked by bm25 at a time (default 20,000; 1000000000: every hit)",
+    )
     args = parser.parse_args()
 
     rows = []
@@ -452,6 +463,7 @@ def main() -> None:
                     args.keep,
                     args.workers,
                     time.process_time if args.cpu else time.perf_counter,
+                    args.rank_window,
                 ),
             )
         )

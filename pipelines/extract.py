@@ -284,11 +284,12 @@ def _page_metadata(tree: Any) -> _PageMetadata:
         content = (element.get("content") or "").strip()
         if key and content:
             meta.setdefault(key.lower(), content)
-    for article in _json_ld_articles(tree):
+    articles, named = _json_ld_articles(tree)
+    for article in articles:
         found.headline = found.headline or _clean(_first_text(article.get("headline")))
         found.published = found.published or _iso_date(_first_text(article.get("datePublished")))
         if found.json_ld_author is None:
-            found.json_ld_author = article.get("author")
+            found.json_ld_author = _resolved(article.get("author"), named)
         found.site_name = found.site_name or _clean(_first_text(_name_of(article.get("publisher"))))
         found.description = found.description or _clean(_first_text(article.get("description")))
     found.meta = meta
@@ -323,9 +324,13 @@ def _page_metadata(tree: Any) -> _PageMetadata:
 JSON_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
 
 
-def _json_ld_articles(tree: Any) -> list[dict[str, Any]]:
-    """Article objects from the page's JSON-LD, including those inside `@graph`."""
+def _json_ld_articles(tree: Any) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Article objects from the page's JSON-LD, including those inside `@graph`.
+
+    Also the named objects by their `@id`, for `_resolved`.
+    """
     articles: list[dict[str, Any]] = []
+    named: dict[str, dict[str, Any]] = {}
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(JSON_WRAPPER.sub("", script.text_content() or ""))
@@ -337,13 +342,28 @@ def _json_ld_articles(tree: Any) -> list[dict[str, Any]]:
             if isinstance(item, list):
                 stack.extend(item)
             elif isinstance(item, dict):
+                if isinstance(item.get("@id"), str) and "name" in item:
+                    named.setdefault(item["@id"], item)
                 kinds = item.get("@type")
                 kinds = kinds if isinstance(kinds, list) else [kinds]
                 if any(kind in ARTICLE_TYPES for kind in kinds):
                     articles.append(item)
                 if "@graph" in item:
                     stack.append(item["@graph"])
-    return articles
+    return articles, named
+
+
+def _resolved(value: Any, named: dict[str, dict[str, Any]]) -> Any:
+    """A JSON-LD reference (`{"@id": …}`) replaced by the object it names on the page.
+
+    WordPress SEO plugins state the author as a reference to a Person object
+    elsewhere in the `@graph`; the name is only there.
+    """
+    if isinstance(value, list):
+        return [_resolved(item, named) for item in value]
+    if isinstance(value, dict) and "name" not in value and isinstance(value.get("@id"), str):
+        return named.get(value["@id"], value)
+    return value
 
 
 def _first_text(value: Any) -> str | None:

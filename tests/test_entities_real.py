@@ -14,7 +14,8 @@ import json
 import pytest
 
 from bench.score_entities import REAL_DIR, load_real, score_real, tag_gold
-from pipelines.entities import tag_entities
+from pipelines.entities import models as entity_models
+from pipelines.entities import tag_entities, tag_many
 from pipelines.entities.models import chinese_words
 from pipelines.entities.names import (
     chinese_candidates,
@@ -199,3 +200,53 @@ def test_line_breaks_and_long_texts_keep_offsets():
     words = chinese_words(text)
     assert "".join(word for word, _ in words) == text
     assert not any(tag == "PER" for word, tag in words if not word.strip())
+
+
+def test_batched_tagging_is_lac_one_sentence_at_a_time(monkeypatch):
+    """Sentences of the texts given together are run through the model in batches,
+    several texts at once; the words and person probabilities must be exactly those
+    of one sentence per model run (the slow way, `ZH_BATCH = 1`), and the words those
+    of LAC's own `run`. Sentences of one length, a repeated one and a line break
+    are in the mix: padding or a mixed-up row would change them."""
+    texts = [
+        "王敏说。李明说。张伟说。\n母亲王敏此前在昆明市公安局报案。",
+        "刘思睿的父亲刘建国说，孩子在太原失踪。王敏说。",
+        "",
+        "科瑞·舒尔曼和John Steinbeck IV来到北京。" * 3,
+        load_real("tune")[0].text,
+    ]
+    batched = entity_models.chinese_tagging_many(texts)
+    monkeypatch.setattr(entity_models, "ZH_BATCH", 1)
+    one_by_one = [entity_models.chinese_tagging(text) for text in texts]
+    assert batched == one_by_one
+    assert any(any(p > 0.5 for p in tagging.person) for tagging in batched)
+    lac = entity_models.chinese_lac()
+    for text, tagging in zip(texts, batched, strict=True):
+        pieces = entity_models._pieces(text)
+        expected = [
+            pair
+            for piece in pieces
+            for pair in ([(piece, "w")] if not piece.strip() else lac.run(piece))
+        ]
+        assert tagging.words == expected
+        assert len(tagging.person) == len(text)
+
+
+def test_tag_many_batches_chinese_with_english_in_order():
+    """A batch mixing languages gives each article its own entities, in order, the
+    same as tagging it alone (English asks for no names here: that needs CoreNLP)."""
+    items = [
+        ("王敏在太原失踪。", "zh"),
+        ("Police in Taiyuan searched for the girl in 2019.", "en"),
+        ("李明说，孩子在昆明找到了。", "zh"),
+        ("王敏在太原失踪。", "zh"),
+    ]
+    fields = ("places", "years")
+    together = list(tag_many(items, fields=fields, batch_size=3))
+    assert together == [tag_entities(text, lang, fields=fields) for text, lang in items]
+    assert [p.mention for p in together[2].places] == ["昆明"]
+    chinese = [(text, lang) for text, lang in items if lang == "zh"]
+    bylines = [[], ["李明"], []]
+    named = list(tag_many(chinese, authors=bylines))
+    assert named == [tag_entities(t, "zh", a) for (t, _), a in zip(chinese, bylines, strict=True)]
+    assert [e.names for e in named] == [["王敏"], [], ["王敏"]]

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import trafilatura
+from trafilatura.metadata import extract_author
+from trafilatura.utils import load_html
 
 from bench.score_extraction import (
     BenchmarkPage,
@@ -18,6 +20,7 @@ from bench.score_extraction import (
     locate_benchmark,
     summarise,
 )
+from pipelines.authors import chinese_byline, parse_byline, trafilatura_author
 from pipelines.decode import decode_html
 from pipelines.extract import Extracted, ExtractOptions, content_length, extract_article
 from pipelines.language import detect_language
@@ -326,3 +329,152 @@ def test_a_stray_document_end_mid_page_loses_nothing(stray: str) -> None:
     assert article is not None
     assert "Anyone with information is asked to call Riverside Police on 101" in article.text
     assert len(article.text) >= 0.95 * len(intact.text)
+
+
+# --- authors ----------------------------------------------------------------------------------
+
+AUTHOR_BODY = "<p>" + "The council voted on Tuesday to close the road outside the school. " * 5
+
+
+def author_page(head: str = "", byline: str = "") -> str:
+    return (
+        f"<html><head>{head}</head><body><article><h1>Council closes school road</h1>"
+        f"{byline}{AUTHOR_BODY}</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("byline", "people", "organisations"),
+    [
+        ("BY JANE DOE AND JOHN ROE", ["JANE DOE", "JOHN ROE"], []),
+        ("By Jane Y. Doe", ["Jane Y. Doe"], []),
+        ("Jane Doe and John Roe of Reuters", ["Jane Doe", "John Roe"], ["Reuters"]),
+        ("Jane Doe from Sky News", ["Jane Doe"], ["Sky News"]),
+        ("Jane Doe, Special to The Globe", ["Jane Doe"], ["The Globe"]),
+        ("Jane Doe | For The Post", ["Jane Doe"], ["The Post"]),
+        ("Prince Philip, Duke of Edinburgh", ["Prince Philip", "Duke of Edinburgh"], []),
+    ],
+)
+def test_byline_joining_words_and_employers(
+    byline: str, people: list[str], organisations: list[str]
+) -> None:
+    found = parse_byline(byline)
+    assert (found.people, found.organisations) == (people, organisations)
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "people", "organisations"),
+    [
+        # JSON-LD: a list of strings; a Person beside an Organization; a "Person" that is a desk.
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "author": ["Jane Doe", "By John Roe"]}</script>',
+            "",
+            ["Jane Doe", "John Roe"],
+            [],
+        ),
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle", "author":'
+            ' [{"@type": "Person", "name": "Lois Lane"},'
+            ' {"@type": ["NewsMediaOrganization"], "name": "Daily Planet"}]}</script>',
+            "",
+            ["Lois Lane"],
+            ["Daily Planet"],
+        ),
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "author": {"@type": "Person", "name": "CNN Wire"}}</script>',
+            "",
+            [],
+            ["CNN Wire"],
+        ),
+        # A Person named by its parts only.
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle", "author":'
+            ' {"@type": "Person", "givenName": "Jane", "familyName": "Doe"}}</script>',
+            "",
+            ["Jane Doe"],
+            [],
+        ),
+        # A WordPress SEO `@graph`: the author is a reference to a Person object.
+        (
+            '<script type="application/ld+json">{"@graph": ['
+            '{"@type": "NewsArticle", "author": {"@id": "https://x.example/#/person/1"}},'
+            '{"@type": "Person", "@id": "https://x.example/#/person/1", "name": "Jane Doe"}'
+            "]}</script>",
+            "",
+            ["Jane Doe"],
+            [],
+        ),
+        # meta[name=author] that names an agency: the visible byline names the person.
+        (
+            '<meta name="author" content="Reuters">',
+            '<p class="byline">By Jane Doe</p>',
+            ["Jane Doe"],
+            ["Reuters"],
+        ),
+        # A profile URL is no name; the next author tag is.
+        (
+            '<meta property="article:author" content="https://facebook.com/jdoe">'
+            '<meta name="author" content="Jane Doe">',
+            "",
+            ["Jane Doe"],
+            [],
+        ),
+        # The visible byline's agency is kept apart from its people.
+        (
+            "",
+            '<p class="byline">By Jane Doe, Associated Press</p>',
+            ["Jane Doe"],
+            ["Associated Press"],
+        ),
+        # rel=author alone, without a byline class.
+        (
+            "",
+            '<div class="meta">By <a rel="author" href="/a/jd">Jane Doe</a></div>',
+            ["Jane Doe"],
+            [],
+        ),
+    ],
+)
+def test_authors_from_each_source(
+    head: str, byline: str, people: list[str], organisations: list[str]
+) -> None:
+    article = extract_article(author_page(head, byline), "https://news.example/a")
+    assert article is not None
+    assert (article.authors, article.organisations) == (people, organisations)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("文/张三 图/李四", ["张三"]),
+        ("（文／赵六）", ["赵六"]),
+        ("文/图 孙七", ["孙七"]),
+        ("中文/英文版本同时发布", []),
+        ("来源：新华社 记者：王小明 编辑：李华", ["王小明"]),
+    ],
+)
+def test_chinese_writer_credits(text: str, names: list[str]) -> None:
+    assert chinese_byline(text) == names
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        '<a rel="author" href="/a/jd">Jane Doe</a>',
+        '<span class="author-name">Jane Doe</span><span class="author-name">Sidebar Name</span>',
+        '<div class="comments"><span class="author">A Commenter</span></div>'
+        '<p class="byline">By Jane Doe <time>3 May</time> in London</p>',
+        '<figure><span class="author">Photo Person</span></figure><div id="author-box">Jane</div>',
+        '<div itemprop="author"><span itemprop="name">Jane Doe</span></div>',
+        '<div class="sidebar"><span class="writer">Not Her</span></div>'
+        '<span class="writer">Jane Roe</span>',
+        '<div data-component="Byline">By <b>Jane</b> Doe</div>',
+        "<p>No one signs this one.</p>",
+    ],
+)
+def test_author_search_answers_as_trafilatura_does(fragment: str) -> None:
+    """The stage's author search is trafilatura's, made fast; it must give the same answer."""
+    html = f"<html><body><article>{fragment}{AUTHOR_BODY}</p></article></body></html>"
+    assert trafilatura_author(load_html(html)) == extract_author(load_html(html))

@@ -9,7 +9,6 @@ import io
 import json
 import re
 import sqlite3
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -665,19 +664,25 @@ def test_an_export_that_fails_at_once_is_an_error_not_an_empty_200(site, monkeyp
 
 
 @both
-def test_a_pathological_query_is_refused_at_once(site):
-    """'"a" ' * 4000 took 31 s a request on 28 articles (FTS5 and the highlighter)."""
+def test_a_pathological_query_is_refused_at_once(site, monkeypatch):
+    """'"a" ' * 4000 took 31 s a request on 28 articles (FTS5 and the highlighter).
+    Refused before the archive is asked: a search that reached it would fail here."""
+    archive = site.client.app.state.archive
+    search = archive.search
+
+    def must_not_search(request):
+        raise AssertionError(f"the archive was asked: {request.query!r}"[:200])
+
+    monkeypatch.setattr(archive, "search", must_not_search)
     for query, message in (
         ('"a" ' * 4000, "query too long: 15,999 characters, at most 2,000"),
         ('"a" ' * 400, "too many terms: 400, at most 100 (words, phrases and field filters)"),
     ):
-        started = time.perf_counter()
         response = site.client.get("/api/search", params={"q": query})
-        assert time.perf_counter() - started < 1
         assert response.status_code == 400 and error_of(response)["message"] == message
-    started = time.perf_counter()
+    monkeypatch.setattr(archive, "search", search)
     hundred = site.client.get("/search", params={"q": '"a" ' * 100})  # the most allowed
-    assert hundred.status_code == 200 and time.perf_counter() - started < 2
+    assert hundred.status_code == 200
 
 
 def test_query_timeout_stops_a_slow_search(site, monkeypatch):

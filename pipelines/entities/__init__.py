@@ -27,9 +27,9 @@ from pipelines.entities import places as _places
 from pipelines.entities import zh_places
 from pipelines.entities.errors import EntityModelError
 from pipelines.entities.models import (
+    ChineseTagging,
     Mention,
-    chinese_tagging,
-    chinese_words,
+    chinese_tagging_many,
     english_model_available,
     english_ner,
 )
@@ -81,10 +81,11 @@ def tag_many(
     fields: Collection[str] = FIELDS,
     batch_size: int = BATCH_SIZE,
 ) -> Iterator[Entities]:
-    """Entities for each (text, language) pair, in order, English NER batched.
+    """Entities for each (text, language) pair, in order, the models batched.
 
     English texts go to the NER model a batch at a time (spaCy's `nlp.pipe` is
-    much faster that way; see bench/entities.py). `authors`, if given, runs
+    much faster that way; see bench/entities.py), and Chinese ones to LAC (its
+    cost is mostly per call: `models.chinese_tagging_many`). `authors`, if given, runs
     parallel to `items`: each article's byline names are kept out of its `names`.
     """
     unknown = set(fields) - set(FIELDS)
@@ -103,9 +104,15 @@ def tag_many(
         if english and "names" in fields:
             tagged = english_ner().mentions([batch[i][0] for i in english])
             ner = dict(zip(english, tagged, strict=True))
+        chinese = [i for i, lang in enumerate(languages) if lang == "zh"]
+        lac: dict[int, ChineseTagging] = {}
+        if chinese and ("names" in fields or "places" in fields):
+            texts = [batch[i][0] for i in chinese]
+            taggings = chinese_tagging_many(texts, person="names" in fields)
+            lac = dict(zip(chinese, taggings, strict=True))
         for i, (text, _) in enumerate(batch):
             if languages[i] == "zh":
-                yield _tag_chinese(text, bylines[i], fields)
+                yield _tag_chinese(text, lac.get(i), bylines[i], fields)
             else:
                 yield _tag_english(text, ner.get(i), bylines[i], fields)
 
@@ -147,17 +154,16 @@ def _places_explicit(text: str) -> list[tuple[str, int]]:
     return found
 
 
-def _tag_chinese(text: str, authors: list[str], fields: Collection[str]) -> Entities:
+def _tag_chinese(
+    text: str, lac: ChineseTagging | None, authors: list[str], fields: Collection[str]
+) -> Entities:
     """Names from LAC's PER words, kept by how sure it was of them; places from its
-    LOC words (see models.py for why)."""
+    LOC words (see models.py for why). `lac` is LAC's reading of `text`, None when
+    neither names nor places were asked for."""
     result = Entities()
-    words: list[tuple[str, str]] = []
-    if "names" in fields:
-        tagging = chinese_tagging(text)
-        words = tagging.words
-        result.names = _names.chinese_names(text, words, authors, person=tagging.person)
-    elif "places" in fields:
-        words = chinese_words(text)
+    words = lac.words if lac is not None else []
+    if "names" in fields and lac is not None:
+        result.names = _names.chinese_names(text, words, authors, person=lac.person)
     if "places" in fields:
         mentions = zh_places.place_mentions(words)
         taken = set(result.names)

@@ -26,7 +26,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from pipelines.entities.models import Mention, jieba_posseg
@@ -477,8 +477,23 @@ def chinese_names(
 # --- merging -------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def _compact(name: str) -> str:
-    return re.sub(r"[\s\-‐·.]", "", name).casefold()
+    """Cached: `merge_names` compares every name with every other one."""
+    return _NOT_COMPACT.sub("", name).casefold()
+
+
+_NOT_COMPACT = re.compile(r"[\s\-‐·.]")
+
+
+@lru_cache(maxsize=8192)
+def _cjk(name: str) -> bool:
+    return is_cjk(name)
+
+
+@lru_cache(maxsize=8192)
+def _word_compacts(name: str) -> tuple[str, ...]:
+    return tuple(_compact(w) for w in name.split())
 
 
 def merge_names(mentions: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
@@ -530,12 +545,13 @@ def merge_names(mentions: Iterable[str], exclude: Iterable[str] = ()) -> list[st
 
 def _joins(short: str, full: str) -> bool:
     """Whether `short` is a part of `full`: a word of it, or its surname or given name."""
-    if is_cjk(short) and is_cjk(full):
+    short_cjk, full_cjk = _cjk(short), _cjk(full)
+    if short_cjk and full_cjk:
         return len(short) < len(full) and (full.startswith(short) or full.endswith(short))
-    if is_cjk(short) != is_cjk(full):
+    if short_cjk != full_cjk:
         return False
     short_c = _compact(short)
-    full_words = [_compact(w) for w in full.split()]
+    full_words = _word_compacts(full)
     if short_c in full_words:
         return True
     # "Sirui" in "Liu Si Rui": the given name written as one word.

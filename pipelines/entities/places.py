@@ -274,7 +274,7 @@ def english_mentions(text: str, skip: Iterable[tuple[int, int]] = ()) -> list[tu
         if single and (
             phrase.casefold() in EN_FALSE_FRIENDS
             or (
-                _SENTENCE_START.search(text[:start])
+                _at_sentence_start(text, start)
                 and len(match.group().split()) == 1
                 and (phrase.casefold() in lowered or phrase.casefold() in _stop_words())
             )
@@ -285,6 +285,21 @@ def english_mentions(text: str, skip: Iterable[tuple[int, int]] = ()) -> list[tu
         for match in pattern.finditer(text):
             found.append((match.group("name"), match.start("name")))
     return found
+
+
+def _at_sentence_start(text: str, start: int) -> bool:
+    """Whether `_SENTENCE_START` matches `text[:start]`, looking back only over the
+    whitespace before `start` (the regex on the whole prefix made long texts
+    quadratic): the text starts there, or ends a sentence or a line just before."""
+    i = start
+    while i and text[i - 1].isspace():
+        i -= 1
+    if "\n" in text[i:start]:
+        return True
+    return text[i - 1] in _SENTENCE_END if i else start == 0
+
+
+_SENTENCE_END = frozenset('.!?:;"“”')
 
 
 @cache

@@ -65,6 +65,17 @@ DEFAULT_ALIAS = "homeward-articles"
 ID_CHUNK = 1000  # ids asked for in one mget
 INDEX_ENV = "HOMEWARD_ES_INDEX"
 PIT_KEEP_ALIVE = "2m"
+# Days of the date facet one search asks for: Elasticsearch refuses an answer of more
+# than `search.max_buckets` buckets (65,536 by default), and the other facets need a
+# few. An archive whose dates span more (a million articles can) is counted in windows
+# of this many days, one search each (`_days_in_windows`).
+DAYS_PER_SEARCH = 50_000
+DAY_MS = 86_400_000
+PUBLISHED = {"field": "published"}
+# Facet values asked for beyond those shown: values tied at the cut are ordered here
+# (search/facets.py), and with these most ties are whole in the first answer, so the
+# query is seldom run a second time for them. A bucket costs little more on the node.
+TIE_HEADROOM = 200
 
 FACET_FIELDS = {
     "language": "language",
@@ -258,9 +269,12 @@ class ElasticArchive(Archive):
             "sort": RELEVANCE_SORT if request.effective_sort() == "relevance" else DATE_SORT,
         }
         size = request.facet_size or FACET_SIZE
+        windows: list[tuple[int | None, int | None]] = []
         if request.facets:
-            body["aggs"] = _facet_aggs(FACET_FIELDS, size + 1)  # one more: do ties go on?
-            body["aggs"][DATE_FACET] = DATE_HISTOGRAM
+            body["aggs"] = _facet_aggs(FACET_FIELDS, fetched(size))
+            windows = day_windows(self._published_span(request.timeout), DAYS_PER_SEARCH)
+            if len(windows) == 1:
+                body["aggs"][DATE_FACET] = DATE_HISTOGRAM
         if request.highlight:
             body["highlight"] = {
                 "encoder": "html",
@@ -298,6 +312,8 @@ class ElasticArchive(Archive):
         }
         if facets:
             facets = self._facets_with_ties(request, body["query"], facets, size)
+        if len(windows) > 1:
+            days = {"buckets": self._days_in_windows(request.timeout, body["query"], windows)}
         if days is not None:
             facets[DATE_FACET] = by_date(
                 (bucket["key_as_string"], bucket["doc_count"]) for bucket in days["buckets"]
@@ -314,14 +330,19 @@ class ElasticArchive(Archive):
         size: int,
     ) -> dict[str, list[tuple[Any, int]]]:
         """Facets in the order of search/facets.py. Elasticsearch can only break ties by
-        key, so when the values tied at the cut go on past it, every value with that
-        count is fetched (one more search for all such facets) and ordered here."""
+        key, so when the values tied at the cut go on past the values asked for, every
+        value with that count is fetched (one more search for all such facets); the
+        ties are ordered here."""
         limits = {name: facet_limit(name, size) for name in facets}
+        asked = {name: min(facet_limit(name, fetched(size)), MAX_FACET_SIZE) for name in facets}
         tied = {
             name: buckets[limits[name] - 1][1]
             for name, buckets in facets.items()
             if len(buckets) > limits[name]
             and buckets[limits[name]][1] == buckets[limits[name] - 1][1]
+            # ... and past the values asked for (TIE_HEADROOM): the answer may lack some
+            and len(buckets) >= asked[name]
+            and buckets[-1][1] == buckets[limits[name] - 1][1]
         }
         if tied:
             aggs = _facet_aggs({name: FACET_FIELDS[name] for name in tied}, MAX_FACET_SIZE)
@@ -332,6 +353,42 @@ class ElasticArchive(Archive):
             for name, aggregation in response["aggregations"].items():
                 facets[name] = [(b["key"], b["doc_count"]) for b in aggregation["buckets"]]
         return {name: ordered(buckets, limits[name]) for name, buckets in facets.items()}
+
+    def _published_span(self, seconds: float | None) -> tuple[int, int] | None:
+        """The first and last publication time of the whole index (epoch ms), None when
+        nothing is dated; read from the date field's index, so cheap at any size."""
+        body = {
+            "size": 0,
+            "track_total_hits": False,
+            "aggs": {"first": {"min": PUBLISHED}, "last": {"max": PUBLISHED}},
+        }
+        response = self._search_within(seconds, body)
+        first, last = (response["aggregations"][name]["value"] for name in ("first", "last"))
+        return None if first is None or last is None else (int(first), int(last))
+
+    def _days_in_windows(
+        self,
+        seconds: float | None,
+        query: dict[str, Any],
+        windows: list[tuple[int | None, int | None]],
+    ) -> list[dict[str, Any]]:
+        """The date facet's buckets, one search per window of days, in date order."""
+        buckets: list[dict[str, Any]] = []
+        for since, until in windows:
+            bounds: dict[str, Any] = {"format": "epoch_millis"}
+            if since is not None:
+                bounds["gte"] = since
+            if until is not None:
+                bounds["lt"] = until
+            body = {
+                "query": {"bool": {"filter": [query, {"range": {"published": bounds}}]}},
+                "size": 0,
+                "track_total_hits": False,
+                "aggs": {DATE_FACET: DATE_HISTOGRAM},
+            }
+            response = self._search_within(seconds, body)
+            buckets.extend(response["aggregations"][DATE_FACET]["buckets"])
+        return buckets
 
     def _search_within(self, seconds: float | None, body: dict[str, Any]) -> Any:
         """The search, stopped by Elasticsearch after `seconds` (its `timeout`), or by
@@ -483,6 +540,23 @@ DATE_HISTOGRAM = {
         "time_zone": "UTC",
     }
 }
+
+
+def day_windows(span: tuple[int, int] | None, days: int) -> list[tuple[int | None, int | None]]:
+    """Windows (from, before; epoch ms, UTC midnights) that split the span of dates into
+    at most `days` days each; the first and last are open, so an article dated outside
+    the span read a moment ago is still counted. One unbounded window when it fits."""
+    first = span[0] - span[0] % DAY_MS if span else 0  # that day's midnight, UTC
+    if span is None or (span[1] - first) // DAY_MS < days:
+        return [(None, None)]
+    cuts = list(range(first + days * DAY_MS, span[1] + 1, days * DAY_MS))
+    return list(zip([None, *cuts], [*cuts, None], strict=True))
+
+
+def fetched(size: int) -> int:
+    """Values asked of each facet when `size` are shown: at least one more, to see
+    whether the values tied at the cut go on past it."""
+    return max(size + 1, TIE_HEADROOM)
 
 
 def _facet_aggs(fields: dict[str, str], size: int) -> dict[str, Any]:

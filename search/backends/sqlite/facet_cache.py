@@ -4,7 +4,8 @@ Counting facets in SQL costs one index seek per hit and facet: fine for a few
 thousand hits, hundreds of milliseconds for a query that matches half of a
 100,000-article archive. This cache holds every article's facet values as numpy
 arrays (built once, rebuilt when the file changes), so counting a hit set is a
-mask and a `bincount`, a few milliseconds whatever its size.
+few array operations in C, tens of milliseconds even for 400,000 hits of a million
+articles. It also keeps each article's publication time, for newest-first pages.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ FACET_SOURCES = (
 )
 
 
+# Stands for "undated" in the text SQLite gives for every article's time.
+UNDATED = -1e300
+
+
 def integers(joined: str | None) -> np.ndarray:
     """The integers of a `group_concat` ("3,17,42"), parsed by numpy in C: splitting the
     string into a Python list first took seven times as long (0.73 s against 0.11 s
@@ -44,12 +49,32 @@ def integers(joined: str | None) -> np.ndarray:
     return np.fromstring(joined, dtype=np.int64, sep=",")
 
 
+def _published(db: sqlite3.Connection, size: int) -> np.ndarray:
+    rowids, times = db.execute(
+        f"SELECT group_concat(rowid), group_concat(ifnull(published_ts, {UNDATED})) FROM articles"  # noqa: S608
+    ).fetchone()
+    published = np.full(size, -np.inf)
+    found = integers(rowids)
+    if len(found):
+        values = np.fromstring(times, dtype=np.float64, sep=",")
+        published[found] = np.where(values == UNDATED, -np.inf, values)
+    return published
+
+
 @dataclass(slots=True)
 class _Facet:
     articles: np.ndarray  # rowid of each (article, value) pair
     value_ids: np.ndarray  # index into `values`
     values: list[Any]
     tie_ranks: np.ndarray  # each value's place among equal counts (search/facets.py)
+    # For a facet of one value per article (a column of `articles`): each rowid's value
+    # id, len(values) where it has none. Counting hits then reads only the hits' entries,
+    # not every article's (half the time or less for 427,000 hits of a million).
+    by_rowid: np.ndarray | None = None
+    # Where each value's run of articles ends: `articles` is in value order, so a value's
+    # count among hits is a difference of a running sum (no compress, no bincount).
+    ends: np.ndarray | None = None
+    labels: np.ndarray | None = None  # `values` as an array: picking 95,000 days is one call
 
 
 class FacetCache:
@@ -59,6 +84,7 @@ class FacetCache:
         self._facets: dict[str, _Facet] = {}
         self._state: tuple[int, int] | None = None
         self._size = 0
+        self._published = np.zeros(0)  # published_ts by rowid, -inf where undated
 
     def is_current(self, state: tuple[int, int]) -> bool:
         return self._state == state
@@ -91,7 +117,8 @@ class FacetCache:
                 f"WHERE {condition} ORDER BY {value})"
             ).fetchone()[0]
             articles = integers(joined)
-            value_ids = np.repeat(np.arange(len(runs)), [count for _, count in runs])
+            # 32-bit: half the memory a count over many hits reads (2**31 articles is far)
+            value_ids = np.repeat(np.arange(len(runs), dtype=np.int32), [c for _, c in runs])
             if len(articles):
                 largest = max(largest, int(articles.max()))
             values = [value for value, _ in runs]
@@ -99,10 +126,22 @@ class FacetCache:
             ranks[sorted(range(len(values)), key=lambda i: tie_key(values[i]))] = np.arange(
                 len(values)
             )
-            facets[name] = _Facet(articles, value_ids, values, ranks)
+            facets[name] = _Facet(articles.astype(np.int32), value_ids, values, ranks)
+            facets[name].ends = np.cumsum([count for _, count in runs], dtype=np.int64)
+            facets[name].labels = np.array([*values, None], dtype=object)[:-1]
+        for (_, _, article, _, _), facet in zip(FACET_SOURCES, facets.values(), strict=True):
+            if article == "rowid":
+                facet.by_rowid = np.full(largest + 1, len(facet.values), dtype=np.int32)
+                facet.by_rowid[facet.articles] = facet.value_ids
         self._facets = facets
         self._size = largest + 1
+        self._published = _published(db, self._size)
         self._state = state
+
+    def published_of(self, rowids: np.ndarray) -> np.ndarray:
+        """Each article's publication time (-inf if undated), as SQLite prints it (15
+        digits: two times may tie here that differ in the file, never swap)."""
+        return self._published[rowids]
 
     def counts(self, hit_rowids: np.ndarray | None, size: int) -> dict[str, list[tuple[Any, int]]]:
         """Top `size` values per facet (count descending, then search/facets.py's tie_key)
@@ -116,13 +155,11 @@ class FacetCache:
             if not len(facet.articles):
                 result[name] = []
                 continue
-            chosen = (
-                facet.value_ids if in_hits is None else facet.value_ids[in_hits[facet.articles]]
-            )
-            counts = np.bincount(chosen, minlength=len(facet.values))
+            counts = _count(facet, hit_rowids, in_hits)
             nonzero = np.flatnonzero(counts)
             if name == DATE_FACET:  # values are in date order; every day is kept
-                result[name] = [(facet.values[i], int(counts[i])) for i in nonzero.tolist()]
+                days = facet.labels[nonzero].tolist()
+                result[name] = list(zip(days, counts[nonzero].tolist(), strict=True))
                 continue
             limit = facet_limit(name, size)
             if len(nonzero) > limit:
@@ -133,3 +170,14 @@ class FacetCache:
             order = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), ranks[i]))[:limit]
             result[name] = [(facet.values[i], int(counts[i])) for i in order]
         return result
+
+
+def _count(facet: _Facet, hit_rowids: np.ndarray | None, in_hits: np.ndarray | None) -> np.ndarray:
+    """How many hits (every article, without hits) have each of the facet's values."""
+    if hit_rowids is None or in_hits is None:
+        return np.bincount(facet.value_ids, minlength=len(facet.values))
+    if facet.by_rowid is not None:
+        found = facet.by_rowid[hit_rowids[hit_rowids < len(facet.by_rowid)]]
+        return np.bincount(found, minlength=len(facet.values) + 1)[: len(facet.values)]
+    running = np.cumsum(in_hits[facet.articles], dtype=np.int64)
+    return np.diff(running[facet.ends - 1], prepend=0)
