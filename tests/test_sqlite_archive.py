@@ -320,3 +320,19 @@ def test_date_order_from_the_in_memory_dates_matches_sql(tmp_path):
             archive.facet_sql_limit = 0  # candidates chosen in memory
             in_memory = [hit.article.id for hit in archive.search(request).hits]
             assert in_sql == in_memory, (query, offset)
+
+
+def test_an_article_without_any_facet_value_is_searched_and_dated(tmp_path):
+    """The in-memory dates once had room only up to the largest rowid with a facet value:
+    an archive whose last article has no language, source, date, name, place or year
+    raised IndexError on its first search."""
+    archive = SqliteArchive(tmp_path / "a.sqlite")
+    dated = Article.from_dict(
+        {"url": "https://w.test/1", "title": "Rain", "text": "rain", "published": "2020-01-02"}
+    )
+    bare = Article.from_dict({"url": "https://w.test/2", "title": "Rain", "text": "rain again"})
+    archive.upsert([dated, bare])
+    archive.facet_sql_limit = 0  # facets and the date order from the in-memory index
+    for query in ("", "rain"):
+        result = archive.search(build_request(query, sort="date"))
+        assert [hit.article.id for hit in result.hits] == [dated.id, bare.id], query

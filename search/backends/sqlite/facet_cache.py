@@ -53,8 +53,9 @@ def _published(db: sqlite3.Connection, size: int) -> np.ndarray:
     rowids, times = db.execute(
         f"SELECT group_concat(rowid), group_concat(ifnull(published_ts, {UNDATED})) FROM articles"  # noqa: S608
     ).fetchone()
-    published = np.full(size, -np.inf)
     found = integers(rowids)
+    # An article with no facet value at all can have a rowid past every facet's largest.
+    published = np.full(max(size, int(found.max()) + 1 if len(found) else 0), -np.inf)
     if len(found):
         values = np.fromstring(times, dtype=np.float64, sep=",")
         published[found] = np.where(values == UNDATED, -np.inf, values)
