@@ -1323,13 +1323,15 @@ def _records(db: sqlite3.Connection, rowids: list[int]) -> dict[int, str]:
         return {}
     rows = db.execute(
         "SELECT rowid, record FROM article_records WHERE rowid IN (SELECT value FROM json_each(?))",
-        (json.dumps(rowids),),
+        (_json(rowids),),
     )
     return dict(rows.fetchall())
 
 
-def _json(rowids: np.ndarray) -> str:
-    return "[" + ",".join(map(str, rowids.tolist())) + "]"
+def _json(rowids: np.ndarray | list[int]) -> str:
+    """Rowids as the JSON array SQLite's json_each reads: one bound string for any
+    number of them, where "?" marks stop at SQLite's variable limit."""
+    return json.dumps(rowids.tolist() if isinstance(rowids, np.ndarray) else rowids)
 
 
 class HitSets:
