@@ -1,14 +1,18 @@
-"""Build the real-text Chinese entity evaluation (tests/data/entities-real/) from Universal NER.
+"""Build the real-text Chinese entity evaluation set from Universal NER.
 
 Run once, from a checkout of the two public corpora (their git directories):
 
-    python bench/build_entities_real.py --gsdsimp DIR --pud DIR
+    python bench/build_entities_real.py --gsdsimp DIR --pud DIR [--out DIR]
+
+The set is written to ../shared/homeward-data/entities-real/ (or
+$HOMEWARD_EVAL_DATA/entities-real/), never into the repository: it is data from
+other repositories' snapshots (bench/data_sets.py).
 
 Why these corpora: they are the only public, hand-annotated Chinese NER sets
-found whose licence allows keeping them here (CC BY-SA: Universal NER's labels
-on the Universal Dependencies treebanks). The usual Chinese NER sets (MSRA,
-People's Daily 1998/2014, CLUENER2020, Weibo) carry no licence at all, so they
-cannot be kept in the repository. See tests/data/entities-real/README.md.
+found whose licence allows passing on an adaptation (CC BY-SA: Universal NER's
+labels on the Universal Dependencies treebanks). The usual Chinese NER sets (MSRA,
+People's Daily 1998/2014, CLUENER2020, Weibo) carry no licence at all, so no copy
+of them may be passed on. See tests/data/entities-real/README.md.
 
 What an "article" is: five consecutive sentences of one source document (the
 entity stage scores per article, as sets). The text is the treebank's own
@@ -32,7 +36,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "entities-real"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.data_sets import data_folder
+
 SENTENCES_PER_ARTICLE = 5
 
 
@@ -145,6 +152,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gsdsimp", type=Path, required=True, help="UNER_Chinese-GSDSIMP git dir")
     parser.add_argument("--pud", type=Path, required=True, help="UNER_Chinese-PUD git dir")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="output folder (default: the shared data folder)"
+    )
     args = parser.parse_args()
     gsd = {
         split: list(read_iob2(git_show(args.gsdsimp, f"zh_gsdsimp-ud-{split}.iob2")))
@@ -161,13 +171,14 @@ def main() -> None:
         *articles(gsd["test"], "gsd-test"),
         *(to_simplified(r, converter) for r in pud_trad),
     ]
-    OUT.mkdir(parents=True, exist_ok=True)
+    out_dir = args.out or data_folder("entities-real")
+    out_dir.mkdir(parents=True, exist_ok=True)
     for name, records in (
         ("tune", tune),
         ("heldout", heldout),
         ("heldout-traditional", pud_trad),
     ):
-        path = OUT / f"{name}.jsonl"
+        path = out_dir / f"{name}.jsonl"
         with path.open("w", encoding="utf-8") as out:
             for record in records:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")

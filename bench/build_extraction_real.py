@@ -1,15 +1,26 @@
-"""Build tests/data/extraction-real/ from two public test corpora (run once, by hand).
+"""Build the real-page extraction set from three public test corpora (run once, by hand).
 
-    .venv/bin/python bench/build_extraction_real.py NEWSPAPER4K_GIT READABILITY_GIT
+    .venv/bin/python bench/build_extraction_real.py NEWSPAPER4K_GIT READABILITY_GIT POSTLIGHT_GIT
 
-Both arguments are git directories (bare mirrors are fine): newspaper4k
-(MIT, `tests/data/html` + `tests/data/metadata`) and Mozilla Readability
+The set is written to ../shared/homeward-data/extraction-real/ (or
+$HOMEWARD_EVAL_DATA/extraction-real/), never into the repository: it is data from
+other repositories' snapshots (bench/data_sets.py; tests/data/extraction-real/README.md).
+
+The arguments are git directories (bare mirrors are fine): newspaper4k
+(MIT, `tests/data/html` + `tests/data/metadata`), Mozilla Readability
 (Apache-2.0, `test/test-pages/*/source.html` + `expected.html` +
-`expected-metadata.json`). Synthetic unit-test pages and pages that are not
-articles (product pages, encyclopaedia entries, fiction, documentation) are
-left out. The source corpora's expected metadata is the output of their own
-extractors, so it was checked by hand against each page; the corrections are
-`CORRECTIONS` below, each one visible in the diff. Text truth is the corpus's
+`expected-metadata.json`) and Postlight Parser, formerly Mercury Parser
+(MIT or Apache-2.0, `fixtures/*.html` with the title, author and
+date_published asserted in `src/extractors/custom/*/index.test.js`; it
+states no article text, so those pages have `text: null` and are scored for
+metadata only). Synthetic unit-test pages and pages that are not articles
+(product pages, encyclopaedia entries, fiction, documentation, social posts,
+code hosting) are left out. The source corpora's expected metadata is the
+output of their own extractors, so it was checked by hand against each page;
+the corrections are `CORRECTIONS` and `POSTLIGHT_CORRECTIONS` below, each
+one visible in the diff (Postlight states dates in UTC: the truth is the day
+the page writes, see `local_day`). Every third page is held out, counted over
+the sources in the order they joined the set (`split_parts`). Text truth is the corpus's
 expected article text as it stands (Readability keeps captions; newspaper4k
 keeps what newspaper extracts), which is why both extractors are compared on
 the same truth rather than judged on their absolute figure.
@@ -18,16 +29,20 @@ the same truth rather than judged on their absolute figure.
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import re
 import subprocess
 import sys
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from lxml import html as lxml_html
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET = ROOT / "tests" / "data" / "extraction-real"
+sys.path.insert(0, str(ROOT))
+
+from bench.data_sets import data_folder  # noqa: E402
 
 READABILITY_SKIP = {
     # synthetic unit-test pages
@@ -126,6 +141,8 @@ CORRECTIONS: dict[str, dict[str, object]] = {
         " Supporters?'",
         "authors": ["Lucas Nolan"],
     },
+    # og:title is the page's "share_title"; its <h1> and "content_headline" are this one
+    "readability-citylab-1": {"title": "Why Neon Is the Ultimate Symbol of the 20th Century"},
     "readability-ebb-org": {
         "title": "On Recent Controversial Events",
         "authors": ["Bradley M. Kuhn"],
@@ -244,16 +261,244 @@ def byline_authors(byline: str | None) -> list[str] | None:
     return [p.strip() for p in parts if p.strip()]
 
 
-def main(newspaper: str, readability: str) -> None:
+# --- Postlight Parser: fixtures and the metadata its tests assert ----------------------------
+
+# Not articles (social posts, code, lyrics, product and book pages, a trial registry, a
+# preprint, press releases, advisories, event and party pages, an interactive feature) or
+# fixtures whose tests assert no title, author or date.
+POSTLIGHT_SKIP = {
+    "biorxiv.org",
+    "bookwalker.jp",
+    "clinicaltrials.gov",
+    "genius.com",
+    "github.com",
+    "jvndb.jvn.jp",
+    "pastebin.com",
+    "twitter.com",
+    "www.elecom.co.jp",
+    "www.gruene.de",
+    "www.ipa.go.jp",
+    "www.jnsa.org",
+    "www.nytimes.com--feature",
+    "www.oreilly.co.jp",
+    "www.reddit.com",
+    "www.sanwa.co.jp",
+    "www.youtube.com",
+}
+# Hand-checked corrections of what Postlight's tests assert: authors are people only, dates
+# the day the page writes where `local_day` could not settle it, titles the headline shown.
+POSTLIGHT_CORRECTIONS: dict[str, dict[str, object]] = {
+    "postlight-abcnews.go.com": {"date": "2016-12-16"},  # "December 16, 2016, 4:19 PM"
+    "postlight-epaper.zeit.de": {"authors": ["Jochen Bittner", "Tina Hildebrandt"]},
+    "postlight-fortune.com": {"authors": ["John Patrick Pullen"], "date": "2016-12-15"},
+    "postlight-getnews.jp": {"authors": None},  # a profile URL
+    "postlight-gothamist.com": {"authors": ["Nathan Tempey"]},
+    "postlight-ici.radio-canada.ca": {"authors": []},  # a desk
+    "postlight-japan.zdnet.com": {"authors": []},  # "ZDNet Japan Staff"
+    "postlight-money.cnn.com": {"date": "2016-11-29"},  # "November 29, 2016: 3:33 AM ET"
+    "postlight-news.mynavi.jp": {"authors": ["後藤大地"]},
+    "postlight-phpspot.org": {"date": "2019-04-04"},
+    "postlight-pitchfork.com": {"title": None},  # artist and album shown apart
+    "postlight-sect.iij.ad.jp": {"date": "2019-02-13"},
+    "postlight-takagi-hiromitsu.jp": {
+        "title": "改正NICT法がプチ炎上、工場出荷時共通初期パスワードが識別符号に当たらないことが"
+        "理解されていない",
+        "date": "2019-02-11",
+    },
+    "postlight-weekly.ascii.jp": {"authors": ["オカモト"]},  # "文● オカモト／ASCII編集部"
+    "postlight-www.al.com": {"authors": ["Mike Cason"], "date": "2016-12-22"},
+    "postlight-www.aol.com": {"authors": [], "date": "2016-12-01"},  # "AOL Staff"
+    "postlight-www.apartmenttherapy.com": {"authors": []},  # "Apartment Therapy Submissions"
+    "postlight-www.asahi.com": {"authors": None},  # a Facebook URL
+    "postlight-www.broadwayworld.com": {"authors": []},  # "BWW News Desk"
+    "postlight-www.cbssports.com": {"date": "2016-12-19"},
+    "postlight-www.infoq.com": {"authors": ["Diogo Carleto"]},  # and his translator
+    "postlight-www.investmentexecutive.com": {"authors": ["Paul Wiseman", "Fatima Hussein"]},
+    "postlight-www.itmedia.co.jp": {"authors": ["田中宏昌"]},  # "[田中宏昌，ITmedia]"
+    "postlight-www.mentalfloss.com": {"authors": []},  # "Smart Shopping Team"
+    "postlight-www.nbcnews.com": {"date": "2016-12-13"},
+    "postlight-www.newyorker.com--multiple-authors": {"authors": ["Ysabel Yates"]},
+    "postlight-www.politico.com--test-case-3": {"date": "2022-10-11"},
+    "postlight-www.publickey1.jp": {"authors": ["Junichi Niino"]},
+    "postlight-www.rbbtoday.com": {"authors": None},  # initials
+    "postlight-www.slate.com": {"date": "2017-03-09"},
+    "postlight-www.spektrum.de": {"title": None, "date": "2022-07-19"},  # two headlines
+    "postlight-www.thepoliticalinsider.com": {"authors": []},  # "Editor"
+    "postlight-www.tmz.com": {"authors": []},  # "TMZ STAFF"
+    "postlight-www.washingtonpost.com": {"date": "2018-10-29"},
+    "postlight-www.yahoo.com": {"authors": []},  # "Fox Nation"
+}
+JS_STRING = r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`)"""
+JS_CONCAT = rf"{JS_STRING}(?:\s*\+\s*{JS_STRING})*"
+FIXTURE_READ = re.compile(r"readFileSync\(\s*'\./fixtures/([^']+)\.html'")
+URL_SET = re.compile(rf"\b(?:url|uri)\s*=\s*({JS_CONCAT})")
+ASSERTED = re.compile(rf"assert\.equal\(\s*(title|author|date_published)\s*,\s*({JS_CONCAT}|null)")
+ISO_TIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{2})?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})"
+)
+# The separators of a byline's names (English and Japanese).
+NAME_SPLIT = re.compile(r",\s*|\s+and\s+|\s+&\s+|、")
+
+
+def js_string(expression: str) -> str:
+    """The value of a JS string literal, or of literals joined with `+`."""
+    value = ""
+    for literal in re.findall(JS_STRING, expression):
+        body = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), literal[1:-1])
+        value += re.sub(r"\\(.)", r"\1", body)
+    return value
+
+
+def asserted_fields(test: str) -> dict[str, dict[str, str | None]]:
+    """Per fixture name: the url, title, author and date_published a test file asserts.
+
+    An assertion belongs to the last fixture read before it; the url is the assignment
+    nearest the read (tests set it before or after). The first value of a field wins.
+    """
+    reads = [(m.start(), m.group(1)) for m in FIXTURE_READ.finditer(test)]
+    urls = [(m.start(), js_string(m.group(1))) for m in URL_SET.finditer(test)]
+    fields: dict[str, dict[str, str | None]] = {}
+    for index, (start, fixture) in enumerate(reads):
+        end = reads[index + 1][0] if index + 1 < len(reads) else len(test)
+        entry = fields.setdefault(fixture, {})
+        if urls and "url" not in entry:
+            entry["url"] = min(urls, key=lambda u: abs(u[0] - start))[1]
+        for m in ASSERTED.finditer(test, start, end):
+            value = None if m.group(2) == "null" else js_string(m.group(2))
+            entry.setdefault(m.group(1), value)
+    return fields
+
+
+def _day_forms(day: date) -> list[str]:
+    return [
+        f"{day.year}-{day.month:02d}-{day.day:02d}",
+        f"{day.year}/{day.month:02d}/{day.day:02d}",
+        f"{day.year}/{day.month}/{day.day}",
+        f"{day.year}年{day.month}月{day.day}日",
+        f"{day.year}.{day.month:02d}.{day.day:02d}",
+        day.strftime("%B ") + f"{day.day}, {day.year}",
+        day.strftime("%b. ") + f"{day.day}, {day.year}",
+        day.strftime("%b ") + f"{day.day}, {day.year}",
+        f"{day.day} " + day.strftime("%B %Y"),
+        f"{day.day}. " + day.strftime("%B %Y"),
+    ]
+
+
+def local_day(utc: str, page: str) -> str | None:
+    """The day in the publisher's zone of an instant Postlight states in UTC.
+
+    A timestamp on the page with an offset that is the same instant gives its own day;
+    otherwise the one day of the three around the UTC day that the page writes; None when
+    the page settles nothing (checked by hand, see `POSTLIGHT_CORRECTIONS`).
+    """
+    instant = datetime.fromisoformat(utc.replace("Z", "+00:00")).replace(second=0, microsecond=0)
+    for m in ISO_TIME.finditer(page):
+        year, month, day_, hour, minute, offset = m.groups()
+        if offset == "Z":
+            offset = "+00:00"
+        elif ":" not in offset:
+            offset = f"{offset[:3]}:{offset[3:]}"
+        try:
+            stamp = datetime.fromisoformat(f"{year}-{month}-{day_}T{hour}:{minute}{offset}")
+        except ValueError:
+            continue
+        if stamp == instant:
+            return f"{year}-{month}-{day_}"
+    around = [instant.date() + timedelta(days=shift) for shift in (-1, 0, 1)]
+    written = [day for day in around if any(form in page for form in _day_forms(day))]
+    return written[0].isoformat() if len(written) == 1 else None
+
+
+META_TAG = re.compile(rb"<meta\b[^>]*>", re.IGNORECASE)
+META_VALUE = re.compile(rb"(\s)value=", re.IGNORECASE)
+META_CONTENT = re.compile(rb"\scontent=", re.IGNORECASE)
+META_OPEN_GRAPH_NAME = re.compile(rb"(\s)name=([\"'])(og:|article:)", re.IGNORECASE)
+
+
+def restore_meta(raw: bytes) -> bytes:
+    """Undo Postlight's saving of its fixtures after `normalizeMetaTags`.
+
+    Its fixtures hold each `<meta>` as Postlight's parser rewrote it, `content` renamed
+    `value` and `property` renamed `name`; a page as served has `content`, and Open Graph
+    and article tags as `property`. Tags with a `content` are left alone.
+    """
+
+    def restore(tag: re.Match[bytes]) -> bytes:
+        markup = tag.group(0)
+        if META_CONTENT.search(markup):
+            return markup
+        markup = META_VALUE.sub(rb"\1content=", markup, count=1)
+        return META_OPEN_GRAPH_NAME.sub(rb"\1property=\2\3", markup, count=1)
+
+    return META_TAG.sub(restore, raw)
+
+
+def postlight_authors(author: str | None) -> list[str] | None:
+    """The names of a byline Postlight asserts; None when it asserts none (not checked)."""
+    if not author:
+        return None
+    author = re.sub(r"^by\s+", "", author.replace("\xa0", " ").strip(), flags=re.IGNORECASE)
+    return [name.strip() for name in NAME_SPLIT.split(author) if name.strip()]
+
+
+def postlight_pages(repo: str) -> dict[str, tuple[dict[str, object], bytes]]:
+    """Postlight's article fixtures with their checked metadata, keyed `postlight-<fixture>`."""
+    asserted: dict[str, dict[str, str | None]] = {}
+    for directory in git_ls(repo, "src/extractors/custom"):
+        try:
+            test = git_show(repo, f"src/extractors/custom/{directory}/index.test.js")
+        except subprocess.CalledProcessError:
+            continue
+        for fixture, fields in asserted_fields(test.decode("utf-8")).items():
+            asserted.setdefault(fixture, fields)
+    pages: dict[str, tuple[dict[str, object], bytes]] = {}
+    for fixture, fields in sorted(asserted.items()):
+        if fixture in POSTLIGHT_SKIP or fixture.startswith("www.reddit.com"):
+            continue
+        if not any(fields.get(name) for name in ("title", "author", "date_published")):
+            continue
+        raw = restore_meta(git_show(repo, f"fixtures/{fixture}.html"))
+        published = fields.get("date_published")
+        entry: dict[str, object] = {
+            "source": "postlight",
+            "url": fields.get("url") or "",
+            "language": None,
+            "title": fields.get("title"),
+            "authors": postlight_authors(fields.get("author")),
+            "date": local_day(published, html.unescape(raw.decode("utf-8", "replace")))
+            if published
+            else None,
+            "text": None,
+        }
+        entry.update(POSTLIGHT_CORRECTIONS.get(f"postlight-{fixture}", {}))
+        pages[f"postlight-{fixture}"] = (entry, raw)
+    return pages
+
+
+# Sources in the order they joined the set: the split counts every third page over them in
+# this order, each source's pages by sorted key, so a source added later leaves the earlier
+# pages' parts as they were.
+SOURCE_ORDER = ("newspaper4k", "readability", "postlight")
+
+
+def split_parts(pages: dict[str, dict[str, object]]) -> None:
+    """Every third page (sources in `SOURCE_ORDER`, keys sorted) is held out."""
+    ordered = sorted(pages, key=lambda key: (SOURCE_ORDER.index(str(pages[key]["source"])), key))
+    for index, key in enumerate(ordered):
+        pages[key]["split"] = "held-out" if index % 3 == 2 else "tuning"
+
+
+def main(newspaper: str, readability: str, postlight: str) -> None:
+    target = data_folder("extraction-real")
     pages: dict[str, dict[str, object]] = {}
-    (TARGET / "html").mkdir(parents=True, exist_ok=True)
+    (target / "html").mkdir(parents=True, exist_ok=True)
     for name in sorted(git_ls(readability, "test/test-pages")):
         if name in READABILITY_SKIP:
             continue
         base = f"test/test-pages/{name}"
         metadata = json.loads(git_show(readability, f"{base}/expected-metadata.json"))
         key = f"readability-{name}"
-        (TARGET / "html" / f"{key}.html.gz").write_bytes(
+        (target / "html" / f"{key}.html.gz").write_bytes(
             gzip.compress(git_show(readability, f"{base}/source.html"), mtime=0)
         )
         pages[key] = {
@@ -276,7 +521,7 @@ def main(newspaper: str, readability: str) -> None:
             metadata = {"text": git_show(newspaper, f"tests/data/txt/{name}.txt").decode("utf-8")}
         if "url" not in metadata and name not in NEWSPAPER_TEXT_ONLY:
             continue
-        (TARGET / "html" / f"{key}.html.gz").write_bytes(
+        (target / "html" / f"{key}.html.gz").write_bytes(
             gzip.compress(git_show(newspaper, f"tests/data/html/{html_name}"), mtime=0)
         )
         pages[key] = {
@@ -290,13 +535,15 @@ def main(newspaper: str, readability: str) -> None:
         }
     for key, fields in CORRECTIONS.items():
         pages[key].update(fields)
-    for index, key in enumerate(sorted(pages)):
-        pages[key]["split"] = "held-out" if index % 3 == 2 else "tuning"
-    (TARGET / "truth.json").write_text(
+    for key, (entry, raw) in postlight_pages(postlight).items():
+        (target / "html" / f"{key}.html.gz").write_bytes(gzip.compress(raw, mtime=0))
+        pages[key] = entry
+    split_parts(pages)
+    (target / "truth.json").write_text(
         json.dumps(pages, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
-    print(f"{len(pages)} pages written to {TARGET}")
+    print(f"{len(pages)} pages written to {target}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], sys.argv[3])

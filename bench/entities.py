@@ -2,7 +2,7 @@
 
 Run `python bench/entities.py [--words 1000] [--articles 200] [--misses] [--real-only]`.
 Accuracy uses the hand-annotated gold set (tests/gold/entities.jsonl) and the
-real-text Chinese set (tests/data/entities-real/: Universal NER's annotations of
+real-text Chinese set (../shared/homeward-data/entities-real/: Universal NER's annotations of
 Chinese Wikipedia and news text, `heldout` never tuned on) through the same
 scoring code as the test floors. On the real text the Chinese candidates are
 measured side by side: the stage as wired (Baidu LAC, its PER words kept by the
@@ -28,6 +28,7 @@ it only places and years are measured for English, and the header says so.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -58,7 +59,13 @@ from pipelines.entities import (
 from pipelines.entities import names as _names
 from pipelines.entities import places as _places
 from pipelines.entities.corenlp import SCRIPT
-from pipelines.entities.models import chinese_words, english_model_name, english_ner, jieba_posseg
+from pipelines.entities.models import (
+    chinese_words,
+    close_english_ner,
+    english_model_name,
+    english_ner,
+    jieba_posseg,
+)
 from pipelines.entities.places import gazetteer
 
 
@@ -215,19 +222,128 @@ def speed_texts(gold: list[GoldArticle], language: str) -> list[str]:
     return texts + [a.text for a in load_real("tune")] if language == "zh" else texts
 
 
+def speed_corpus(gold: list[GoldArticle], language: str, words: int, count: int) -> list[str]:
+    """`count` synthetic articles of about `words` words, joined from `speed_texts`."""
+    texts = speed_texts(gold, language)
+    unit = (lambda t: len(t.split())) if language == "en" else (lambda t: len(t) // 2)
+    corpus: list[str] = []
+    i = 0
+    while len(corpus) < count:
+        parts: list[str] = []
+        while sum(map(unit, parts)) < words:
+            parts.append(texts[i % len(texts)])
+            i += 1
+        corpus.append("\n\n".join(parts))
+    return corpus
+
+
+# One side of `--baseline`: a process that tags with the checkout at argv[1] and
+# answers each request (a JSON line of texts) with the CPU it took, its own and its
+# CoreNLP tagger's, and a digest of the tags. Only APIs older checkouts have too.
+_SIDE = r"""
+import hashlib, json, os, sys
+root, language, have_model = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+sys.path.insert(0, root)
+from pipelines.entities import FIELDS, tag_entities, tag_many
+from pipelines.entities.models import english_ner
+fields = FIELDS if language == "zh" or have_model else ("places", "years")
+
+def cpu():
+    times = os.times()
+    total = times.user + times.system
+    tagger = getattr(english_ner(), "tagger", None) if language != "zh" and have_model else None
+    pid = tagger.pid if tagger is not None else None
+    if pid is not None:
+        with open(f"/proc/{pid}/stat") as stat:
+            parts = stat.read().rsplit(")", 1)[1].split()
+        total += (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+for line in sys.stdin:
+    request = json.loads(line)
+    start = cpu()
+    if request["one_per_call"]:
+        found = [tag_entities(text, language, fields=fields) for text in request["texts"]]
+    else:
+        found = list(tag_many(((text, language) for text in request["texts"]), fields=fields))
+    used = cpu() - start
+    digest = hashlib.sha256(repr(found).encode()).hexdigest()
+    print(json.dumps({"cpu": used, "digest": digest}), flush=True)
+"""
+
+
+class _Side:
+    """A `_SIDE` process for one checkout and language."""
+
+    def __init__(self, root: Path, language: str, have_model: bool) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _SIDE, str(root), language, "1" if have_model else "0"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=root,  # so that nothing is imported from this checkout by accident
+        )
+        self.cpu = {False: 0.0, True: 0.0}
+
+    def tag(self, texts: list[str], one_per_call: bool) -> str:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        request = {"texts": texts, "one_per_call": one_per_call}
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        reply = json.loads(self.process.stdout.readline())
+        self.cpu[one_per_call] += reply["cpu"]
+        return reply["digest"]
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def side_by_side(
+    gold: list[GoldArticle], have_model: bool, baseline: Path, words: int, articles: int, warm: int
+) -> None:
+    """This checkout against `baseline` (another checkout, e.g. a git worktree of the
+    last commit) on the same articles, in turns of one batch each, the order swapped
+    every turn, so that a busy machine slows both alike: the CPU per article of each,
+    the ratio, and whether every tag is the same."""
+    here = Path(__file__).resolve().parents[1]
+    print(f"\nside by side: this checkout ({here}) against {baseline}")
+    for language in ("en", "zh"):
+        corpus = speed_corpus(gold, language, words, warm + articles)
+        sides = {
+            "before": _Side(baseline, language, have_model),
+            "after": _Side(here, language, have_model),
+        }
+        try:
+            for side in sides.values():
+                side.tag(corpus[:warm], one_per_call=False)  # load, warm up
+                side.cpu[False] = 0.0
+            timed = corpus[warm:]
+            same = True
+            for one_per_call in (False, True):
+                for turn, first in enumerate(range(0, len(timed), BATCH_SIZE)):
+                    chunk = timed[first : first + BATCH_SIZE]
+                    order = list(sides.values())[:: 1 if turn % 2 == 0 else -1]
+                    digests = {side.tag(chunk, one_per_call) for side in order}
+                    same = same and len(digests) == 1
+            for one_per_call, label in ((False, "tag_many"), (True, "one per call")):
+                rates = {name: len(timed) / side.cpu[one_per_call] for name, side in sides.items()}
+                print(
+                    f"{language}: {len(timed)} articles of ~{words} words, {label}: before "
+                    f"{rates['before']:.1f}, after {rates['after']:.1f} articles/s per core "
+                    f"({rates['after'] / rates['before']:.2f}x)"
+                )
+            print(f"{language}: tags the same on every article: {'yes' if same else 'NO'}")
+        finally:
+            for side in sides.values():
+                side.close()
+
+
 def speed(gold: list[GoldArticle], have_model: bool, words: int, articles: int, warm: int) -> None:
     gazetteer()
     for language in ("en", "zh"):
-        texts = speed_texts(gold, language)
-        unit = (lambda t: len(t.split())) if language == "en" else (lambda t: len(t) // 2)
-        corpus: list[str] = []
-        i = 0
-        while len(corpus) < max(articles, warm):
-            parts: list[str] = []
-            while sum(map(unit, parts)) < words:
-                parts.append(texts[i % len(texts)])
-                i += 1
-            corpus.append("\n\n".join(parts))
+        corpus = speed_corpus(gold, language, words, max(articles, warm))
         fields = fields_for(language, have_model)
         cpu = cpu_seconds(have_model)
         list(tag_many(((t, language) for t in corpus[:warm]), fields=fields))  # load, warm up
@@ -277,6 +393,12 @@ def main() -> None:
         help="also CoreNLP's Chinese models on the held-out text (scripts/corenlp.sh "
         "fetch-chinese first; 4 GB and a few minutes)",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="instead, time this checkout against another one (e.g. `git worktree add "
+        "/tmp/base HEAD`) side by side, and check that their tags are the same",
+    )
     args = parser.parse_args()
     if args.real_only:
         real_accuracy(args.misses, args.corenlp_chinese)
@@ -292,6 +414,10 @@ def main() -> None:
         print(f"English NER ({english_model_name()}) NOT available: {error}")
         have_model = False
     gold = load_gold()
+    if args.baseline:
+        close_english_ner()  # each side starts its own
+        side_by_side(gold, have_model, args.baseline, args.words, args.articles, args.warm)
+        return
     accuracy(gold, have_model, args.misses)
     real_accuracy(args.misses, args.corenlp_chinese)
     speed(gold, have_model, args.words, args.articles, args.warm)

@@ -16,11 +16,13 @@ Two page sets, each scored for both extractors in the same run:
   article's header), and bare trafilatura with the switches of the real set
   below. `behind` counts the pages whose precision is more than 0.05 under
   bare trafilatura's;
-* the project's own real set (`tests/data/extraction-real`, see its README):
-  101 real pages from many publishers and languages with checked title,
+* the project's own real set (`../shared/homeward-data/extraction-real`, or
+  `$HOMEWARD_EVAL_DATA/extraction-real`; see tests/data/extraction-real/README.md):
+  235 real pages from many publishers and languages with checked title,
   authors and date, reported separately for its tuning part and its held-out
-  part (every third page by sorted name, never used to tune a rule). Text
-  P/R/F1, title exact, date same-day and authors F1.
+  part (every third page, never used to tune a rule). Text P/R/F1 on the 101
+  pages whose corpus states the text (`text: null` is not scored for text),
+  title exact, date same-day and authors F1.
 
 Bare trafilatura is `trafilatura.bare_extraction` with metadata, comments off
 and tables on, as the stage calls it. `--misses` prints, per page, where the
@@ -47,8 +49,9 @@ import trafilatura
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.data_sets import MissingDataSet, shared_data  # noqa: E402
 from bench.score_extraction import (  # noqa: E402
-    REAL_SET_DEFAULT,
+    REAL_SET,
     BenchmarkPage,
     Extractor,
     FieldExtractor,
@@ -150,13 +153,19 @@ def shared_benchmark(workers: int, misses: bool) -> None:
 
 
 def print_behind(
-    keys: list[str], ours: list[PageCounts], theirs: list[PageCounts], shown: int = WORST_SHOWN
+    keys: list[str],
+    ours: list[PageCounts | None],
+    theirs: list[PageCounts | None],
+    shown: int = WORST_SHOWN,
 ) -> None:
-    """How many pages have the stage's text precision over the margin under bare's; the worst."""
+    """How many pages have the stage's text precision over the margin under bare's; the worst.
+
+    Pages without text truth (None) are not counted.
+    """
     behind = sorted(
         (o.precision - t.precision, key, o.precision, t.precision)
         for key, o, t in zip(keys, ours, theirs, strict=True)
-        if o.precision < t.precision - PRECISION_MARGIN
+        if o is not None and t is not None and o.precision < t.precision - PRECISION_MARGIN
     )
     print(
         f"pages where the stage's text precision is > {PRECISION_MARGIN} below bare: {len(behind)}"
@@ -210,14 +219,19 @@ def _misses(pages: list[RealPage], bare: FieldScore, stage: FieldScore) -> None:
             notes.append(f"date want {page.date}")
         if ours.authors is not None and ours.authors < 1:
             notes.append(f"authors {ours.authors:.2f} want {list(page.authors or ())}")
-        if ours.counts.precision < theirs.counts.precision - PRECISION_MARGIN:
-            notes.append(f"text P {ours.counts.precision:.2f} < bare {theirs.counts.precision:.2f}")
+        mine, bare = ours.counts, theirs.counts
+        if mine and bare and mine.precision < bare.precision - PRECISION_MARGIN:
+            notes.append(f"text P {mine.precision:.2f} < bare {bare.precision:.2f}")
         if notes:
             print(f"  {page.key}: " + "; ".join(notes))
 
 
-def real_set(workers: int, misses: str | None) -> None:
-    directory = ROOT / REAL_SET_DEFAULT
+def real_set(workers: int, misses: str | None) -> int:
+    try:
+        directory = shared_data(REAL_SET)
+    except MissingDataSet as error:
+        print(error, file=sys.stderr)
+        return 1
     pages = load_real_set(directory)
     runs: list[tuple[str, FieldExtractor]] = [
         ("bare trafilatura", bare_fields),
@@ -225,7 +239,11 @@ def real_set(workers: int, misses: str | None) -> None:
     ]
     for split in ("tuning", "held-out"):
         part = [page for page in pages if page.split == split]
-        print(f"\nreal set, {split} part: {len(part)} pages from {directory.relative_to(ROOT)}")
+        scored = sum(page.text is not None for page in part)
+        print(
+            f"\nreal set, {split} part: {len(part)} pages ({scored} with text truth)"
+            f" from {directory}"
+        )
         print(
             f"{'extractor':<28} {'text P':>7} {'text R':>7} {'F1':>6}"
             f" {'title':>6} {'date':>6} {'authors':>8} {'pages/s':>8}"
@@ -245,6 +263,7 @@ def real_set(workers: int, misses: str | None) -> None:
         )
         if misses in (split, "all"):
             _misses(part, bare, stage)
+    return 0
 
 
 def main() -> int:
@@ -255,8 +274,7 @@ def main() -> int:
     args = parser.parse_args()
     if not args.real_only:
         shared_benchmark(args.workers, args.misses is not None)
-    real_set(args.workers, args.misses)
-    return 0
+    return real_set(args.workers, args.misses)
 
 
 if __name__ == "__main__":

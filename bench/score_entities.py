@@ -5,8 +5,9 @@ One implementation serves `bench/entities.py` (which prints the figures) and
 so the number CI keeps is the number the benchmark prints.
 
 Two sets: the project's gold set (tests/gold/entities.jsonl, abduction news written
-for it) and the real-text set (tests/data/entities-real/, Universal NER's Chinese
-annotations, see its README): `tune` may be looked at, `heldout` never is.
+for it) and the real-text set (../shared/homeward-data/entities-real/, found by
+bench/data_sets.py; Universal NER's Chinese annotations, see
+tests/data/entities-real/README.md): `tune` may be looked at, `heldout` never is.
 
 Per article, each field is compared as a set; counts are summed over articles
 (micro-averaged) per field and language. Values are compared in a normal form:
@@ -25,11 +26,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from bench.data_sets import shared_data
 from pipelines.entities import FIELDS, Entities
 from pipelines.entities.places import key
 
 GOLD_PATH = Path(__file__).resolve().parents[1] / "tests" / "gold" / "entities.jsonl"
-REAL_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "entities-real"
+# The set's folder under the evaluation data folder (bench/data_sets.py).
+REAL_SET = "entities-real"
 REAL_SPLITS = ("heldout", "tune", "heldout-traditional")
 _PLACE_SUFFIX = re.compile(
     r"(?:\s+(?:village|county|city|province|district|town|township|prefecture))$"
@@ -51,11 +54,15 @@ class GoldArticle:
     orgs: list[str] = field(default_factory=list)  # the real-text set only
 
 
-def load_real(split: str = "heldout") -> list[GoldArticle]:
-    """One split of the real-text set (`heldout`, `tune` or `heldout-traditional`)."""
+def load_real(split: str = "heldout", directory: Path | None = None) -> list[GoldArticle]:
+    """One split of the real-text set (`heldout`, `tune` or `heldout-traditional`).
+
+    From `directory`, else from the shared data folder (MissingDataSet, naming the
+    folder and the builder, when the set is not there).
+    """
     if split not in REAL_SPLITS:
         raise ValueError(f"unknown split {split!r}; known: {REAL_SPLITS}")
-    return load_gold(REAL_DIR / f"{split}.jsonl")
+    return load_gold((directory or shared_data(REAL_SET)) / f"{split}.jsonl")
 
 
 def load_gold(path: Path = GOLD_PATH) -> list[GoldArticle]:

@@ -169,7 +169,8 @@ def evaluate(extractor: Extractor, pages: list[BenchmarkPage], workers: int = 1)
 
 # --- the project's own set of real article pages: text and metadata ---------------------------
 
-REAL_SET_DEFAULT = Path("tests") / "data" / "extraction-real"
+# The set's folder under the evaluation data folder (bench/data_sets.py: shared_data).
+REAL_SET = "extraction-real"
 SPACE = re.compile(r"\s+")
 BRACKETED = re.compile(r"\([^)]*\)")
 
@@ -181,7 +182,7 @@ class RealPage:
     key: str
     url: str
     html: str
-    text: str
+    text: str | None
     title: str | None
     authors: tuple[str, ...] | None
     date: str | None
@@ -200,10 +201,10 @@ class Fields:
 
 @dataclass(slots=True, frozen=True)
 class PageResult:
-    """One page's scores; a metadata score is None when the truth does not state the field."""
+    """One page's scores; a score is None when the truth does not state the field."""
 
     key: str
-    counts: PageCounts
+    counts: PageCounts | None
     title: bool | None
     date: bool | None
     authors: float | None
@@ -221,7 +222,11 @@ class FieldScore:
 
 
 def load_real_set(directory: Path) -> list[RealPage]:
-    """The pages of `tests/data/extraction-real`, sorted by key."""
+    """The pages of the real set (`shared_data(REAL_SET)`), sorted by key.
+
+    A page whose corpus states no article text has `text` None: it is scored for title,
+    date and authors only.
+    """
     truth = json.loads((directory / "truth.json").read_text(encoding="utf-8"))
     pages = []
     for key in sorted(truth):
@@ -233,7 +238,7 @@ def load_real_set(directory: Path) -> list[RealPage]:
                 key=key,
                 url=entry.get("url") or "",
                 html=raw.decode("utf-8", errors="replace"),
-                text=entry.get("text") or "",
+                text=entry.get("text"),
                 title=entry.get("title") or None,
                 authors=tuple(authors) if authors is not None else None,
                 date=entry.get("date") or None,
@@ -283,7 +288,7 @@ def _run_fields(extractor: FieldExtractor, page: RealPage) -> PageResult:
     found = extractor(page.html, page.url)
     return PageResult(
         key=page.key,
-        counts=compare(page.text, found.text),
+        counts=compare(page.text, found.text) if page.text is not None else None,
         title=title_matches(page.title, found.title) if page.title else None,
         date=same_day(page.date, found.date) if page.date else None,
         authors=authors_f1(page.authors, found.authors) if page.authors is not None else None,
@@ -304,7 +309,7 @@ def evaluate_fields(
         return statistics.mean(values) if values else 0.0
 
     return FieldScore(
-        text=summarise(r.counts for r in results),
+        text=summarise(r.counts for r in results if r.counts is not None),
         title=mean([float(r.title) for r in results if r.title is not None]),
         date=mean([float(r.date) for r in results if r.date is not None]),
         authors=mean([r.authors for r in results if r.authors is not None]),

@@ -1,7 +1,7 @@
 """Train the model that decides which Chinese PER mentions are names (names.NameModel).
 
 Run `python bench/train_chinese_names.py [--write]`. It reads only the `tune` split
-of the real-text set (tests/data/entities-real/; the held-out splits are never
+of the real-text set (../shared/homeward-data/entities-real/; the held-out splits are never
 read here), tags each article with LAC (`models.chinese_tagging`), and collects the
 evidence for each mention (`names.chinese_candidates`): how sure the model was, how
 often it tagged the string, whether the dictionary and gazetteer filters pass it,
@@ -95,7 +95,9 @@ def main() -> None:
     )
     if args.write:
         record = {
-            "trained_on": "tests/data/entities-real/tune.jsonl (bench/train_chinese_names.py)",
+            "trained_on": (
+                "entities-real/tune.jsonl in ../shared/homeward-data (bench/train_chinese_names.py)"
+            ),
             "cross_validated_f1": round(best[0], 4),
             "threshold": best[1],
             "bias": round(final.bias, 6),

@@ -70,6 +70,8 @@ from pipelines.dedupe import (
     signature_bytes,
 )
 from pipelines.entities import FIELDS, EntityModelError
+from pipelines.entities.models import CORENLP, english_model_name
+from pipelines.entities.shared_tagger import TaggerServer
 from pipelines.language import detect_language
 from pipelines.relevance import DEFAULT_OPTIONS as RELEVANCE_DEFAULTS
 from pipelines.relevance import RelevanceOptions, relevance_options, score_relevance
@@ -263,6 +265,7 @@ class EntitiesPipeline(PooledStage):
         super().__init__(workers)
         self.stats = stats
         self.names_available = True
+        self.tagger_server: TaggerServer | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> EntitiesPipeline:
@@ -270,14 +273,28 @@ class EntitiesPipeline(PooledStage):
             raise NotConfigured("HOMEWARD_ENTITIES is off")
         return cls(crawler.stats, read(crawler.settings, "HOMEWARD_WORKERS"))
 
+    def open_spider(self) -> None:
+        super().open_spider()
+        # Workers share one CoreNLP JVM (about 290 MB each) rather than start one each.
+        corenlp = english_model_name().casefold() == CORENLP
+        if self.workers > 1 and corenlp and self.tagger_server is None:
+            self.tagger_server = TaggerServer()
+
+    def close_spider(self) -> None:
+        super().close_spider()
+        if self.tagger_server is not None:
+            self.tagger_server.stop()
+            self.tagger_server = None
+
     async def process_item(self, item: PageItem) -> PageItem:
         if item.off_topic or item.extracted is None:
             return item
         without_names = tuple(name for name in FIELDS if name != "names")
         fields = FIELDS if self.names_available or item.language == "zh" else without_names
         args = (item.extracted.text, item.language, list(item.extracted.authors))
+        shared = self.tagger_server.address if self.tagger_server else None
         try:
-            entities = await self.run(tag_fields, *args, tuple(fields))
+            entities = await self.run(tag_fields, *args, tuple(fields), shared)
         except StageTimeout as error:  # stored all the same, untagged, and said so
             logger.warning("entities of %s not tagged: %s", item.url, error)
             self.stats.inc_value(UNTAGGED_SLOW)
@@ -287,7 +304,7 @@ class EntitiesPipeline(PooledStage):
                 logger.error("%s; English person names are not tagged in this crawl", error)
             self.names_available = False
             fields = without_names
-            entities = await self.run(tag_fields, *args, fields)
+            entities = await self.run(tag_fields, *args, fields, shared)
         if fields is without_names:
             self.stats.inc_value("homeward/entities/no-english-model")
         item.names, item.places, item.years = entities.names, entities.places, entities.years

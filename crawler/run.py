@@ -1,6 +1,6 @@
 """Run one crawl and return its summary: what `homeward crawl` and `homeward demo` call.
 
-`run_crawl` starts the crawl in a child process (`python -m crawler.run …`):
+`run_crawl` starts the crawl in a child process (`python -m crawler …`):
 Twisted's reactor cannot be restarted in a process, so a CLI, a scheduler or a
 test that crawls twice would fail on the second crawl if it ran in-process; a
 child also keeps the crawler's signal handlers and worker pool out of the
@@ -199,7 +199,7 @@ def _start_child(
     command = [
         sys.executable,
         "-m",
-        "crawler.run",
+        "crawler",
         "--sources",
         str(Path(sources_path).resolve()),
         "--summary",
@@ -330,9 +330,9 @@ class _forward_signals:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m crawler.run --sources FILE [--archive URL] [--state-dir DIR]
+    """`python -m crawler --sources FILE [--archive URL] [--state-dir DIR]
     [--summary FILE] [--set NAME=JSON ...]`: one crawl in this process."""
-    parser = argparse.ArgumentParser(prog="python -m crawler.run", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m crawler", description=main.__doc__)
     parser.add_argument("--sources", required=True)
     parser.add_argument("--archive")
     parser.add_argument("--state-dir")

@@ -25,6 +25,7 @@ from typing import Any, ClassVar, TypeVar
 from homeward.processes import die_with_parent
 from pipelines.decode import decode_html
 from pipelines.entities import Entities, tag_entities
+from pipelines.entities.shared_tagger import connect as connect_shared_tagger
 from pipelines.extract import Extracted, extract_article
 
 __all__ = [
@@ -75,12 +76,19 @@ def decode_and_extract(body: bytes, content_type: str | None, url: str) -> Extra
 
 
 def tag_fields(
-    text: str, language: str | None, authors: list[str], fields: tuple[str, ...]
+    text: str,
+    language: str | None,
+    authors: list[str],
+    fields: tuple[str, ...],
+    shared_tagger: str | None = None,
 ) -> Entities:
     """The entity stage's call in a worker (the NER models load once per worker, on first
-    use). Only the first MAX_TAGGED_CHARS characters are tagged (no news article is
-    longer), within TAG_BUDGET seconds in a worker: a page of one 100,000-character
-    line holds a CRF tagger for minutes."""
+    use; English names from the crawl's shared CoreNLP tagger at `shared_tagger`, the
+    address of its server, when there is one). Only the first MAX_TAGGED_CHARS
+    characters are tagged (no news article is longer), within TAG_BUDGET seconds in a
+    worker: a page of one 100,000-character line holds a CRF tagger for minutes."""
+    if shared_tagger:
+        connect_shared_tagger(shared_tagger)
     return _within_budget(
         TAG_BUDGET,
         lambda: tag_entities(text[:MAX_TAGGED_CHARS], language, authors=authors, fields=fields),

@@ -6,7 +6,8 @@ Sources in the order a publisher's intent is clearest:
    either, inside `@graph` or not); `@type` Organization, and names that read
    as an agency, desk or staff line, go to `organisations`, never to authors;
 2. `<meta name="author">`, `article:author`, `og:article:author`, `dc.creator`
-   (URLs to a profile page are not names);
+   (a URL to a profile page gives a name only when the page shows it,
+   `profile_names`);
 3. the visible byline: the first element whose class says "byline" (or
    `itemprop=author`) that names a person, else trafilatura's own author
    search (`rel=author`, `class=author`, …), run here as Python tests on the
@@ -25,8 +26,10 @@ credits are kept apart too.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from trafilatura.htmlprocessing import prune_unwanted_nodes
@@ -43,6 +46,7 @@ __all__ = [
     "find_authors",
     "json_ld_authors",
     "parse_byline",
+    "profile_names",
     "trafilatura_author",
 ]
 
@@ -68,11 +72,16 @@ def _append(names: list[str], name: str) -> None:
 
 # --- one byline string ------------------------------------------------------------------------
 
-BY_PREFIX = re.compile(r"^(?:written\s+)?(?:by|par|von|por|door)\s*[:：]?\s+", re.IGNORECASE)
+BY_PREFIX = re.compile(
+    r"^(?:(?:written\s+)?(?:by|par|von|por|door)\s*[:：]?\s+|(?:作者|著者|筆者|文)\s*[:：●]\s*)",
+    re.IGNORECASE,
+)
+# A translator's credit after the writer's ("作者： Diogo Carleto 翻訳者 中村 真子").
+TRANSLATOR = re.compile(r"\s*(?:翻訳者|翻訳|译者|翻译)\s*[:：]?.*$")
 # "·" joins the parts of a transliterated name (约翰·米勒); only a spaced " · " separates.
 # "BY JANE DOE AND JOHN ROE": the joining words in any case, except "y", which upper-case
 # is an initial ("Jane Y. Doe").
-SEPARATORS = re.compile(r"\s*(?:[,;|/•]|\s·\s|\b(?i:and|und|et)\b|\by\b|&|、|，|\s+[-–—]\s+)\s*")
+SEPARATORS = re.compile(r"\s*(?:[,;|/•／]|\s·\s|\b(?i:and|und|et)\b|\by\b|&|、|，|\s+[-–—]\s+)\s*")
 MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
@@ -91,23 +100,30 @@ DATE_START = re.compile(rf"^(?:{MONTHS})\.?(?:\s+\d|$)", re.IGNORECASE)
 WITH_BRACKET = re.compile(r"\(\s*(?:avec|with|mit|con|com|met)\s+([^)]*)\)", re.IGNORECASE)
 ROLE_QUALIFIER = (
     r"senior|chief|staff|contributing|special|political|foreign|games|news|deputy|associate"
-    r"|executive|managing|science|health|business|sports?"
+    r"|executive|managing|science|health|business|sports?|politics|culture|national|digital"
 )
 ROLE_NAME = (
     r"editor|writer|reporter|correspondent|columnist|contributor|journalist|producer"
     r"|analyst|photographer"
 )
-# A job title after a name ("Ben Silverman Games Editor") or as a byline part of its own
-# (", Staff Writer"); a bare role word after a name may be a surname ("Ruth Reporter").
+# A job title after a name ("Ben Silverman Games Editor", "Sam Stein Senior Politics
+# Editor", "Howard BlumeStaff Writer" where the page sets the two apart by layout only) or
+# as a byline part of its own (", Staff Writer"); a bare role word after a name may be a
+# surname ("Ruth Reporter").
 ROLE = re.compile(
-    rf"(?:^|\s+)(?:{ROLE_QUALIFIER})\s+(?:{ROLE_NAME})s?\b.*$|^(?:{ROLE_NAME})s?\b.*$",
+    rf"(?:^|\s+|(?-i:(?<=[a-z]{{3}})(?=[A-Z])))(?:(?:{ROLE_QUALIFIER})\s+)+(?:{ROLE_NAME})s?\b.*$"
+    rf"|^(?:{ROLE_NAME})s?\b.*$",
     re.IGNORECASE,
 )
+# A share button's label left after a byline ("Steven Shepard Link Copied").
+SHARE_LABEL = re.compile(r"\s+link\s+copied\b.*$", re.IGNORECASE)
+# "Gillman, Steve": one surname and one given name, the catalogue order.
+SURNAME_FIRST = re.compile(r"^\s*([A-Z][\w'-]+),\s*([A-Z][\w'-]+)\s*$")
 ORGANISATION_WORD = re.compile(
     r"\b(?:news|staff|desk|wire|agency|press|newsroom|media|editorial|team|reporters"
     r"|correspondents|magazine|inc|ltd|group|network|service|times|post|herald|daily"
     r"|journal|tribune|gazette|television|radio)\b"
-    r"|(?:社|网|網|报|報|台|新闻|新聞|日报|日報|通信)$",
+    r"|(?:社|网|網|报|報|台|新闻|新聞|日报|日報|通信|編集部)$",
     re.IGNORECASE,
 )
 AGENCIES = frozenset(
@@ -161,6 +177,7 @@ PLACEHOLDERS = frozenset(
         "staff",
         "editor",
         "submitted",
+        "xxx",
         "作者",
         "编辑",
         "編輯",
@@ -184,9 +201,17 @@ MAX_NAME_WORDS = 6
 MAX_NAME_LENGTH = 60
 
 
+# One word in capitals is a brand or an agency ("ASCII", "KCNA"), not a person.
+BRAND = re.compile(r"^[A-Z][A-Z0-9&]{2,}$")
+
+
 def is_organisation(name: str) -> bool:
     """Whether a credited name reads as an organisation, a desk or a staff line."""
-    return name.casefold() in AGENCIES or bool(ORGANISATION_WORD.search(name))
+    return (
+        name.casefold() in AGENCIES
+        or bool(ORGANISATION_WORD.search(name))
+        or bool(BRAND.match(name))
+    )
 
 
 def parse_byline(text: str | None) -> Byline:
@@ -197,11 +222,14 @@ def parse_byline(text: str | None) -> Byline:
         return found
     if NOT_A_BYLINE.match(text):
         return found
-    text = BY_PREFIX.sub("", text)
+    text = TRANSLATOR.sub("", BY_PREFIX.sub("", text))
+    text = SURNAME_FIRST.sub(r"\2 \1", text)
     text = WITH_BRACKET.sub(r", \1", text)
     text = re.sub(r"\([^)]*\)", " ", text)  # "(http://…)", "(@handle)", "(Brad)"
     for part in SEPARATORS.split(text):
-        name = BY_PREFIX.sub("", part.strip(" .:：-–—\"'"))
+        if NOT_A_BYLINE.match(part.strip()):
+            continue  # "Pete Evans · CBC News · Posted: Oct 14 … Last Updated: …"
+        name = BY_PREFIX.sub("", SHARE_LABEL.sub("", part.strip(" .:：-–—\"'[]［］")))
         name = ROLE.sub("", TRAILER.sub("", name)).strip(" ,.:：-–—")
         name = " ".join(LAST_MONTH.sub(r"\1", name).split())
         if DATE_START.match(name):
@@ -248,6 +276,34 @@ def _plausible_name(name: str) -> bool:
     return any(character.isalpha() for character in name) and len(name) > 1
 
 
+# --- profile links ---------------------------------------------------------------------------
+
+PROFILE_URL = re.compile(
+    r"^https?://[^/\s]+/(?:[^,\s]*/)?([a-z]+(?:-[a-z]+){1,3})/?$", re.IGNORECASE
+)
+
+
+def profile_names(value: str, tree: Any) -> Byline:
+    """People named by profile links (`article:author` "…/profile/julia-carrie-wong,…").
+
+    A link's last path segment spells a name only when the page shows that
+    name: its words, in order, in the page's text give the name as written
+    ("julia-carrie-wong" -> "Julia Carrie Wong"); a slug the page never shows
+    ("quartznews") names no one.
+    """
+    found = Byline()
+    slugs = [match[1] for part in value.split(",") if (match := PROFILE_URL.match(part.strip()))]
+    if not slugs:
+        return found
+    text = " ".join(" ".join(tree.itertext()).split())
+    for slug in slugs:
+        words = r"\.?\s+".join(re.escape(word) for word in slug.split("-"))
+        shown = re.search(rf"(?<!\w){words}(?!\w)", text, re.IGNORECASE)
+        if shown and _plausible_name(shown.group(0)):
+            _append(found.people, shown.group(0))
+    return found
+
+
 # --- JSON-LD ------------------------------------------------------------------------------------
 
 
@@ -286,6 +342,8 @@ def _json_ld_name(item: dict[str, Any]) -> str | None:
 
 # --- the page ----------------------------------------------------------------------------------
 
+# A user name ("mikecason"), kept only when no meta tag names the person ("Mike Cason").
+HANDLE = re.compile(r"^[a-z0-9_.]+$")
 AUTHOR_META = (
     "author",
     "article:author",
@@ -293,6 +351,8 @@ AUTHOR_META = (
     "dc.creator",
     "dcterms.creator",
     "sailthru.author",
+    "byline",
+    "article_author",
     "parsely-author",
     "byl",
 )
@@ -340,7 +400,9 @@ def visible_byline(tree: Any, attributed: list[Any] | None = None) -> Byline:
         if element.tag in ("script", "style", "img", "meta", "link"):
             continue
         if not (
-            BYLINE_CLASS.search(element.get("class") or "") or element.get("itemprop") == "author"
+            BYLINE_CLASS.search(element.get("class") or "")
+            or BYLINE_CLASS.search(element.get("id") or "")
+            or element.get("itemprop") == "author"
         ):
             continue
         if any(a.tag in OUTSIDE_STORY for a in element.iterancestors()):
@@ -374,6 +436,8 @@ _PRUNED_CLASS = re.compile(
     r"|article-(?:share|support)|print|category|meta-date|meta-reviewer"
 )
 MAX_AUTHOR_LENGTH = 120
+# Author elements read before giving up: later ones are related stories' bylines.
+MAX_AUTHOR_CANDIDATES = 3
 
 
 def _author_level(element: Any) -> int | None:
@@ -436,6 +500,11 @@ def _author_text(element: Any) -> str:
 
 def trafilatura_author(tree: Any, attributed: list[Any] | None = None) -> str | None:
     """What `trafilatura.metadata.extract_author` finds on the page, found faster."""
+    return next(author_candidates(tree, attributed), None) or None
+
+
+def author_candidates(tree: Any, attributed: list[Any] | None = None) -> Iterator[str]:
+    """The texts trafilatura's author search would take, in its order ("" for one it empties)."""
     levels: list[list[Any]] = [[], [], []]
     for element in _attributed(tree) if attributed is None else attributed:
         level = _author_level(element)
@@ -449,8 +518,7 @@ def trafilatura_author(tree: Any, attributed: list[Any] | None = None) -> str | 
                 continue
             content = _author_text(element)
             if content and 2 < len(content) < MAX_AUTHOR_LENGTH:
-                return normalize_authors(None, content)
-    return None
+                yield normalize_authors(None, content) or ""
 
 
 def find_authors(
@@ -468,23 +536,33 @@ def find_authors(
         candidates.append(json_ld_authors(json_ld))
     for key in AUTHOR_META:
         if meta and meta.get(key):
-            candidates.append(parse_byline(meta[key]))
+            candidate = parse_byline(meta[key])
+            if not candidate.people and not candidate.organisations:
+                candidate = profile_names(meta[key], tree)
+            candidates.append(candidate)
+    handles: list[str] = []
     for candidate in candidates:
         for name in candidate.organisations:
             _append(found.organisations, name)
-        if candidate.people:
+        if candidate.people and all(HANDLE.match(name) for name in candidate.people):
+            handles = handles or candidate.people
+        elif candidate.people:
             found.people = candidate.people
             return found
+    if handles:
+        found.people = handles
+        return found
     attributed = _attributed(tree)
     shown = visible_byline(tree, attributed)
     if shown.people:
         found.add(shown)
         return found
-    visible = trafilatura_author(tree, attributed)
-    if visible:
-        for part in visible.split(";"):
+    # trafilatura stops at its first author element; one that names no one at all (a
+    # date, "Xxx") gives way to the next few, one crediting an organisation does not.
+    for visible in islice(author_candidates(tree, attributed), MAX_AUTHOR_CANDIDATES):
+        for part in visible.split(";") if visible else ():
             found.add(parse_byline(part))
-        if found.people:
+        if found.people or found.organisations:
             return found
     head = "\n".join(text.split("\n")[:3] + text.split("\n")[-3:])
     found.people = chinese_byline(head)

@@ -48,6 +48,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 
 import trafilatura
@@ -165,6 +166,7 @@ def extract_article(
         tree, page.json_ld_author, _without_site_credit(page.meta, page.site_name)
     )
     captions = _captions_to_paragraphs(tree) if options.keep_captions else []
+    shown_date = None if page.published else _shown_date(tree)
     # trafilatura's own metadata search (htmldate and friends) costs a third of the
     # extraction; skip it when the publisher's metadata already names title and date.
     needs_metadata = not ((page.headline or page.og_title) and page.published)
@@ -186,7 +188,9 @@ def extract_article(
     stated = [_without_site_name(t, site_name) for t in (page.headline, page.og_title)]
     guessed = _without_site_name(_clean(document.title), site_name)
     if any(stated):
-        title = _visible_headline([*stated, guessed], page.h1)
+        title = _visible_headline(
+            [*stated, guessed], page.h1, fallback=[_lone_h1(page, stated, site_name), *stated]
+        )
     else:
         # No title stated in metadata: the `<title>` names the headline among the headings.
         named = _without_site_name(page.html_title, site_name)
@@ -216,7 +220,7 @@ def extract_article(
         url=url,
         text=text,
         title=title,
-        published=page.published or _iso_date(document.date),
+        published=page.published or shown_date or _iso_date(document.date),
         authors=byline.people,
         organisations=byline.organisations,
         site_name=site_name,
@@ -282,8 +286,13 @@ def _page_metadata(tree: Any) -> _PageMetadata:
             element.get("property") or element.get("name") or element.get("http-equiv") or ""
         ).strip()
         content = (element.get("content") or "").strip()
-        if key and content:
-            meta.setdefault(key.lower(), content)
+        if not key or not content:
+            continue
+        key = key.lower()
+        if key in AUTHOR_META and key in meta and content not in meta[key]:
+            meta[key] += f", {content}"  # one `article:author` tag per author
+        else:
+            meta.setdefault(key, content)
     articles, named = _json_ld_articles(tree)
     for article in articles:
         found.headline = found.headline or _clean(_first_text(article.get("headline")))
@@ -394,42 +403,97 @@ def _iso_date(value: str | None) -> str | None:
     return parsed.isoformat()
 
 
+# The page's date line: an element whose class names a date ("date", "post-date",
+# "article__readTime date", "entry-date"), read when the metadata states no date.
+# A header's "today" box shows the day the page was saved, not the article's.
+NOT_A_DATE_LINE = re.compile(r"today|current|now|update|modif", re.IGNORECASE)
+DATE_LINE_XPATH = (
+    "//body//*[contains(@class, 'date') or contains(@class, 'Date')]"
+    "[not(ancestor::aside or ancestor::footer or ancestor::nav)]"
+)
+DATE_LINE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:post|entry|publish|article|news)?-?date(?:$|[\s_-])", re.I
+)
+# Numeric dates only (2019年04月21日, 2019-04-21, 2019/4/21): a named month in a date line
+# is read as well by trafilatura's own date search, which the stage falls back on.
+NUMERIC_DATE = re.compile(r"(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)")
+MAX_DATE_LINE_LENGTH = 80
+MAX_DATE_LINES = 5
+
+
+def _shown_date(tree: Any) -> str | None:
+    """The day the page's first date line shows, when the metadata states none.
+
+    trafilatura's date search guesses from the whole page (a copyright year, a
+    related story's date, an update stamp: "2022-07-01" on a 2019 article); the
+    date line under the headline is the publisher's own statement.
+    """
+    lines = (
+        element
+        for element in tree.xpath(DATE_LINE_XPATH)
+        if DATE_LINE_CLASS.search(element.get("class") or "")
+        and not NOT_A_DATE_LINE.search(element.get("class") or "")
+    )
+    for element in islice(lines, MAX_DATE_LINES):
+        text = " ".join(element.text_content().split())
+        match = NUMERIC_DATE.search(text) if len(text) <= MAX_DATE_LINE_LENGTH else None
+        if match:
+            try:
+                return date(*(int(part) for part in match.groups())).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
 def _without_site_name(title: str | None, site_name: str | None) -> str | None:
     """ "Boy found safe | Riverside Herald" -> "Boy found safe": the site is its own field."""
     if not title or not site_name:
         return title
-    for separator in (" | ", " - ", " – ", " — ", "_", " :: "):
-        suffix = f"{separator}{site_name}"
-        if title.endswith(suffix) and len(title) > len(suffix):
+    for separator in (" | ", " - ", " – ", " — ", "_", " :: ", ":", "：", "｜"):
+        suffix = f"{separator}{site_name}"  # in any case: "Phpspot開発日誌", "phpspot開発日誌"
+        if len(title) > len(suffix) and title[-len(suffix) :].casefold() == suffix.casefold():
             return title[: -len(suffix)].strip()
     return title
 
 
 def _without_site_credit(meta: dict[str, str], site_name: str | None) -> dict[str, str]:
-    """The meta tags without an author tag that names the site itself (`dc.creator` "Mac & i").
+    """The meta tags without an author tag that names the site or its publisher.
 
-    The whole value is compared before it is split into names: "Mac & i"
-    would otherwise give a person called "Mac".
+    `dc.creator` "Mac & i" is the site itself: the whole value is compared
+    before it is split into names, as "Mac & i" would otherwise give a person
+    called "Mac". `author` "Condé Nast" beside `article:author` "Emma Grey
+    Ellis" is the publisher, known by the `copyright` tag naming it; on a
+    personal blog whose copyright names its author, no other author tag
+    names someone else, so the author stays.
     """
-    if not site_name:
-        return meta
-    site = _comparable(site_name)
+    site = _comparable(site_name) if site_name else None
+    copyright_holder = _comparable(meta.get("copyright", ""))
+    credited = {_comparable(v) for k, v in meta.items() if k in AUTHOR_META and v}
+
+    def publisher(value: str) -> bool:
+        name = _comparable(value)
+        if not name:
+            return False
+        if name == site:
+            return True
+        return name in copyright_holder and bool(credited - {name})
+
     return {
-        key: value
-        for key, value in meta.items()
-        if key not in AUTHOR_META or _comparable(value) != site
+        key: value for key, value in meta.items() if key not in AUTHOR_META or not publisher(value)
     }
 
 
 def _site_is_no_author(byline: Byline, site_name: str | None) -> Byline:
-    """A one-word byline that is the site's name ("LinkNaija") credits the site, not a person.
+    """A one-word byline that is the site's name credits the site, not a person.
 
-    A two-word site name that matches the byline is a person's own blog ("Haki Benita").
+    "LinkNaija" on LinkNaija, "ITmedia" on "ITmedia PC USER" (a word of the
+    site's name). A two-word site name that matches the byline is a person's
+    own blog ("Haki Benita").
     """
     if not site_name:
         return byline
-    site = _comparable(site_name)
-    for name in [n for n in byline.people if _comparable(n) == site and " " not in n]:
+    site = {_comparable(site_name), *(_comparable(w) for w in site_name.split())}
+    for name in [n for n in byline.people if _comparable(n) in site and " " not in n]:
         byline.people.remove(name)
         byline.organisations.append(name)
     return byline
@@ -489,13 +553,71 @@ def _shown_headline(title: str, h1: list[str]) -> str | None:
     return None
 
 
+# Typographic and typewriter quotes are the same character to a reader comparing two titles.
+QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def _common_prefix(first: str, second: str) -> str:
+    """The start `first` shares with `second`, quotes aside ("won’t" and "won't" agree)."""
     length = 0
-    for a, b in zip(first, second, strict=False):
+    for a, b in zip(first.translate(QUOTES), second.translate(QUOTES), strict=False):
         if a != b:
             break
         length += 1
     return first[:length]
+
+
+# An `<h1>` shorter than the stated title with this share of its words in it abridges it.
+SHORT_FORM_SHARE = 0.6
+
+
+def _short_form(heading: str, stated: list[str | None]) -> bool:
+    """Whether the `<h1>` is a kicker abridging the stated title.
+
+    "Millennial Decorating Mistakes" over "The 5 Biggest Decorating Mistakes
+    Millennials Make — and How to Solve Them": the longer title is the headline.
+    """
+    title = next((t for t in stated if t), "")
+    if len(heading) >= len(title):
+        return False
+    words = [word.casefold() for word in WORDS.findall(heading)]
+    in_title = {word.casefold() for word in WORDS.findall(title)}
+    return bool(words) and sum(w in in_title for w in words) >= SHORT_FORM_SHARE * len(words)
+
+
+# A word this long shared with a stated title ties an `<h1>` to the article ("SpaceX").
+SHARED_WORD_LENGTH = 4
+WORDS = re.compile(r"\w+")
+
+
+def _lone_h1(page: _PageMetadata, stated: list[str | None], site_name: str | None) -> str | None:
+    """The page's one `<h1>` when the metadata titles are a different, social headline.
+
+    `og:title` is often written for sharing ("Lady Gaga Shares Pic of Ex …") while
+    the page shows another headline ("Lady Gaga Shares Photo of Ex … and Now We’re
+    Confused"). When no stated title is shown as a heading, a page with a single
+    distinct `<h1>` shows it as its headline, unless it is the site's name or has no
+    word in common with the stated titles and description (a logo, a section name).
+    A JSON-LD `headline` is the article's own statement, not a share text: beside
+    it, a shorter `<h1>` is a short form and the headline stays.
+    """
+    headings = {_comparable(h): h for h in page.h1}
+    if page.headline or len(headings) != 1:
+        return None
+    heading = next(iter(headings.values()))
+    if len(heading) < MIN_HEADLINE_LENGTH or _short_form(heading, stated):
+        return None
+    if site_name and _comparable(site_name) in _comparable(heading):
+        return None
+    stated_words = {
+        word.casefold()
+        for text in (*stated, page.description)
+        if text
+        for word in WORDS.findall(text)
+        if len(word) >= SHARED_WORD_LENGTH
+    }
+    own_words = {word.casefold() for word in WORDS.findall(heading)}
+    return heading if stated_words & own_words else None
 
 
 # --- the body container: where the extracted text stands on the page ------------------------

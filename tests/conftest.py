@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.data_sets import MissingDataSet, shared_data
+
 ES_URL_ENV = "HOMEWARD_TEST_ES_URL"
 DEFAULT_ES_URL = "http://127.0.0.1:9200"
 BACKENDS = ("sqlite", "elasticsearch")
@@ -22,6 +24,22 @@ BACKENDS = ("sqlite", "elasticsearch")
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def eval_data(name: str) -> Path:
+    """The folder of evaluation set `name` (bench/data_sets.py), kept outside the repository.
+
+    A missing set skips the test on a developer's machine, with the message saying
+    where it was looked for and how to rebuild it, and FAILS when CI=true: CI must
+    never pass without having held the floors.
+    """
+    try:
+        return shared_data(name)
+    except MissingDataSet as error:
+        message = str(error)
+    if in_ci():
+        pytest.fail(f"CI=true and {message}", pytrace=False)
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")

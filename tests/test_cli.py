@@ -347,6 +347,10 @@ PROVEN_BY = {
         "test_deliveries",
         "test_webhook_posts_one_json_body_signed_with_the_secret",
     ),
+    "HOMEWARD_EVAL_DATA": (
+        "test_extraction_real",
+        "test_homeward_eval_data_is_the_folder_the_real_sets_are_read_from",
+    ),
 }
 
 

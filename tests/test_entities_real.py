@@ -1,9 +1,11 @@
-"""Chinese names and places on real annotated text (tests/data/entities-real), and
+"""Chinese names and places on real annotated text (the entities-real set), and
 what a name can never be (markup, a URL, an ordinary word).
 
 The floors are held on the held-out split, which no rule was tuned on; they sit a
 little under the figures `bench/entities.py` prints, so a change that loses names
-fails here. See tests/data/entities-real/README.md for the corpus and its licence.
+fails here. The set lives outside the repository (../shared/homeward-data/entities-real,
+or $HOMEWARD_EVAL_DATA); see tests/data/entities-real/README.md for the corpus and
+its licence.
 """
 
 from __future__ import annotations
@@ -12,8 +14,17 @@ import functools
 import json
 
 import pytest
+from conftest import eval_data
 
-from bench.score_entities import REAL_DIR, load_real, score_real, tag_gold
+from bench.data_sets import MissingDataSet
+from bench.score_entities import (
+    REAL_SET,
+    REAL_SPLITS,
+    GoldArticle,
+    load_real,
+    score_real,
+    tag_gold,
+)
 from pipelines.entities import models as entity_models
 from pipelines.entities import tag_entities, tag_many
 from pipelines.entities.models import chinese_words
@@ -42,22 +53,45 @@ FLOORS = {
 
 
 @functools.cache
+def real(split: str) -> list[GoldArticle]:
+    """A split of the shared set; skipped (failed in CI) when the set is not there."""
+    return load_real(split, eval_data(REAL_SET))
+
+
+@functools.cache
 def real_scores(split: str):
-    gold = load_real(split)
+    gold = real(split)
     return score_real(gold, list(tag_gold(gold, ("names", "places"))))
 
 
 def test_the_real_set_is_there_with_its_licences():
-    heldout = load_real("heldout")
+    directory = eval_data(REAL_SET)
+    heldout = real("heldout")
     assert len(heldout) >= 300
     assert sum(len(a.text) for a in heldout) >= 50_000
     assert sum(len(a.names) for a in heldout) >= 500
-    assert len(load_real("tune")) >= 900
+    assert len(real("tune")) >= 900
     for name in ("LICENSE-PUD.txt", "LICENSE-GSDSIMP.txt", "README.md"):
-        assert (REAL_DIR / name).stat().st_size > 100
-    ids = [json.loads(line)["id"] for line in (REAL_DIR / "heldout.jsonl").open()]
-    tune = {json.loads(line)["id"] for line in (REAL_DIR / "tune.jsonl").open()}
+        assert (directory / name).stat().st_size > 100
+    ids = [json.loads(line)["id"] for line in (directory / "heldout.jsonl").open()]
+    tune = {json.loads(line)["id"] for line in (directory / "tune.jsonl").open()}
     assert len(set(ids)) == len(ids) and not tune & set(ids)
+
+
+def test_the_real_set_is_read_from_homeward_eval_data(tmp_path, monkeypatch):
+    """load_real reads the folder HOMEWARD_EVAL_DATA names, and names its builder when
+    the set is not there."""
+    folder = tmp_path / REAL_SET
+    folder.mkdir()
+    record = {"id": "elsewhere-1", "language": "zh", "text": "王敏在昆明。", "authors": []}
+    record |= {"names": ["王敏"], "places": ["昆明"], "years": []}
+    for split in REAL_SPLITS:
+        (folder / f"{split}.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    monkeypatch.setenv("HOMEWARD_EVAL_DATA", str(tmp_path))
+    assert [(a.id, a.names) for a in load_real("tune")] == [("elsewhere-1", ["王敏"])]
+    monkeypatch.setenv("HOMEWARD_EVAL_DATA", str(tmp_path / "nowhere"))
+    with pytest.raises(MissingDataSet, match=r"build_entities_real\.py"):
+        load_real("heldout")
 
 
 @pytest.mark.parametrize(("split", "field"), sorted(FLOORS))
@@ -213,7 +247,7 @@ def test_batched_tagging_is_lac_one_sentence_at_a_time(monkeypatch):
         "刘思睿的父亲刘建国说，孩子在太原失踪。王敏说。",
         "",
         "科瑞·舒尔曼和John Steinbeck IV来到北京。" * 3,
-        load_real("tune")[0].text,
+        real("tune")[0].text,
     ]
     batched = entity_models.chinese_tagging_many(texts)
     monkeypatch.setattr(entity_models, "ZH_BATCH", 1)

@@ -1,20 +1,35 @@
-"""The extraction stage on 101 real pages, and its metadata rules on small real-looking snippets.
+"""The extraction stage on 235 real pages, and its metadata rules on small real-looking snippets.
 
 The floors are the figures measured when the rules were written (a little
-below), for the tuning part and the held-out part of
-`tests/data/extraction-real` separately; bare trafilatura's figures on the
-same run are the other bar the stage must not fall under.
+below), for the tuning part and the held-out part of the real set
+(../shared/homeward-data/extraction-real, see tests/data/extraction-real/README.md)
+separately; bare trafilatura's figures on the
+same run are the other bar the stage must not fall under. Text counts on the
+101 pages whose corpus states the article's text; the 134 Postlight pages
+count for title, date and authors.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 from pathlib import Path
 
 import pytest
 import trafilatura
+from conftest import eval_data
 from trafilatura.utils import load_html
 
+from bench.build_extraction_real import (
+    asserted_fields,
+    local_day,
+    postlight_authors,
+    restore_meta,
+    split_parts,
+)
+from bench.data_sets import MissingDataSet, data_folder, shared_data
 from bench.score_extraction import (
+    REAL_SET,
     Fields,
     FieldScore,
     RealPage,
@@ -28,14 +43,13 @@ from pipelines.authors import chinese_byline, find_authors, json_ld_authors, par
 from pipelines.extract import extract_article
 from pipelines.fields import clean_field
 
-REAL_SET = Path(__file__).resolve().parent / "data" / "extraction-real"
-# Measured on 2026-12-01 (bench/extraction.py), stage vs bare trafilatura:
-#   tuning    text F1 0.954 (0.953)  title 0.985 (0.706)  date 1.000 (0.966)  authors 0.977 (0.672)
-#   held-out  text F1 0.934 (0.935)  title 0.939 (0.758)  date 1.000 (0.933)  authors 0.833 (0.667)
+# Measured on 2026-12-02 (bench/extraction.py, 235 pages), stage vs bare trafilatura:
+#   tuning    text F1 0.954 (0.953)  title 0.974 (0.664)  date 0.981 (0.914)  authors 0.914 (0.645)
+#   held-out  text F1 0.934 (0.935)  title 0.897 (0.705)  date 0.962 (0.887)  authors 0.825 (0.733)
 # The floors sit a little below.
 FLOORS = {
-    "tuning": {"text_f1": 0.945, "title": 0.97, "date": 0.98, "authors": 0.96},
-    "held-out": {"text_f1": 0.925, "title": 0.92, "date": 0.98, "authors": 0.80},
+    "tuning": {"text_f1": 0.945, "title": 0.96, "date": 0.97, "authors": 0.90},
+    "held-out": {"text_f1": 0.925, "title": 0.88, "date": 0.95, "authors": 0.81},
 }
 # Pages whose text precision may fall more than PRECISION_MARGIN under bare trafilatura's,
 # each for a caption or standfirst of the story that the truth leaves out: on the tuning
@@ -53,8 +67,13 @@ def stage(html: str, url: str) -> Fields:
 
 
 @pytest.fixture(scope="module")
-def pages() -> list[RealPage]:
-    return load_real_set(REAL_SET)
+def real_set() -> Path:
+    return eval_data(REAL_SET)
+
+
+@pytest.fixture(scope="module")
+def pages(real_set: Path) -> list[RealPage]:
+    return load_real_set(real_set)
 
 
 @pytest.fixture(scope="module")
@@ -65,12 +84,46 @@ def scores(pages: list[RealPage]) -> dict[str, FieldScore]:
     }
 
 
-def test_real_set_is_large_and_licensed(pages: list[RealPage]) -> None:
-    assert len(pages) >= 100
+def test_real_set_is_large_and_licensed(pages: list[RealPage], real_set: Path) -> None:
+    assert len(pages) >= 230
+    assert len([p for p in pages if p.text is not None]) >= 100
     assert {p.split for p in pages} == {"tuning", "held-out"}
-    assert len([p for p in pages if p.split == "held-out"]) >= 30
-    for licence in ("LICENSE-readability", "LICENSE-newspaper4k", "README.md"):
-        assert (REAL_SET / licence).is_file()
+    assert len([p for p in pages if p.split == "held-out"]) >= 75
+    for licence in ("LICENSE-readability", "LICENSE-newspaper4k", "LICENSE-postlight", "README.md"):
+        assert (real_set / licence).is_file()
+
+
+def test_homeward_eval_data_is_the_folder_the_real_sets_are_read_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A set put elsewhere is read from there; a folder without it is named with its
+    builder, and fails the tests in CI rather than skipping them."""
+    folder = tmp_path / REAL_SET
+    (folder / "html").mkdir(parents=True)
+    page = "<html><head><title>Found here</title></head><body><p>Only here.</p></body></html>"
+    (folder / "html" / "elsewhere-1.html.gz").write_bytes(gzip.compress(page.encode()))
+    truth = {"elsewhere-1": {"title": "Found here", "text": "Only here.", "split": "held-out"}}
+    (folder / "truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    monkeypatch.setenv("HOMEWARD_EVAL_DATA", str(tmp_path))
+    pages = load_real_set(shared_data(REAL_SET))
+    assert [(p.key, p.title, p.split) for p in pages] == [("elsewhere-1", "Found here", "held-out")]
+
+    missing = tmp_path / "nowhere"
+    monkeypatch.setenv("HOMEWARD_EVAL_DATA", str(missing))
+    with pytest.raises(MissingDataSet) as error:
+        shared_data(REAL_SET)
+    assert str(missing / REAL_SET) in str(error.value)
+    assert "bench/build_extraction_real.py" in str(error.value)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true and evaluation data set"):
+        eval_data(REAL_SET)
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match=r"build_extraction_real\.py"):
+        eval_data(REAL_SET)
+
+    monkeypatch.delenv("HOMEWARD_EVAL_DATA")
+    checkout = Path(__file__).resolve().parents[1]
+    assert data_folder(REAL_SET) == checkout.parent / "shared" / "homeward-data" / REAL_SET
 
 
 @pytest.mark.parametrize("split", ["tuning", "held-out"])
@@ -105,7 +158,9 @@ def test_stage_is_not_behind_bare_trafilatura(
         behind = [
             ours.key
             for ours, bare_page in zip(score.pages, theirs.pages, strict=True)
-            if ours.counts.precision < bare_page.counts.precision - PRECISION_MARGIN
+            if ours.counts is not None
+            and bare_page.counts is not None
+            and ours.counts.precision < bare_page.counts.precision - PRECISION_MARGIN
         ]
         assert len(behind) <= MAX_PAGES_BEHIND[split], (split, behind)
 
@@ -191,6 +246,21 @@ def test_double_escaped_json_ld_headline_is_stored_clean() -> None:
         ("Par Sébastien Farcis", ["Sébastien Farcis"], []),
         ("责任编辑：崔宁宁", [], []),
         ("新华社", [], ["新华社"]),
+        ("Sam Stein Senior Politics Editor", ["Sam Stein"], []),
+        ("Howard BlumeStaff Writer", ["Howard Blume"], []),
+        ("Andrew Husband, Culture Writer", ["Andrew Husband"], []),
+        ("Steven Shepard Link Copied", ["Steven Shepard"], []),
+        ("Gillman, Steve", ["Steve Gillman"], []),
+        (
+            "Pete Evans · CBC News · Posted: Oct 14, 2022 4:00 AM ET | Last Updated: October 14",
+            ["Pete Evans"],
+            ["CBC News"],
+        ),
+        ("Xxx", [], []),
+        ("作者： Diogo Carleto 翻訳者 中村 真子", ["Diogo Carleto"], []),
+        ("文● オカモト／ASCII編集部", ["オカモト"], ["ASCII編集部"]),
+        ("著者：後藤大地", ["後藤大地"], []),
+        ("ASCII", [], ["ASCII"]),
     ],
 )
 def test_parse_byline(byline: str, people: list[str], organisations: list[str]) -> None:
@@ -350,6 +420,38 @@ def page_with(head: str, header: str) -> str:
             "<title>Mozilla - Wikipedia</title>",
             "<h1>Information and Resources</h1><h2>Contents</h2>",
             "Information and Resources",
+        ),
+        # the og:title is a share text the page does not show: its one <h1> is the headline
+        (
+            '<meta property="og:title" content="Lady Gaga Shares Pic of Ex With Her Mom">',
+            "<h1>Lady Gaga Shares Photo of Ex Hanging With Her Mom and Now We’re Confused</h1>",
+            "Lady Gaga Shares Photo of Ex Hanging With Her Mom and Now We’re Confused",
+        ),
+        # ... but not an <h1> sharing no word with it (a logo or a section)
+        (
+            '<meta property="og:title" content="Council closes the school crossing">',
+            "<h1>Weekend Reading Digest</h1>",
+            "Council closes the school crossing",
+        ),
+        # ... nor an <h1> that abridges it (a kicker)
+        (
+            '<meta property="og:title" content="The 5 Biggest Decorating Mistakes Millennials'
+            ' Make — and How to Solve Them">',
+            "<h1>Millennial Decorating Mistakes</h1>",
+            "The 5 Biggest Decorating Mistakes Millennials Make — and How to Solve Them",
+        ),
+        # a typewriter quote in the og:title, a curly one shown, the og:title has a section tail
+        (
+            '<meta property="og:title" content="Why Donald Trump won\'t change | CNN Politics">',
+            "<h1>Why Donald Trump won’t change</h1>",
+            "Why Donald Trump won’t change",
+        ),
+        # the site's name after ":" and in another case than trafilatura's site name
+        (
+            '<meta property="og:title" content="描画できる「Treeviz」:phpspot開発日誌">'
+            '<meta property="og:site_name" content="phpspot開発日誌">',
+            "<h1>phpspot開発日誌</h1>",
+            "描画できる「Treeviz」",
         ),
         # of two metadata titles, the one the page shows wins
         (
@@ -548,3 +650,150 @@ def test_image_box_inside_a_paragraph_keeps_the_paragraph() -> None:
     assert article is not None
     assert "Nintendo and Apple shocked the world" in article.text
     assert "Volunteers search the fields behind Hollins Lane" in article.text
+
+
+# --- authors from meta tags ------------------------------------------------------------------
+
+
+def test_publisher_in_author_meta_gives_way_to_the_article_author() -> None:
+    head = (
+        '<meta name="author" content="Condé Nast">'
+        '<meta name="copyright" content="Copyright (c) Condé Nast 2022">'
+        '<meta property="article:author" content="Emma Grey Ellis">'
+    )
+    article = extract_article(page_with(head, "<h1>An Ode to Rosetta</h1>"), "")
+    assert article is not None and article.authors == ["Emma Grey Ellis"]
+    own_blog = (
+        '<meta name="author" content="Jane Roe"><meta name="copyright" content="© 2024 Jane Roe">'
+    )
+    blog = extract_article(page_with(own_blog, "<h1>Notes from the allotment</h1>"), "")
+    assert blog is not None and blog.authors == ["Jane Roe"]
+
+
+def test_profile_links_name_the_people_the_page_shows() -> None:
+    head = (
+        '<meta property="article:author" content="https://news.example/profile/julia-carrie-wong,'
+        'https://news.example/profile/sam-levin,https://news.example/profile/not-shown">'
+    )
+    header = "<h1>Protesters hold out</h1><p>Julia Carrie Wong and Sam Levin in Cannon Ball</p>"
+    article = extract_article(page_with(head, header), "")
+    assert article is not None and article.authors == ["Julia Carrie Wong", "Sam Levin"]
+
+
+# --- the builder of the real set and its scoring ------------------------------------------------
+
+
+def test_pages_without_text_truth_are_scored_for_metadata_only() -> None:
+    page = RealPage(
+        "k",
+        "",
+        page_with("", "<h1>Council closes the crossing</h1>"),
+        None,
+        "Council closes the crossing",
+        (),
+        None,
+        "tuning",
+    )
+    score = evaluate_fields(stage, [page])
+    assert score.pages[0].counts is None
+    assert score.text.pages == 0
+    assert score.title == 1.0
+
+
+def test_builder_keeps_earlier_parts_when_a_source_joins() -> None:
+    first = {f"readability-{i:02d}": {"source": "readability"} for i in range(7)}
+    first |= {f"newspaper4k-{i:02d}": {"source": "newspaper4k"} for i in range(4)}
+    split_parts(first)
+    before = {key: entry["split"] for key, entry in first.items()}
+    grown = {key: dict(entry) for key, entry in first.items()}
+    grown |= {f"postlight-{i:02d}": {"source": "postlight"} for i in range(5)}
+    split_parts(grown)
+    assert {key: grown[key]["split"] for key in before} == before
+    assert [key for key in sorted(grown) if grown[key]["split"] == "held-out"][:2] == [
+        "newspaper4k-02",
+        "postlight-00",
+    ]
+
+
+def test_builder_reads_postlight_assertions_and_restores_meta_tags() -> None:
+    test = (
+        "url = 'https://a.example/x';\n"
+        "const html = fs.readFileSync('./fixtures/a.example.html');\n"
+        "assert.equal(title, 'It\\'s a ' + 'headline');\n"
+        "assert.equal(author, 'Jane Doe and John Roe');\n"
+        "assert.equal(date_published, '2019-04-03T15:00:00.000Z');\n"
+    )
+    fields = asserted_fields(test)["a.example"]
+    assert fields["title"] == "It's a headline"
+    assert postlight_authors(fields["author"]) == ["Jane Doe", "John Roe"]
+    # 15:00 UTC is midnight in Tokyo: the page's own timestamp gives its day
+    assert local_day(fields["date_published"], "2019-04-04T00:00:00+09:00") == "2019-04-04"
+    assert local_day("2016-12-22T23:47:00.000Z", "<p>Dec. 22, 2016</p>") == "2016-12-22"
+    assert local_day("2016-12-22T23:47:00.000Z", "no date here") is None
+    restored = restore_meta(b'<meta value="Jane" name="author"><meta value="T" name="og:title">')
+    assert restored == b'<meta content="Jane" name="author"><meta content="T" property="og:title">'
+
+
+def test_one_author_tag_per_author_and_a_user_name_last() -> None:
+    head = "".join(
+        f'<meta property="article:author" content="https://news.example/by/{slug}">'
+        for slug in ("marc-santora", "william-k-rashbaum")
+    )
+    header = "<h1>Suspect arrested</h1><p>By Marc Santora and William K. Rashbaum</p>"
+    article = extract_article(page_with(head, header), "")
+    assert article is not None and article.authors == ["Marc Santora", "William K. Rashbaum"]
+    handle = (
+        '<meta name="sailthru.author" content="mikecason">'
+        '<meta name="byline" content="Mike Cason | mcason@al.com">'
+    )
+    named = extract_article(page_with(handle, "<h1>Two arrested</h1>"), "")
+    assert named is not None and named.authors == ["Mike Cason"]
+    alone = extract_article(page_with(handle.split('<meta name="byline"')[0], "<h1>x</h1>"), "")
+    assert alone is not None and alone.authors == ["mikecason"]
+
+
+def test_an_author_element_naming_no_one_gives_way_to_the_next() -> None:
+    header = (
+        '<h1>Digital transition</h1><span class="author-date">January</span>'
+        '<p>Posted by <a class="blog-author-link" href="/blog/author/kori-schulman">'
+        "Kori Schulman</a></p>"
+    )
+    article = extract_article(page_with("", header), "")
+    assert article is not None and article.authors == ["Kori Schulman"]
+
+
+@pytest.mark.parametrize(
+    ("date_line", "published"),
+    [
+        ('<p class="date">2019年04月21日 12時00分更新</p>', "2019-04-21"),
+        ('<p class="article__readTime date">2019年2月27日</p>', "2019-02-27"),
+        ('<span class="post-date">2024/3/9</span>', "2024-03-09"),
+    ],
+)
+def test_date_line_when_the_metadata_states_no_date(date_line: str, published: str) -> None:
+    footer = '<footer><p class="date">2022/07/01</p></footer>'
+    today = '<div class="today-date">2022.08.11</div>'
+    html = page_with("", f"{today}<h1>Palm Phone review</h1>{date_line}").replace(
+        "</body>", f"{footer}</body>"
+    )
+    article = extract_article(html, "")
+    assert article is not None and article.published == published
+    stated = '<meta property="article:published_time" content="2019-04-20T10:00:00+09:00">'
+    with_meta = extract_article(page_with(stated, f"<h1>Palm Phone review</h1>{date_line}"), "")
+    assert with_meta is not None and with_meta.published == "2019-04-20T10:00:00+09:00"
+
+
+def test_byline_by_id_and_the_site_word_in_it() -> None:
+    head = '<meta property="og:site_name" content="ITmedia PC USER">'
+    header = '<h1>Intel NUC SSD test</h1><div id="byline"><b>[</b>田中宏昌，<b>ITmedia]</b></div>'
+    article = extract_article(page_with(head, header), "")
+    assert article is not None and article.authors == ["田中宏昌"]
+
+
+def test_an_organisation_credit_ends_the_author_search() -> None:
+    header = (
+        '<h1>Zimbabwe coup</h1><span class="author">Our Foreign Staff</span>'
+        '<div class="author">Telegraph View</div>'
+    )
+    article = extract_article(page_with("", header), "")
+    assert article is not None and article.authors == []

@@ -31,7 +31,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -39,7 +39,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from pipelines.entities.corenlp import CoreNLPTagger
+from pipelines.entities.corenlp import CoreNLPTagger, Span
 from pipelines.entities.errors import EN_MODEL_ENV, EntityModelError
 
 CORENLP = "corenlp"
@@ -68,6 +68,7 @@ _HYPHEN_SPLIT = re.compile(r"[-‐]")
 _lock = threading.Lock()
 _english_lock = threading.Lock()
 _english: EnglishNer | None = None
+_english_factory: Callable[[], EnglishNer] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,20 @@ class EnglishNer(Protocol):
     def close(self) -> None: ...
 
 
+class SpanTagger(Protocol):
+    """CoreNLP's tagger as `CoreNLPNer` uses it: its own process's, or the one a
+    crawl's workers share (shared_tagger.py)."""
+
+    version: str
+    model: str
+
+    def start(self) -> None: ...
+
+    def tag(self, texts: Sequence[str]) -> list[list[Span]]: ...
+
+    def close(self) -> None: ...
+
+
 def english_model_name() -> str:
     """`corenlp`, or the spaCy pipeline HOMEWARD_EN_NER_MODEL names."""
     return os.environ.get(EN_MODEL_ENV, "").strip() or CORENLP
@@ -99,10 +114,23 @@ def english_ner() -> EnglishNer:
     missing model fails here; then the same one for the life of the process."""
     global _english
     with _english_lock:
-        if _english is None:
+        if _english is None and _english_factory is not None:
+            _english = _english_factory()
+        elif _english is None:
             name = english_model_name()
             _english = CoreNLPNer() if name.casefold() == CORENLP else SpacyNer(name)
         return _english
+
+
+def use_english_ner(factory: Callable[[], EnglishNer]) -> None:
+    """`english_ner` builds its backend with `factory` from now on, in this process:
+    a crawl worker uses the tagger its crawl shares among the workers
+    (shared_tagger.py) instead of starting its own."""
+    global _english, _english_factory
+    with _english_lock:
+        if _english is not None:
+            _english.close()
+        _english, _english_factory = None, factory
 
 
 def close_english_ner() -> None:
@@ -126,8 +154,8 @@ def english_model_available() -> bool:
 class CoreNLPNer:
     """CoreNLP's CRF in a child process; PERSON, LOCATION and ORGANIZATION."""
 
-    def __init__(self) -> None:
-        self.tagger = CoreNLPTagger()
+    def __init__(self, tagger: SpanTagger | None = None) -> None:
+        self.tagger: SpanTagger = tagger or CoreNLPTagger()
         self.tagger.start()
         self.description = f"Stanford CoreNLP {self.tagger.version} ({self.tagger.model})"
 
@@ -185,7 +213,11 @@ def whole_words(text: str, found: list[Mention]) -> list[Mention]:
             while parts and not parts[-1][:1].isupper():
                 parts.pop()
             end += sum(len(part) + 1 for part in parts)
-        left = _HYPHEN_LEFT.search(text, max(0, start - 100), start)
+        left = (
+            _HYPHEN_LEFT.search(text, max(0, start - 100), start)
+            if _hyphen_before(text, start)
+            else None
+        )
         if left and text[left.start()].isupper():
             before = text[left.start() - 1] if left.start() else " "
             start = start if before.isalnum() else left.start()
@@ -193,6 +225,14 @@ def whole_words(text: str, found: list[Mention]) -> list[Mention]:
             continue
         widened.append(Mention(mention.kind, start, end))
     return widened
+
+
+def _hyphen_before(text: str, start: int) -> bool:
+    """Whether `_HYPHEN_LEFT` can match just before `start`: only after a hyphen (or
+    a hyphen and the line break `$` may stand before). Most mentions follow a space,
+    and the search costs a hundred tries each."""
+    before = text[max(0, start - 2) : start]
+    return before[-1:] in ("-", "‐") or before in ("-\n", "‐\n")
 
 
 def spacy_pipeline(name: str) -> Any:
@@ -377,8 +417,10 @@ def _tag_pieces(
             if named
             else None
         )
+        begins = ~inside[paths]  # where a word starts (padding: anything)
+        begins[:, 0] = True
         for i, piece in enumerate(rows):
-            words = _decode(piece, paths[i, : len(piece)].tolist(), labels, inside)
+            words = _decode(piece, paths[i], begins[i], labels)
             tagged[piece] = (words, [0.0] * len(piece))
         for row, i in enumerate(named):
             assert sure is not None
@@ -397,13 +439,11 @@ def _emissions(lac: Any, pieces: Sequence[str]) -> dict[str, Any]:
     by_length: dict[int, list[str]] = {}
     for piece in pieces:
         by_length.setdefault(len(piece), []).append(piece)
-    ids = _char_ids(lac)
-    oov = lac._oov_id
     found: dict[str, Any] = {}
     for length, same in by_length.items():
         for first in range(0, len(same), ZH_BATCH):
             batch = same[first : first + ZH_BATCH]
-            tokens = np.array([[ids.get(c, oov) for c in piece] for piece in batch], dtype=np.int64)
+            tokens = _token_ids(lac, batch)
             lengths = np.full(len(batch), length, dtype=np.int64)
             scores = lac._session.run(None, {"token_ids": tokens, "length": lengths})[0]
             found.update(zip(batch, scores, strict=True))
@@ -420,6 +460,29 @@ def _padded(rows: Sequence[Any]) -> tuple[Any, Any]:
     return scores, lengths
 
 
+def _token_ids(lac: Any, batch: Sequence[str]) -> Any:
+    """LAC's vocabulary ids of the characters of same-length pieces, (pieces, length):
+    a table lookup on their code points rather than a dict lookup per character."""
+    codes = np.frombuffer("".join(batch).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table = _bmp_ids(lac)
+    if len(codes) and int(codes.max()) >= len(table):  # beyond the BMP: emoji and the like
+        ids, oov = _char_ids(lac), lac._oov_id
+        tokens = np.array([ids.get(c, oov) for c in "".join(batch)], dtype=np.int64)
+    else:
+        tokens = table[codes]
+    return tokens.reshape(len(batch), -1)
+
+
+@cache
+def _bmp_ids(lac: Any) -> Any:
+    """`_char_ids` as an array indexed by code point, for the Basic Multilingual Plane."""
+    table = np.full(0x10000, lac._oov_id, dtype=np.int64)
+    for char, id_ in _char_ids(lac).items():
+        if len(char) == 1 and ord(char) < 0x10000:
+            table[ord(char)] = id_
+    return table
+
+
 @cache
 def _char_ids(lac: Any) -> dict[str, int]:
     """Character to LAC vocabulary id, full-width forms folded as LAC folds them;
@@ -429,47 +492,65 @@ def _char_ids(lac: Any) -> dict[str, int]:
 
 
 @cache
-def _tag_table(lac: Any) -> tuple[list[str], list[bool]]:
+def _tag_table(lac: Any) -> tuple[list[str], Any]:
     """Per tag id: its label (PER, n ...) and whether it continues a word (-I)."""
     size = len(lac._transitions)
     tags = [lac._id2tag.get(i, "n-B") for i in range(size)]
-    return [t.rsplit("-", 1)[0] for t in tags], [t.endswith("-I") for t in tags]
+    return [t.rsplit("-", 1)[0] for t in tags], np.array([t.endswith("-I") for t in tags])
 
 
-def _decode(
-    piece: str, path: list[int], labels: list[str], inside: list[bool]
-) -> list[tuple[str, str]]:
+def _decode(piece: str, path: Any, begins: Any, labels: list[str]) -> list[tuple[str, str]]:
     """LAC's BIO decoding: a word starts at every tag that is not an -I tag (and at
-    the first character whatever its tag), and takes the label of its first tag."""
-    words: list[tuple[str, str]] = []
-    start = 0
-    for i in range(1, len(piece) + 1):
-        if i == len(piece) or not inside[path[i]]:
-            words.append((piece[start:i], labels[path[start]]))
-            start = i
-    return words
+    the first character whatever its tag), and takes the label of its first tag.
+    `begins` marks those starts (for the whole decode batch at once, in numpy)."""
+    starts = np.flatnonzero(begins[: len(piece)]).tolist()
+    tags = path[starts].tolist()
+    ends = [*starts[1:], len(piece)]
+    return [(piece[a:b], labels[tag]) for a, b, tag in zip(starts, ends, tags, strict=True)]
 
 
 def _viterbi(emissions: Any, transitions: Any, lengths: Any) -> Any:
     """The best tag path of each row of `emissions` (rows, steps, tags), row i being
     `lengths[i]` long, longest first (what follows is padding): LAC's
-    `_viterbi_decode` on all the rows at once, in the same float operations."""
+    `_viterbi_decode` on all the rows at once, in the same float operations.
 
-    rows, steps, _ = emissions.shape
+    LAC's transition scores span under half a point while its emissions differ by
+    several, so at most steps one tag of a row is so far ahead that no transition
+    can let another overtake it: that tag is every next tag's predecessor, and only
+    the rows where some rival comes within reach pay for all 59 x 59 sums. Each
+    score is still the same float32 addition, and the argmax the same first maximum.
+    """
+
+    rows, steps, tags = emissions.shape
     going = _going(lengths, steps)
     into = np.ascontiguousarray(transitions.T)  # [to, from]: reduce over the last axis
+    moves = np.ascontiguousarray(transitions)  # [from, to]: a row per predecessor
+    # The most another tag's transition can gain on the leader's, plus a margin
+    # far above float32 rounding at any score these rows can reach (a bound on
+    # every |score|: each step adds at most the largest emission and transition).
+    largest = float(np.abs(emissions).max() + np.abs(transitions).max())
+    reach = float(transitions.max() - transitions.min()) + 1.0 + 1e-5 * steps * largest
     score = emissions[:, 0].copy()
-    pointers = np.empty((max(steps - 1, 0), rows, emissions.shape[2]), dtype=np.intp)
+    pointers = np.empty((max(steps - 1, 0), rows, tags), dtype=np.intp)
+    every = np.arange(rows)
     for t in range(1, steps):
         k = going[t]  # rows longer than t
-        scores = score[:k, None, :] + into
-        best = scores.argmax(axis=2)
-        pointers[t - 1, :k] = best
-        score[:k] = np.take_along_axis(scores, best[:, :, None], axis=2)[:, :, 0]
-        score[:k] += emissions[:k, t]
-    paths = np.empty((rows, steps), dtype=np.intp)
+        now = score[:k]
+        lead = now.argmax(axis=1)
+        top = now[every[:k], lead]
+        near = now >= (top - reach)[:, None]
+        rivals = np.flatnonzero(np.count_nonzero(near, axis=1) > 1)
+        best = top[:, None] + moves[lead]
+        pointers[t - 1, :k] = lead[:, None]
+        if len(rivals):
+            scores = now[rivals][:, None, :] + into
+            pick = scores.argmax(axis=2)
+            pointers[t - 1, rivals] = pick
+            best[rivals] = np.take_along_axis(scores, pick[:, :, None], axis=2)[:, :, 0]
+        best += emissions[:k, t]
+        score[:k] = best
+    paths = np.zeros((rows, steps), dtype=np.intp)  # 0 past each row's end
     tag = score.argmax(axis=1)
-    every = np.arange(rows)
     paths[every, lengths - 1] = tag
     for t in range(steps - 2, -1, -1):
         k = going[t + 1]  # rows whose tag at t follows from the one at t + 1

@@ -13,7 +13,7 @@ splits (科瑞·舒尔曼, John Steinbeck IV), mended where a run took in a neig
 (周恩来说, 老舍之子舒乙), never markup, a URL or an organisation, and kept when a small
 model (`NameModel`) finds the evidence strong enough: how sure LAC was, how often
 it tagged the word, whether it is a gazetteer place or a word jieba's dictionary
-knows as an ordinary word (孙子, 查明, 古老). The older jieba rules
+knows as an ordinary word (马上, 黄金, 周末). The older jieba rules
 (`chinese_mentions`) are kept for the side-by-side figures in bench/entities.py.
 """
 
@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from pipelines.entities.models import Mention, jieba_posseg
+from pipelines.entities.lexicon import ordinary_chinese_words
+from pipelines.entities.models import Mention
 from pipelines.entities.places import gazetteer, is_cjk
 
 EN_TITLES = {
@@ -193,14 +194,9 @@ def plausible_chinese(name: str) -> bool:
         return False
     if name.endswith(_ZH_ORG_END) or gazetteer().lookup(name):
         return False
-    if _dictionary_tag(name) not in (None, "nr", "nrfg", "nrt"):
-        return False  # 张贴 (v), 孙子 (n): ordinary words that start with a surname
+    if name in ordinary_chinese_words():
+        return False  # 马上 (d), 黄金 (n): ordinary words that start with a surname
     return not name.endswith(("村", "镇", "县", "市", "省", "乡", "区", "庄", "人", "籍"))
-
-
-def _dictionary_tag(word: str) -> str | None:
-    """jieba's dictionary POS tag for a word, if the word is in its dictionary."""
-    return jieba_posseg().dt.word_tag_tab.get(word)
 
 
 def _trim_given(candidate: str) -> str:
@@ -370,8 +366,7 @@ def plausible_chinese_person(name: str, repeated: bool = False) -> bool:
         return True
     if gazetteer().lookup(name):
         return False  # 温哥华, 田纳西: places the model took for people
-    tag = _dictionary_tag(name)
-    return tag is None or tag.startswith("nr")  # 孙子 (n), 查明 (v), 古老 (a): words
+    return name not in ordinary_chinese_words()  # 马上 (d), 黄金 (n), 周末 (t): words
 
 
 @dataclass(frozen=True, slots=True)

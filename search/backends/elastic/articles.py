@@ -2,69 +2,74 @@
 
 The mapping is explicit and strict: a field the `Article` model does not know is
 refused, not silently guessed. It mirrors the SQLite backend's columns, so both give
-the same hits, and analyses each piece of text once, since analysis is where a bulk
-load spends its time:
+the same hits, and analyses each piece of text once, since analysis (and the bytes
+sent and stored) is where a bulk load spends its time:
 
-- `title` and `text`, as published, with the `english` analyzer (stemming; its
-  standard tokenizer makes every Han character a token of its own, so one-character
-  words match here, and highlights come from here);
-- `title_cjk` and `text_cjk`, the runs of Chinese (and other CJK) characters folded to
-  simplified script, with the `cjk` analyzer (bigrams, for longer words); present only
-  when the text has any;
-- `title_zh` and `text_zh`, the same runs with the `english` analyzer, only when the
-  folding changed a character (one-character words written in traditional script);
-- `title_alt` and `text_alt`, the passages around irregular plurals ("children"), with
-  the plurals made singular, searched beside the exact form, which so ranks first;
-  present only where the text has such a plural. A passage reaches ALT_REACH
-  characters on each side of its plural, so a phrase of up to that length that
-  matches only in its folded form is found as surely as in a whole folded copy.
+- `title` and `text`, as published, with the `english` analyzer: stemming for latin
+  words, and its standard tokenizer makes every Han (and hiragana) character a token
+  of its own, so one-character words match, and a longer word is the phrase of its
+  characters; highlights come from here. A text whose CJK runs are parted only by
+  punctuation or spaces is stored as its pieces (a list, each piece starting at a
+  run), which the node keeps apart by a position gap: a phrase never runs from one run
+  into the next, as SQLite's bigrams do not (`"".join` of the pieces is the text);
+- `title_folded` and `text_folded`, the CJK runs folded to simplified script, one
+  token per character, each run a value of its own; only when the text as published
+  differs from that: a traditional character, or a Hangul or katakana word, which the
+  tokenizer keeps whole;
+- irregular plurals ("children") have no copy: a query with one searches every form
+  of the word (query.py), in the whole text, as SQLite's folded columns do.
 
 The copies are made in Python with the functions SQLite uses (homeward/forms.py),
 since the analyzers a node without analysis-common has cannot fold (no `mapping` char
-filter, no `stemmer_override`). Version 2 of the index analysed every text a second
-time in a `cjk` sub-field, and whole folded copies of Chinese texts twice more; an
-archive on an earlier version is copied into this one once (upgrade.py).
+filter, no `cjk_bigram` with unigrams, no `stemmer_override`). Version 3 of the index
+also analysed every Chinese text a second time as bigrams (`*_cjk`), and kept folded
+passages around plurals (`*_alt`); an archive on an earlier version is copied into
+this one once (upgrade.py).
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import time
 from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cache
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
 
 from homeward.article import Article, normalise_key
-from homeward.forms import (
-    all_name_keys,
-    all_place_keys,
-    fold_plurals,
-    fold_script,
-    plural_spans,
-)
+from homeward.forms import all_name_keys, all_place_keys, fold_script, script_table
 from search.archive import BULK_CHUNK, WriteReport, chunked
 from search.backends.elastic.connection import DATE, KEYWORD, REPLICAS, IndexBlocked
-from search.query import CJK_RUN, latin_only
+from search.query import CJK_CHARS, SEGMENT
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 BULK_ATTEMPTS = 6
 BULK_WORKERS = 2
-# Characters kept on each side of an irregular plural in the *_alt passages, about 20
-# words: a phrase searched for in the other form of its plural is seldom longer (a
-# longer one, such as a pasted sentence, still finds the text that has it as written).
-ALT_REACH = 120
-_SPACE = re.compile(r"\s")
+# CJK characters the standard tokenizer keeps together in one token (Hangul, katakana,
+# bopomofo): a run with any is spaced out in the folded copy, one token per character.
+WHOLE_WORD_CJK = (
+    "\u1100-\u11ff\u30a0-\u30ff\u3100-\u312f\u3130-\u318f\u31a0-\u31bf\u31f0-\u31ff"
+    "\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"
+)
+_WHOLE_WORD = re.compile(f"[{WHOLE_WORD_CJK}]")
+# Any character from the first CJK one on: one range, which re tests in a step, where
+# the many ranges of a run take a search through them for every character of a text.
+_MAYBE_CJK = re.compile(f"[{CJK_CHARS[0]}-{CJK_CHARS[-1]}]")
 
-# Fields stored only to filter on; they are not part of the Article record.
+# Fields stored only to filter on; they are not part of the Article record. The copies
+# of earlier versions are named too: an upgrade reads their documents (upgrade.py).
 FILTER_KEYS = (
     "source_key",
     "name_keys",
     "place_keys",
     "upstream",
+    "title_folded",
+    "text_folded",
     "title_cjk",
     "text_cjk",
     "title_zh",
@@ -72,6 +77,8 @@ FILTER_KEYS = (
     "title_alt",
     "text_alt",
 )
+# The record's texts, stored as pieces where their CJK runs must be kept apart.
+PIECED_KEYS = ("title", "text")
 
 # Fields added after the first release: put into an existing index's mapping on opening
 # (new fields are the one change a live mapping accepts).
@@ -84,7 +91,6 @@ UPSTREAM_MAPPING: dict[str, Any] = {
 }
 
 _TEXT_FIELD: dict[str, Any] = {"type": "text", "analyzer": "homeward_english"}
-_CJK_FIELD: dict[str, Any] = {"type": "text", "analyzer": "homeward_cjk"}
 
 MAPPING: dict[str, Any] = {
     "dynamic": "strict",
@@ -126,12 +132,8 @@ MAPPING: dict[str, Any] = {
         "source_key": KEYWORD,
         "name_keys": KEYWORD,
         "place_keys": KEYWORD,
-        "title_cjk": _CJK_FIELD,
-        "text_cjk": _CJK_FIELD,
-        "title_zh": _TEXT_FIELD,
-        "text_zh": _TEXT_FIELD,
-        "title_alt": _TEXT_FIELD,
-        "text_alt": _TEXT_FIELD,
+        "title_folded": _TEXT_FIELD,
+        "text_folded": _TEXT_FIELD,
         **UPSTREAM_MAPPING,
     },
 }
@@ -139,63 +141,70 @@ MAPPING: dict[str, Any] = {
 SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
     **REPLICAS,
-    # Elasticsearch's own `english` (porter stemming) and `cjk` (bigram) analyzers.
-    "analysis": {
-        "analyzer": {
-            "homeward_english": {"type": "english"},
-            "homeward_cjk": {"type": "cjk"},
-        }
-    },
+    # Elasticsearch's own `english` analyzer (porter stemming), the one every text has.
+    "analysis": {"analyzer": {"homeward_english": {"type": "english"}}},
 }
 
 
 def to_document(article: Article) -> dict[str, Any]:
-    """The Article record plus the normalised keys the filters compare."""
+    """The Article record, its texts in pieces where needed, plus the normalised keys
+    the filters compare and the folded copies (see the module's docstring)."""
     document = article.to_dict()
     document["source_key"] = normalise_key(article.source) if article.source else None
     document["name_keys"] = sorted(all_name_keys(article.names))
     document["place_keys"] = sorted(all_place_keys(article.places))
     document["upstream"] = article.upstream_status
-    document.update(_copies("title", article.title))
-    document.update(_copies("text", article.text))
+    for name, value in (("title", article.title), ("text", article.text)):
+        if value.isascii() or not _MAYBE_CJK.search(value):  # most English texts
+            continue
+        runs, cuts = _runs_and_cuts(value)
+        if cuts:
+            edges = [0, *cuts, len(value)]
+            document[name] = [value[start:end] for start, end in itertools.pairwise(edges)]
+        if folded := folded_runs(runs):
+            document[f"{name}_folded"] = folded
     return document
 
 
-def _copies(name: str, value: str) -> dict[str, str | list[str]]:
-    """The folded copies of one text (see the module's docstring), only those it needs.
-    The CJK runs are joined by a space, which the bigram analyzer does not bridge: one
-    run's bigrams follow the last one's, as in SQLite's bigram column (cjk_bigrams)."""
-    copies: dict[str, str | list[str]] = {}
-    if runs := CJK_RUN.findall(value):
-        chinese = " ".join(runs)
-        copies[f"{name}_cjk"] = folded = fold_script(chinese)
-        if folded != chinese:
-            copies[f"{name}_zh"] = folded
-    if passages := _plural_passages(value):
-        copies[f"{name}_alt"] = passages
-    return copies
+def _runs_and_cuts(value: str) -> tuple[list[str], list[int]]:
+    """The CJK runs of a text, and where to cut it into pieces: before each run that
+    only punctuation or spaces part from the last one (a latin word between two runs is
+    a token that parts them already). One pass over the words of both kinds."""
+    runs: list[str] = []
+    cuts: list[int] = []
+    after_run = False
+    for match in SEGMENT.finditer(value):
+        is_run = match.lastgroup == "cjk"
+        if is_run:
+            runs.append(match.group())
+            if after_run:
+                cuts.append(match.start())
+        after_run = is_run
+    return runs, cuts
 
 
-def _plural_passages(value: str) -> list[str]:
-    """The passages around the irregular plurals of a text (ALT_REACH characters each
-    side, to a space), overlapping ones joined, CJK blanked and the plurals singular.
-    They are the values of one field, so no phrase runs from one into the next."""
-    passages: list[list[int]] = []
-    for start, end, _ in plural_spans(value):
-        left, right = max(0, start - ALT_REACH), min(len(value), end + ALT_REACH)
-        if left and (space := _SPACE.search(value, left, start)):
-            left = space.end()  # not half a word
-        if space := _SPACE.search(value, right, right + ALT_REACH):
-            right = space.start()
-        if passages and left <= passages[-1][1]:
-            passages[-1][1] = right
-        else:
-            passages.append([left, right])
-    return [fold_plurals(latin_only(value[left:right])) for left, right in passages]
+def folded_runs(runs: list[str]) -> list[str] | None:
+    """The runs folded to simplified script, those with a Hangul or katakana word
+    spaced out; None when they are the same as published (nothing to copy)."""
+    if not _needs_copy().search("".join(runs)):  # one search, most texts stop here
+        return None
+    copy = [fold_script(run) for run in runs]
+    return [" ".join(run) if _WHOLE_WORD.search(run) else run for run in copy]
+
+
+@cache
+def _needs_copy() -> re.Pattern[str]:
+    """A character that makes a run differ from its folded copy: a traditional one, or
+    one of a word the tokenizer keeps whole."""
+    traditional = "".join(re.escape(char) for char in sorted(script_table()))
+    return re.compile(f"[{traditional}{WHOLE_WORD_CJK}]")
 
 
 def from_document(source: dict[str, Any]) -> Article:
     record = {key: value for key, value in source.items() if key not in FILTER_KEYS}
+    for key in PIECED_KEYS:
+        if isinstance(record.get(key), list):
+            record[key] = "".join(record[key])
     return Article.from_dict(record)
 
 

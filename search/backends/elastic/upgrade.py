@@ -2,9 +2,11 @@
 
 An analyzer of a live index cannot change, so a release that changes how text is
 analysed (version 2: scripts and word forms folded, names and places in every form;
-version 3: each text analysed once, the folded copies cut to what needs them)
-makes a new index, `<alias>-v<version>`. An archive opened on an index of an earlier
-version is copied into it once, every document remade from its record (so the keys
+version 3: the folded copies cut to what needs them; version 4: each text analysed
+once, Chinese as characters in runs kept apart rather than a second time as bigrams,
+plurals searched in every form rather than copied) makes a new index,
+`<alias>-v<version>`. An archive opened on an index of an earlier version is copied
+into it once, every document remade from its record (so the keys
 computed in Python are new too); the alias then moves in one atomic step and the old
 index is deleted. The new index keeps the archive's identity (`IDENTITY_META`), so
 the crawl state bound to the archive stays bound to it. Until the alias moves, the old
