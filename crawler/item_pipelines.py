@@ -33,6 +33,7 @@ from typing import Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 
+from crawler.batching import MicroBatcher
 from crawler.homeward_settings import DEFAULTS, read, revisit_intervals
 from crawler.items import PageItem, text_sha, to_article
 from crawler.spool import Spool
@@ -53,6 +54,7 @@ from crawler.workers import (
     StageTimeout,
     decode_and_extract,
     tag_fields,
+    tag_fields_many,
 )
 from homeward.article import (
     Article,
@@ -69,7 +71,7 @@ from pipelines.dedupe import (
     published_earlier,
     signature_bytes,
 )
-from pipelines.entities import FIELDS, EntityModelError
+from pipelines.entities import FIELDS, Entities, EntityModelError
 from pipelines.entities.models import CORENLP, english_model_name
 from pipelines.entities.shared_tagger import TaggerServer
 from pipelines.language import detect_language
@@ -253,6 +255,14 @@ def _validators(headers: list[tuple[str, str]]) -> tuple[str | None, str | None]
     return found.get("etag"), found.get("last-modified")
 
 
+# An article for the entity stage: its text, language and byline names.
+Tagged = tuple[str, str | None, list[str]]
+# Chinese articles sent to a worker together, at most this many, the first waiting at
+# most this long for the rest (the crawl keeps many items in flight).
+ZH_BATCH_ARTICLES = 16
+ZH_BATCH_WAIT = 0.2
+
+
 class EntitiesPipeline(PooledStage):
     """Names, places and years. Off with HOMEWARD_ENTITIES=False (NotConfigured).
 
@@ -266,6 +276,10 @@ class EntitiesPipeline(PooledStage):
         self.stats = stats
         self.names_available = True
         self.tagger_server: TaggerServer | None = None
+        # Chinese articles go to a worker in batches: LAC runs their sentences together.
+        self.chinese: MicroBatcher[Tagged, Entities] | None = None
+        if workers > 0:
+            self.chinese = MicroBatcher(self._tag_chinese, ZH_BATCH_ARTICLES, ZH_BATCH_WAIT)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> EntitiesPipeline:
@@ -286,6 +300,10 @@ class EntitiesPipeline(PooledStage):
             self.tagger_server.stop()
             self.tagger_server = None
 
+    async def _tag_chinese(self, batch: list[Tagged]) -> list[Entities]:
+        shared = self.tagger_server.address if self.tagger_server else None
+        return await self.run(tag_fields_many, batch, FIELDS, shared)
+
     async def process_item(self, item: PageItem) -> PageItem:
         if item.off_topic or item.extracted is None:
             return item
@@ -294,7 +312,10 @@ class EntitiesPipeline(PooledStage):
         args = (item.extracted.text, item.language, list(item.extracted.authors))
         shared = self.tagger_server.address if self.tagger_server else None
         try:
-            entities = await self.run(tag_fields, *args, tuple(fields), shared)
+            if item.language == "zh" and self.chinese is not None:
+                entities = await self.chinese.submit(args)
+            else:
+                entities = await self.run(tag_fields, *args, tuple(fields), shared)
         except StageTimeout as error:  # stored all the same, untagged, and said so
             logger.warning("entities of %s not tagged: %s", item.url, error)
             self.stats.inc_value(UNTAGGED_SLOW)

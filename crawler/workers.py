@@ -24,7 +24,7 @@ from typing import Any, ClassVar, TypeVar
 
 from homeward.processes import die_with_parent
 from pipelines.decode import decode_html
-from pipelines.entities import Entities, tag_entities
+from pipelines.entities import Entities, tag_many
 from pipelines.entities.shared_tagger import connect as connect_shared_tagger
 from pipelines.extract import Extracted, extract_article
 
@@ -36,6 +36,7 @@ __all__ = [
     "decode_and_extract",
     "default_workers",
     "tag_fields",
+    "tag_fields_many",
 ]
 
 logger = logging.getLogger(__name__)
@@ -87,12 +88,22 @@ def tag_fields(
     address of its server, when there is one). Only the first MAX_TAGGED_CHARS
     characters are tagged (no news article is longer), within TAG_BUDGET seconds in a
     worker: a page of one 100,000-character line holds a CRF tagger for minutes."""
+    return tag_fields_many([(text, language, authors)], fields, shared_tagger)[0]
+
+
+def tag_fields_many(
+    articles: list[tuple[str, str | None, list[str]]],
+    fields: tuple[str, ...],
+    shared_tagger: str | None = None,
+) -> list[Entities]:
+    """`tag_fields` for many (text, language, authors) at once, in one worker call:
+    LAC then runs the sentences of all the Chinese ones together. The batch has the
+    time budget of one page: a batch of ordinary articles takes a fraction of it."""
     if shared_tagger:
         connect_shared_tagger(shared_tagger)
-    return _within_budget(
-        TAG_BUDGET,
-        lambda: tag_entities(text[:MAX_TAGGED_CHARS], language, authors=authors, fields=fields),
-    )
+    items = [(text[:MAX_TAGGED_CHARS], language) for text, language, _ in articles]
+    bylines = [authors for _, _, authors in articles]
+    return _within_budget(TAG_BUDGET, lambda: list(tag_many(items, authors=bylines, fields=fields)))
 
 
 def _within_budget(seconds: float, work: Callable[[], T]) -> T:
