@@ -300,9 +300,13 @@ class EntitiesPipeline(PooledStage):
             self.tagger_server.stop()
             self.tagger_server = None
 
+    @property
+    def shared_tagger(self) -> str | None:
+        """The address of the tagger the workers share, if they share one."""
+        return self.tagger_server.address if self.tagger_server else None
+
     async def _tag_chinese(self, batch: list[Tagged]) -> list[Entities]:
-        shared = self.tagger_server.address if self.tagger_server else None
-        return await self.run(tag_fields_many, batch, FIELDS, shared)
+        return await self.run(tag_fields_many, batch, FIELDS, self.shared_tagger)
 
     async def process_item(self, item: PageItem) -> PageItem:
         if item.off_topic or item.extracted is None:
@@ -310,7 +314,7 @@ class EntitiesPipeline(PooledStage):
         without_names = tuple(name for name in FIELDS if name != "names")
         fields = FIELDS if self.names_available or item.language == "zh" else without_names
         args = (item.extracted.text, item.language, list(item.extracted.authors))
-        shared = self.tagger_server.address if self.tagger_server else None
+        shared = self.shared_tagger
         try:
             if item.language == "zh" and self.chinese is not None:
                 entities = await self.chinese.submit(args)

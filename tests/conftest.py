@@ -87,6 +87,14 @@ def dispose(archive) -> None:
     archive.close()
 
 
+def stored_archive(archive, articles: list) -> object:
+    """`archive` holding `articles`, every one taken and visible to search."""
+    report = archive.upsert(articles)
+    assert report.failed == []
+    archive.refresh()
+    return archive
+
+
 @pytest.fixture(params=BACKENDS)
 def archive(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator:
     """An empty archive, once per backend: the contract suite runs against both."""

@@ -5,6 +5,7 @@ of a Hangul or katakana run is found inside it, plurals in every form."""
 from __future__ import annotations
 
 import pytest
+from conftest import stored_archive
 
 from homeward.article import Article
 from search.backends.elastic.articles import from_document, to_document
@@ -35,10 +36,7 @@ def urls(archive, query: str) -> set[str]:
 
 @pytest.fixture
 def stored(archive):
-    report = archive.upsert(CORPUS)
-    assert report.failed == []
-    archive.refresh()
-    return archive
+    return stored_archive(archive, CORPUS)
 
 
 @pytest.mark.parametrize(
@@ -79,11 +77,9 @@ def test_the_folded_copy_only_where_the_published_text_differs():
     assert english["text"] == "No Chinese here at all." and "text_folded" not in english
 
 
-def test_a_chinese_word_is_marked_whole_in_a_text_in_pieces(archive):
-    if not hasattr(archive, "client"):
-        pytest.skip("Elasticsearch only: how it marks a text stored in pieces")
-    archive.upsert(CORPUS)
-    archive.refresh()
+def test_a_chinese_word_is_marked_whole_in_a_text_in_pieces(stored):
+    """Elasticsearch stores such a text in pieces; its marks are SQLite's all the same."""
+    archive = stored
     hits = {h.article.url.rsplit("/", 1)[1]: h for h in archive.search(build_request("儿童")).hits}
     assert "<mark>儿童</mark>" in hits["whole"].highlight
     assert "<mark>兒童</mark>" in hits["traditional"].highlight  # in its own script

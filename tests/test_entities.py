@@ -404,8 +404,10 @@ def test_corenlp_start_timeout_bounds_the_wait_for_the_model(monkeypatch):
 
 # A stand-in for scripts/corenlp.sh: `run` speaks the tagger's protocol
 # (scripts/corenlp/HomewardNer.java) and calls the first 9 characters a person.
+# A stand-in for scripts/corenlp.sh (no Java); with FAKE_TAGGER_LOG set it logs each start.
 FAKE_CORENLP_SCRIPT = """#!/usr/bin/env bash
 [[ "${1:-}" == run ]] || exit 2
+[[ -z "${FAKE_TAGGER_LOG:-}" ]] || echo "started $$" >> "$FAKE_TAGGER_LOG"
 echo "ready 0.0-fake fake.crf.ser.gz"
 while read -r length; do
   head -c "$length" >/dev/null

@@ -1,5 +1,5 @@
 """The crawl's workers share one CoreNLP tagger (pipelines/entities/shared_tagger.py):
-a fake tagger script stands in for CoreNLP (no Java), logging each start."""
+test_entities' fake tagger script stands in for CoreNLP (no Java), logging each start."""
 
 from __future__ import annotations
 
@@ -9,17 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from test_entities import FAKE_CORENLP_SCRIPT
+
 REPO = Path(__file__).resolve().parent.parent
 
-FAKE_TAGGER = """#!/usr/bin/env bash
-[[ "${1:-}" == run ]] || exit 2
-echo "started $$" >> "$FAKE_TAGGER_LOG"
-echo "ready 0.0-fake fake.crf.ser.gz"
-while read -r length; do
-  head -c "$length" >/dev/null
-  echo "ok PERSON:0:9"
-done
-"""
 
 WORKERS_SHARING = """
 import json, multiprocessing, os, sys, time
@@ -58,7 +51,7 @@ def run_script(tmp_path: Path, script: str, tagger: Path) -> subprocess.Complete
 
 def test_two_workers_tag_english_with_one_tagger(tmp_path: Path) -> None:
     tagger = tmp_path / "corenlp.sh"
-    tagger.write_text(FAKE_TAGGER)
+    tagger.write_text(FAKE_CORENLP_SCRIPT)
     result = run_script(tmp_path, WORKERS_SHARING, tagger)
     assert result.returncode == 0, result.stderr[-2000:]
     found = json.loads(result.stdout.splitlines()[-1])

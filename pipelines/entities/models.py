@@ -1,7 +1,7 @@
 """Loading the language models, once per process and only when first needed.
 
-A crawl worker that never sees a Chinese page should not pay for jieba's
-dictionary, and one that does should load it once, not once per article. A
+A crawl worker that never sees a Chinese page should not pay for LAC, and one
+that does should load it once, not once per article. A
 missing English model is an error at first use that says how to install it:
 an archive silently indexed without person names would look complete and not be.
 
@@ -21,7 +21,9 @@ over CoreNLP's Chinese models by the figures on held-out real annotated text
 (bench/entities.py): names F1 0.70 with LAC and the filters in names.py (0.75 now
 that its CRF marginals feed the name model, `chinese_tagging`), 0.64 with CoreNLP
 (whose segmenter alone needs 3.9 GB and a minute to load), 0.23 with jieba and
-rules. jieba stays for its dictionary (ordinary words are not names).
+rules. The stage reads jieba's dictionary file for its ordinary words (lexicon.py);
+jieba's tagger itself (`jieba_posseg`) only serves the side-by-side figures of
+bench/entities.py.
 """
 
 from __future__ import annotations
@@ -615,9 +617,10 @@ def _pieces(text: str) -> list[str]:
 
 @cache
 def jieba_posseg() -> Any:
-    """jieba's POS tagger with its dictionary loaded up front, quietly."""
+    """jieba's POS tagger with its dictionary loaded up front, quietly (for the
+    benchmark's jieba rules; the stage itself never loads it)."""
     with _lock:
-        # lazy: jieba is only for Chinese text, and a crawl of English sources never loads it
+        # lazy: about 130 MB, and only bench/entities.py's older jieba rules use it
         import jieba
         import jieba.posseg  # lazy: as above
 

@@ -7,7 +7,7 @@ import sqlite3
 import uuid
 
 import pytest
-from conftest import dispose
+from conftest import dispose, stored_archive
 from elasticsearch import Elasticsearch
 
 from homeward.article import Article, Place, normalise_key, published_timestamp
@@ -83,10 +83,7 @@ CORPUS = [
 
 @pytest.fixture
 def stored(archive):
-    report = archive.upsert(CORPUS)
-    assert report.failed == []
-    archive.refresh()
-    return archive
+    return stored_archive(archive, CORPUS)
 
 
 def urls(archive, query: str = "", **filters) -> list[str]:
