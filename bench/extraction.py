@@ -4,7 +4,7 @@ Run from the repository root:
 
     .venv/bin/python bench/extraction.py [--workers N] [--misses tuning|held-out|all]
 
-Two page sets, each scored for both extractors in the same run:
+Three page sets, each scored for both extractors in the same run:
 
 * the shared benchmark (`../shared/extraction-benchmark`, or
   `HOMEWARD_EXTRACTION_BENCHMARK`): 181 pages with a hand-marked article
@@ -16,6 +16,9 @@ Two page sets, each scored for both extractors in the same run:
   article's header), and bare trafilatura with the switches of the real set
   below. `behind` counts the pages whose precision is more than 0.05 under
   bare trafilatura's;
+* newspaper4k's 22 real pages that `scripts/setup.sh` installs from PyPI
+  (`.venv/eval-data/extraction-pypi`, see tests/data/extraction-pypi/README.md),
+  with checked title, authors, date and text; always there;
 * the project's own real set (`../shared/homeward-data/extraction-real`, or
   `$HOMEWARD_EVAL_DATA/extraction-real`; see tests/data/extraction-real/README.md):
   235 real pages from many publishers and languages with checked title,
@@ -49,6 +52,7 @@ import trafilatura
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.build_extraction_pypi import SET as PYPI_SET  # noqa: E402
 from bench.data_sets import MissingDataSet, shared_data  # noqa: E402
 from bench.score_extraction import (  # noqa: E402
     REAL_SET,
@@ -226,11 +230,12 @@ def _misses(pages: list[RealPage], bare: FieldScore, stage: FieldScore) -> None:
             print(f"  {page.key}: " + "; ".join(notes))
 
 
-def real_set(workers: int, misses: str | None) -> int:
+def real_set(name: str, workers: int, misses: str | None) -> int:
+    """Score set `name`'s tuning and held-out parts; 1 (with the reason) when it is missing."""
     try:
-        directory = shared_data(REAL_SET)
+        directory = shared_data(name)
     except MissingDataSet as error:
-        print(error, file=sys.stderr)
+        print(f"\n{error}", file=sys.stderr)
         return 1
     pages = load_real_set(directory)
     runs: list[tuple[str, FieldExtractor]] = [
@@ -241,8 +246,7 @@ def real_set(workers: int, misses: str | None) -> int:
         part = [page for page in pages if page.split == split]
         scored = sum(page.text is not None for page in part)
         print(
-            f"\nreal set, {split} part: {len(part)} pages ({scored} with text truth)"
-            f" from {directory}"
+            f"\n{name}, {split} part: {len(part)} pages ({scored} with text truth) from {directory}"
         )
         print(
             f"{'extractor':<28} {'text P':>7} {'text R':>7} {'F1':>6}"
@@ -274,7 +278,9 @@ def main() -> int:
     args = parser.parse_args()
     if not args.real_only:
         shared_benchmark(args.workers, args.misses is not None)
-    return real_set(args.workers, args.misses)
+    # The pages setup installs must be there; the larger set only where it was placed.
+    real_set(REAL_SET, args.workers, args.misses)
+    return real_set(PYPI_SET, args.workers, args.misses)
 
 
 if __name__ == "__main__":

