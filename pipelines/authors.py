@@ -13,14 +13,22 @@ Sources in the order a publisher's intent is clearest:
    search (`rel=author`, `class=author`, …), run here as Python tests on the
    few elements with such attributes (`trafilatura_author`: the same answers
    as `trafilatura.metadata.extract_author` at about a third of its cost);
-4. a Chinese byline in the text: 记者 / 通讯员 / 作者 / 文 (文：, 文/) followed by names.
+4. where no element is marked: a Twitter card's "Written by" label, the first
+   link to a writer's page (`/author/…`), a short "By …" line after the `<h1>`;
+5. a Chinese byline in the text: 记者 / 通讯员 / 作者 / 文 (文：, 文/) followed by names.
    编辑 and 责任编辑 name the editor, who is not an author.
+
+A byline element is read with a separator where only the layout separates
+its parts (`shown_text`: "Joe Davidson" above "Washington Post"); an author
+tag listing production credits ("X at MSA Models") gives way to the visible
+byline.
 
 Every candidate string goes through `parse_byline`, which knows "By X and Y"
 (in any case), "X, Y and Z", "X | Reuters", "X, CNN", "X of Reuters", "X,
 Special to The Globe", trailing dates ("Joshua Sokol May 4, 2017") and job
-titles ("Ben Silverman, Games Editor"). The organisations a visible byline
-credits are kept apart too.
+titles ("Ben Silverman, Games Editor"); a one-word section label beside full
+names ("Politik · …"), a follow link's label ("Twitter") and a sentence are no
+names. The organisations a visible byline credits are kept apart too.
 """
 
 from __future__ import annotations
@@ -42,11 +50,15 @@ from pipelines.fields import clean_field
 __all__ = [
     "AUTHOR_META",
     "Byline",
+    "by_line",
     "chinese_byline",
     "find_authors",
     "json_ld_authors",
+    "labelled_authors",
     "parse_byline",
+    "profile_link",
     "profile_names",
+    "shown_text",
     "trafilatura_author",
 ]
 
@@ -199,6 +211,32 @@ AFFILIATION = re.compile(
 )
 MAX_NAME_WORDS = 6
 MAX_NAME_LENGTH = 60
+# The labels of the follow and share links a byline carries ("Andrew Husband Twitter").
+SOCIAL_LABELS = frozenset(
+    {
+        "twitter",
+        "x",
+        "facebook",
+        "instagram",
+        "linkedin",
+        "threads",
+        "bluesky",
+        "mastodon",
+        "email",
+        "e-mail",
+        "mail",
+        "rss",
+        "follow",
+        "bio",
+    }
+)
+# Name particles that are written in lower case inside a name ("Lauren del Valle").
+PARTICLES = frozenset(
+    {"de", "del", "della", "der", "den", "di", "da", "dos", "das", "du", "la", "le", "van"}
+    | {"von", "ten", "ter", "bin", "binti", "al", "el", "y", "e", "zu", "af", "st", "of"}
+)
+# One capitalised Latin word: a surname, or the section label a byline starts with.
+ONE_LATIN_WORD = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ]+$")
 
 
 # One word in capitals is a brand or an agency ("ASCII", "KCNA"), not a person.
@@ -243,6 +281,19 @@ def parse_byline(text: str | None) -> Byline:
             _append(found.organisations, name)
         elif _plausible_name(name):
             _append(found.people, name)
+    return _without_section_label(found)
+
+
+def _without_section_label(found: Byline) -> Byline:
+    """A byline without the one-word section label beside full names.
+
+    "Politik · Jochen Bittner, Tina Hildebrandt": where the people are named
+    in full, a single capitalised word among them is the desk or section the
+    page prints in the byline line, not a person. Bylines of surnames only
+    ("Smith and Jones") keep them.
+    """
+    if any(len(name.split()) > 1 for name in found.people):
+        found.people = [name for name in found.people if not ONE_LATIN_WORD.match(name)]
     return found
 
 
@@ -273,7 +324,21 @@ def _plausible_name(name: str) -> bool:
         return False
     if name.casefold() in PLACEHOLDERS or CREDENTIAL.match(name):
         return False
+    if name.casefold() in SOCIAL_LABELS or _lower_case_words(words):
+        return False
     return any(character.isalpha() for character in name) and len(name) > 1
+
+
+def _lower_case_words(words: list[str]) -> bool:
+    """Whether a capitalised name goes on in lower-case words: a sentence, not a name.
+
+    "Creating the most truly human company" after a profile's name; a name's
+    own particles ("Lauren del Valle") and an all lower-case user name
+    ("jane doe") pass.
+    """
+    if not words[0][:1].isupper():
+        return False
+    return any(w[:1].islower() and w.casefold() not in PARTICLES for w in words[1:])
 
 
 # --- profile links ---------------------------------------------------------------------------
@@ -379,9 +444,53 @@ def chinese_byline(text: str) -> list[str]:
 ATTRIBUTED_XPATH = (
     "//*[@class or @id or @itemprop or @rel or @data-component or @data-testid] | //author"
 )
-BYLINE_CLASS = re.compile(r"(?:^|\s)byline(?:\s|$)|-byline|byline-|__byline")
+BYLINE_CLASS = re.compile(r"(?:^|\s)byline(?:\s|$)|[-_]byline|byline[-_]")
 OUTSIDE_STORY = frozenset({"aside", "footer", "nav"})
 MAX_BYLINE_LENGTH = 200
+
+
+# Elements the page lays out on a line of their own: a byline's parts in them are
+# separate ("By Joe Davidson" above "Washington Post" above the date).
+BLOCK_TAGS = frozenset(
+    {"div", "p", "li", "ul", "ol", "br", "time", "section", "header", "footer", "address"}
+    | {"dl", "dd", "dt", "table", "tr", "td", "figure", "figcaption", "h2", "h3", "h4", "h5"}
+)
+LAYOUT_BREAK = " | "
+
+
+def shown_text(element: Any) -> str:
+    """An element's text with a separator where the layout alone separates its parts.
+
+    `text_content()` glues the texts of neighbouring elements: "Paul Wiseman"
+    and "Fatima Hussein" in two `<span>`s read "Paul WisemanFatima Hussein",
+    and a name above its paper's name in another `<div>` "Joe
+    DavidsonWashington Post". A separator goes between the parts of block
+    elements, and between two elements' texts that meet with no space
+    where a lower-case letter meets a capital.
+    """
+    parts: list[str] = []
+
+    def add(piece: str | None) -> None:
+        if not piece:
+            return
+        if parts and parts[-1][-1:].islower() and piece[:1].isupper():
+            parts.append(LAYOUT_BREAK)
+        parts.append(piece)
+
+    def walk(node: Any) -> None:
+        add(node.text)
+        for child in node:
+            block = isinstance(child.tag, str) and child.tag in BLOCK_TAGS
+            if isinstance(child.tag, str) and child.tag not in ("script", "style"):
+                if block:
+                    parts.append(LAYOUT_BREAK)
+                walk(child)
+                if block:
+                    parts.append(LAYOUT_BREAK)
+            add(child.tail)
+
+    walk(element)
+    return "".join(parts)
 
 
 def _attributed(tree: Any) -> list[Any]:
@@ -407,7 +516,7 @@ def visible_byline(tree: Any, attributed: list[Any] | None = None) -> Byline:
             continue
         if any(a.tag in OUTSIDE_STORY for a in element.iterancestors()):
             continue
-        text = clean_field(element.text_content())
+        text = clean_field(shown_text(element))
         if not text or len(text) > MAX_BYLINE_LENGTH:
             continue
         found = parse_byline(text)
@@ -518,7 +627,114 @@ def author_candidates(tree: Any, attributed: list[Any] | None = None) -> Iterato
                 continue
             content = _author_text(element)
             if content and 2 < len(content) < MAX_AUTHOR_LENGTH:
-                yield normalize_authors(None, content) or ""
+                yield _as_written(normalize_authors(None, content) or "", content)
+
+
+def _as_written(names: str, content: str) -> str:
+    """trafilatura's names in the form the page writes them: initials keep their full stop.
+
+    Its normalisation turns "Laura E. Adkins" into "Laura E Adkins"; the
+    name as shown is the one readers and other pages use.
+    """
+    written = []
+    for name in names.split("; ") if names else ():
+        pattern = r"\.?\s*".join(re.escape(word) for word in name.split())
+        shown = re.search(rf"(?<!\w){pattern}(?!\w)", content)
+        written.append(" ".join(shown.group(0).split()) if shown else name)
+    return "; ".join(written)
+
+
+# A "By …" line under the headline, in an element no class or attribute marks as a byline.
+BY_LINE_XPATH = (
+    "(//h1)[1]/following::*[position() <= $window][self::div or self::p or self::span]"
+    "[starts-with(normalize-space(.), 'By ') or starts-with(normalize-space(.), 'BY ')]"
+    "[not(ancestor::a or ancestor::aside or ancestor::nav or ancestor::footer)]"
+)
+BY_LINE_WINDOW = 300
+MAX_BY_LINE_LENGTH = 80
+
+
+def by_line(tree: Any) -> Byline:
+    """The people in the first short "By …" line after the headline, marked by no class.
+
+    Generated class names ("_ceVT") say nothing; the words "By Yomi Kazeem"
+    under the `<h1>` still say who wrote the article. Only a short line
+    counts, naming people with capitals (a sentence that starts "By the time
+    the markets opened" does not), and nothing inside a link (a teaser
+    card's byline).
+    """
+    for element in tree.xpath(BY_LINE_XPATH, window=BY_LINE_WINDOW):
+        text = clean_field(shown_text(element))
+        if text and len(text) <= MAX_BY_LINE_LENGTH:
+            found = parse_byline(text.split(LAYOUT_BREAK.strip())[0])
+            if found.people and all(name[:1].isupper() for name in found.people):
+                return found
+    return Byline()
+
+
+# A link to the writer's page on the site ("/author/180/", "/authors/laura-e-adkins/").
+PROFILE_LINK_XPATH = (
+    "//body//a[contains(@href, '/author/') or contains(@href, '/authors/')"
+    " or contains(@href, '/writer/') or contains(@href, '/writers/')]"
+    "[not(ancestor::aside or ancestor::nav or ancestor::footer)]"
+)
+MAX_PROFILE_LINKS = 3
+
+
+def profile_link(tree: Any) -> Byline:
+    """The person the page's first link to a writer's page names ("著者：後藤大地").
+
+    Sites that mark their byline with no class a search recognises still
+    link the writer's name to the writer's page; the first such link stands
+    in the article's header, before any related story's.
+    """
+    for link in islice(tree.xpath(PROFILE_LINK_XPATH), MAX_PROFILE_LINKS):
+        text = clean_field(link.text_content())
+        if text and len(text) <= MAX_BY_LINE_LENGTH:
+            found = parse_byline(text)
+            if found.people:
+                return found
+    return Byline()
+
+
+# Twitter card labels that state the author ("Written by", Yoast SEO's and others').
+AUTHOR_LABELS = frozenset(
+    {"written by", "author", "authors", "by", "geschrieben von", "escrito por", "écrit par"}
+)
+MAX_CARD_LABELS = 4
+
+
+def labelled_authors(meta: dict[str, str]) -> list[str]:
+    """The author a Twitter card states as a labelled pair (`twitter:label1` "Written by").
+
+    Publishing tools that write no author tag often write the card's label
+    and data pairs, which chat apps show beside a link.
+    """
+    return [
+        meta[f"twitter:data{n}"]
+        for n in range(1, MAX_CARD_LABELS + 1)
+        if meta.get(f"twitter:label{n}", "").strip().casefold() in AUTHOR_LABELS
+        and meta.get(f"twitter:data{n}")
+    ]
+
+
+# An entry of a production credits list: a model, stylist or make-up artist "at" an
+# agency or "using" a brand ("Ariel Pierre-Louis at MSA Models,Caitlin Wooters using MAC").
+CREDIT_ENTRY = re.compile(r"(?:^|,)\s*[^,]+?\s(?:at|using)\s+[A-Z][^,]*(?:,|$)")
+
+
+def _credited_writer(credits: Byline, tree: Any) -> Byline:
+    """The writer among an author tag that lists the page's production credits.
+
+    Some sites fill the author tag with everyone credited on a photo story;
+    the visible byline says which of them wrote it. Without one, the list
+    stands.
+    """
+    shown = visible_byline(tree)
+    named = {name.casefold() for name in credits.people}
+    if shown.people and all(name.casefold() in named for name in shown.people):
+        return Byline(shown.people, credits.organisations)
+    return credits
 
 
 def find_authors(
@@ -539,6 +755,8 @@ def find_authors(
             candidate = parse_byline(meta[key])
             if not candidate.people and not candidate.organisations:
                 candidate = profile_names(meta[key], tree)
+            if CREDIT_ENTRY.search(meta[key]):
+                candidate = _credited_writer(candidate, tree)
             candidates.append(candidate)
     handles: list[str] = []
     for candidate in candidates:
@@ -564,6 +782,16 @@ def find_authors(
             found.add(parse_byline(part))
         if found.people or found.organisations:
             return found
+    # A Twitter card's "Written by" names the account that posted the page, which a
+    # visible byline overrides (an editor posting a contributor's piece).
+    for name in labelled_authors(meta or {}):
+        found.add(parse_byline(name))
+    if not found.people:
+        found.add(profile_link(tree))
+    if not found.people:
+        found.add(by_line(tree))
+    if found.people:
+        return found
     head = "\n".join(text.split("\n")[:3] + text.split("\n")[-3:])
     found.people = chinese_byline(head)
     return found

@@ -27,7 +27,11 @@ comments. Homeward adds what a news archive needs on top of it:
   (JSON-LD `headline`/`datePublished`, `og:title`, `article:published_time`),
   which is what the publisher states, and the date keeps its time of day;
   of the metadata titles, the one the page shows as its `<h1>` wins, in the
-  `<h1>`'s form and without a site's tail ("Headline -- Sott.net");
+  `<h1>`'s form and without a site's tail ("Headline -- Sott.net"), or the
+  `<h1>` that runs on into a title whose first words the metadata cut; an
+  `<article>`'s own `<h1>` wins over a roll-up bar's copy of the shared
+  title, and a blog's `<title>` "Blog name - Post" over its `<h1>` "Blog
+  name" gives the post's title when a lower heading shows it;
 * title, authors, description and site name go through `fields.clean_field`
   (publishers escape their metadata twice: `Swift&#8217;s`), and the authors
   are people only (`authors.find_authors`: JSON-LD, meta tags, the visible
@@ -194,10 +198,15 @@ def extract_article(
     else:
         # No title stated in metadata: the `<title>` names the headline among the headings.
         named = _without_site_name(page.html_title, site_name)
-        title = _visible_headline([named, guessed], [*page.h1, *page.h2], fallback=[guessed])
+        # A blog's `<title>` naming its `<h1>` and the post: the post's part is the headline.
+        post = _without_heading_name(named, page.h1, _lower_headings(tree))
+        title = post or _visible_headline(
+            [named, guessed], [*page.h1, *page.h2], fallback=[guessed]
+        )
     text = _clean_text(document.text or "")
     body = _body_container(tree, text, captions)
     story = _story_of(body) if options.story_additions else body
+    title = _story_headline(title, body, tree) or title
     if captions:
         text = _drop_stray_captions(text, captions, story)
     if options.drop_teaser_lines:
@@ -456,6 +465,38 @@ def _without_site_name(title: str | None, site_name: str | None) -> str | None:
     return title
 
 
+TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", "｜", " · ")
+
+
+def _without_heading_name(title: str | None, h1: list[str], lower: set[str]) -> str | None:
+    """ "Blog name - Post title" -> "Post title" when the page's `<h1>` is "Blog name".
+
+    A blog shows its own name as the page's `<h1>` and the post's title in a
+    lower heading (`lower`, comparable forms); its `<title>` joins the two.
+    The part that is not the `<h1>` is the post's when a lower heading shows
+    it: a "Headline - Site - Section" `<title>` over an `<h1>` headline is
+    not split. None when the `<title>` does not split that way.
+    """
+    if not title or not h1:
+        return None
+    names = {_comparable(h) for h in h1}
+    for separator in TITLE_SEPARATORS:
+        head, found, tail = (part.strip() for part in title.partition(separator))
+        if not found:
+            continue
+        for name, post in ((head, tail), (tail, head)):
+            if _comparable(name) in names and _comparable(post) in lower:
+                return post if len(post) >= MIN_HEADLINE_LENGTH else None
+    return None
+
+
+LOWER_HEADINGS_XPATH = "//body//h2 | //body//h3 | //body//h4"
+
+
+def _lower_headings(tree: Any) -> set[str]:
+    return {_comparable(h.text_content()) for h in tree.xpath(LOWER_HEADINGS_XPATH)}
+
+
 def _without_site_credit(meta: dict[str, str], site_name: str | None) -> dict[str, str]:
     """The meta tags without an author tag that names the site or its publisher.
 
@@ -544,6 +585,8 @@ def _shown_headline(title: str, h1: list[str]) -> str | None:
             continue
         if _comparable(heading) == _comparable(title):
             return heading
+        if _opens_stated_title(heading, title):
+            return heading
         shared = _common_prefix(heading, title).rstrip()
         if len(shared) < max(MIN_HEADLINE_LENGTH, SHARED_HEADLINE_SHARE * len(heading)):
             continue
@@ -551,6 +594,25 @@ def _shown_headline(title: str, h1: list[str]) -> str | None:
         if TITLE_TAIL.match(rest) and len(rest) < len(shared):
             return shared
     return None
+
+
+# What ends a kicker before a headline ("EXCLUSIVE:", "Live |"): a label, not the headline.
+KICKER_END = re.compile(r"[:|\-–—»·/：｜]\s*$")
+
+
+def _opens_stated_title(heading: str, title: str) -> bool:
+    """Whether the `<h1>` is the stated title with words before it: the full headline.
+
+    Metadata sometimes states a shortened headline, its first words cut; the
+    `<h1>` that runs on into it word for word shows the whole. Words ended by
+    a colon, bar or dash are a kicker ("EXCLUSIVE: …"), which the title
+    rightly leaves out.
+    """
+    plain, stated = heading.translate(QUOTES), title.translate(QUOTES)
+    if len(plain) <= len(stated) or not plain.endswith(stated):
+        return False
+    opening = plain[: -len(stated)]
+    return opening[-1:].isspace() and not KICKER_END.search(opening)
 
 
 # Typographic and typewriter quotes are the same character to a reader comparing two titles.
@@ -714,6 +776,37 @@ def _story_of(body: Any) -> Any:
         if _contains(ancestor, headline):
             return ancestor
     return body
+
+
+def _story_headline(title: str | None, body: Any, tree: Any) -> str | None:
+    """The `<article>`'s own `<h1>` when the title chosen is an `<h1>` outside it.
+
+    A page can show its headline twice: a sticky "roll-up" bar above the
+    article repeats the shared title while the article's header shows the
+    printed headline ("Broken Pledge"). The reader reads the one the story
+    holds. Only a story the markup marks (`<article>`, schema.org Article)
+    with one distinct `<h1>` settles it; None otherwise.
+    """
+    if not title or body is None:
+        return None
+    marked = body.xpath(STORY_XPATH)
+    if not marked:
+        return None
+    wanted = _comparable(title)
+    inside: dict[str, str] = {}
+    outside = False
+    for element in tree.iter("h1"):
+        heading = _clean(element.text_content())
+        if not heading:
+            continue
+        if _contains(marked[0], element):
+            inside.setdefault(_comparable(heading), heading)
+        elif _comparable(heading) == wanted:
+            outside = True
+    if not outside or len(inside) != 1 or wanted in inside:
+        return None
+    heading = next(iter(inside.values()))
+    return heading if len(heading) >= MIN_HEADLINE_LENGTH else None
 
 
 def _locate(tree: Any, wanted: dict[str, list[str]], count: int) -> list[tuple[Any, int]]:
