@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import dispose, make_archive
 
-from homeward.article import Article, Evidence, Place, parse_published
+from homeward.article import Article, Evidence, Place, parse_published, published_timestamp
 from homeward.forms import group_names
 from search.backends.elastic import ElasticArchive
 from search.backends.sqlite import SqliteArchive
@@ -458,6 +458,30 @@ def test_sort_by_date_newest_first_undated_last(archive, corpus):
         "en-drugs",
         "mixed",
     ]
+
+
+def test_newest_first_pages_break_ties_by_id_across_page_edges(archive):
+    """Every page of a newest-first search is its slice of one order: date, then id,
+    undated last. Articles share dates on both sides of page edges, and pages end
+    among dated ties, among undated articles and past the last match, which
+    Elasticsearch answers in different ways (`_newest_first`)."""
+    days = ["2024-03-01T08:00:00Z"] * 4 + ["2024-02-01T00:00:00Z"] * 3 + ["2023-12-24"] * 2
+    articles = [
+        make(f"tie-{n}", f"Missing child report {n}", "A child was reported missing.", **dated)
+        for n, dated in enumerate([{"published": day} for day in days] + [{}] * 3)
+    ]
+    store(archive, articles)
+    stamps = {a.id: published_timestamp(a.published) for a in articles}
+    expected = sorted(stamps, key=lambda i: (stamps[i] is None, -(stamps[i] or 0), i))
+    for query in ("", "child"):
+        whole = archive.search(build_request(query, sort="date", limit=100))
+        assert [hit.article.id for hit in whole.hits] == expected
+        for offset in range(len(articles) + 1):
+            for limit in (1, 2, 3, 5):
+                page = archive.search(build_request(query, sort="date", offset=offset, limit=limit))
+                assert page.total == len(articles)
+                assert [hit.article.id for hit in page.hits] == expected[offset : offset + limit]
+                assert page.facets == whole.facets
 
 
 def test_filter_only_query_sorts_by_date(archive, corpus):

@@ -84,7 +84,10 @@ FACET_FIELDS = {
     "names": "names",
     "places": "places.name",
 }
-DATE_SORT: list[Any] = [{"published": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+NEWEST_FIRST: dict[str, Any] = {"published": {"order": "desc", "missing": "_last"}}
+DATE_SORT: list[Any] = [NEWEST_FIRST, {"id": "asc"}]
+# The sort value Elasticsearch gives an undated article under NEWEST_FIRST (Long.MIN_VALUE).
+UNDATED = -(2**63)
 RELEVANCE_SORT: list[Any] = ["_score", {"id": "asc"}]
 Method = TypeVar("Method", bound=Callable[..., Any])
 
@@ -289,7 +292,10 @@ class ElasticArchive(Archive):
                 # words match in text_cjk, a folded copy: the Python snippet marks them.
                 "fields": {"text": {}, "text.cjk": {}},
             }
-        response = self._search_within(request.timeout, body)
+        if body["sort"] is DATE_SORT:
+            response = self._newest_first(request.timeout, body)
+        else:
+            response = self._search_within(request.timeout, body)
         segments = highlight_terms(tree)
         # Elasticsearch marks only the form searched in the text as published; where a
         # word has other forms (children for child), the Python snippet marks them all.
@@ -327,6 +333,37 @@ class ElasticArchive(Archive):
         if facets.get("names"):  # one entry per person, with its forms (homeward/forms.py)
             facets["names"] = arranged("names", group_names(facets["names"]), size)
         return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
+
+    def _newest_first(self, seconds: float | None, body: dict[str, Any]) -> Any:
+        """A newest-first page in two searches, the same hits in the same order as one.
+
+        The tie-break on `id`, a keyword, is what costs: articles are mostly stored
+        in the order they were published, so under a newest-first sort nearly every
+        match displaces the last of the page so far, and each one has its id copied
+        (a million articles: 750 ms against 73 without the tie-break). So the first
+        search sorts by date alone, counts and facets every match, and reads the
+        date of the last article of the page; every article of the true page is
+        dated on or after it, so the second search sorts only those by date and id.
+        Where the page reaches undated articles, or the matches run out before its
+        end (a few), the one search with the tie-break is the answer.
+        """
+        end = body["from"] + body["size"]
+        first = {key: value for key, value in body.items() if key != "highlight"}
+        first |= {"from": 0, "size": end, "sort": [NEWEST_FIRST], "_source": False}
+        response = self._search_within(seconds, first)
+        hits = response["hits"]["hits"]
+        if not hits:  # no page asked for, or no match
+            return response
+        if len(hits) < end or hits[-1]["sort"][0] == UNDATED:
+            whole = {key: value for key, value in body.items() if key != "aggs"}
+            page = self._search_within(seconds, {**whole, "track_total_hits": False})
+        else:
+            since = {"range": {"published": {"gte": hits[-1]["sort"][0], "format": "epoch_millis"}}}
+            second = {key: value for key, value in body.items() if key != "aggs"}
+            second |= {"query": {"bool": {"filter": [since, body["query"]]}}}
+            page = self._search_within(seconds, {**second, "track_total_hits": False})
+        response["hits"]["hits"] = page["hits"]["hits"]
+        return response
 
     def _facets_with_ties(
         self,
