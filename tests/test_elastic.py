@@ -7,6 +7,8 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+from elasticsearch.serializer import OrjsonSerializer
+
 from homeward.article import Article
 from homeward.forms import group_names
 from search.backends.elastic import ElasticArchive
@@ -117,3 +119,32 @@ def test_facet_ties_within_the_headroom_need_no_second_search(es_url, monkeypatc
     assert first == second == expected
     assert one_search == 1
     assert len(searches) == 2 and searches[1]["aggs"]["names"]["terms"]["min_doc_count"] == 1
+
+
+def test_the_client_reads_and_writes_json_with_orjson(es_url):
+    """Bulk bodies and answers go through orjson (connection.py); what it writes, the
+    archive reads back as it was: every script, typographic quotes, a line separator
+    that `json` would escape, a date with its offset, numbers."""
+    archive = ElasticArchive(es_url, alias=f"homeward-test-{uuid.uuid4().hex[:12]}")
+    article = Article(
+        id=f"{7:032x}",
+        url="https://example.test/orjson",
+        title="王敏 “found” \u2028 after 20 years — 拐賣案",
+        text="Wang Min, 王敏, was found.\u2028 Ein Kind wurde gefunden. 子供が見つかった。",
+        published="2024-03-01T08:00:00+08:00",
+        years=[1997, 2017],
+    )
+    try:
+        serializer = archive.client.transport.serializers.get_serializer("application/json")
+        assert isinstance(serializer, OrjsonSerializer)
+        assert archive.upsert([article]).failed == []
+        archive.refresh()
+        stored = archive.get(article.id)
+        found = archive.search(build_request("王敏")).hits
+    finally:
+        archive.drop()
+        archive.close()
+    assert stored is not None
+    assert (stored.title, stored.text, stored.years) == (article.title, article.text, [1997, 2017])
+    assert stored.published == article.published
+    assert [hit.article.id for hit in found] == [article.id]

@@ -14,6 +14,7 @@ from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError,
 from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import __versionstr__ as CLIENT_VERSION
 from elasticsearch.helpers import BulkIndexError
+from elasticsearch.serializer import OrjsonSerializer
 
 from homeward.paths import shown_url
 from search.archive import ArchiveError
@@ -71,7 +72,15 @@ class Connection:
     def __init__(self, url: str) -> None:
         self.url = url
         self.shown = shown_url(url)  # for messages: a password in the URL as ***
-        self.client = Elasticsearch(url, request_timeout=60, max_retries=2, retry_on_timeout=True)
+        # orjson: a bulk body's documents and a search's facets (a day facet can hold
+        # 50,000 buckets) are read and written 2-3x faster than with `json`.
+        self.client = Elasticsearch(
+            url,
+            request_timeout=60,
+            max_retries=2,
+            retry_on_timeout=True,
+            serializer=OrjsonSerializer(),
+        )
         try:
             self._check_server()
         except ArchiveError:
