@@ -12,6 +12,7 @@ from conftest import dispose, make_archive
 from homeward.article import Article, Evidence, Place, parse_published, published_timestamp
 from homeward.forms import group_names
 from search.backends.elastic import ElasticArchive
+from search.backends.elastic import archive as elastic_archive
 from search.backends.sqlite import SqliteArchive
 from search.facets import tie_key
 from search.query import QuerySyntaxError, SearchRequest, build_request
@@ -460,12 +461,13 @@ def test_sort_by_date_newest_first_undated_last(archive, corpus):
     ]
 
 
-def test_newest_first_pages_break_ties_by_id_across_page_edges(archive):
+def test_newest_first_pages_break_ties_by_id_across_page_edges(archive, monkeypatch):
     """Every page of a newest-first search is its slice of one order: date, then id,
     undated last. Articles share dates on both sides of page edges, and pages end
     among dated ties, among undated articles and past the last match, which
     Elasticsearch answers in different ways (`_newest_first`)."""
-    days = ["2024-03-01T08:00:00Z"] * 4 + ["2024-02-01T00:00:00Z"] * 3 + ["2023-12-24"] * 2
+    days = ["2024-03-01T08:00:00Z"] * 4 + ["2024-02-15"] + ["2024-02-01T00:00:00Z"] * 3
+    days += ["2024-01-10", "2023-12-24", "2023-12-24"]
     articles = [
         make(f"tie-{n}", f"Missing child report {n}", "A child was reported missing.", **dated)
         for n, dated in enumerate([{"published": day} for day in days] + [{}] * 3)
@@ -482,6 +484,10 @@ def test_newest_first_pages_break_ties_by_id_across_page_edges(archive):
                 assert page.total == len(articles)
                 assert [hit.article.id for hit in page.hits] == expected[offset : offset + limit]
                 assert page.facets == whole.facets
+    # An export reads the same order in pages; pages of 2 end inside every run of ties.
+    for chunk in (2, 3, 100):
+        monkeypatch.setattr(elastic_archive, "BULK_CHUNK", chunk)
+        assert [a.id for a in archive.iter_articles()] == expected
 
 
 def test_filter_only_query_sorts_by_date(archive, corpus):

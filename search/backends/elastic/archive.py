@@ -365,6 +365,28 @@ class ElasticArchive(Archive):
         response["hits"]["hits"] = page["hits"]["hits"]
         return response
 
+    def _page_floor(self, pit: str, query: dict[str, Any], after: list[Any] | None) -> int | None:
+        """The earliest date (epoch ms) the next page of `iter_articles` can reach: the
+        BULK_CHUNK-th date before the last one read. None when that page reaches
+        undated articles or the end, where no date bounds it."""
+        if after is not None:
+            if after[0] == UNDATED:
+                return None
+            before = {"range": {"published": {"lt": after[0], "format": "epoch_millis"}}}
+            query = {"bool": {"filter": [before, query]}}
+        response = self.client.search(
+            pit={"id": pit, "keep_alive": PIT_KEEP_ALIVE},
+            query=query,
+            sort=[NEWEST_FIRST],
+            size=BULK_CHUNK,
+            track_total_hits=False,
+            source=False,
+        )
+        hits = response["hits"]["hits"]
+        if len(hits) < BULK_CHUNK or hits[-1]["sort"][0] == UNDATED:
+            return None
+        return int(hits[-1]["sort"][0])
+
     def _facets_with_ties(
         self,
         request: SearchRequest,
@@ -451,15 +473,27 @@ class ElasticArchive(Archive):
 
     @refused("read articles")
     def iter_articles(self, request: SearchRequest | None = None) -> Iterator[Article]:
+        """Every match, newest first, a page of BULK_CHUNK at a time in one point in time.
+
+        As in `_newest_first`, each page is bounded first: a search by date alone
+        after the last date read finds the date the page cannot go below, so the
+        sort by date and id runs over about one page's articles rather than over
+        every article still to come (a million: 0.8 s a page, 28 minutes in all).
+        """
         request = request or SearchRequest(facets=False, highlight=False)
         query = render(request.tree(), self.legacy)
         pit = self.client.open_point_in_time(index=self.alias, keep_alive=PIT_KEEP_ALIVE)["id"]
         try:
             after: list[Any] | None = None
             while True:
+                floor = self._page_floor(pit, query, after)
+                bounded = query
+                if floor is not None:
+                    since = {"range": {"published": {"gte": floor, "format": "epoch_millis"}}}
+                    bounded = {"bool": {"filter": [since, query]}}
                 response = self.client.search(
                     pit={"id": pit, "keep_alive": PIT_KEEP_ALIVE},
-                    query=query,
+                    query=bounded,
                     sort=DATE_SORT,
                     size=BULK_CHUNK,
                     track_total_hits=False,
