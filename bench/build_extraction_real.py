@@ -365,14 +365,17 @@ POSTLIGHT_CORRECTIONS: dict[str, dict[str, object]] = {
     "postlight-abcnews.go.com": {"date": "2016-12-16"},  # "December 16, 2016, 4:19 PM"
     "postlight-epaper.zeit.de": {"authors": ["Jochen Bittner", "Tina Hildebrandt"]},
     "postlight-fortune.com": {"authors": ["John Patrick Pullen"], "date": "2016-12-15"},
+    "postlight-forward.com": {"date": "2016-12-28"},  # "December 28, 2016" (01:32 UTC the 29th)
     "postlight-getnews.jp": {"authors": None},  # a profile URL
     "postlight-gothamist.com": {"authors": ["Nathan Tempey"]},
     "postlight-ici.radio-canada.ca": {"authors": []},  # a desk
     "postlight-japan.zdnet.com": {"authors": []},  # "ZDNet Japan Staff"
     "postlight-money.cnn.com": {"date": "2016-11-29"},  # "November 29, 2016: 3:33 AM ET"
     "postlight-news.mynavi.jp": {"authors": ["後藤大地"]},
+    "postlight-pagesix.com": {"date": "2016-12-19"},  # "2016-12-19 19:08:44"; 00:08 UTC the 20th
     "postlight-phpspot.org": {"date": "2019-04-04"},
     "postlight-pitchfork.com": {"title": None},  # artist and album shown apart
+    "postlight-sciencefly.com": {"date": "2016-12-23"},  # 16:44 UTC: the 23rd in every US zone
     "postlight-sect.iij.ad.jp": {"date": "2019-02-13"},
     "postlight-takagi-hiromitsu.jp": {
         "title": "改正NICT法がプチ炎上、工場出荷時共通初期パスワードが識別符号に当たらないことが"
@@ -384,23 +387,30 @@ POSTLIGHT_CORRECTIONS: dict[str, dict[str, object]] = {
     "postlight-www.aol.com": {"authors": [], "date": "2016-12-01"},  # "AOL Staff"
     "postlight-www.apartmenttherapy.com": {"authors": []},  # "Apartment Therapy Submissions"
     "postlight-www.asahi.com": {"authors": None},  # a Facebook URL
+    "postlight-www.bloomberg.com--news": {"date": "2016-12-06"},  # "6:22 PM EST"
     "postlight-www.broadwayworld.com": {"authors": []},  # "BWW News Desk"
+    "postlight-www.bustle.com": {"date": "2016-12-02"},  # "Dec. 2, 2016"
     "postlight-www.cbssports.com": {"date": "2016-12-19"},
+    "postlight-www.cnn.com": {"date": "2016-11-29"},  # 10:39 UTC, 5:39 AM ET
     "postlight-www.infoq.com": {"authors": ["Diogo Carleto"]},  # and his translator
+    "postlight-www.inquisitr.com": {"date": "2016-12-12"},  # 16:07 UTC, 11:07 AM ET
     "postlight-www.investmentexecutive.com": {"authors": ["Paul Wiseman", "Fatima Hussein"]},
     "postlight-www.itmedia.co.jp": {"authors": ["田中宏昌"]},  # "[田中宏昌，ITmedia]"
     "postlight-www.mentalfloss.com": {"authors": []},  # "Smart Shopping Team"
+    "postlight-www.msnbc.com": {"date": "2016-12-20"},  # 12:44 UTC, 7:44 AM ET
     "postlight-www.nbcnews.com": {"date": "2016-12-13"},
+    "postlight-www.newyorker.com--magazine": {"date": "2016-11-27"},  # "November 27, 2016"
     "postlight-www.newyorker.com--multiple-authors": {"authors": ["Ysabel Yates"]},
     "postlight-www.politico.com--test-case-3": {"date": "2022-10-11"},
     "postlight-www.publickey1.jp": {"authors": ["Junichi Niino"]},
     "postlight-www.rbbtoday.com": {"authors": None},  # initials
+    "postlight-www.reuters.com": {"date": "2016-12-14"},  # 06:02 UTC, 1:02 AM ET
     "postlight-www.slate.com": {"date": "2017-03-09"},
     "postlight-www.spektrum.de": {"title": None, "date": "2022-07-19"},  # two headlines
     "postlight-www.thepoliticalinsider.com": {"authors": []},  # "Editor"
     "postlight-www.tmz.com": {"authors": []},  # "TMZ STAFF"
     "postlight-www.washingtonpost.com": {"date": "2018-10-29"},
-    "postlight-www.yahoo.com": {"authors": []},  # "Fox Nation"
+    "postlight-www.yahoo.com": {"authors": [], "date": "2016-10-03"},  # "Fox Nation"; 1 AM ET
 }
 JS_STRING = r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`)"""
 JS_CONCAT = rf"{JS_STRING}(?:\s*\+\s*{JS_STRING})*"
@@ -461,16 +471,17 @@ def _day_forms(day: date) -> list[str]:
 def local_day(utc: str, page: str) -> str | None:
     """The day in the publisher's zone of an instant Postlight states in UTC.
 
-    A timestamp on the page with an offset that is the same instant gives its own day;
-    otherwise the one day of the three around the UTC day that the page writes; None when
+    A timestamp on the page with a local offset that is the same instant gives its own
+    day (a stamp in UTC only restates the instant); otherwise the one day of the three
+    around the UTC day that the page writes; None when
     the page settles nothing (checked by hand, see `POSTLIGHT_CORRECTIONS`).
     """
     instant = datetime.fromisoformat(utc.replace("Z", "+00:00")).replace(second=0, microsecond=0)
     for m in ISO_TIME.finditer(page):
         year, month, day_, hour, minute, offset = m.groups()
-        if offset == "Z":
-            offset = "+00:00"
-        elif ":" not in offset:
+        if offset in ("Z", "+00:00", "-00:00", "+0000", "-0000"):
+            continue  # the UTC instant again (metadata's own stamp), not the local day
+        if ":" not in offset:
             offset = f"{offset[:3]}:{offset[3:]}"
         try:
             stamp = datetime.fromisoformat(f"{year}-{month}-{day_}T{hour}:{minute}{offset}")

@@ -50,9 +50,12 @@ from pipelines.fields import clean_field
 # layout-glued bylines, writer links, "By" lines, credits lists, blog and two-<h1> titles:
 #   tuning    text F1 0.954 (0.953)  title 0.993 (0.664)  date 0.981 (0.914)  authors 0.983 (0.645)
 #   held-out  text F1 0.934 (0.935)  title 0.897 (0.705)  date 0.962 (0.887)  authors 0.902 (0.733)
+# Then the truth of three tuning pages moved to the day the page shows (its UTC stamp had
+# been taken for the local day: forward.com, pagesix.com, newyorker.com magazine), where
+# the stage states the instant in UTC: tuning date 0.981 -> 0.952 (bare 0.914).
 # The floors sit a little below.
 FLOORS = {
-    "tuning": {"text_f1": 0.945, "title": 0.98, "date": 0.97, "authors": 0.97},
+    "tuning": {"text_f1": 0.945, "title": 0.98, "date": 0.94, "authors": 0.97},
     "held-out": {"text_f1": 0.925, "title": 0.88, "date": 0.95, "authors": 0.89},
 }
 # Pages whose text precision may fall more than PRECISION_MARGIN under bare trafilatura's,
