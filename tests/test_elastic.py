@@ -3,6 +3,7 @@ facet longer than one search may answer."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -63,6 +64,16 @@ def test_a_date_facet_longer_than_one_search_counts_every_day(es_url, monkeypatc
         request = build_request("police", limit=5)
         whole = archive.search(request).facets[DATE_FACET]
         monkeypatch.setattr(elastic_archive, "DAYS_PER_SEARCH", 4)
+        threads: dict[str, set[int]] = {"main": set(), "windows": set()}
+        within = archive._search_within
+
+        def recorded(seconds, body):
+            if "query" in body:
+                windowed_search = set(body.get("aggs", {})) == {DATE_FACET}
+                threads["windows" if windowed_search else "main"].add(threading.get_ident())
+            return within(seconds, body)
+
+        monkeypatch.setattr(archive, "_search_within", recorded)
         windowed = archive.search(request)
     finally:
         archive.drop()
@@ -73,6 +84,9 @@ def test_a_date_facet_longer_than_one_search_counts_every_day(es_url, monkeypatc
     assert whole == sorted(days.items())
     assert windowed.facets[DATE_FACET] == whole
     assert windowed.total == 60 and len(windowed.hits) == 5
+    # The windows are counted beside the main search, in a thread of their own.
+    assert threads["main"] == {threading.get_ident()}
+    assert len(threads["windows"]) == 1 and threads["windows"] != threads["main"]
 
 
 def test_facet_ties_within_the_headroom_need_no_second_search(es_url, monkeypatch):

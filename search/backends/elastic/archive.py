@@ -13,6 +13,7 @@ import functools
 import inspect
 import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -292,10 +293,19 @@ class ElasticArchive(Archive):
                 # words match in text_cjk, a folded copy: the Python snippet marks them.
                 "fields": {"text": {}, "text.cjk": {}},
             }
-        if body["sort"] is DATE_SORT:
-            response = self._newest_first(request.timeout, body)
-        else:
-            response = self._search_within(request.timeout, body)
+        # The day windows (a long span of dates) are counted beside the main search: the
+        # node answers them on its other cores while the client reads the first answer.
+        with ThreadPoolExecutor(max_workers=1) as beside:
+            window_days = (
+                beside.submit(self._days_in_windows, request.timeout, body["query"], windows)
+                if len(windows) > 1
+                else None
+            )
+            if body["sort"] is DATE_SORT:
+                response = self._newest_first(request.timeout, body)
+            else:
+                response = self._search_within(request.timeout, body)
+            days_beside = window_days.result() if window_days else None
         segments = highlight_terms(tree)
         # Elasticsearch marks only the form searched in the text as published; where a
         # word has other forms (children for child), the Python snippet marks them all.
@@ -324,8 +334,8 @@ class ElasticArchive(Archive):
         }
         if facets:
             facets = self._facets_with_ties(request, body["query"], facets, size)
-        if len(windows) > 1:
-            days = {"buckets": self._days_in_windows(request.timeout, body["query"], windows)}
+        if days_beside is not None:
+            days = {"buckets": days_beside}
         if days is not None:
             facets[DATE_FACET] = by_date(
                 (bucket["key_as_string"], bucket["doc_count"]) for bucket in days["buckets"]
