@@ -364,15 +364,11 @@ class ElasticArchive(Archive):
         hits = response["hits"]["hits"]
         if not hits:  # no page asked for, or no match
             return response
-        if len(hits) < end or hits[-1]["sort"][0] == UNDATED:
-            whole = {key: value for key, value in body.items() if key != "aggs"}
-            page = self._search_within(seconds, {**whole, "track_total_hits": False})
-        else:
-            since = {"range": {"published": {"gte": hits[-1]["sort"][0], "format": "epoch_millis"}}}
-            second = {key: value for key, value in body.items() if key != "aggs"}
-            second |= {"query": {"bool": {"filter": [since, body["query"]]}}}
-            page = self._search_within(seconds, {**second, "track_total_hits": False})
-        response["hits"]["hits"] = page["hits"]["hits"]
+        second = {key: value for key, value in body.items() if key != "aggs"}
+        second["track_total_hits"] = False
+        if len(hits) == end and hits[-1]["sort"][0] != UNDATED:
+            second["query"] = published_within(body["query"], since=hits[-1]["sort"][0])
+        response["hits"]["hits"] = self._search_within(seconds, second)["hits"]["hits"]
         return response
 
     def _page_floor(self, pit: str, query: dict[str, Any], after: list[Any] | None) -> int | None:
@@ -382,8 +378,7 @@ class ElasticArchive(Archive):
         if after is not None:
             if after[0] == UNDATED:
                 return None
-            before = {"range": {"published": {"lt": after[0], "format": "epoch_millis"}}}
-            query = {"bool": {"filter": [before, query]}}
+            query = published_within(query, until=after[0])
         response = self.client.search(
             pit={"id": pit, "keep_alive": PIT_KEEP_ALIVE},
             query=query,
@@ -450,13 +445,8 @@ class ElasticArchive(Archive):
         """The date facet's buckets, one search per window of days, in date order."""
         buckets: list[dict[str, Any]] = []
         for since, until in windows:
-            bounds: dict[str, Any] = {"format": "epoch_millis"}
-            if since is not None:
-                bounds["gte"] = since
-            if until is not None:
-                bounds["lt"] = until
             body = {
-                "query": {"bool": {"filter": [query, {"range": {"published": bounds}}]}},
+                "query": published_within(query, since, until),
                 "size": 0,
                 "track_total_hits": False,
                 "aggs": {DATE_FACET: DATE_HISTOGRAM},
@@ -497,13 +487,9 @@ class ElasticArchive(Archive):
             after: list[Any] | None = None
             while True:
                 floor = self._page_floor(pit, query, after)
-                bounded = query
-                if floor is not None:
-                    since = {"range": {"published": {"gte": floor, "format": "epoch_millis"}}}
-                    bounded = {"bool": {"filter": [since, query]}}
                 response = self.client.search(
                     pit={"id": pit, "keep_alive": PIT_KEEP_ALIVE},
-                    query=bounded,
+                    query=query if floor is None else published_within(query, since=floor),
                     sort=DATE_SORT,
                     size=BULK_CHUNK,
                     track_total_hits=False,
@@ -627,6 +613,18 @@ DATE_HISTOGRAM = {
         "time_zone": "UTC",
     }
 }
+
+
+def published_within(
+    query: dict[str, Any], since: int | None = None, until: int | None = None
+) -> dict[str, Any]:
+    """`query`, kept to articles published from `since` and before `until` (epoch ms)."""
+    bounds: dict[str, Any] = {"format": "epoch_millis"}
+    if since is not None:
+        bounds["gte"] = since
+    if until is not None:
+        bounds["lt"] = until
+    return {"bool": {"filter": [query, {"range": {"published": bounds}}]}}
 
 
 def day_windows(span: tuple[int, int] | None, days: int) -> list[tuple[int | None, int | None]]:
