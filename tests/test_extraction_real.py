@@ -22,7 +22,8 @@ from conftest import eval_data
 from trafilatura.utils import load_html
 
 from bench.build_extraction_pypi import SET as PYPI_SET
-from bench.build_extraction_pypi import BadArchive, install, is_installed
+from bench.build_extraction_pypi import SHA256, BadArchive, install, is_installed, pinned_source
+from bench.build_extraction_pypi import main as build_extraction_pypi
 from bench.build_extraction_real import (
     asserted_fields,
     local_day,
@@ -231,13 +232,33 @@ def test_pypi_pages_are_the_real_sets_own(
         assert page == real[page.key], page.key
 
 
-def test_a_source_distribution_that_is_not_the_pinned_one_is_refused(tmp_path: Path) -> None:
+def test_a_source_distribution_that_is_not_the_pinned_one_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     fake = tmp_path / "newspaper4k-0.9.6.tar.gz"
     fake.write_bytes(gzip.compress(b"not the package"))
     with pytest.raises(BadArchive, match="not the pinned"):
         install(fake, tmp_path / "set")
     assert not (tmp_path / "set" / "truth.json").exists()
     assert not is_installed(tmp_path / "set")
+    # The same through the command: `--archive` is used instead of a download, and refused.
+    monkeypatch.setenv("HOMEWARD_EVAL_DATA", str(tmp_path / "data"))
+    assert build_extraction_pypi(["--archive", str(fake)]) == 1
+    assert f"not the pinned {SHA256}" in capsys.readouterr().err
+    assert not (tmp_path / "data" / PYPI_SET / "truth.json").exists()
+
+
+def test_a_set_built_from_the_pinned_version_is_not_fetched_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / PYPI_SET
+    folder.mkdir()
+    (folder / "truth.json").write_text("{}", encoding="utf-8")
+    (folder / "source.json").write_text(json.dumps(pinned_source()), encoding="utf-8")
+    monkeypatch.setenv("HOMEWARD_EVAL_DATA", str(tmp_path))
+    monkeypatch.setattr("bench.build_extraction_pypi.download", lambda _: pytest.fail("fetched"))
+    assert build_extraction_pypi([]) == 0
+    assert "pages are installed in" in capsys.readouterr().out
 
 
 # --- unescaping ---------------------------------------------------------------------------------
