@@ -51,8 +51,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from itertools import islice
 from typing import Any
 
 import trafilatura
@@ -61,6 +59,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from pipelines.authors import AUTHOR_META, Byline, chinese_byline, find_authors
+from pipelines.dates import iso_date, page_day, shown_date
 from pipelines.fields import clean_field
 
 __all__ = [
@@ -170,7 +169,7 @@ def extract_article(
         tree, page.json_ld_author, _without_site_credit(page.meta, page.site_name)
     )
     captions = _captions_to_paragraphs(tree) if options.keep_captions else []
-    shown_date = None if page.published else _shown_date(tree)
+    date_line = None if page.published else shown_date(tree)
     # trafilatura's own metadata search (htmldate and friends) costs a third of the
     # extraction; skip it when the publisher's metadata already names title and date.
     needs_metadata = not ((page.headline or page.og_title) and page.published)
@@ -229,7 +228,7 @@ def extract_article(
         url=url,
         text=text,
         title=title,
-        published=page.published or shown_date or _iso_date(document.date),
+        published=page_day(tree, page.published) or date_line or iso_date(document.date),
         authors=byline.people,
         organisations=byline.organisations,
         site_name=site_name,
@@ -305,7 +304,7 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     articles, named = _json_ld_articles(tree)
     for article in articles:
         found.headline = found.headline or _clean(_first_text(article.get("headline")))
-        found.published = found.published or _iso_date(_first_text(article.get("datePublished")))
+        found.published = found.published or iso_date(_first_text(article.get("datePublished")))
         if found.json_ld_author is None:
             found.json_ld_author = _resolved(article.get("author"), named)
         found.site_name = found.site_name or _clean(_first_text(_name_of(article.get("publisher"))))
@@ -314,7 +313,7 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     found.og_title = _clean(meta.get("og:title"))
     if found.published is None:
         for key in PUBLISHED_META:
-            found.published = _iso_date(meta.get(key))
+            found.published = iso_date(meta.get(key))
             if found.published:
                 break
     found.site_name = found.site_name or _clean(meta.get("og:site_name"))
@@ -394,64 +393,6 @@ def _name_of(value: Any) -> Any:
     if isinstance(value, list):
         value = value[0] if value else None
     return value.get("name") if isinstance(value, dict) else value
-
-
-def _iso_date(value: str | None) -> str | None:
-    """An ISO date or datetime, or None when the value is not one."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        if len(value) == 10:
-            return date.fromisoformat(value).isoformat()
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if (parsed.hour, parsed.minute, parsed.second, parsed.tzinfo) == (0, 0, 0, None):
-        return parsed.date().isoformat()
-    return parsed.isoformat()
-
-
-# The page's date line: an element whose class names a date ("date", "post-date",
-# "article__readTime date", "entry-date"), read when the metadata states no date.
-# A header's "today" box shows the day the page was saved, not the article's.
-NOT_A_DATE_LINE = re.compile(r"today|current|now|update|modif", re.IGNORECASE)
-DATE_LINE_XPATH = (
-    "//body//*[contains(@class, 'date') or contains(@class, 'Date')]"
-    "[not(ancestor::aside or ancestor::footer or ancestor::nav)]"
-)
-DATE_LINE_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:post|entry|publish|article|news)?-?date(?:$|[\s_-])", re.I
-)
-# Numeric dates only (2019年04月21日, 2019-04-21, 2019/4/21): a named month in a date line
-# is read as well by trafilatura's own date search, which the stage falls back on.
-NUMERIC_DATE = re.compile(r"(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)")
-MAX_DATE_LINE_LENGTH = 80
-MAX_DATE_LINES = 5
-
-
-def _shown_date(tree: Any) -> str | None:
-    """The day the page's first date line shows, when the metadata states none.
-
-    trafilatura's date search guesses from the whole page (a copyright year, a
-    related story's date, an update stamp: "2022-07-01" on a 2019 article); the
-    date line under the headline is the publisher's own statement.
-    """
-    lines = (
-        element
-        for element in tree.xpath(DATE_LINE_XPATH)
-        if DATE_LINE_CLASS.search(element.get("class") or "")
-        and not NOT_A_DATE_LINE.search(element.get("class") or "")
-    )
-    for element in islice(lines, MAX_DATE_LINES):
-        text = " ".join(element.text_content().split())
-        match = NUMERIC_DATE.search(text) if len(text) <= MAX_DATE_LINE_LENGTH else None
-        if match:
-            try:
-                return date(*(int(part) for part in match.groups())).isoformat()
-            except ValueError:
-                continue
-    return None
 
 
 def _without_site_name(title: str | None, site_name: str | None) -> str | None:

@@ -1,0 +1,202 @@
+"""Publication dates: the publisher's statement, read as the publisher's own day.
+
+A date is kept as ISO 8601 text (a day, or a datetime with its offset). Two
+things make the stated date differ from the day readers see:
+
+* metadata states no date, and the page's date line does ("2019年04月21日"):
+  `shown_date` reads it before trafilatura's whole-page guess (a copyright
+  year, a related story's date);
+* metadata states the instant in UTC (`2016-12-29T01:32:00Z`) and the page
+  shows the day in the newsroom's zone ("December 28, 2016"): an archive
+  searched by day must file the article on the day its publisher printed.
+  `page_day` moves such a UTC stamp to the shown day only when the page
+  shows that neighbouring day and never the UTC one, and when a real zone
+  (UTC-12 to UTC+14) can put the instant there.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from itertools import islice
+from typing import Any
+
+__all__ = ["iso_date", "page_day", "shown_date"]
+
+
+def iso_date(value: str | None) -> str | None:
+    """An ISO date or datetime, or None when the value is not one."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value).isoformat()
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if (parsed.hour, parsed.minute, parsed.second, parsed.tzinfo) == (0, 0, 0, None):
+        return parsed.date().isoformat()
+    return parsed.isoformat()
+
+
+# The page's date line: an element whose class names a date ("date", "post-date",
+# "article__readTime date", "entry-date"), read when the metadata states no date.
+# A header's "today" box shows the day the page was saved, not the article's.
+NOT_A_DATE_LINE = re.compile(r"today|current|now|update|modif", re.IGNORECASE)
+DATE_LINE_XPATH = (
+    "//body//*[contains(@class, 'date') or contains(@class, 'Date')]"
+    "[not(ancestor::aside or ancestor::footer or ancestor::nav)]"
+)
+DATE_LINE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:post|entry|publish|article|news)?-?date(?:$|[\s_-])", re.I
+)
+# Numeric dates only (2019年04月21日, 2019-04-21, 2019/4/21): a named month in a date line
+# is read as well by trafilatura's own date search, which the stage falls back on.
+NUMERIC_DATE = re.compile(r"(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)")
+MAX_DATE_LINE_LENGTH = 80
+MAX_DATE_LINES = 5
+
+
+def shown_date(tree: Any) -> str | None:
+    """The day the page's first date line shows, when the metadata states none.
+
+    trafilatura's date search guesses from the whole page (a copyright year, a
+    related story's date, an update stamp: "2022-07-01" on a 2019 article); the
+    date line under the headline is the publisher's own statement.
+    """
+    lines = (
+        element
+        for element in tree.xpath(DATE_LINE_XPATH)
+        if DATE_LINE_CLASS.search(element.get("class") or "")
+        and not NOT_A_DATE_LINE.search(element.get("class") or "")
+    )
+    for element in islice(lines, MAX_DATE_LINES):
+        text = " ".join(element.text_content().split())
+        match = NUMERIC_DATE.search(text) if len(text) <= MAX_DATE_LINE_LENGTH else None
+        if match:
+            try:
+                return date(*(int(part) for part in match.groups())).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+# --- the day a UTC stamp was printed on --------------------------------------------------
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "january jan janvier janv enero ene januar jän janeiro",
+            "february feb février févr fevrier febrero februar fevereiro fev",
+            "march mar mars marzo märz marz março",
+            "april apr avril abril",
+            "may mai mayo maio",
+            "june jun juin junio juni junho",
+            "july jul juillet juil julio juli julho",
+            "august aug août aout agosto ago",
+            "september sep sept septembre septiembre setiembre set setembro",
+            "october oct octobre octubre oktober okt outubro out",
+            "november nov novembre noviembre novembro",
+            "december dec décembre decembre déc diciembre dic dezember dez dezembro",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+# "December 28, 2016", "Dec. 28 2016", "28 December 2016", "28 de diciembre de 2016",
+# "2016-12-28", "2016/12/28", "2016年12月28日"; a day is read only where a year is written.
+SHOWN_DAY = re.compile(
+    rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
+    rf"|\b(\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?(\d{{4}})\b"
+    r"|(?<!\d)(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)",
+    re.IGNORECASE,
+)
+# A day is read only where a year is written: four digits alone, found fast before the
+# slow search for month names. Text in these elements is not the article's own.
+YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+NOT_SHOWN = frozenset({"script", "style", "noscript", "nav", "aside", "footer", "template"})
+# Only the page's first few dates are its own: further down come related stories.
+FIRST_SHOWN_DAYS = 4
+# Zones run from UTC-12 to UTC+14: an instant at UTC hour h can be shown on the day
+# before only when h < 12, on the day after only when h >= 10.
+LATEST_HOUR_FOR_DAY_BEFORE = 12
+EARLIEST_HOUR_FOR_DAY_AFTER = 10
+
+
+def page_day(tree: Any, published: str | None) -> str | None:
+    """`published`, or the day the page shows when `published` is a UTC stamp of the next
+    or previous day.
+
+    A stamp with a real offset (`+08:00`, `-05:00`) already names the publisher's
+    day and is kept; so is a UTC stamp whose own day the page shows, or whose
+    neighbouring day the page does not show.
+    """
+    instant = _utc_instant(published)
+    if instant is None:
+        return published
+    days = _shown_days(tree)
+    stated = instant.date()
+    if not days or stated in days:
+        return published
+    try:
+        before, after = stated - timedelta(days=1), stated + timedelta(days=1)
+    except OverflowError:  # a placeholder stamp: year 1 or 9999
+        return published
+    if days[0] == before and instant.hour < LATEST_HOUR_FOR_DAY_BEFORE:
+        return before.isoformat()
+    if days[0] == after and instant.hour >= EARLIEST_HOUR_FOR_DAY_AFTER:
+        return after.isoformat()
+    return published
+
+
+def _utc_instant(published: str | None) -> datetime | None:
+    if not published or len(published) <= 10:
+        return None
+    try:
+        parsed = datetime.fromisoformat(published)
+    except ValueError:
+        return None
+    return parsed if parsed.utcoffset() == timedelta(0) else None
+
+
+def _shown_days(tree: Any) -> list[date]:
+    """The first days the page's visible text writes out, in reading order."""
+    days: list[date] = []
+    for text in tree.xpath("//body//text()"):
+        if not YEAR.search(text) or _hidden(text.getparent(), text.is_tail):
+            continue
+        for match in SHOWN_DAY.finditer(text):
+            day = _day_of(match.groups())
+            if day is not None:
+                days.append(day)
+                if len(days) == FIRST_SHOWN_DAYS:
+                    return days
+    return days
+
+
+def _hidden(element: Any, is_tail: bool) -> bool:
+    """Whether a text stands in an element readers do not read as the page's own."""
+    if is_tail:  # the text after an element belongs to that element's parent
+        element = element.getparent()
+    while element is not None:
+        if element.tag in NOT_SHOWN:
+            return True
+        element = element.getparent()
+    return False
+
+
+def _day_of(groups: tuple[str | None, ...]) -> date | None:
+    month_first, day_first, numeric = groups[0:3], groups[3:6], groups[6:9]
+    try:
+        if month_first[0]:
+            return date(int(month_first[2]), MONTHS[month_first[0].lower()], int(month_first[1]))
+        if day_first[0]:
+            return date(int(day_first[2]), MONTHS[day_first[1].lower()], int(day_first[0]))
+        if numeric[0]:
+            return date(*(int(part) for part in numeric))
+    except (KeyError, ValueError):
+        return None
+    return None
