@@ -1041,22 +1041,73 @@ TEASER_LINE = re.compile(
     r"|like this story\b|share this (?:article|story)\b|don't miss\b|most read in\b"
     r"|popular on \S+$|explore further$"
     r"|相关阅读|相关新闻|延伸阅读|推荐阅读|相關閱讀|相關新聞|延伸閱讀|推薦閱讀|点击查看|點擊查看"
-    r"|[（(]?责任编辑|[（(]?責任編輯|[（(]?编辑[:：]|[（(]?編輯[:：]"
+    r"|[（(【]?责任编辑|[（(【]?責任編輯|[（(【]?编辑[:：]|[（(【]?編輯[:：]"
     r")"
     r"|\[(?:insight|video|reaction|warning|news|pictures|poll|reveal|analysis)\]\s*\|?$",
     re.IGNORECASE,
 )
 MAX_TEASER_LINE_LENGTH = 30
+# Page furniture that lands in the body's flow: a line that is only an e-mail address (a
+# link alone may be the source a story cites), a copyright notice (with its year or sign,
+# so a heading "Copyright reform" stays), a wire service's end mark, a lone label of the
+# page's widgets, a sign-up form's reply, or a bracket left from a sign-off split in two.
+FURNITURE_LINE = re.compile(
+    r"^(?:"
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?:copyright\b(?=.*(?:\d{4}|©|ⓒ))|©|ⓒ|\(c\)\s*\d{4}).*"
+    r"|.*(?:all rights reserved|版权所有|版權所有|무단\s*전재|無断転載).*"
+    r"|[(（]?(?:end|ends|끝)[)）]?|/ends?|-30-"
+    r"|comments?|tags|advertisement|sponsored|评论|評論|广告|廣告|【纠错】|【糾錯】"
+    r"|thanks? (?:you )?for signing up!?|.*error processing your subscription\.?"
+    r"|[】」』）]+"
+    r")\s*$",
+    re.IGNORECASE,
+)
+
+
+# The heading of a block of other stories' headlines that closes the body ("You may also
+# like...", "More Must-Reads From TIME"): with only short lines after it, it and they go.
+TEASER_HEADING = re.compile(
+    r"^(?:you (?:may|might) also like|more must-reads from .+|more from .+"
+    r"|recommended(?: for you| stories| reading)?|read next|what to read next"
+    r"|most (?:popular|read|viewed)|trending(?: now| stories)?"
+    r"|related (?:videos?|stories|articles|coverage|content|posts?)"
+    r"|(?:featured|recent) slide ?shows|editor'?s picks"
+    r"|猜你喜欢|热门推荐|相关推荐|热门新闻|猜你喜歡|熱門推薦|相關推薦|熱門新聞|関連記事|.{0,20}주요\s?뉴스"
+    r")[\s.…:：]*$",
+    re.IGNORECASE,
+)
+MAX_TEASER_HEADING_LENGTH = 8
+MAX_TEASER_ITEM_LENGTH = 25
+# A full stop ends a sentence, not a headline ("…" and "?" end headlines too).
+SENTENCE_END = re.compile(r"(?<!\.)[.。]['’”\"」)]*$")
 
 
 def _drop_teaser_lines(text: str) -> str:
-    """Remove short in-body promotion lines ("Related: ...", "READ MORE: ...", 相关阅读)."""
+    """Remove short in-body promotion lines ("Related: ...", "READ MORE: ...", 相关阅读) and
+    page furniture (a reporter's bare e-mail address, "Copyright ⓒ …", "(END)")."""
     kept = [
         line
         for line in text.split("\n")
-        if content_length(line) > MAX_TEASER_LINE_LENGTH or not TEASER_LINE.search(line)
+        if content_length(line) > MAX_TEASER_LINE_LENGTH
+        or not (TEASER_LINE.search(line) or FURNITURE_LINE.match(line))
     ]
-    return "\n".join(kept)
+    return "\n".join(_without_closing_teasers(kept))
+
+
+def _without_closing_teasers(lines: list[str]) -> list[str]:
+    """The lines before a closing block of teasers: a teaser heading followed only by
+    headlines and buttons (short, none ending a sentence). A sentence after the heading,
+    however short, is the article's: everything stays."""
+    for index, line in enumerate(lines[1:], start=1):
+        if content_length(line) > MAX_TEASER_HEADING_LENGTH or not TEASER_HEADING.match(line):
+            continue
+        if all(
+            content_length(rest) <= MAX_TEASER_ITEM_LENGTH and not SENTENCE_END.search(rest)
+            for rest in lines[index + 1 :]
+        ):
+            return lines[:index]
+    return lines
 
 
 def _drop_leading_headline(text: str, headlines: set[str | None]) -> str:

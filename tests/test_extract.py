@@ -478,3 +478,81 @@ def test_author_search_answers_as_trafilatura_does(fragment: str) -> None:
     """The stage's author search is trafilatura's, made fast; it must give the same answer."""
     html = f"<html><body><article>{fragment}{AUTHOR_BODY}</p></article></body></html>"
     assert trafilatura_author(load_html(html)) == extract_author(load_html(html))
+
+
+# --- page furniture in the body's flow ---------------------------------------------------------
+
+PARAGRAPH = "Police said the seven-year-old boy was found safe in a parked car on Thursday. " * 4
+
+
+def article_around(line: str) -> str:
+    """The text extracted from a page whose article holds `line` between two paragraphs."""
+    html = f"<html><body><article><p>{PARAGRAPH}</p><p>{line}</p><p>{PARAGRAPH}</p></article>"
+    article = extract_article(html + "</body></html>", "https://news.example/a")
+    assert article is not None and PARAGRAPH.strip() in article.text
+    return article.text
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "kokobj@yna.co.kr",  # a reporter's address under a wire story
+        "(END)",
+        "Copyright ⓒ Entermedia.co.kr. 무단전재 및 재배포 금지",
+        "Copyright 2019 Hawaii News Now. All rights reserved.",
+        "© 2024 Riverside Herald",
+        "Comments",
+        "Thanks for signing up!",
+        "【纠错】",
+    ],
+)
+def test_page_furniture_line_is_dropped(furniture: str) -> None:
+    assert furniture not in article_around(furniture)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Copyright reform leaves parents without answers",  # a heading about copyright
+        "https://www.missingkids.org/gethelpnow",  # a link a story gives readers
+        "Tags were found on the boy's bag, police said.",
+    ],
+)
+def test_a_line_like_furniture_that_is_the_story_stays(line: str) -> None:
+    assert line in article_around(line)
+
+
+def test_a_sign_off_split_over_two_lines_is_dropped() -> None:
+    html = (
+        "<html><body><article><p>"
+        + "梁振英在星期二的答问大会开始之际在其演说中道歉，但强调他在违章建筑问题上没有隐瞒的意图。"
+        * 3
+        + "</p><p>【责任编辑:张樵苏</p><p>】</p></article></body></html>"
+    )
+    article = extract_article(html, "https://news.example/a")
+    assert article is not None
+    assert "张樵苏" not in article.text and "】" not in article.text
+
+
+TEASERS = (
+    "<p>More Must-Reads From TIME</p><ul><li><a href='/a'>The Struggle to Save Lives Inside"
+    " Gaza’s Hospitals</a></li><li><a href='/b'>Is Using the Snooze Button Bad for You?</a></li>"
+    "</ul>"
+)
+
+
+LAST = "Detectives thanked the volunteers who searched the fields for two days."
+
+
+def test_a_closing_block_of_teasers_is_dropped_with_its_heading() -> None:
+    html = f"<html><body><article><p>{PARAGRAPH}</p><p>{LAST}</p>{TEASERS}</article>"
+    article = extract_article(html + "</body></html>", "https://news.example/a")
+    assert article is not None and article.text.endswith(LAST)
+    assert "More Must-Reads" not in article.text and "Snooze Button" not in article.text
+
+
+@pytest.mark.parametrize("heading", ["<p>Most read</p>", "<h2>You may also like</h2>"])
+def test_a_teaser_heading_followed_by_a_short_sentence_keeps_it(heading: str) -> None:
+    html = f"<html><body><article><p>{PARAGRAPH}</p>{heading}<p>{LAST}</p></article>"
+    article = extract_article(html + "</body></html>", "https://news.example/a")
+    assert article is not None and article.text.endswith(LAST)
