@@ -526,7 +526,7 @@ def _shown_headline(title: str, h1: list[str]) -> str | None:
             continue
         if _comparable(heading) == _comparable(title):
             return heading
-        if _opens_stated_title(heading, title):
+        if _opens_stated_title(heading, title) or _kicker_before(heading, title):
             return heading
         shared = _common_prefix(heading, title).rstrip()
         if len(shared) < max(MIN_HEADLINE_LENGTH, SHARED_HEADLINE_SHARE * len(heading)):
@@ -554,6 +554,24 @@ def _opens_stated_title(heading: str, title: str) -> bool:
         return False
     opening = plain[: -len(stated)]
     return opening[-1:].isspace() and not KICKER_END.search(opening)
+
+
+# A section label put before the headline in the metadata ("Opinion | …", "LIVE: …").
+MAX_KICKER_WORDS = 3
+
+
+def _kicker_before(heading: str, title: str) -> bool:
+    """Whether the stated title is the `<h1>` behind a short label and its separator.
+
+    "Opinion | Republicans Are Following Trump to Nowhere" over an `<h1>`
+    "Republicans Are Following Trump to Nowhere": the page prints the headline
+    without the section's label, as the site's name is left out at the end.
+    """
+    plain, stated = heading.translate(QUOTES), title.translate(QUOTES)
+    if len(stated) <= len(plain) or not stated.endswith(plain):
+        return False
+    label = stated[: -len(plain)]
+    return bool(KICKER_END.search(label)) and len(WORDS.findall(label)) <= MAX_KICKER_WORDS
 
 
 # Typographic and typewriter quotes are the same character to a reader comparing two titles.
@@ -601,11 +619,13 @@ def _lone_h1(page: _PageMetadata, stated: list[str | None], site_name: str | Non
     Confused"). When no stated title is shown as a heading, a page with a single
     distinct `<h1>` shows it as its headline, unless it is the site's name or has no
     word in common with the stated titles and description (a logo, a section name).
-    A JSON-LD `headline` is the article's own statement, not a share text: beside
-    it, a shorter `<h1>` is a short form and the headline stays.
+    The same holds beside a JSON-LD `headline`, often written for search and cut at
+    110 characters ("… to contract" over the `<h1>` "… to contract medieval
+    disease"); only a shorter `<h1>` that abridges the stated title is a short form,
+    and the stated title stays.
     """
     headings = {_comparable(h): h for h in page.h1}
-    if page.headline or len(headings) != 1:
+    if len(headings) != 1:
         return None
     heading = next(iter(headings.values()))
     if len(heading) < MIN_HEADLINE_LENGTH or _short_form(heading, stated):

@@ -55,10 +55,13 @@ from pipelines.fields import clean_field
 # been taken for the local day: forward.com, pagesix.com, newyorker.com magazine), where
 # the stage states the instant in UTC: tuning date 0.981 -> 0.952 (bare 0.914). A UTC stamp
 # is now filed on the neighbouring day the page shows (pipelines/dates.py): tuning date
-# 0.952 -> 0.981, held-out unchanged at 0.962. The floors sit a little below.
+# 0.952 -> 0.981, held-out unchanged at 0.962. Titles: a label before the metadata's
+# headline ("Opinion | ") and a JSON-LD headline beside a different lone <h1> give way to
+# the <h1> (rules drawn from the shared benchmark's pages, which have no title truth):
+# held-out 0.897 -> 0.923, tuning unchanged. The floors sit a little below.
 FLOORS = {
     "tuning": {"text_f1": 0.945, "title": 0.98, "date": 0.97, "authors": 0.97},
-    "held-out": {"text_f1": 0.925, "title": 0.88, "date": 0.95, "authors": 0.89},
+    "held-out": {"text_f1": 0.925, "title": 0.91, "date": 0.95, "authors": 0.89},
 }
 # Pages whose text precision may fall more than PRECISION_MARGIN under bare trafilatura's,
 # each for a caption or standfirst of the story that the truth leaves out: on the tuning
@@ -462,6 +465,34 @@ def page_with(head: str, header: str) -> str:
 @pytest.mark.parametrize(
     ("head", "header", "title"),
     [
+        # a JSON-LD headline written for search gives way to the one headline the page prints
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "headline": "Sweden drops Assange rape investigation",'
+            ' "datePublished": "2019-11-19T10:00:00+00:00"}</script>',
+            "<h1>Julian Assange: Sweden drops rape investigation</h1>",
+            "Julian Assange: Sweden drops rape investigation",
+        ),
+        (  # ... and one cut at 110 characters to the <h1> it was cut from
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Hunter'
+            " diagnosed with bubonic plague after eating a rabbit making him third Beijing local"
+            ' to contract", "datePublished": "2019-11-18T10:00:00+00:00"}</script>',
+            "<h1>Hunter diagnosed with bubonic plague after eating a rabbit making him third"
+            " Beijing local to contract medieval disease</h1>",
+            "Hunter diagnosed with bubonic plague after eating a rabbit making him third"
+            " Beijing local to contract medieval disease",
+        ),
+        # the <h1> shows the headline without the section's label the metadata puts first
+        (
+            '<meta property="og:title" content="Opinion | Republicans Are Following Trump">',
+            "<h1>Republicans Are Following Trump</h1>",
+            "Republicans Are Following Trump",
+        ),
+        (  # a label of more words is part of the headline
+            '<meta property="og:title" content="What the Mayor Knew: A Timeline">',
+            "<h1>A Timeline</h1>",
+            "What the Mayor Knew: A Timeline",
+        ),
         # the <h1> shows the headline without the site's tail
         (
             '<meta property="og:title" content="Court files expose spy operation -- Sott.net">',
