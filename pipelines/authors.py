@@ -241,14 +241,24 @@ ONE_LATIN_WORD = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ]+$")
 
 # One word in capitals is a brand or an agency ("ASCII", "KCNA"), not a person.
 BRAND = re.compile(r"^[A-Z][A-Z0-9&]{2,}$")
+# A web address ("Cleveland.com") or a name led by an article ("The Water Coolest") is a
+# publication's; a person's name is neither.
+PUBLICATION_SHAPE = re.compile(
+    r"\.(?:com|net|org|co|info|in|uk|au|ca|de|fr|es|it|cn|jp|kr|tw|hk)\b|^the\s", re.I
+)
+# An agency's job title credited alone: "AP Auto Writer", "CNN Editor-at-large".
+AGENCY_ROLE = re.compile(rf"^(\S+)\s.*\b(?:{ROLE_NAME})s?(?:-at-large)?$", re.IGNORECASE)
 
 
 def is_organisation(name: str) -> bool:
     """Whether a credited name reads as an organisation, a desk or a staff line."""
+    agency_role = AGENCY_ROLE.match(name)
     return (
         name.casefold() in AGENCIES
         or bool(ORGANISATION_WORD.search(name))
         or bool(BRAND.match(name))
+        or bool(PUBLICATION_SHAPE.search(name))
+        or bool(agency_role and agency_role[1].casefold() in AGENCIES)
     )
 
 
@@ -320,7 +330,7 @@ def _plausible_name(name: str) -> bool:
     words = name.split()
     if len(name) > MAX_NAME_LENGTH or len(words) > MAX_NAME_WORDS:
         return False
-    if any(character.isdigit() for character in name):
+    if any(character.isdigit() or character in "!?" for character in name):
         return False
     if name.casefold() in PLACEHOLDERS or CREDENTIAL.match(name):
         return False

@@ -24,16 +24,25 @@ from typing import Any
 __all__ = ["iso_date", "page_day", "shown_date"]
 
 
+# Content systems fill an empty date field with a placeholder: year 1 ("0001-01-01T00:00:00")
+# or the Unix epoch. Neither is a publication date; the next source is read instead.
+FIRST_NEWS_YEAR = 1800
+EPOCH = datetime(1970, 1, 1)
+
+
 def iso_date(value: str | None) -> str | None:
-    """An ISO date or datetime, or None when the value is not one."""
+    """An ISO date or datetime, or None when the value is not one or is a placeholder."""
     value = (value or "").strip()
     if not value:
         return None
     try:
         if len(value) == 10:
-            return date.fromisoformat(value).isoformat()
+            day = date.fromisoformat(value)
+            return day.isoformat() if day.year >= FIRST_NEWS_YEAR else None
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
+        return None
+    if parsed.year < FIRST_NEWS_YEAR or parsed.replace(tzinfo=None) == EPOCH:
         return None
     if (parsed.hour, parsed.minute, parsed.second, parsed.tzinfo) == (0, 0, 0, None):
         return parsed.date().isoformat()

@@ -466,18 +466,34 @@ def _without_site_credit(meta: dict[str, str], site_name: str | None) -> dict[st
 
 
 def _site_is_no_author(byline: Byline, site_name: str | None) -> Byline:
-    """A one-word byline that is the site's name credits the site, not a person.
+    """The site's own credits taken out of the people.
 
-    "LinkNaija" on LinkNaija, "ITmedia" on "ITmedia PC USER" (a word of the
-    site's name). A two-word site name that matches the byline is a person's
-    own blog ("Haki Benita").
+    A one-word byline that is the site's name or a word of it ("LinkNaija" on
+    LinkNaija, "ITmedia" on "ITmedia PC USER"); a desk named after the site
+    ("CNN Business" on CNN, "Telegraph Sport" on The Telegraph); and the
+    site's name glued after a person's ("Kevin McCoy USA TODAY" is Kevin
+    McCoy). A site name that is, or starts with, the byline is a person's own
+    blog ("Haki Benita", "Bradley M. Kuhn (Brad)").
     """
     if not site_name:
         return byline
     site = {_comparable(site_name), *(_comparable(w) for w in site_name.split())}
-    for name in [n for n in byline.people if _comparable(n) in site and " " not in n]:
-        byline.people.remove(name)
-        byline.organisations.append(name)
+    site_words = [w for w in (_comparable(w) for w in site_name.split()) if w]
+    if site_words[:1] == ["the"] and len(site_words) > 1:
+        site_words = site_words[1:]
+    people = []
+    for name in byline.people:
+        words = [_comparable(w) for w in name.split()]
+        if (_comparable(name) in site and " " not in name) or (
+            len(words) > len(site_words) and words[: len(site_words)] == site_words
+        ):
+            byline.organisations.append(name)
+        elif len(words) > len(site_words) + 1 and words[-len(site_words) :] == site_words:
+            people.append(" ".join(name.split()[: -len(site_words)]))
+            byline.organisations.append(site_name)
+        else:
+            people.append(name)
+    byline.people = people
     return byline
 
 

@@ -58,10 +58,13 @@ from pipelines.fields import clean_field
 # 0.952 -> 0.981, held-out unchanged at 0.962. Titles: a label before the metadata's
 # headline ("Opinion | ") and a JSON-LD headline beside a different lone <h1> give way to
 # the <h1> (rules drawn from the shared benchmark's pages, which have no title truth):
-# held-out 0.897 -> 0.923, tuning unchanged. The floors sit a little below.
+# held-out 0.897 -> 0.923, tuning unchanged. Authors: agencies' job titles, web addresses,
+# desks named after the site and the site's name glued to a person's are not people (also
+# from the shared benchmark's pages): held-out 0.902 -> 0.918, tuning unchanged (0.983).
+# The floors sit a little below.
 FLOORS = {
     "tuning": {"text_f1": 0.945, "title": 0.98, "date": 0.97, "authors": 0.97},
-    "held-out": {"text_f1": 0.925, "title": 0.91, "date": 0.95, "authors": 0.89},
+    "held-out": {"text_f1": 0.925, "title": 0.91, "date": 0.95, "authors": 0.90},
 }
 # Pages whose text precision may fall more than PRECISION_MARGIN under bare trafilatura's,
 # each for a caption or standfirst of the story that the truth leaves out: on the tuning
@@ -349,6 +352,13 @@ def test_double_escaped_json_ld_headline_is_stored_clean() -> None:
         ("文● オカモト／ASCII編集部", ["オカモト"], ["ASCII編集部"]),
         ("著者：後藤大地", ["後藤大地"], []),
         ("ASCII", [], ["ASCII"]),
+        # an agency's job title, a web address and a name led by "The" are no person's
+        ("TOM KRISHER, AP Auto Writer", ["TOM KRISHER"], ["AP Auto Writer"]),
+        ("CNN Editor-at-large", [], ["CNN Editor-at-large"]),
+        ("Troy L. Smith, Cleveland.com", ["Troy L. Smith"], ["Cleveland.com"]),
+        ("The Water Coolest", [], ["The Water Coolest"]),
+        # a category label with an exclamation mark is not a name
+        ("Carlos Nadalim | Comente! Alfabetização", ["Carlos Nadalim"], []),
     ],
 )
 def test_parse_byline(byline: str, people: list[str], organisations: list[str]) -> None:
@@ -1103,7 +1113,6 @@ def test_a_link_to_the_writers_page_names_the_author() -> None:
         ),
         # a placeholder stamp at the end of the calendar is left as it is
         ("9999-12-31T23:00:00Z", "<span>December 30, 2016</span>", "9999-12-31T23:00:00+00:00"),
-        ("0001-01-01T01:00:00Z", "<span>December 31, 2016</span>", "0001-01-01T01:00:00+00:00"),
         # two days apart: not the same instant
         ("2016-12-29T01:32:00Z", "<span>December 27, 2016</span>", "2016-12-29T01:32:00+00:00"),
     ],
@@ -1123,3 +1132,29 @@ def test_a_day_shown_only_outside_the_story_does_not_move_the_stamp() -> None:
     )
     article = extract_article(html, "")
     assert article is not None and article.published == "2016-12-29T01:32:00+00:00"
+
+
+@pytest.mark.parametrize("placeholder", ["0001-01-01T00:00:00+00:00", "1970-01-01T00:00:00Z"])
+def test_a_placeholder_date_gives_way_to_the_next_statement(placeholder: str) -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Two arrested",'
+        f' "datePublished": "{placeholder}"}}</script>'
+        '<meta property="article:published_time" content="2019-11-19T10:00:00-05:00">'
+    )
+    article = extract_article(page_with(head, "<h1>Two arrested</h1>"), "")
+    assert article is not None and article.published == "2019-11-19T10:00:00-05:00"
+
+
+@pytest.mark.parametrize(
+    ("site", "author", "people"),
+    [
+        ("USA TODAY", "Kevin McCoy USA TODAY", ["Kevin McCoy"]),  # the site glued after him
+        ("CNN", "CNN Business", []),  # a desk named after the site
+        ("The Telegraph", "Telegraph Sport", []),
+        ("Bradley M. Kuhn (Brad)", "Bradley M. Kuhn", ["Bradley M. Kuhn"]),  # his own blog
+    ],
+)
+def test_the_sites_own_credits_are_not_people(site: str, author: str, people: list[str]) -> None:
+    head = f'<meta property="og:site_name" content="{site}"><meta name="author" content="{author}">'
+    article = extract_article(page_with(head, "<h1>Two arrested</h1>"), "")
+    assert article is not None and article.authors == people
