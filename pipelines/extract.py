@@ -266,6 +266,9 @@ PUBLISHED_META = (
     "dc.date.issued",
     "dcterms.created",
 )
+# The page's own headings: an `<h1>` in a footer, a sidebar or a menu ("Offices", "More on
+# Slate Book Review") names a box of the site, never the article.
+PAGE_H1_XPATH = "//h1[not(ancestor::footer or ancestor::aside or ancestor::nav)]"
 LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
 
 
@@ -326,7 +329,7 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     )
     if not found.language:
         found.language = next((_clean(meta[k]) for k in LANGUAGE_META if meta.get(k)), None)
-    found.h1 = [h for h in (_clean(h.text_content()) for h in tree.iter("h1")) if h]
+    found.h1 = [h for h in (_clean(h.text_content()) for h in tree.xpath(PAGE_H1_XPATH)) if h]
     found.h2 = [h for h in (_clean(h.text_content()) for h in tree.iter("h2")) if h]
     html_title = tree.find(".//head/title")
     found.html_title = _clean(html_title.text_content()) if html_title is not None else None
@@ -646,7 +649,7 @@ def _lone_h1(page: _PageMetadata, stated: list[str | None], site_name: str | Non
     heading = next(iter(headings.values()))
     if len(heading) < MIN_HEADLINE_LENGTH or _short_form(heading, stated):
         return None
-    if site_name and _comparable(site_name) in _comparable(heading):
+    if site_name and _names_the_site(heading, site_name):
         return None
     stated_words = {
         word.casefold()
@@ -657,6 +660,17 @@ def _lone_h1(page: _PageMetadata, stated: list[str | None], site_name: str | Non
     }
     own_words = {word.casefold() for word in WORDS.findall(heading)}
     return heading if stated_words & own_words else None
+
+
+def _names_the_site(heading: str, site_name: str) -> bool:
+    """Whether an `<h1>` is the site's logo or masthead ("India Post", "LinkNaija Blog"),
+    not a headline that mentions the site ("PolitiFact's guide to tariffs")."""
+    site, shown = _comparable(site_name), _comparable(heading)
+    return site in shown and len(shown) <= MASTHEAD_SHARE * len(site)
+
+
+# A masthead `<h1>` holds the site's name and little more (a tagline word, "Blog").
+MASTHEAD_SHARE = 2
 
 
 # --- the body container: where the extracted text stands on the page ------------------------

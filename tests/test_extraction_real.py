@@ -1158,3 +1158,22 @@ def test_the_sites_own_credits_are_not_people(site: str, author: str, people: li
     head = f'<meta property="og:site_name" content="{site}"><meta name="author" content="{author}">'
     article = extract_article(page_with(head, "<h1>Two arrested</h1>"), "")
     assert article is not None and article.authors == people
+
+
+def test_the_articles_one_h1_beside_footer_h1s_and_naming_the_site_is_the_title() -> None:
+    head = (
+        '<meta property="og:site_name" content="PolitiFact">'
+        '<meta property="og:title" content="PolitiFact’s guide to understanding tariffs and trade">'
+        '<meta property="article:published_time" content="2019-11-18T10:00:00-05:00">'
+    )
+    headline = "PolitiFact’s guide to understanding tariffs and international trade"
+    html = page_with(head, f"<h1>{headline}</h1>").replace(
+        "</body>", "<footer><h1>Offices</h1><h1>State Editions</h1></footer></body>"
+    )
+    article = extract_article(html, "")
+    assert article is not None and article.title == headline
+    masthead = page_with(head, "<h1>PolitiFact</h1>")
+    article = extract_article(masthead, "")
+    assert article is not None and article.title == (
+        "PolitiFact’s guide to understanding tariffs and trade"
+    )
