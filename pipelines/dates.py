@@ -9,9 +9,12 @@ things make the stated date differ from the day readers see:
 * metadata states the instant in UTC (`2016-12-29T01:32:00Z`) and the page
   shows the day in the newsroom's zone ("December 28, 2016"): an archive
   searched by day must file the article on the day its publisher printed.
-  `page_day` moves such a UTC stamp to the shown day only when the page
-  shows that neighbouring day and never the UTC one, and when a real zone
-  (UTC-12 to UTC+14) can put the instant there.
+  `page_day` takes the same instant in the newsroom's zone from the page's
+  `<time datetime>`, else moves the stamp to the neighbouring day the page
+  (or, showing none, its address) names, when the page never shows the UTC
+  day and a real zone (UTC-12 to UTC+14) can put the instant there.
+
+A placeholder in a date field (year 1, the Unix epoch) is no date at all.
 """
 
 from __future__ import annotations
@@ -132,33 +135,80 @@ FIRST_SHOWN_DAYS = 4
 # Zones run from UTC-12 to UTC+14: an instant at UTC hour h can be shown on the day
 # before only when h < 12, on the day after only when h >= 10.
 LATEST_HOUR_FOR_DAY_BEFORE = 12
+# The first `<time>` elements are the article's; later ones date related stories.
+MAX_TIME_ELEMENTS = 10
 EARLIEST_HOUR_FOR_DAY_AFTER = 10
 
 
-def page_day(tree: Any, published: str | None) -> str | None:
-    """`published`, or the day the page shows when `published` is a UTC stamp of the next
-    or previous day.
+def page_day(tree: Any, published: str | None, url: str = "") -> str | None:
+    """`published`, or the publisher's day when `published` is a UTC stamp.
 
-    A stamp with a real offset (`+08:00`, `-05:00`) already names the publisher's
-    day and is kept; so is a UTC stamp whose own day the page shows, or whose
-    neighbouring day the page does not show.
+    In order of evidence: the same instant restated with the newsroom's offset
+    in a `<time datetime>` (kept whole, time and offset); else the first day the
+    page shows, when it is the day before or after; else, on a page showing no
+    day, the day its address names (`/2019/11/18/`, written by the newsroom's
+    system; a printed paper's address may name the next day's edition, so the
+    page's own day comes first). A stamp with a real offset (`+08:00`) already
+    names the publisher's day and is kept; so is a UTC stamp whose own day the
+    page shows.
     """
     instant = _utc_instant(published)
     if instant is None:
         return published
+    restated = _restated(tree, instant)
+    if restated:
+        return restated
     days = _shown_days(tree)
-    stated = instant.date()
-    if not days or stated in days:
+    if not days:
+        addressed = _address_day(url)
+        days = [addressed] if addressed else []
+    if not days or instant.date() in days:
         return published
+    neighbour = _neighbour_day(instant, days[0])
+    return neighbour.isoformat() if neighbour else published
+
+
+def _restated(tree: Any, instant: datetime) -> str | None:
+    """The instant as a `<time datetime>` of the page states it in a local zone."""
+    for value in tree.xpath("//time/@datetime")[:MAX_TIME_ELEMENTS]:
+        try:
+            local = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        offset = local.utcoffset()
+        if offset and local == instant:
+            return local.isoformat()
+    return None
+
+
+def _neighbour_day(instant: datetime, day: date | None) -> date | None:
+    """`day`, when it is the day before or after the UTC instant's and a real zone puts the
+    instant there."""
+    if day is None:
+        return None
     try:
-        before, after = stated - timedelta(days=1), stated + timedelta(days=1)
-    except OverflowError:  # a placeholder stamp: year 1 or 9999
-        return published
-    if days[0] == before and instant.hour < LATEST_HOUR_FOR_DAY_BEFORE:
-        return before.isoformat()
-    if days[0] == after and instant.hour >= EARLIEST_HOUR_FOR_DAY_AFTER:
-        return after.isoformat()
-    return published
+        before, after = instant.date() - timedelta(days=1), instant.date() + timedelta(days=1)
+    except OverflowError:  # a placeholder stamp: year 9999
+        return None
+    if day == before and instant.hour < LATEST_HOUR_FOR_DAY_BEFORE:
+        return before
+    if day == after and instant.hour >= EARLIEST_HOUR_FOR_DAY_AFTER:
+        return after
+    return None
+
+
+# "/2019/11/18/", "/2019-11-18/", "/20191118/" in an article's address.
+ADDRESS_DAY = re.compile(r"/((?:19|20)\d\d)([-/]?)(\d\d)\2(\d\d)(?=[/_.-]|$)")
+
+
+def _address_day(url: str) -> date | None:
+    match = ADDRESS_DAY.search(url or "")
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[3]), int(match[4]))
+    except ValueError:
+        return None
 
 
 def _utc_instant(published: str | None) -> datetime | None:

@@ -228,7 +228,7 @@ def extract_article(
         url=url,
         text=text,
         title=title,
-        published=page_day(tree, page.published) or date_line or iso_date(document.date),
+        published=page_day(tree, page.published, url) or date_line or iso_date(document.date),
         authors=byline.people,
         organisations=byline.organisations,
         site_name=site_name,

@@ -1125,6 +1125,35 @@ def test_a_utc_stamp_is_filed_on_the_day_the_page_shows(
     assert article is not None and article.published == published
 
 
+@pytest.mark.parametrize(
+    ("stamp", "shown", "url", "published"),
+    [
+        # the page's <time> states the same instant in the newsroom's zone: kept whole
+        (
+            "2016-09-19T11:46:01Z",
+            '<time datetime="2016-09-19T07:46:01-04:00">Sept. 19, 2016</time>',
+            "https://www.nytimes.com/2016/09/20/nyregion/a.html",
+            "2016-09-19T07:46:01-04:00",
+        ),
+        # no day on the page: the address's day, written by the newsroom's system
+        ("2019-11-19T04:58:46Z", "", "https://techcrunch.com/2019/11/18/a/", "2019-11-18"),
+        # a printed paper's address names the next day's edition: the page's own day wins
+        (
+            "2016-09-19T11:46:01Z",
+            "<span>Sept. 19, 2016</span>",
+            "https://www.nytimes.com/2016/09/20/nyregion/a.html",
+            "2016-09-19T11:46:01+00:00",
+        ),
+    ],
+)
+def test_the_publishers_day_from_the_pages_time_or_address(
+    stamp: str, shown: str, url: str, published: str
+) -> None:
+    head = f'<meta property="article:published_time" content="{stamp}">'
+    article = extract_article(page_with(head, f"<h1>Two arrested</h1>{shown}"), url)
+    assert article is not None and article.published == published
+
+
 def test_a_day_shown_only_outside_the_story_does_not_move_the_stamp() -> None:
     head = '<meta property="article:published_time" content="2016-12-29T01:32:00Z">'
     html = page_with(head, "<h1>Two arrested</h1>").replace(
