@@ -269,6 +269,11 @@ PUBLISHED_META = (
 # The page's own headings: an `<h1>` in a footer, a sidebar or a menu ("Offices", "More on
 # Slate Book Review") names a box of the site, never the article.
 PAGE_H1_XPATH = "//h1[not(ancestor::footer or ancestor::aside or ancestor::nav)]"
+# Those inside the article the markup marks: its headline among the site's other `<h1>`s.
+ARTICLE_H1_XPATH = (
+    "//*[self::article or contains(@itemtype, 'Article')]"
+    "//h1[not(ancestor::footer or ancestor::aside or ancestor::nav)]"
+)
 LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
 
 
@@ -283,6 +288,7 @@ class _PageMetadata:
     description: str | None = None
     language: str | None = None
     h1: list[str] = field(default_factory=list)
+    article_h1: list[str] = field(default_factory=list)
     h2: list[str] = field(default_factory=list)
     html_title: str | None = None
     descriptions: list[str] = field(default_factory=list)
@@ -330,6 +336,9 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     if not found.language:
         found.language = next((_clean(meta[k]) for k in LANGUAGE_META if meta.get(k)), None)
     found.h1 = [h for h in (_clean(h.text_content()) for h in tree.xpath(PAGE_H1_XPATH)) if h]
+    found.article_h1 = [
+        h for h in (_clean(h.text_content()) for h in tree.xpath(ARTICLE_H1_XPATH)) if h
+    ]
     found.h2 = [h for h in (_clean(h.text_content()) for h in tree.iter("h2")) if h]
     html_title = tree.find(".//head/title")
     found.html_title = _clean(html_title.text_content()) if html_title is not None else None
@@ -644,6 +653,8 @@ def _lone_h1(page: _PageMetadata, stated: list[str | None], site_name: str | Non
     and the stated title stays.
     """
     headings = {_comparable(h): h for h in page.h1}
+    if len(headings) != 1:
+        headings = {_comparable(h): h for h in page.article_h1}
     if len(headings) != 1:
         return None
     heading = next(iter(headings.values()))

@@ -1206,3 +1206,18 @@ def test_the_articles_one_h1_beside_footer_h1s_and_naming_the_site_is_the_title(
     assert article is not None and article.title == (
         "PolitiFact’s guide to understanding tariffs and trade"
     )
+
+
+def test_the_one_h1_of_the_marked_article_beside_the_sites_other_h1s_is_the_title() -> None:
+    head = (
+        '<meta property="og:title" content="The Resurrection of the Greatest Sci-Fi Writer">'
+        '<meta name="description" content="John M. Ford wrote some of the best novels.">'
+        '<meta property="article:published_time" content="2019-11-15T10:00:00-05:00">'
+    )
+    html = page_with(head, "<h1>The Disappearance of John M. Ford</h1>").replace(
+        "</body>",
+        "<div class='adblock-message'><h1>We Need to Talk About Your Ad Blocker</h1>"
+        "<h1>Want to Block Ads But Still Support Slate?</h1></div></body>",
+    )
+    article = extract_article(html, "")
+    assert article is not None and article.title == "The Disappearance of John M. Ford"
