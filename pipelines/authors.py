@@ -99,8 +99,10 @@ MONTHS = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
 # What follows a name in a byline but is not part of it: a date, "Updated …", an email.
+WEEKDAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 TRAILER = re.compile(
     rf"\s+(?:(?:{MONTHS})\.?,?\s+\d.*|\d.*|updated\b.*|published\b.*|posted\b.*|před\b.*"
+    rf"|on\s+(?:{WEEKDAYS}|(?:{MONTHS})\b|\d).*"
     r"|\S+@\S+.*)$",
     re.IGNORECASE,
 )
@@ -201,7 +203,8 @@ PLACEHOLDERS = frozenset(
 )
 # Degrees and credentials after a name: "Brenda Goodman, MA", "Jane Roe, MD, PhD".
 CREDENTIAL = re.compile(
-    r"^(?:MA|MD|PhD|Ph\.D\.?|RN|MPH|MS|MSc|BSc|BA|DO|DDS|JD|MBA|FACP|Jr\.?|Sr\.?)$"
+    r"^(?:MA|MD|PhD|Ph\.D\.?|RN|MPH|MS|MSc|BSc|BA|DO|DDS|JD|MBA|FACP|RD|RDN|LD|CDE|CPT|NP"
+    r"|DNP|PharmD|DVM|MSW|LCSW|PsyD|Jr\.?|Sr\.?)$"
 )
 # "John Roe of Reuters", "Jane Doe for The Post", "Special to The Globe": the person's
 # employer or the paper a freelancer writes for, which is an organisation, not a name.
@@ -657,7 +660,8 @@ def _as_written(names: str, content: str) -> str:
 # A "By …" line under the headline, in an element no class or attribute marks as a byline.
 BY_LINE_XPATH = (
     "(//h1)[1]/following::*[position() <= $window][self::div or self::p or self::span]"
-    "[starts-with(normalize-space(.), 'By ') or starts-with(normalize-space(.), 'BY ')]"
+    "[starts-with(normalize-space(.), 'By ') or starts-with(normalize-space(.), 'BY ')"
+    " or starts-with(normalize-space(.), 'Written by ')]"
     "[not(ancestor::a or ancestor::aside or ancestor::nav or ancestor::footer)]"
 )
 BY_LINE_WINDOW = 300

@@ -357,6 +357,9 @@ def test_double_escaped_json_ld_headline_is_stored_clean() -> None:
         ("CNN Editor-at-large", [], ["CNN Editor-at-large"]),
         ("Troy L. Smith, Cleveland.com", ["Troy L. Smith"], ["Cleveland.com"]),
         ("The Water Coolest", [], ["The Water Coolest"]),
+        # "on" and the day after the name; a dietitian's credentials
+        ("By Louis Jacobson on Monday, November 18th, 2019 at 11:04 a.m.", ["Louis Jacobson"], []),
+        ("Written by Rachael Link, MS, RD on November 14, 2019", ["Rachael Link"], []),
         # a category label with an exclamation mark is not a name
         ("Carlos Nadalim | Comente! Alfabetização", ["Carlos Nadalim"], []),
     ],
@@ -1221,3 +1224,12 @@ def test_the_one_h1_of_the_marked_article_beside_the_sites_other_h1s_is_the_titl
     )
     article = extract_article(html, "")
     assert article is not None and article.title == "The Disappearance of John M. Ford"
+
+
+def test_a_written_by_line_under_the_headline_names_the_author() -> None:
+    header = (
+        "<h1>How to overcome binge eating</h1><div class='css-12r7hj0'>Written by"
+        " <a href='/nutrition-team'>Rachael Link, MS, RD</a> on November 14, 2019</div>"
+    )
+    article = extract_article(page_with("", header), "")
+    assert article is not None and article.authors == ["Rachael Link"]
