@@ -85,7 +85,8 @@ def _append(names: list[str], name: str) -> None:
 # --- one byline string ------------------------------------------------------------------------
 
 BY_PREFIX = re.compile(
-    r"^(?:(?:written\s+)?(?:by|par|von|por|door)\s*[:：]?\s+|(?:作者|著者|筆者|文)\s*[:：●]\s*)",
+    r"^(?:(?:written\s+)?(?:by|par|von|por|door|текст|автор)\s*[:：]?\s+"
+    r"|(?:text|texte|texto|testo)\s*[:：]\s*|(?:作者|著者|筆者|文)\s*[:：●]\s*)",
     re.IGNORECASE,
 )
 # A translator's credit after the writer's ("作者： Diogo Carleto 翻訳者 中村 真子").
@@ -93,7 +94,12 @@ TRANSLATOR = re.compile(r"\s*(?:翻訳者|翻訳|译者|翻译)\s*[:：]?.*$")
 # "·" joins the parts of a transliterated name (约翰·米勒); only a spaced " · " separates.
 # "BY JANE DOE AND JOHN ROE": the joining words in any case, except "y", which upper-case
 # is an initial ("Jane Y. Doe").
-SEPARATORS = re.compile(r"\s*(?:[,;|/•／]|\s·\s|\b(?i:and|und|et)\b|\by\b|&|、|，|\s+[-–—]\s+)\s*")
+# A full stop after a word (not an initial or "Mrs.") ends the name: "Finian Cunningham.
+# Sputnik International" is a person and the paper.
+SEPARATORS = re.compile(
+    r"\s*(?:[,;|/•／]|\s·\s|\b(?i:and|und|et)\b|\by\b|&|、|，|\s+[-–—]\s+"
+    r"|(?<=[a-z]{3})\.\s+(?=[A-Z]))\s*"
+)
 MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
@@ -136,7 +142,7 @@ SURNAME_FIRST = re.compile(r"^\s*([A-Z][\w'-]+),\s*([A-Z][\w'-]+)\s*$")
 ORGANISATION_WORD = re.compile(
     r"\b(?:news|staff|desk|wire|agency|press|newsroom|media|editorial|team|reporters"
     r"|correspondents|magazine|inc|ltd|group|network|service|times|post|herald|daily"
-    r"|journal|tribune|gazette|television|radio)\b"
+    r"|journal|tribune|gazette|television|radio|international)\b"
     r"|(?:社|网|網|报|報|台|新闻|新聞|日报|日報|通信|編集部)$",
     re.IGNORECASE,
 )
@@ -192,6 +198,12 @@ PLACEHOLDERS = frozenset(
         "editor",
         "submitted",
         "xxx",
+        "гость",
+        "invitado",
+        "invité",
+        "gast",
+        "ospite",
+        "convidado",
         "作者",
         "编辑",
         "編輯",

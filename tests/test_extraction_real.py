@@ -360,6 +360,15 @@ def test_double_escaped_json_ld_headline_is_stored_clean() -> None:
         # "on" and the day after the name; a dietitian's credentials
         ("By Louis Jacobson on Monday, November 18th, 2019 at 11:04 a.m.", ["Louis Jacobson"], []),
         ("Written by Rachael Link, MS, RD on November 14, 2019", ["Rachael Link"], []),
+        # a name and its paper joined by a full stop; a credit's label in Russian or German
+        (
+            "Finian Cunningham. Sputnik International",
+            ["Finian Cunningham"],
+            ["Sputnik International"],
+        ),
+        ("Текст Венера Ерофеева", ["Венера Ерофеева"], []),
+        ("Text: Jana Müller", ["Jana Müller"], []),
+        ("Гость", [], []),
         # a category label with an exclamation mark is not a name
         ("Carlos Nadalim | Comente! Alfabetização", ["Carlos Nadalim"], []),
     ],
