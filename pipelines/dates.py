@@ -129,6 +129,7 @@ SHOWN_DAY = re.compile(
 # A day is read only where a year is written: four digits alone, found fast before the
 # slow search for month names. Text in these elements is not the article's own.
 YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+YEAR_TEXT_XPATH = "//body//text()[contains(., '1') or contains(., '2')]"
 NOT_SHOWN = frozenset({"script", "style", "noscript", "nav", "aside", "footer", "template"})
 # Only the page's first few dates are its own: further down come related stories.
 FIRST_SHOWN_DAYS = 4
@@ -170,8 +171,9 @@ def page_day(tree: Any, published: str | None, url: str = "") -> str | None:
 
 def _restated(tree: Any, instant: datetime) -> str | None:
     """The instant as a `<time datetime>` of the page states it in a local zone."""
-    for value in tree.xpath("//time/@datetime")[:MAX_TIME_ELEMENTS]:
+    for element in islice(tree.iter("time"), MAX_TIME_ELEMENTS):
         try:
+            value = element.get("datetime") or ""
             local = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             continue
@@ -224,7 +226,7 @@ def _utc_instant(published: str | None) -> datetime | None:
 def _shown_days(tree: Any) -> list[date]:
     """The first days the page's visible text writes out, in reading order."""
     days: list[date] = []
-    for text in tree.xpath("//body//text()"):
+    for text in tree.xpath(YEAR_TEXT_XPATH):
         if not YEAR.search(text) or _hidden(text.getparent(), text.is_tail):
             continue
         for match in SHOWN_DAY.finditer(text):

@@ -266,14 +266,9 @@ PUBLISHED_META = (
     "dc.date.issued",
     "dcterms.created",
 )
-# The page's own headings: an `<h1>` in a footer, a sidebar or a menu ("Offices", "More on
-# Slate Book Review") names a box of the site, never the article.
-PAGE_H1_XPATH = "//h1[not(ancestor::footer or ancestor::aside or ancestor::nav)]"
-# Those inside the article the markup marks: its headline among the site's other `<h1>`s.
-ARTICLE_H1_XPATH = (
-    "//*[self::article or contains(@itemtype, 'Article')]"
-    "//h1[not(ancestor::footer or ancestor::aside or ancestor::nav)]"
-)
+# An `<h1>` in a footer, a sidebar or a menu ("Offices", "More on Slate Book Review") names
+# a box of the site, never the article.
+SITE_BOXES = frozenset({"footer", "aside", "nav"})
 LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
 
 
@@ -335,10 +330,7 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     )
     if not found.language:
         found.language = next((_clean(meta[k]) for k in LANGUAGE_META if meta.get(k)), None)
-    found.h1 = [h for h in (_clean(h.text_content()) for h in tree.xpath(PAGE_H1_XPATH)) if h]
-    found.article_h1 = [
-        h for h in (_clean(h.text_content()) for h in tree.xpath(ARTICLE_H1_XPATH)) if h
-    ]
+    found.h1, found.article_h1 = _page_headings(tree)
     found.h2 = [h for h in (_clean(h.text_content()) for h in tree.iter("h2")) if h]
     html_title = tree.find(".//head/title")
     found.html_title = _clean(html_title.text_content()) if html_title is not None else None
@@ -347,6 +339,22 @@ def _page_metadata(tree: Any) -> _PageMetadata:
         if description and description not in found.descriptions:
             found.descriptions.append(description)
     return found
+
+
+def _page_headings(tree: Any) -> tuple[list[str], list[str]]:
+    """The page's own `<h1>`s, and those inside the article the markup marks (its
+    headline among the site's other `<h1>`s)."""
+    page: list[str] = []
+    article: list[str] = []
+    for element in tree.iter("h1"):
+        ancestors = [(a.tag, a.get("itemtype") or "") for a in element.iterancestors()]
+        heading = _clean(element.text_content())
+        if not heading or any(tag in SITE_BOXES for tag, _ in ancestors):
+            continue
+        page.append(heading)
+        if any(tag == "article" or "Article" in kind for tag, kind in ancestors):
+            article.append(heading)
+    return page, article
 
 
 # Some templates wrap JSON-LD in `<![CDATA[ … ]]>` or an HTML comment, which JSON rejects.
