@@ -504,6 +504,10 @@ def article_around(line: str) -> str:
         "Comments",
         "Thanks for signing up!",
         "【纠错】",
+        "（完）",  # a Chinese wire story's end mark
+        "分享到：微博 微信 QQ空间",
+        "【字号 大 中 小】",
+        "关闭窗口",
     ],
 )
 def test_page_furniture_line_is_dropped(furniture: str) -> None:
