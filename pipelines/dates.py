@@ -117,13 +117,13 @@ MONTHS = {
     )
     for name in names.split()
 }
-_MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+MONTH_NAME = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 # "December 28, 2016", "Dec. 28 2016", "28 December 2016", "28 de diciembre de 2016",
 # "2016-12-28", "2016/12/28", "2016年12月28日"; a day is read only where a year is written.
 SHOWN_DAY = re.compile(
-    rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
-    rf"|\b(\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?(\d{{4}})\b"
-    r"|(?<!\d)(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)",
+    rf"\b{MONTH_NAME}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
+    rf"|\b(\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?{MONTH_NAME}\s+(?:de\s+)?(\d{{4}})\b"
+    rf"|(?<!\d){NUMERIC_DATE.pattern}",
     re.IGNORECASE,
 )
 # A day is read only where a year is written: four digits alone, found fast before the
@@ -136,9 +136,9 @@ FIRST_SHOWN_DAYS = 4
 # Zones run from UTC-12 to UTC+14: an instant at UTC hour h can be shown on the day
 # before only when h < 12, on the day after only when h >= 10.
 LATEST_HOUR_FOR_DAY_BEFORE = 12
+EARLIEST_HOUR_FOR_DAY_AFTER = 10
 # The first `<time>` elements are the article's; later ones date related stories.
 MAX_TIME_ELEMENTS = 10
-EARLIEST_HOUR_FOR_DAY_AFTER = 10
 
 
 def page_day(tree: Any, published: str | None, url: str = "") -> str | None:

@@ -58,7 +58,13 @@ from lxml import html as lxml_html
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
-from pipelines.authors import AUTHOR_META, Byline, chinese_byline, find_authors
+from pipelines.authors import (
+    AUTHOR_META,
+    OUTSIDE_STORY,
+    Byline,
+    chinese_byline,
+    find_authors,
+)
 from pipelines.dates import iso_date, page_day, shown_date
 from pipelines.fields import clean_field
 
@@ -266,9 +272,6 @@ PUBLISHED_META = (
     "dc.date.issued",
     "dcterms.created",
 )
-# An `<h1>` in a footer, a sidebar or a menu ("Offices", "More on Slate Book Review") names
-# a box of the site, never the article.
-SITE_BOXES = frozenset({"footer", "aside", "nav"})
 LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
 
 
@@ -349,7 +352,9 @@ def _page_headings(tree: Any) -> tuple[list[str], list[str]]:
     for element in tree.iter("h1"):
         ancestors = [(a.tag, a.get("itemtype") or "") for a in element.iterancestors()]
         heading = _clean(element.text_content())
-        if not heading or any(tag in SITE_BOXES for tag, _ in ancestors):
+        # An `<h1>` in a footer, a sidebar or a menu ("Offices", "More on Slate Book
+        # Review") names a box of the site, never the article.
+        if not heading or any(tag in OUTSIDE_STORY for tag, _ in ancestors):
             continue
         page.append(heading)
         if any(tag == "article" or "Article" in kind for tag, kind in ancestors):
@@ -1126,7 +1131,7 @@ FURNITURE_LINE = re.compile(
     r"|(?:copyright\b(?=.*(?:\d{4}|©|ⓒ))|©|ⓒ|\(c\)\s*\d{4}).*"
     r"|.*(?:all rights reserved|版权所有|版權所有|무단\s*전재|無断転載).*"
     r"|[(（]?(?:end|ends|끝|完)[)）]?|/ends?|-30-"
-    r"|(?:分享到|分享至|扫一扫|微信扫一扫|掃一掃)\S*.*|【?字号[:：]?\s*大\s*中\s*小】?"
+    r"|(?:分享到|分享至|扫一扫|微信扫一扫|掃一掃).*|【?字号[:：]?\s*大\s*中\s*小】?"
     r"|打印(?:本页|本頁)?|关闭(?:窗口|本页)|關閉(?:視窗|本頁)|返回顶部|回到顶部|返回頂部"
     r"|comments?|tags|advertisement|sponsored|评论|評論|广告|廣告|【纠错】|【糾錯】"
     r"|thanks? (?:you )?for signing up!?|.*error processing your subscription\.?"
