@@ -49,11 +49,13 @@ from pipelines.fields import clean_field
 
 __all__ = [
     "AUTHOR_META",
+    "OUTSIDE_STORY",
     "Byline",
     "by_line",
     "chinese_byline",
     "find_authors",
     "json_ld_authors",
+    "korean_byline",
     "labelled_authors",
     "parse_byline",
     "profile_link",
@@ -464,6 +466,25 @@ def chinese_byline(text: str) -> list[str]:
     return names
 
 
+# A Korean byline writes the name before the title: "(서울=연합뉴스) 김철수 기자 =",
+# "김철수 기자 kim@yna.co.kr"; words of the trade before 기자 are no one's name.
+KOREAN_BYLINE = re.compile(
+    r"(?<![가-힣])([가-힣]{2,4})\s*(?:기자|특파원|객원기자|선임기자)(?![가-힣])"
+)
+KOREAN_NOT_NAME = frozenset(
+    {"취재", "사진", "영상", "담당", "현장", "전문", "일선", "수습", "기획", "편집", "그래픽"}
+)
+
+
+def korean_byline(text: str) -> list[str]:
+    """Names before 기자 / 특파원 in a Korean byline."""
+    names: list[str] = []
+    for match in KOREAN_BYLINE.finditer(text):
+        if match.group(1) not in KOREAN_NOT_NAME:
+            _append(names, match.group(1))
+    return names
+
+
 # Elements that may be a byline or an author, or hide one: the only ones with the
 # attributes the author searches test (one libxml2 pass, no regular expressions).
 ATTRIBUTED_XPATH = (
@@ -819,5 +840,5 @@ def find_authors(
     if found.people:
         return found
     head = "\n".join(text.split("\n")[:3] + text.split("\n")[-3:])
-    found.people = chinese_byline(head)
+    found.people = chinese_byline(head) or korean_byline(head)
     return found

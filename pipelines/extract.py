@@ -64,6 +64,7 @@ from pipelines.authors import (
     Byline,
     chinese_byline,
     find_authors,
+    korean_byline,
 )
 from pipelines.dates import iso_date, page_day, shown_date
 from pipelines.fields import clean_field
@@ -228,7 +229,8 @@ def extract_article(
     byline = _site_is_no_author(byline, site_name)
     if not byline.people:
         lines = text.split("\n")
-        byline.people = chinese_byline("\n".join([*page.h1, *lines[:3], *lines[-3:]]))
+        head_and_tail = "\n".join([*page.h1, *lines[:3], *lines[-3:]])
+        byline.people = chinese_byline(head_and_tail) or korean_byline(head_and_tail)
 
     return Extracted(
         url=url,

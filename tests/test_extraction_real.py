@@ -43,7 +43,13 @@ from bench.score_extraction import (
     same_day,
     title_matches,
 )
-from pipelines.authors import chinese_byline, find_authors, json_ld_authors, parse_byline
+from pipelines.authors import (
+    chinese_byline,
+    find_authors,
+    json_ld_authors,
+    korean_byline,
+    parse_byline,
+)
 from pipelines.extract import extract_article
 from pipelines.fields import clean_field
 
@@ -1242,3 +1248,23 @@ def test_a_written_by_line_under_the_headline_names_the_author() -> None:
     )
     article = extract_article(page_with("", header), "")
     assert article is not None and article.authors == ["Rachael Link"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("(서울=연합뉴스) 김철수 기자 = 경찰은 어제 실종된 어린이를 찾았다.", ["김철수"]),
+        ("경찰은 남성을 체포했다.\n박영희 특파원 park@yna.co.kr", ["박영희"]),
+        ("취재 기자가 현장에 도착했다.", []),  # "reporting reporter", a trade word
+        ("기자회견에서 경찰이 밝혔다.", []),  # a press conference names no one
+    ],
+)
+def test_korean_bylines(text: str, names: list[str]) -> None:
+    assert korean_byline(text) == names
+
+
+def test_a_korean_article_names_its_reporter() -> None:
+    body = "경찰은 어제 실종된 7살 어린이를 이틀 만에 무사히 찾았다고 밝혔다. " * 3
+    header = f"<h1>실종 어린이 무사히 발견</h1><p>(서울=연합뉴스) 김철수 기자 = {body}</p>"
+    article = extract_article(page_with("", header), "")
+    assert article is not None and article.authors == ["김철수"]
