@@ -21,8 +21,11 @@ comments. Homeward adds what a news archive needs on top of it:
   text of a visible element) is added when it stands in the story but
   trafilatura left it out. `story_additions=False` narrows all three to the
   body container itself;
+* a body the page cut into parts between adverts (the same element and class
+  repeated) is read whole: trafilatura keeps the first part only;
 * short in-body promotion lines ("Related: ...", "READ MORE: ...", 相关阅读,
-  the editor's sign-off) are dropped: they are teasers, not the story;
+  the editor's sign-off), page furniture and a closing block of teaser
+  headlines are dropped: they are not the story;
 * the title and publication date come from the page's metadata first
   (JSON-LD `headline`/`datePublished`, `og:title`, `article:published_time`),
   which is what the publisher states, and the date keeps its time of day;
@@ -83,8 +86,8 @@ class ExtractOptions:
 
     The first four are trafilatura's own switches (comments are clutter;
     favouring precision loses real paragraphs, so neither is favoured). The
-    `keep_*`/`drop_*` switches turn Homeward's additions on and off, which the
-    benchmark uses to show what each costs or gains. Captions, a lead caption
+    `keep_*`/`drop_*`/`continue_body` switches turn Homeward's additions on and off,
+    which the benchmark uses to show what each costs or gains. Captions, a lead caption
     and the standfirst are kept only where they stand: inside the body
     container trafilatura chose or, with `story_additions`, in the story
     around it (its `<article>`, or the block holding the headline and the
@@ -104,6 +107,7 @@ class ExtractOptions:
     drop_repeated_headline: bool = True
     drop_teaser_lines: bool = True
     story_additions: bool = True
+    continue_body: bool = True
     min_length: int = 10
 
 
@@ -210,7 +214,9 @@ def extract_article(
             [named, guessed], [*page.h1, *page.h2], fallback=[guessed]
         )
     text = _clean_text(document.text or "")
-    body = _body_container(tree, text, captions)
+    body, located = _body_container(tree, text, captions)
+    if options.continue_body:
+        text = _with_continued_body(text, located)
     story = _story_of(body) if options.story_additions else body
     title = _story_headline(title, body, tree) or title
     if captions:
@@ -725,8 +731,11 @@ MAX_LOCATED_LINES = 12
 BODY_SHARE = 0.9
 
 
-def _body_container(tree: Any, text: str, captions: list[_Caption]) -> Any:
-    """The page element holding the text trafilatura extracted: the body it chose.
+def _body_container(
+    tree: Any, text: str, captions: list[_Caption]
+) -> tuple[Any, list[tuple[Any, int]]]:
+    """The page element holding the text trafilatura extracted (the body it chose), and
+    the elements holding the longest lines.
 
     Each extracted line is located on the page by the start of its text; the
     container is the deepest element that holds nearly all of the located
@@ -742,7 +751,7 @@ def _body_container(tree: Any, text: str, captions: list[_Caption]) -> Any:
         wanted.setdefault(key[:MIN_LOCATED_CHARACTERS], []).append(key)
     located = _locate(tree, wanted, min(len(lines), MAX_LOCATED_LINES))
     if not located:
-        return None
+        return None, located
     total = sum(weight for _, weight in located)
     weights: dict[int, int] = {}
     depths: dict[int, int] = {}
@@ -756,12 +765,73 @@ def _body_container(tree: Any, text: str, captions: list[_Caption]) -> Any:
             elements[node] = ancestor
     holding = [node for node, weight in weights.items() if weight >= BODY_SHARE * total]
     if not holding:
-        return None
+        return None, located
     container = elements[max(holding, key=depths.__getitem__)]
     # A body of one paragraph: the container is what holds the paragraph, not the paragraph.
     while container.tag in TEXT_BLOCKS and container.getparent() is not None:
         container = container.getparent()
-    return container
+    return container, located
+
+
+# --- a body the page cut into parts ------------------------------------------------------------
+
+# A part of the body holds this many paragraphs of prose (this long) that the text lacks.
+MIN_PART_PARAGRAPHS = 2
+MIN_PART_PARAGRAPH_LENGTH = 80
+# A paragraph mostly link text is a teaser, not the story's.
+MAX_PART_LINK_SHARE = 0.5
+
+
+def _with_continued_body(text: str, located: list[tuple[Any, int]]) -> str:
+    """The text with the parts of the body trafilatura left out after the first.
+
+    Some sites cut the body into parts between adverts: the same element, with
+    the same class, repeated ("body__container article__body" on Wired). When
+    the text's paragraphs stand in one part, its later twins (siblings, or
+    children of the parent's twins under the same grandparent) are the rest of
+    the story; their paragraphs of prose that the text lacks follow the text, in
+    the page's order.
+    """
+    present = _comparable(text)
+    parts: list[Any] = []
+    for holder, _ in located:
+        part = holder.getparent()
+        if part is not None and part.get("class") and part not in parts:
+            parts.append(part)
+    added: list[str] = []
+    for part in parts:
+        for twin in _later_twins(part):
+            paragraphs = _missing_paragraphs(twin, present)
+            if sum(len(p) >= MIN_PART_PARAGRAPH_LENGTH for p in paragraphs) >= MIN_PART_PARAGRAPHS:
+                added.extend(paragraphs)
+                present += "".join(_comparable(p) for p in paragraphs)
+    return "\n".join([text, *added]) if added else text
+
+
+def _later_twins(part: Any) -> list[Any]:
+    """The elements after `part` with its tag and class: its siblings, or its cousins
+    under the twins of its parent."""
+    shape = (part.tag, part.get("class"))
+    twins = [s for s in part.itersiblings() if (s.tag, s.get("class")) == shape]
+    parent = part.getparent()
+    if parent is not None and parent.get("class"):
+        for uncle in parent.itersiblings():
+            if (uncle.tag, uncle.get("class")) == (parent.tag, parent.get("class")):
+                twins.extend(c for c in uncle if (c.tag, c.get("class")) == shape)
+    return twins
+
+
+def _missing_paragraphs(part: Any, present: str) -> list[str]:
+    paragraphs = []
+    for element in part.iter("p"):
+        paragraph = _normalise(element.text_content())
+        key = _comparable(paragraph)
+        if len(key) < MIN_LOCATED_CHARACTERS or key[:LOCATED_CHECK_CHARACTERS] in present:
+            continue
+        linked = sum(len(_normalise(link.text_content())) for link in element.iter("a"))
+        if linked <= MAX_PART_LINK_SHARE * len(paragraph):
+            paragraphs.append(paragraph)
+    return paragraphs
 
 
 # `itemprop=articleBody` marks the body itself, not the story around it.
