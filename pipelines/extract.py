@@ -22,7 +22,8 @@ comments. Homeward adds what a news archive needs on top of it:
   trafilatura left it out. `story_additions=False` narrows all three to the
   body container itself;
 * a body the page cut into parts between adverts (the same element and class
-  repeated) is read whole: trafilatura keeps the first part only;
+  repeated) is read whole: trafilatura keeps the first part only; a tweet or an
+  Instagram post the journalist embedded is kept as a quotation;
 * short in-body promotion lines ("Related: ...", "READ MORE: ...", 相关阅读,
   the editor's sign-off), page furniture and a closing block of teaser
   headlines are dropped: they are not the story;
@@ -108,6 +109,7 @@ class ExtractOptions:
     drop_teaser_lines: bool = True
     story_additions: bool = True
     continue_body: bool = True
+    keep_embedded_posts: bool = True
     min_length: int = 10
 
 
@@ -179,6 +181,8 @@ def extract_article(
     byline = find_authors(
         tree, page.json_ld_author, _without_site_credit(page.meta, page.site_name)
     )
+    if options.keep_embedded_posts:
+        _unwrap_embedded_posts(tree)
     captions = _captions_to_paragraphs(tree) if options.keep_captions else []
     date_line = None if page.published else shown_date(tree)
     # trafilatura's own metadata search (htmldate and friends) costs a third of the
@@ -771,6 +775,39 @@ def _body_container(
     while container.tag in TEXT_BLOCKS and container.getparent() is not None:
         container = container.getparent()
     return container, located
+
+
+# --- posts the journalist embedded ----------------------------------------------------------
+
+# A tweet or an Instagram post as the page holds it before the platform's script runs:
+# the post's words, its author and date, in a `<blockquote>` of the platform's class.
+EMBEDDED_POST_XPATH = (
+    "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')]"
+)
+POST_WRAPPER_STOP = frozenset({"html", "body", "main", "article"})
+
+
+def _unwrap_embedded_posts(tree: Any) -> None:
+    """Turn each embedded post into a plain quotation, as the reader sees it.
+
+    A journalist embeds a post to quote it (a police appeal, a family's
+    message); trafilatura takes the platform's class and the wrappers around it
+    ("social-media-embed", "sdc-article-tweet") for a widget and drops the
+    words. The post's own class, and those of the elements that hold nothing
+    but the post, are removed, so the quotation is judged like any other.
+    """
+    for post in tree.xpath(EMBEDDED_POST_XPATH):
+        post.attrib.pop("class", None)
+        words = _comparable(post.text_content())
+        wrapper = post.getparent()
+        while (
+            wrapper is not None
+            and wrapper.tag not in POST_WRAPPER_STOP
+            and _comparable(wrapper.text_content()) == words
+        ):
+            wrapper.attrib.pop("class", None)
+            wrapper.attrib.pop("id", None)
+            wrapper = wrapper.getparent()
 
 
 # --- a body the page cut into parts ------------------------------------------------------------
