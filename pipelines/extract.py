@@ -781,9 +781,7 @@ def _body_container(
 
 # A tweet or an Instagram post as the page holds it before the platform's script runs:
 # the post's words, its author and date, in a `<blockquote>` of the platform's class.
-EMBEDDED_POST_XPATH = (
-    "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')]"
-)
+EMBEDDED_POST_CLASS = re.compile(r"twitter-tweet|instagram-media")
 POST_WRAPPER_STOP = frozenset({"html", "body", "main", "article"})
 
 
@@ -796,7 +794,8 @@ def _unwrap_embedded_posts(tree: Any) -> None:
     words. The post's own class, and those of the elements that hold nothing
     but the post, are removed, so the quotation is judged like any other.
     """
-    for post in tree.xpath(EMBEDDED_POST_XPATH):
+    posts = [q for q in tree.iter("blockquote") if EMBEDDED_POST_CLASS.search(q.get("class") or "")]
+    for post in posts:
         post.attrib.pop("class", None)
         words = _comparable(post.text_content())
         wrapper = post.getparent()
@@ -861,7 +860,10 @@ def _later_twins(part: Any) -> list[Any]:
 def _missing_paragraphs(part: Any, present: str) -> list[str]:
     paragraphs = []
     for element in part.iter("p"):
-        paragraph = _normalise(element.text_content())
+        paragraph = element.text_content()
+        if len(paragraph) < MIN_LOCATED_CHARACTERS:
+            continue
+        paragraph = _normalise(paragraph)
         key = _comparable(paragraph)
         if len(key) < MIN_LOCATED_CHARACTERS or key[:LOCATED_CHECK_CHARACTERS] in present:
             continue
@@ -1285,7 +1287,7 @@ def _without_closing_teasers(lines: list[str]) -> list[str]:
     headlines and buttons (short, none ending a sentence). A sentence after the heading,
     however short, is the article's: everything stays."""
     for index, line in enumerate(lines[1:], start=1):
-        if content_length(line) > MAX_TEASER_HEADING_LENGTH or not TEASER_HEADING.match(line):
+        if not TEASER_HEADING.match(line) or content_length(line) > MAX_TEASER_HEADING_LENGTH:
             continue
         if all(
             content_length(rest) <= MAX_TEASER_ITEM_LENGTH and not SENTENCE_END.search(rest)
