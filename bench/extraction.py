@@ -13,9 +13,10 @@ Three page sets, each scored for both extractors in the same run:
   truth leaves captions and standfirsts out, so further lines show the stage
   with captions off, with additions only from inside the body container
   (`story_additions=False`: no lead photo's caption or standfirst from the
-  article's header), and bare trafilatura with the switches of the real set
-  below. `behind` counts the pages whose precision is more than 0.05 under
-  bare trafilatura's;
+  article's header), without the later parts of a body cut between adverts
+  (`continue_body=False`), without embedded posts (`keep_embedded_posts=False`),
+  and bare trafilatura with the switches of the real set below. `behind`
+  counts the pages whose precision is more than 0.05 under bare trafilatura's;
 * newspaper4k's 22 real pages that `scripts/setup.sh` installs from PyPI
   (`.venv/eval-data/extraction-pypi`, see tests/data/extraction-pypi/README.md),
   with checked title, authors, date and text; always there;
@@ -132,6 +133,14 @@ def shared_benchmark(workers: int, misses: bool) -> None:
         ("homeward extract_article", partial(homeward_stage, DEFAULT_OPTIONS)),
         ("  (stage, captions off)", partial(homeward_stage, ExtractOptions(keep_captions=False))),
         ("  (additions in body only)", partial(homeward_stage, STRICT_OPTIONS)),
+        (
+            "  (body's later parts off)",
+            partial(homeward_stage, ExtractOptions(continue_body=False)),
+        ),
+        (
+            "  (embedded posts off)",
+            partial(homeward_stage, ExtractOptions(keep_embedded_posts=False)),
+        ),
         ("  (bare_extraction, as below)", bare_extraction_text),
     ]
     print(f"shared benchmark: {len(pages)} pages from {directory}, text only")

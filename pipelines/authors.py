@@ -53,6 +53,7 @@ __all__ = [
     "Byline",
     "by_line",
     "chinese_byline",
+    "cjk_byline",
     "find_authors",
     "json_ld_authors",
     "korean_byline",
@@ -485,6 +486,11 @@ def korean_byline(text: str) -> list[str]:
     return names
 
 
+def cjk_byline(text: str) -> list[str]:
+    """The people a Chinese (记者 …) or, failing that, a Korean (… 기자) byline names."""
+    return chinese_byline(text) or korean_byline(text)
+
+
 # Elements that may be a byline or an author, or hide one: the only ones with the
 # attributes the author searches test (one libxml2 pass, no regular expressions).
 ATTRIBUTED_XPATH = (
@@ -840,5 +846,5 @@ def find_authors(
     if found.people:
         return found
     head = "\n".join(text.split("\n")[:3] + text.split("\n")[-3:])
-    found.people = chinese_byline(head) or korean_byline(head)
+    found.people = cjk_byline(head)
     return found

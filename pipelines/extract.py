@@ -66,9 +66,8 @@ from pipelines.authors import (
     AUTHOR_META,
     OUTSIDE_STORY,
     Byline,
-    chinese_byline,
+    cjk_byline,
     find_authors,
-    korean_byline,
 )
 from pipelines.dates import iso_date, page_day, shown_date
 from pipelines.fields import clean_field
@@ -239,8 +238,7 @@ def extract_article(
     byline = _site_is_no_author(byline, site_name)
     if not byline.people:
         lines = text.split("\n")
-        head_and_tail = "\n".join([*page.h1, *lines[:3], *lines[-3:]])
-        byline.people = chinese_byline(head_and_tail) or korean_byline(head_and_tail)
+        byline.people = cjk_byline("\n".join([*page.h1, *lines[:3], *lines[-3:]]))
 
     return Extracted(
         url=url,
@@ -602,11 +600,8 @@ def _opens_stated_title(heading: str, title: str) -> bool:
     a colon, bar or dash are a kicker ("EXCLUSIVE: …"), which the title
     rightly leaves out.
     """
-    plain, stated = heading.translate(QUOTES), title.translate(QUOTES)
-    if len(plain) <= len(stated) or not plain.endswith(stated):
-        return False
-    opening = plain[: -len(stated)]
-    return opening[-1:].isspace() and not KICKER_END.search(opening)
+    opening = _opening_before(heading, title)
+    return bool(opening) and opening[-1:].isspace() and not KICKER_END.search(opening)
 
 
 # A section label put before the headline in the metadata ("Opinion | …", "LIVE: …").
@@ -620,11 +615,17 @@ def _kicker_before(heading: str, title: str) -> bool:
     "Republicans Are Following Trump to Nowhere": the page prints the headline
     without the section's label, as the site's name is left out at the end.
     """
-    plain, stated = heading.translate(QUOTES), title.translate(QUOTES)
-    if len(stated) <= len(plain) or not stated.endswith(plain):
-        return False
-    label = stated[: -len(plain)]
+    label = _opening_before(title, heading)
     return bool(KICKER_END.search(label)) and len(WORDS.findall(label)) <= MAX_KICKER_WORDS
+
+
+def _opening_before(longer: str, shorter: str) -> str:
+    """What `longer` says before it runs into `shorter` word for word ("" if it does not
+    end with it), quotes aside."""
+    longer, shorter = longer.translate(QUOTES), shorter.translate(QUOTES)
+    if len(longer) <= len(shorter) or not longer.endswith(shorter):
+        return ""
+    return longer[: -len(shorter)]
 
 
 # Typographic and typewriter quotes are the same character to a reader comparing two titles.

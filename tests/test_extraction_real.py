@@ -50,7 +50,7 @@ from pipelines.authors import (
     korean_byline,
     parse_byline,
 )
-from pipelines.extract import extract_article
+from pipelines.extract import Extracted, extract_article
 from pipelines.fields import clean_field
 
 # Measured on 2026-12-02 (bench/extraction.py, 235 pages), stage vs bare trafilatura, after the
@@ -490,6 +490,18 @@ def page_with(head: str, header: str) -> str:
     return f"<html><head>{head}</head><body><article>{header}{BODY}</article></body></html>"
 
 
+def extracted(html: str, url: str = "") -> Extracted:
+    """The stage's article on a page that holds one."""
+    article = extract_article(html, url)
+    assert article is not None, "no article extracted"
+    return article
+
+
+def page_article(head: str, header: str, url: str = "") -> Extracted:
+    """The article of `page_with(head, header)`."""
+    return extracted(page_with(head, header), url)
+
+
 @pytest.mark.parametrize(
     ("head", "header", "title"),
     [
@@ -639,8 +651,8 @@ def test_first_visible_byline_wins_over_sidebar_bylines() -> None:
         "</span></li></ul></aside>"
     )
     html = page_with("", header).replace("</article>", f"</article>{sidebar}")
-    article = extract_article(html, "")
-    assert article is not None and article.authors == ["Richard Eskow"]
+    article = extracted(html)
+    assert article.authors == ["Richard Eskow"]
 
 
 @pytest.mark.parametrize(
@@ -805,13 +817,13 @@ def test_publisher_in_author_meta_gives_way_to_the_article_author() -> None:
         '<meta name="copyright" content="Copyright (c) Condé Nast 2022">'
         '<meta property="article:author" content="Emma Grey Ellis">'
     )
-    article = extract_article(page_with(head, "<h1>An Ode to Rosetta</h1>"), "")
-    assert article is not None and article.authors == ["Emma Grey Ellis"]
+    article = page_article(head, "<h1>An Ode to Rosetta</h1>")
+    assert article.authors == ["Emma Grey Ellis"]
     own_blog = (
         '<meta name="author" content="Jane Roe"><meta name="copyright" content="© 2024 Jane Roe">'
     )
-    blog = extract_article(page_with(own_blog, "<h1>Notes from the allotment</h1>"), "")
-    assert blog is not None and blog.authors == ["Jane Roe"]
+    blog = page_article(own_blog, "<h1>Notes from the allotment</h1>")
+    assert blog.authors == ["Jane Roe"]
 
 
 def test_profile_links_name_the_people_the_page_shows() -> None:
@@ -820,8 +832,8 @@ def test_profile_links_name_the_people_the_page_shows() -> None:
         'https://news.example/profile/sam-levin,https://news.example/profile/not-shown">'
     )
     header = "<h1>Protesters hold out</h1><p>Julia Carrie Wong and Sam Levin in Cannon Ball</p>"
-    article = extract_article(page_with(head, header), "")
-    assert article is not None and article.authors == ["Julia Carrie Wong", "Sam Levin"]
+    article = page_article(head, header)
+    assert article.authors == ["Julia Carrie Wong", "Sam Levin"]
 
 
 # --- the builder of the real set and its scoring ------------------------------------------------
@@ -884,16 +896,16 @@ def test_one_author_tag_per_author_and_a_user_name_last() -> None:
         for slug in ("marc-santora", "william-k-rashbaum")
     )
     header = "<h1>Suspect arrested</h1><p>By Marc Santora and William K. Rashbaum</p>"
-    article = extract_article(page_with(head, header), "")
-    assert article is not None and article.authors == ["Marc Santora", "William K. Rashbaum"]
+    article = page_article(head, header)
+    assert article.authors == ["Marc Santora", "William K. Rashbaum"]
     handle = (
         '<meta name="sailthru.author" content="mikecason">'
         '<meta name="byline" content="Mike Cason | mcason@al.com">'
     )
-    named = extract_article(page_with(handle, "<h1>Two arrested</h1>"), "")
-    assert named is not None and named.authors == ["Mike Cason"]
-    alone = extract_article(page_with(handle.split('<meta name="byline"')[0], "<h1>x</h1>"), "")
-    assert alone is not None and alone.authors == ["mikecason"]
+    named = page_article(handle, "<h1>Two arrested</h1>")
+    assert named.authors == ["Mike Cason"]
+    alone = page_article(handle.split('<meta name="byline"')[0], "<h1>x</h1>")
+    assert alone.authors == ["mikecason"]
 
 
 def test_an_author_element_naming_no_one_gives_way_to_the_next() -> None:
@@ -902,8 +914,8 @@ def test_an_author_element_naming_no_one_gives_way_to_the_next() -> None:
         '<p>Posted by <a class="blog-author-link" href="/blog/author/kori-schulman">'
         "Kori Schulman</a></p>"
     )
-    article = extract_article(page_with("", header), "")
-    assert article is not None and article.authors == ["Kori Schulman"]
+    article = page_article("", header)
+    assert article.authors == ["Kori Schulman"]
 
 
 @pytest.mark.parametrize(
@@ -920,18 +932,18 @@ def test_date_line_when_the_metadata_states_no_date(date_line: str, published: s
     html = page_with("", f"{today}<h1>Palm Phone review</h1>{date_line}").replace(
         "</body>", f"{footer}</body>"
     )
-    article = extract_article(html, "")
-    assert article is not None and article.published == published
+    article = extracted(html)
+    assert article.published == published
     stated = '<meta property="article:published_time" content="2019-04-20T10:00:00+09:00">'
-    with_meta = extract_article(page_with(stated, f"<h1>Palm Phone review</h1>{date_line}"), "")
-    assert with_meta is not None and with_meta.published == "2019-04-20T10:00:00+09:00"
+    with_meta = page_article(stated, f"<h1>Palm Phone review</h1>{date_line}")
+    assert with_meta.published == "2019-04-20T10:00:00+09:00"
 
 
 def test_byline_by_id_and_the_site_word_in_it() -> None:
     head = '<meta property="og:site_name" content="ITmedia PC USER">'
     header = '<h1>Intel NUC SSD test</h1><div id="byline"><b>[</b>田中宏昌，<b>ITmedia]</b></div>'
-    article = extract_article(page_with(head, header), "")
-    assert article is not None and article.authors == ["田中宏昌"]
+    article = page_article(head, header)
+    assert article.authors == ["田中宏昌"]
 
 
 def test_an_organisation_credit_ends_the_author_search() -> None:
@@ -939,8 +951,8 @@ def test_an_organisation_credit_ends_the_author_search() -> None:
         '<h1>Zimbabwe coup</h1><span class="author">Our Foreign Staff</span>'
         '<div class="author">Telegraph View</div>'
     )
-    article = extract_article(page_with("", header), "")
-    assert article is not None and article.authors == []
+    article = page_article("", header)
+    assert article.authors == []
 
 
 # --- bylines glued by layout, credits lists, unmarked bylines; blog and two-<h1> titles -------
@@ -1001,8 +1013,8 @@ def test_bylines_glued_by_layout_are_split(
 
 def test_an_author_element_keeps_the_initials_as_written() -> None:
     header = '<h1>Hummus on Slack</h1><p class="author-name">By Laura E. Adkins December 28</p>'
-    article = extract_article(page_with("", header), "")
-    assert article is not None and article.authors == ["Laura E. Adkins"]
+    article = page_article("", header)
+    assert article.authors == ["Laura E. Adkins"]
 
 
 def test_twitter_card_written_by_when_nothing_else_names_the_author() -> None:
@@ -1012,13 +1024,13 @@ def test_twitter_card_written_by_when_nothing_else_names_the_author() -> None:
         '<meta name="twitter:label2" content="Est. reading time">'
         '<meta name="twitter:data2" content="2 min read">'
     )
-    article = extract_article(page_with(card, "<h1>Set your soul on fire</h1>"), "")
-    assert article is not None and article.authors == ["Ellyn Shook"]
+    article = page_article(card, "<h1>Set your soul on fire</h1>")
+    assert article.authors == ["Ellyn Shook"]
     shown = (
         '<h1>The Anglosphere</h1><div class="byline"><a class="byline__name">Duncan Bell</a></div>'
     )
-    bylined = extract_article(page_with(card, shown), "")
-    assert bylined is not None and bylined.authors == ["Duncan Bell"]
+    bylined = page_article(card, shown)
+    assert bylined.authors == ["Duncan Bell"]
 
 
 def test_a_by_line_under_the_headline_without_a_class() -> None:
@@ -1027,11 +1039,11 @@ def test_a_by_line_under_the_headline_without_a_class() -> None:
         '<span class="rlwyg">Yomi Kazeem</span></div><div class="rpyRU">Published '
         "<time>February 24, 2020</time></div>"
     )
-    article = extract_article(page_with("", header), "")
-    assert article is not None and article.authors == ["Yomi Kazeem"]
+    article = page_article("", header)
+    assert article.authors == ["Yomi Kazeem"]
     sentence = "<h1>Nigeria’s economy</h1><p>By the time the markets opened, rates had moved.</p>"
-    unsigned = extract_article(page_with("", sentence), "")
-    assert unsigned is not None and unsigned.authors == []
+    unsigned = page_article("", sentence)
+    assert unsigned.authors == []
 
 
 def test_an_author_tag_listing_production_credits_gives_way_to_the_byline() -> None:
@@ -1040,11 +1052,11 @@ def test_an_author_tag_listing_production_credits_gives_way_to_the_byline() -> N
         ' Models,Caitlin Wooters using MAC Cosmetics">'
     )
     header = '<h1>Conversation-starter tees</h1><span class="byline">By Connie Wang</span>'
-    article = extract_article(page_with(credits, header), "")
-    assert article is not None and article.authors == ["Connie Wang"]
+    article = page_article(credits, header)
+    assert article.authors == ["Connie Wang"]
     plain = '<meta name="author" content="Connie Wang, Sharokh Mirzai">'
-    listed = extract_article(page_with(plain, header), "")
-    assert listed is not None and listed.authors == ["Connie Wang", "Sharokh Mirzai"]
+    listed = page_article(plain, header)
+    assert listed.authors == ["Connie Wang", "Sharokh Mirzai"]
 
 
 @pytest.mark.parametrize(
@@ -1072,8 +1084,8 @@ def test_an_author_tag_listing_production_credits_gives_way_to_the_byline() -> N
     ],
 )
 def test_blog_titles_and_abridged_headlines(head: str, header: str, title: str) -> None:
-    article = extract_article(page_with(head, header), "")
-    assert article is not None and article.title == title
+    article = page_article(head, header)
+    assert article.title == title
 
 
 def test_the_articles_own_h1_wins_over_a_roll_up_bar_repeating_the_shared_title() -> None:
@@ -1084,8 +1096,8 @@ def test_the_articles_own_h1_wins_over_a_roll_up_bar_repeating_the_shared_title(
         f'<div class="back"><h1>{shared}</h1></div></header>'
         f"<article><header><h1>Broken Pledge</h1></header>{BODY}</article></body></html>"
     )
-    article = extract_article(html, "")
-    assert article is not None and article.title == "Broken Pledge"
+    article = extracted(html)
+    assert article.title == "Broken Pledge"
     same = html.replace("<h1>Broken Pledge</h1>", f"<h1>{shared}</h1>")
     repeated = extract_article(same, "")
     assert repeated is not None and repeated.title == shared
@@ -1096,11 +1108,11 @@ def test_a_link_to_the_writers_page_names_the_author() -> None:
         "<h1>WinRARに脆弱性、アップデートを</h1><time>2019/02/22 17:23</time>"
         '<a class="articleHeader_name gtm" href="/author/180/">著者：後藤大地</a>'
     )
-    article = extract_article(page_with("", header), "")
-    assert article is not None and article.authors == ["後藤大地"]
+    article = page_article("", header)
+    assert article.authors == ["後藤大地"]
     related = '<h1>WinRARに脆弱性</h1><aside><a href="/author/7/">山田太郎</a></aside>'
-    unsigned = extract_article(page_with("", related), "")
-    assert unsigned is not None and unsigned.authors == []
+    unsigned = page_article("", related)
+    assert unsigned.authors == []
 
 
 # --- a UTC stamp filed on the day the page shows ---------------------------------------------
@@ -1139,8 +1151,8 @@ def test_a_utc_stamp_is_filed_on_the_day_the_page_shows(
     stamp: str, shown: str, published: str
 ) -> None:
     head = f'<meta property="article:published_time" content="{stamp}">'
-    article = extract_article(page_with(head, f"<h1>Two arrested</h1>{shown}"), "")
-    assert article is not None and article.published == published
+    article = page_article(head, f"<h1>Two arrested</h1>{shown}")
+    assert article.published == published
 
 
 @pytest.mark.parametrize(
@@ -1168,8 +1180,8 @@ def test_the_publishers_day_from_the_pages_time_or_address(
     stamp: str, shown: str, url: str, published: str
 ) -> None:
     head = f'<meta property="article:published_time" content="{stamp}">'
-    article = extract_article(page_with(head, f"<h1>Two arrested</h1>{shown}"), url)
-    assert article is not None and article.published == published
+    article = page_article(head, f"<h1>Two arrested</h1>{shown}", url)
+    assert article.published == published
 
 
 def test_a_day_shown_only_outside_the_story_does_not_move_the_stamp() -> None:
@@ -1177,8 +1189,8 @@ def test_a_day_shown_only_outside_the_story_does_not_move_the_stamp() -> None:
     html = page_with(head, "<h1>Two arrested</h1>").replace(
         "</body>", "<footer><p>Posted December 28, 2016</p></footer></body>"
     )
-    article = extract_article(html, "")
-    assert article is not None and article.published == "2016-12-29T01:32:00+00:00"
+    article = extracted(html)
+    assert article.published == "2016-12-29T01:32:00+00:00"
 
 
 @pytest.mark.parametrize("placeholder", ["0001-01-01T00:00:00+00:00", "1970-01-01T00:00:00Z"])
@@ -1188,8 +1200,8 @@ def test_a_placeholder_date_gives_way_to_the_next_statement(placeholder: str) ->
         f' "datePublished": "{placeholder}"}}</script>'
         '<meta property="article:published_time" content="2019-11-19T10:00:00-05:00">'
     )
-    article = extract_article(page_with(head, "<h1>Two arrested</h1>"), "")
-    assert article is not None and article.published == "2019-11-19T10:00:00-05:00"
+    article = page_article(head, "<h1>Two arrested</h1>")
+    assert article.published == "2019-11-19T10:00:00-05:00"
 
 
 @pytest.mark.parametrize(
@@ -1203,8 +1215,8 @@ def test_a_placeholder_date_gives_way_to_the_next_statement(placeholder: str) ->
 )
 def test_the_sites_own_credits_are_not_people(site: str, author: str, people: list[str]) -> None:
     head = f'<meta property="og:site_name" content="{site}"><meta name="author" content="{author}">'
-    article = extract_article(page_with(head, "<h1>Two arrested</h1>"), "")
-    assert article is not None and article.authors == people
+    article = page_article(head, "<h1>Two arrested</h1>")
+    assert article.authors == people
 
 
 def test_the_articles_one_h1_beside_footer_h1s_and_naming_the_site_is_the_title() -> None:
@@ -1217,8 +1229,8 @@ def test_the_articles_one_h1_beside_footer_h1s_and_naming_the_site_is_the_title(
     html = page_with(head, f"<h1>{headline}</h1>").replace(
         "</body>", "<footer><h1>Offices</h1><h1>State Editions</h1></footer></body>"
     )
-    article = extract_article(html, "")
-    assert article is not None and article.title == headline
+    article = extracted(html)
+    assert article.title == headline
     masthead = page_with(head, "<h1>PolitiFact</h1>")
     article = extract_article(masthead, "")
     assert article is not None and article.title == (
@@ -1237,8 +1249,8 @@ def test_the_one_h1_of_the_marked_article_beside_the_sites_other_h1s_is_the_titl
         "<div class='adblock-message'><h1>We Need to Talk About Your Ad Blocker</h1>"
         "<h1>Want to Block Ads But Still Support Slate?</h1></div></body>",
     )
-    article = extract_article(html, "")
-    assert article is not None and article.title == "The Disappearance of John M. Ford"
+    article = extracted(html)
+    assert article.title == "The Disappearance of John M. Ford"
 
 
 def test_a_written_by_line_under_the_headline_names_the_author() -> None:
@@ -1246,8 +1258,8 @@ def test_a_written_by_line_under_the_headline_names_the_author() -> None:
         "<h1>How to overcome binge eating</h1><div class='css-12r7hj0'>Written by"
         " <a href='/nutrition-team'>Rachael Link, MS, RD</a> on November 14, 2019</div>"
     )
-    article = extract_article(page_with("", header), "")
-    assert article is not None and article.authors == ["Rachael Link"]
+    article = page_article("", header)
+    assert article.authors == ["Rachael Link"]
 
 
 @pytest.mark.parametrize(
@@ -1266,5 +1278,5 @@ def test_korean_bylines(text: str, names: list[str]) -> None:
 def test_a_korean_article_names_its_reporter() -> None:
     body = "경찰은 어제 실종된 7살 어린이를 이틀 만에 무사히 찾았다고 밝혔다. " * 3
     header = f"<h1>실종 어린이 무사히 발견</h1><p>(서울=연합뉴스) 김철수 기자 = {body}</p>"
-    article = extract_article(page_with("", header), "")
-    assert article is not None and article.authors == ["김철수"]
+    article = page_article("", header)
+    assert article.authors == ["김철수"]
