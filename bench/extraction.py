@@ -43,6 +43,7 @@ by page in turn.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from functools import partial
@@ -53,6 +54,7 @@ import trafilatura
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.build_extraction_dates import SET as DATES_SET  # noqa: E402
 from bench.build_extraction_pypi import SET as PYPI_SET  # noqa: E402
 from bench.data_sets import MissingDataSet, shared_data  # noqa: E402
 from bench.score_extraction import (  # noqa: E402
@@ -213,11 +215,18 @@ def print_speed(pages: list[BenchmarkPage]) -> None:
         print(f"  {name:<32} {1000 * seconds / len(pages):>6.1f} ms   stage/this {ratio:.2f}x")
 
 
+def _cell(value: float, width: int) -> str:
+    """A figure, or "-" where the set states no truth for it."""
+    return f"{'-' if math.isnan(value) else f'{value:.3f}':>{width}}"
+
+
 def _row(name: str, score: FieldScore, rate: float) -> str:
     text = score.text
+    figures = (text.precision, text.recall, text.f1) if text.pages else (math.nan,) * 3
+    texts = (_cell(value, width) for value, width in zip(figures, (7, 7, 6), strict=True))
     return (
-        f"{name:<28} {text.precision:>7.3f} {text.recall:>7.3f} {text.f1:>6.3f}"
-        f" {score.title:>6.3f} {score.date:>6.3f} {score.authors:>8.3f} {rate:>8.1f}"
+        f"{name:<28} {' '.join(texts)}"
+        f" {_cell(score.title, 6)} {_cell(score.date, 6)} {_cell(score.authors, 8)} {rate:>8.1f}"
     )
 
 
@@ -289,7 +298,8 @@ def main() -> int:
         shared_benchmark(args.workers, args.misses is not None)
     # The pages setup installs must be there; the larger set only where it was placed.
     real_set(REAL_SET, args.workers, args.misses)
-    return real_set(PYPI_SET, args.workers, args.misses)
+    installed = [real_set(name, args.workers, args.misses) for name in (PYPI_SET, DATES_SET)]
+    return max(installed)
 
 
 if __name__ == "__main__":

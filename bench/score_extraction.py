@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import os
 import re
 import statistics
@@ -306,7 +307,7 @@ def evaluate_fields(
             results = list(pool.map(_run_fields, [extractor] * len(pages), pages, chunksize=2))
 
     def mean(values: list[float]) -> float:
-        return statistics.mean(values) if values else 0.0
+        return statistics.mean(values) if values else math.nan  # the set states no such field
 
     return FieldScore(
         text=summarise(r.counts for r in results if r.counts is not None),

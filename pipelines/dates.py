@@ -33,9 +33,18 @@ FIRST_NEWS_YEAR = 1800
 EPOCH = datetime(1970, 1, 1)
 
 
+# A time written without its leading zeros ("T23:15:0Z", "T9:05"): the publisher's system
+# dropped them; the instant is plain.
+UNPADDED_TIME = re.compile(r"T(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?(?=\D|$)")
+
+
+def _padded(match: re.Match[str]) -> str:
+    return "T" + ":".join(part.zfill(2) for part in match.groups() if part is not None)
+
+
 def iso_date(value: str | None) -> str | None:
     """An ISO date or datetime, or None when the value is not one or is a placeholder."""
-    value = (value or "").strip()
+    value = UNPADDED_TIME.sub(_padded, (value or "").strip(), count=1)
     if not value:
         return None
     try:
@@ -52,16 +61,18 @@ def iso_date(value: str | None) -> str | None:
     return parsed.isoformat()
 
 
-# The page's date line: an element whose class names a date ("date", "post-date",
-# "article__readTime date", "entry-date"), read when the metadata states no date.
+# The page's date line: an element whose class names a date or time ("date", "post-date",
+# "article__readTime date", "entry-date", "entry-top-info-time", "pubtime"), read when the
+# metadata states no date.
 # A header's "today" box shows the day the page was saved, not the article's.
 NOT_A_DATE_LINE = re.compile(r"today|current|now|update|modif", re.IGNORECASE)
 DATE_LINE_XPATH = (
-    "//body//*[contains(@class, 'date') or contains(@class, 'Date')]"
+    "//body//*[contains(@class, 'date') or contains(@class, 'Date')"
+    " or contains(@class, 'time') or contains(@class, 'Time')]"
     "[not(ancestor::aside or ancestor::footer or ancestor::nav)]"
 )
 DATE_LINE_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:post|entry|publish|article|news)?-?date(?:$|[\s_-])", re.I
+    r"(?:^|[\s_-])(?:post|entry|publish|article|news|pub)?[-_]?(?:date|time)(?:$|[\s_-])", re.I
 )
 # Numeric dates only (2019年04月21日, 2019-04-21, 2019/4/21): a named month in a date line
 # is read as well by trafilatura's own date search, which the stage falls back on.
@@ -100,18 +111,18 @@ MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            "january jan janvier janv enero ene januar jän janeiro",
-            "february feb février févr fevrier febrero februar fevereiro fev",
+            "january jan janvier janv enero ene januar jän janeiro gennaio gen",
+            "february feb février févr fevrier febrero februar fevereiro fev febbraio",
             "march mar mars marzo märz marz março",
-            "april apr avril abril",
-            "may mai mayo maio",
-            "june jun juin junio juni junho",
-            "july jul juillet juil julio juli julho",
+            "april apr avril abril aprile",
+            "may mai mayo maio maggio mag",
+            "june jun juin junio juni junho giugno giu",
+            "july jul juillet juil julio juli julho luglio lug",
             "august aug août aout agosto ago",
-            "september sep sept septembre septiembre setiembre set setembro",
-            "october oct octobre octubre oktober okt outubro out",
+            "september sep sept septembre septiembre setiembre set setembro settembre",
+            "october oct octobre octubre oktober okt outubro out ottobre ott",
             "november nov novembre noviembre novembro",
-            "december dec décembre decembre déc diciembre dic dezember dez dezembro",
+            "december dec décembre decembre déc diciembre dic dezember dez dezembro dicembre",
         ),
         start=1,
     )

@@ -1008,6 +1008,13 @@ HIDDEN_XPATH = (
     )
     + "]"
 )
+# A "caption" class on an element holding headings, menus or the article is a theme's name for
+# a page region (`<div id="page" class="... caption">`), not a photo's caption: turned into
+# one paragraph, it would swallow the whole page.
+PAGE_REGION_XPATH = (
+    "descendant::*[self::h1 or self::h2 or self::h3 or self::nav or self::article"
+    " or self::main or self::header or self::footer][1]"
+)
 # A caption this short is a photo credit ("(Image: GETTY)", "Photo: AP").
 MIN_CAPTION_LENGTH = 5
 # A caption whose text is at least this share link text is a teaser's headline.
@@ -1038,7 +1045,7 @@ def _captions_to_paragraphs(tree: Any) -> list[_Caption]:
     for caption in inner:
         if caption.getparent() is None or caption.xpath(PLAYER_XPATH):
             continue
-        if caption.xpath(HIDDEN_XPATH):
+        if caption.xpath(HIDDEN_XPATH) or caption.xpath(PAGE_REGION_XPATH):
             continue
         # A gallery, carousel or lightbox repeats captions; the article's own copy is the
         # first one outside them, and any further copy would only repeat it.

@@ -96,6 +96,9 @@ bash "$root/scripts/corenlp.sh" fetch # English NER model (Stanford CoreNLP, pin
 # Real article pages from newspaper4k's PyPI source distribution (pinned, hash-checked):
 # the evaluation set whose extraction floors every test run holds. Once; kept in .venv.
 "$venv/bin/python" "$root/bench/build_extraction_pypi.py"
+# News pages of 2020 with hand-checked dates, from go-htmldate's module on the Go module
+# proxy (pinned, hash-checked; GOPROXY names another proxy): the date floors. Once.
+"$venv/bin/python" "$root/bench/build_extraction_dates.py"
 
 # Optional: the browser tests check accessibility with axe-core (from npm, pinned), kept
 # inside .venv (ignored by git) so a checkout never shares or commits it.

@@ -174,6 +174,24 @@ def test_caption_in_a_teaser_card_stays_out() -> None:
     assert "carnival parade" not in extracted.text
 
 
+def test_a_page_region_named_caption_is_not_taken_for_a_photo_caption() -> None:
+    """A theme's page wrapper with "caption" among its classes once became one paragraph
+    the stage then dropped as a stray caption: the whole article was lost."""
+    paragraphs = "".join(
+        f"<p>Paragraph {n}: the search for the missing boy went on through the night.</p>"
+        for n in range(4)
+    )
+    html = (
+        '<html><body><div id="page" class="section_id_1 right-column-shift caption">'
+        '<nav><a href="/">Accueil</a> <a href="/sport">Sport</a></nav>'
+        f'<h1>Search continues</h1><div class="content">{paragraphs}</div></div></body></html>'
+    )
+    extracted = extract_article(html, "https://x/a")
+    assert extracted is not None
+    assert "Paragraph 3: the search for the missing boy" in extracted.text
+    assert "Accueil" not in extracted.text
+
+
 def test_captions_can_be_switched_off() -> None:
     html = (PAGES / "en_riverside_herald_abduction.html").read_text(encoding="utf-8")
     extracted = extract_article(html, "https://x/a", ExtractOptions(keep_captions=False))

@@ -1,0 +1,117 @@
+"""Install 200 real news pages of 2020 with hand-checked publication dates as an evaluation set.
+
+    .venv/bin/python bench/build_extraction_dates.py [--archive MODULE_ZIP]
+
+The pages are the Media Cloud sample of htmldate's evaluation (news sites of many
+countries and languages, each page's publication day determined by hand; collected by
+the Data Culture Group at Northeastern University). They ship, with their dates, in the
+Go port of htmldate (github.com/markusmobius/go-htmldate, Apache License 2.0), which the
+Go module proxy serves: a package registry the project's own scripts may reach, so
+`scripts/setup.sh` installs the set on every machine and CI holds its date floors. The
+module's zip is pinned by version and SHA-256; a different archive is refused. It
+becomes `.venv/eval-data/extraction-dates/` (or `$HOMEWARD_EVAL_DATA/extraction-dates/`)
+in the real set's format (`truth.json`, `html/`): only `date` is stated, so the pages
+are scored for the date alone. Every third page is held out, as in the real set.
+
+Bare trafilatura finds dates with htmldate, which was measured on these very pages:
+the bar the stage is held against is a high one here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import urllib.request
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.build_extraction_real import add_page, write_truth  # noqa: E402
+from bench.data_sets import data_folder  # noqa: E402
+from bench.pinned_archive import PinnedArchive, install_once  # noqa: E402
+
+SET = "extraction-dates"
+MODULE = "github.com/markusmobius/go-htmldate"
+VERSION = "v1.10.1"
+SHA256 = "b43e703ea7605917239029f51af7d035067c66756c4e2f5dcc2a916b38212302"
+PINNED = PinnedArchive(MODULE, VERSION, SHA256)
+SOURCE = "go-htmldate"
+DEFAULT_PROXY = "https://proxy.golang.org"
+DOWNLOAD_TIMEOUT = 300  # seconds; the zip is 34 MB
+PAGES = "test-files/mediacloud/"
+DATES = "scripts/comparison/data-mediacloud.go"
+# One entry of the Go table: URL, File and Date are double-quoted Go strings.
+ENTRY = re.compile(
+    r'URL:\s*("(?:[^"\\]|\\.)*"),\s*File:\s*("(?:[^"\\]|\\.)*"),\s*Date:\s*("(?:[^"\\]|\\.)*")'
+)
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def module_proxy() -> str:
+    """The first proxy `GOPROXY` names (as the go command reads it), else the public one."""
+    for entry in re.split(r"[,|]", os.environ.get("GOPROXY", "")):
+        if entry.startswith(("https://", "http://")):
+            return entry.rstrip("/")
+    return DEFAULT_PROXY
+
+
+def download(folder: Path) -> Path:
+    """The pinned module's zip, as the Go module proxy serves it."""
+    url = f"{module_proxy()}/{MODULE}/@v/{VERSION}.zip"
+    archive = folder / f"go-htmldate-{VERSION}.zip"
+    print(f"{SET}: downloading {url}")
+    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
+        archive.write_bytes(response.read())
+    return archive
+
+
+def dated_pages(dates_table: str) -> dict[str, tuple[str, str]]:
+    """File name -> (url, day) for every page the table dates ("nan": no date, left out)."""
+    pages = {}
+    for match in ENTRY.finditer(dates_table):
+        url, file_name, day = (json.loads(literal) for literal in match.groups())
+        if DAY.fullmatch(day):
+            pages[file_name] = (url, day)
+    return pages
+
+
+def install(archive: Path, target: Path) -> int:
+    """Build the set from `archive` into `target`; BadArchive unless it is the pinned one."""
+    PINNED.check(archive)
+    prefix = f"{MODULE}@{VERSION}/"
+    with zipfile.ZipFile(archive) as module:
+        dates = dated_pages(module.read(prefix + DATES).decode("utf-8"))
+        (target / "html").mkdir(parents=True, exist_ok=True)
+        pages: dict[str, dict[str, object]] = {}
+        for file_name, (url, day) in sorted(dates.items()):
+            entry = {
+                "title": None,
+                "authors": None,
+                "date": day,
+                "text": None,
+                "url": url,
+                "language": None,
+                "source": SOURCE,
+            }
+            key = f"mediacloud-{Path(file_name).stem}"
+            add_page(target, pages, key, entry, module.read(prefix + PAGES + file_name))
+        (target / "LICENSE-go-htmldate").write_bytes(module.read(prefix + "LICENSE"))
+    write_truth(target, pages)
+    PINNED.mark_installed(target)
+    return len(pages)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--archive", type=Path, help="a downloaded module zip to use")
+    args = parser.parse_args(argv)
+    return install_once(SET, PINNED, data_folder(SET), args.archive, download, install)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

