@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -33,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.build_extraction_real import add_page, write_truth  # noqa: E402
 from bench.data_sets import data_folder  # noqa: E402
-from bench.pinned_archive import PinnedArchive, install_once  # noqa: E402
+from bench.pinned_archive import PinnedArchive, fetch_go_module, install_once  # noqa: E402
 
 SET = "extraction-dates"
 MODULE = "github.com/markusmobius/go-htmldate"
@@ -41,8 +39,6 @@ VERSION = "v1.10.1"
 SHA256 = "b43e703ea7605917239029f51af7d035067c66756c4e2f5dcc2a916b38212302"
 PINNED = PinnedArchive(MODULE, VERSION, SHA256)
 SOURCE = "go-htmldate"
-DEFAULT_PROXY = "https://proxy.golang.org"
-DOWNLOAD_TIMEOUT = 300  # seconds; the zip is 34 MB
 PAGES = "test-files/mediacloud/"
 DATES = "scripts/comparison/data-mediacloud.go"
 # One entry of the Go table: URL, File and Date are double-quoted Go strings.
@@ -50,24 +46,6 @@ ENTRY = re.compile(
     r'URL:\s*("(?:[^"\\]|\\.)*"),\s*File:\s*("(?:[^"\\]|\\.)*"),\s*Date:\s*("(?:[^"\\]|\\.)*")'
 )
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def module_proxy() -> str:
-    """The first proxy `GOPROXY` names (as the go command reads it), else the public one."""
-    for entry in re.split(r"[,|]", os.environ.get("GOPROXY", "")):
-        if entry.startswith(("https://", "http://")):
-            return entry.rstrip("/")
-    return DEFAULT_PROXY
-
-
-def download(folder: Path) -> Path:
-    """The pinned module's zip, as the Go module proxy serves it."""
-    url = f"{module_proxy()}/{MODULE}/@v/{VERSION}.zip"
-    archive = folder / f"go-htmldate-{VERSION}.zip"
-    print(f"{SET}: downloading {url}")
-    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
-        archive.write_bytes(response.read())
-    return archive
 
 
 def dated_pages(dates_table: str) -> dict[str, tuple[str, str]]:
@@ -78,6 +56,10 @@ def dated_pages(dates_table: str) -> dict[str, tuple[str, str]]:
         if DAY.fullmatch(day):
             pages[file_name] = (url, day)
     return pages
+
+
+def download(folder: Path) -> Path:
+    return fetch_go_module(PINNED, folder)
 
 
 def install(archive: Path, target: Path) -> int:

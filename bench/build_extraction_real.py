@@ -34,6 +34,7 @@ import json
 import re
 import subprocess
 import sys
+import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -44,61 +45,63 @@ sys.path.insert(0, str(ROOT))
 
 from bench.data_sets import data_folder  # noqa: E402
 
-READABILITY_SKIP = {
-    # synthetic unit-test pages
-    "003-metadata-preferred",
-    "004-metadata-space-separated-properties",
-    "005-unescape-html-entities",
-    "base-url",
-    "base-url-base-element",
-    "base-url-base-element-relative",
-    "basic-tags-cleaning",
-    "comment-inside-script-parsing",
-    "data-url-image",
-    "dev418",
-    "embedded-videos",
-    "hidden-nodes",
-    "invalid-attributes",
-    "js-link-replacement",
-    "lazy-image-3",
-    "metadata-content-missing",
-    "missing-paragraphs",
-    "normalize-spaces",
-    "ol",
-    "parsely-metadata",
-    "remove-aria-hidden",
-    "remove-extra-brs",
-    "remove-extra-paragraphs",
-    "remove-script-tags",
-    "reordering-paragraphs",
-    "replace-brs",
-    "replace-font-tags",
-    "rtl-1",
-    "rtl-2",
-    "rtl-3",
-    "rtl-4",
-    "social-buttons",
-    "style-tags-removal",
-    "svg-parsing",
-    "title-and-h1-discrepancy",
-    "title-en-dash",
-    "visibility-hidden",
-    "table-style-attributes",
-    # not articles: product pages, encyclopaedia, fiction, manuals, a front page's title
-    "mathjax",
-    "mozilla-1",
-    "mozilla-2",
-    "wikipedia-2",
-    "wikipedia-3",
-    "wikipedia-4",
-    "clean-links",
-    "daringfireball-1",
-    "royal-road",
-    "hukumusume",
-    "mercurial",
-    "ietf-1",
-    "yahoo-2",
-}
+READABILITY_SKIP = frozenset(
+    {
+        # synthetic unit-test pages
+        "003-metadata-preferred",
+        "004-metadata-space-separated-properties",
+        "005-unescape-html-entities",
+        "base-url",
+        "base-url-base-element",
+        "base-url-base-element-relative",
+        "basic-tags-cleaning",
+        "comment-inside-script-parsing",
+        "data-url-image",
+        "dev418",
+        "embedded-videos",
+        "hidden-nodes",
+        "invalid-attributes",
+        "js-link-replacement",
+        "lazy-image-3",
+        "metadata-content-missing",
+        "missing-paragraphs",
+        "normalize-spaces",
+        "ol",
+        "parsely-metadata",
+        "remove-aria-hidden",
+        "remove-extra-brs",
+        "remove-extra-paragraphs",
+        "remove-script-tags",
+        "reordering-paragraphs",
+        "replace-brs",
+        "replace-font-tags",
+        "rtl-1",
+        "rtl-2",
+        "rtl-3",
+        "rtl-4",
+        "social-buttons",
+        "style-tags-removal",
+        "svg-parsing",
+        "title-and-h1-discrepancy",
+        "title-en-dash",
+        "visibility-hidden",
+        "table-style-attributes",
+        # not articles: product pages, encyclopaedia, fiction, manuals, a front page's title
+        "mathjax",
+        "mozilla-1",
+        "mozilla-2",
+        "wikipedia-2",
+        "wikipedia-3",
+        "wikipedia-4",
+        "clean-links",
+        "daringfireball-1",
+        "royal-road",
+        "hukumusume",
+        "mercurial",
+        "ietf-1",
+        "yahoo-2",
+    }
+)
 NEWSPAPER_TEXT_ONLY = {"burmese_article", "chinese_article", "latvian_article"}
 # Hand-checked corrections of the corpora's expected metadata (None = not stated on the page).
 # Titles are the headline as the page shows it, without the site's name; authors are the
@@ -271,7 +274,28 @@ class FolderTree:
         return sorted(entry.name for entry in (self.root / path).iterdir())
 
 
-def newspaper_pages(tree: GitTree | FolderTree) -> dict[str, tuple[dict[str, object], bytes]]:
+class ZipTree:
+    """Files of a zip archive under one folder, such as a Go module's zip."""
+
+    def __init__(self, archive: zipfile.ZipFile, prefix: str) -> None:
+        self.archive, self.prefix = archive, prefix.rstrip("/") + "/"
+        self.files = set(archive.namelist())
+
+    def read(self, path: str) -> bytes | None:
+        name = self.prefix + path
+        return self.archive.read(name) if name in self.files else None
+
+    def names(self, path: str) -> list[str]:
+        folder = self.prefix + path.rstrip("/") + "/"
+        return sorted(
+            {name[len(folder) :].split("/")[0] for name in self.files if name.startswith(folder)}
+        )
+
+
+Tree = GitTree | FolderTree | ZipTree
+
+
+def newspaper_pages(tree: Tree) -> dict[str, tuple[dict[str, object], bytes]]:
     """newspaper4k's article pages with their checked metadata, keyed `newspaper4k-<name>`.
 
     Its git repository and its PyPI source distribution hold the same `tests/data`, so
@@ -306,9 +330,9 @@ def newspaper_pages(tree: GitTree | FolderTree) -> dict[str, tuple[dict[str, obj
     return pages
 
 
-def write_truth(target: Path, pages: dict[str, dict[str, object]]) -> None:
+def write_truth(target: Path, pages: dict[str, dict[str, object]], first_index: int = 0) -> None:
     """Split the pages into their parts and write `truth.json` next to their `html/`."""
-    split_parts(pages)
+    split_parts(pages, first_index)
     (target / "truth.json").write_text(
         json.dumps(pages, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
@@ -566,10 +590,14 @@ def postlight_pages(repo: str) -> dict[str, tuple[dict[str, object], bytes]]:
 SOURCE_ORDER = ("newspaper4k", "readability", "postlight", "go-htmldate")
 
 
-def split_parts(pages: dict[str, dict[str, object]]) -> None:
-    """Every third page (sources in `SOURCE_ORDER`, keys sorted) is held out."""
+def split_parts(pages: dict[str, dict[str, object]], first_index: int = 0) -> None:
+    """Every third page (sources in `SOURCE_ORDER`, keys sorted) is held out.
+
+    A set holding one later source of the real set alone counts from `first_index`, the
+    number of the real set's pages before it, so each page keeps the part it has there.
+    """
     ordered = sorted(pages, key=lambda key: (SOURCE_ORDER.index(str(pages[key]["source"])), key))
-    for index, key in enumerate(ordered):
+    for index, key in enumerate(ordered, start=first_index):
         pages[key]["split"] = "held-out" if index % 3 == 2 else "tuning"
 
 
@@ -584,15 +612,20 @@ def add_page(
     pages[key] = entry
 
 
-def main(newspaper: str, readability: str, postlight: str) -> None:
-    target = data_folder("extraction-real")
-    pages: dict[str, dict[str, object]] = {}
-    (target / "html").mkdir(parents=True, exist_ok=True)
-    for name in sorted(git_ls(readability, "test/test-pages")):
-        if name in READABILITY_SKIP:
+def readability_pages(
+    tree: Tree, folder: str = "test/test-pages", skip: frozenset[str] = READABILITY_SKIP
+) -> dict[str, tuple[dict[str, object], bytes]]:
+    """Readability's article pages (a folder each, but those in `skip`) with checked
+    metadata, keyed `readability-<name>`; the text truth is the corpus's expected output."""
+    pages = {}
+    for name in tree.names(folder):
+        if name in skip:
             continue
-        base = f"test/test-pages/{name}"
-        metadata = json.loads(git_show(readability, f"{base}/expected-metadata.json"))
+        base = f"{folder}/{name}"
+        raw = tree.read(f"{base}/source.html")
+        if raw is None:  # a file beside the page folders, not a page
+            continue
+        metadata = json.loads(tree.read(f"{base}/expected-metadata.json") or b"{}")
         key = f"readability-{name}"
         entry: dict[str, object] = {
             "source": "readability",
@@ -601,14 +634,24 @@ def main(newspaper: str, readability: str, postlight: str) -> None:
             "title": metadata.get("title"),
             "authors": byline_authors(metadata.get("byline")),
             "date": metadata.get("publishedTime"),
-            "text": html_text(git_show(readability, f"{base}/expected.html").decode("utf-8")),
+            "text": html_text((tree.read(f"{base}/expected.html") or b"").decode("utf-8")),
         }
         entry.update(CORRECTIONS.get(key, {}))
-        add_page(target, pages, key, entry, git_show(readability, f"{base}/source.html"))
-    for key, (entry, raw) in newspaper_pages(GitTree(newspaper)).items():
-        add_page(target, pages, key, entry, raw)
-    for key, (entry, raw) in postlight_pages(postlight).items():
-        add_page(target, pages, key, entry, raw)
+        pages[key] = (entry, raw)
+    return pages
+
+
+def main(newspaper: str, readability: str, postlight: str) -> None:
+    target = data_folder("extraction-real")
+    pages: dict[str, dict[str, object]] = {}
+    (target / "html").mkdir(parents=True, exist_ok=True)
+    for corpus in (
+        readability_pages(GitTree(readability)),
+        newspaper_pages(GitTree(newspaper)),
+        postlight_pages(postlight),
+    ):
+        for key, (entry, raw) in corpus.items():
+            add_page(target, pages, key, entry, raw)
     write_truth(target, pages)
 
 

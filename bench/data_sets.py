@@ -41,6 +41,9 @@ DATA_SETS = {
     "entities-real": DataSet("heldout.jsonl", "bench/build_entities_real.py", installed=False),
     "extraction-pypi": DataSet("truth.json", "bench/build_extraction_pypi.py", installed=True),
     "extraction-dates": DataSet("truth.json", "bench/build_extraction_dates.py", installed=True),
+    "extraction-readability": DataSet(
+        "truth.json", "bench/build_extraction_readability.py", installed=True
+    ),
 }
 
 

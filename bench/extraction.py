@@ -4,7 +4,7 @@ Run from the repository root:
 
     .venv/bin/python bench/extraction.py [--workers N] [--misses tuning|held-out|all]
 
-Three page sets, each scored for both extractors in the same run:
+Five page sets, each scored for both extractors in the same run:
 
 * the shared benchmark (`../shared/extraction-benchmark`, or
   `HOMEWARD_EXTRACTION_BENCHMARK`): 181 pages with a hand-marked article
@@ -20,6 +20,13 @@ Three page sets, each scored for both extractors in the same run:
 * newspaper4k's 22 real pages that `scripts/setup.sh` installs from PyPI
   (`.venv/eval-data/extraction-pypi`, see tests/data/extraction-pypi/README.md),
   with checked title, authors, date and text; always there;
+* the real set's 79 Readability pages, which setup installs from go-readability's
+  module on the Go module proxy (`.venv/eval-data/extraction-readability`, see
+  tests/data/extraction-readability/README.md), in the real set's parts; always there;
+* 195 news pages of 2020 with hand-checked days, which setup installs from
+  go-htmldate's module (`.venv/eval-data/extraction-dates`, see
+  tests/data/extraction-dates/README.md), scored for the date alone (the other
+  columns print "-"); always there;
 * the project's own real set (`../shared/homeward-data/extraction-real`, or
   `$HOMEWARD_EVAL_DATA/extraction-real`; see tests/data/extraction-real/README.md):
   235 real pages from many publishers and languages with checked title,
@@ -56,6 +63,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.build_extraction_dates import SET as DATES_SET  # noqa: E402
 from bench.build_extraction_pypi import SET as PYPI_SET  # noqa: E402
+from bench.build_extraction_readability import SET as READABILITY_SET  # noqa: E402
 from bench.data_sets import MissingDataSet, shared_data  # noqa: E402
 from bench.score_extraction import (  # noqa: E402
     REAL_SET,
@@ -271,18 +279,19 @@ def real_set(name: str, workers: int, misses: str | None) -> int:
             f" {'title':>6} {'date':>6} {'authors':>8} {'pages/s':>8}"
         )
         scores = []
-        for name, extractor in runs:
+        for extractor_name, extractor in runs:
             started = time.perf_counter()
             score = evaluate_fields(extractor, part, workers=workers)
             rate = len(part) / (time.perf_counter() - started)
             scores.append(score)
-            print(_row(name, score, rate))
+            print(_row(extractor_name, score, rate))
         bare, stage = scores
-        print_behind(
-            [r.key for r in stage.pages],
-            [r.counts for r in stage.pages],
-            [r.counts for r in bare.pages],
-        )
+        if scored:
+            print_behind(
+                [r.key for r in stage.pages],
+                [r.counts for r in stage.pages],
+                [r.counts for r in bare.pages],
+            )
         if misses in (split, "all"):
             _misses(part, bare, stage)
     return 0
@@ -298,7 +307,9 @@ def main() -> int:
         shared_benchmark(args.workers, args.misses is not None)
     # The pages setup installs must be there; the larger set only where it was placed.
     real_set(REAL_SET, args.workers, args.misses)
-    installed = [real_set(name, args.workers, args.misses) for name in (PYPI_SET, DATES_SET)]
+    installed = [
+        real_set(name, args.workers, args.misses) for name in (PYPI_SET, READABILITY_SET, DATES_SET)
+    ]
     return max(installed)
 
 

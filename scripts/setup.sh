@@ -99,6 +99,9 @@ bash "$root/scripts/corenlp.sh" fetch # English NER model (Stanford CoreNLP, pin
 # News pages of 2020 with hand-checked dates, from go-htmldate's module on the Go module
 # proxy (pinned, hash-checked; GOPROXY names another proxy): the date floors. Once.
 "$venv/bin/python" "$root/bench/build_extraction_dates.py"
+# Readability's 79 real pages of the real set, from go-readability's module (pinned): the
+# title, date, author and text floors on them. Once.
+"$venv/bin/python" "$root/bench/build_extraction_readability.py"
 
 # Optional: the browser tests check accessibility with axe-core (from npm, pinned), kept
 # inside .venv (ignored by git) so a checkout never shares or commits it.

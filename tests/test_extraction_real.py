@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import conftest
@@ -24,11 +25,14 @@ from trafilatura.utils import load_html
 
 from bench.build_extraction_dates import PINNED as DATES_PINNED
 from bench.build_extraction_dates import SET as DATES_SET
-from bench.build_extraction_dates import dated_pages, module_proxy
+from bench.build_extraction_dates import dated_pages
 from bench.build_extraction_dates import main as build_extraction_dates
 from bench.build_extraction_pypi import PINNED, SHA256, install
 from bench.build_extraction_pypi import SET as PYPI_SET
 from bench.build_extraction_pypi import main as build_extraction_pypi
+from bench.build_extraction_readability import PINNED as READABILITY_PINNED
+from bench.build_extraction_readability import SET as READABILITY_SET
+from bench.build_extraction_readability import main as build_extraction_readability
 from bench.build_extraction_real import (
     asserted_fields,
     local_day,
@@ -37,7 +41,7 @@ from bench.build_extraction_real import (
     split_parts,
 )
 from bench.data_sets import MissingDataSet, data_folder, shared_data
-from bench.pinned_archive import BadArchive
+from bench.pinned_archive import BadArchive, PinnedArchive, module_proxy
 from bench.score_extraction import (
     REAL_SET,
     Fields,
@@ -280,6 +284,62 @@ def test_a_set_built_from_the_pinned_version_is_not_fetched_again(
     assert "pages are installed in" in capsys.readouterr().out
 
 
+# --- Readability's pages of the real set, installed from the Go module proxy ----------------
+
+# Measured on 2026-12-02 on go-readability v2.1.3's copy of the real set's 79 Readability pages
+# (the port's expected text), stage vs bare trafilatura:
+#   tuning    text F1 0.961 (0.958)  title 1.000 (0.774)  date 1.000 (0.950)  authors 0.977 (0.709)
+#   held-out  text F1 0.928 (0.929)  title 0.923 (0.808)  date 1.000 (0.889)  authors 0.950 (0.667)
+READABILITY_FLOORS = {
+    "tuning": {"text_f1": 0.955, "title": 0.98, "date": 0.98, "authors": 0.95},
+    "held-out": {"text_f1": 0.92, "title": 0.90, "date": 0.98, "authors": 0.92},
+}
+
+
+@pytest.fixture(scope="module")
+def readability_pages() -> list[RealPage]:
+    return load_real_set(eval_data(READABILITY_SET))
+
+
+def test_readability_set_is_installed_with_its_licence(readability_pages: list[RealPage]) -> None:
+    folder = eval_data(READABILITY_SET)
+    assert len(readability_pages) == 79
+    assert all(page.text and page.key.startswith("readability-") for page in readability_pages)
+    assert "MIT License" in (folder / "LICENSE-go-readability").read_text(encoding="utf-8")
+    assert READABILITY_PINNED.is_installed(folder)
+
+
+@pytest.mark.parametrize("split", ["tuning", "held-out"])
+def test_floors_on_readability_pages(readability_pages: list[RealPage], split: str) -> None:
+    part = [page for page in readability_pages if page.split == split]
+    ours, theirs = evaluate_fields(stage, part), evaluate_fields(bare, part)
+    floors = READABILITY_FLOORS[split]
+    assert ours.text.f1 >= floors["text_f1"], ours.text
+    assert ours.text.f1 >= theirs.text.f1 - 0.005, (ours.text, theirs.text)
+    for field in ("title", "date", "authors"):
+        assert getattr(ours, field) >= floors[field], field
+        assert getattr(ours, field) >= getattr(theirs, field), field
+
+
+def test_readability_pages_keep_their_part_and_metadata_of_the_real_set(
+    readability_pages: list[RealPage], pages: list[RealPage]
+) -> None:
+    """Same pages, parts, titles and days as the real set's Readability pages (the port's
+    expected text and one byline it states where Mozilla's states none may differ)."""
+    real = {page.key: page for page in pages}
+    assert {page.key for page in readability_pages} == {
+        key for key in real if key.startswith("readability-")
+    }
+    for page in readability_pages:
+        twin = real[page.key]
+        assert (page.split, page.title, (page.date or "")[:10]) == (
+            twin.split,
+            twin.title,
+            (twin.date or "")[:10],
+        ), page.key
+        assert twin.authors is None or page.authors == twin.authors, page.key
+
+
 # --- news pages of 2020 with hand-checked dates, installed from the Go module proxy --------
 
 # Measured on 2026-12-02 on go-htmldate v1.10.1's Media Cloud pages, stage vs bare trafilatura
@@ -322,16 +382,28 @@ def test_the_dates_table_is_read_and_undated_pages_are_left_out() -> None:
     assert dated_pages(table) == {"1.html": ('https://a.example/x?q="1"', "2020-06-07")}
 
 
+@pytest.mark.parametrize(
+    ("build", "name", "pinned"),
+    [
+        (build_extraction_dates, DATES_SET, DATES_PINNED),
+        (build_extraction_readability, READABILITY_SET, READABILITY_PINNED),
+    ],
+)
 def test_a_module_zip_that_is_not_the_pinned_one_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    build: Callable[[list[str]], int],
+    name: str,
+    pinned: PinnedArchive,
 ) -> None:
-    fake = tmp_path / "go-htmldate.zip"
+    fake = tmp_path / "module.zip"
     with zipfile.ZipFile(fake, "w") as archive:
         archive.writestr("LICENSE", "not the module")
     monkeypatch.setenv("HOMEWARD_EVAL_DATA", str(tmp_path / "data"))
-    assert build_extraction_dates(["--archive", str(fake)]) == 1
-    assert f"not the pinned {DATES_PINNED.sha256}" in capsys.readouterr().err
-    assert not (tmp_path / "data" / DATES_SET / "truth.json").exists()
+    assert build(["--archive", str(fake)]) == 1
+    assert f"not the pinned {pinned.sha256}" in capsys.readouterr().err
+    assert not (tmp_path / "data" / name / "truth.json").exists()
 
 
 @pytest.mark.parametrize(
