@@ -20,7 +20,6 @@ the bar the stage is held against is a high one here.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import zipfile
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.build_extraction_real import add_page, write_truth  # noqa: E402
 from bench.data_sets import data_folder  # noqa: E402
+from bench.go_tables import go_entries  # noqa: E402
 from bench.pinned_archive import PinnedArchive, fetch_go_module, install_once  # noqa: E402
 
 SET = "extraction-dates"
@@ -41,18 +41,14 @@ PINNED = PinnedArchive(MODULE, VERSION, SHA256)
 SOURCE = "go-htmldate"
 PAGES = "test-files/mediacloud/"
 DATES = "scripts/comparison/data-mediacloud.go"
-# One entry of the Go table: URL, File and Date are double-quoted Go strings.
-ENTRY = re.compile(
-    r'URL:\s*("(?:[^"\\]|\\.)*"),\s*File:\s*("(?:[^"\\]|\\.)*"),\s*Date:\s*("(?:[^"\\]|\\.)*")'
-)
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def dated_pages(dates_table: str) -> dict[str, tuple[str, str]]:
     """File name -> (url, day) for every page the table dates ("nan": no date, left out)."""
     pages = {}
-    for match in ENTRY.finditer(dates_table):
-        url, file_name, day = (json.loads(literal) for literal in match.groups())
+    for _, fields in go_entries(dates_table):
+        url, file_name, day = (str(fields.get(name, "")) for name in ("URL", "File", "Date"))
         if DAY.fullmatch(day):
             pages[file_name] = (url, day)
     return pages

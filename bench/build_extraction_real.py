@@ -587,7 +587,7 @@ def postlight_pages(repo: str) -> dict[str, tuple[dict[str, object], bytes]]:
 # Sources in the order they joined the set: the split counts every third page over them in
 # this order, each source's pages by sorted key, so a source added later leaves the earlier
 # pages' parts as they were.
-SOURCE_ORDER = ("newspaper4k", "readability", "postlight", "go-htmldate")
+SOURCE_ORDER = ("newspaper4k", "readability", "postlight", "go-htmldate", "go-trafilatura")
 
 
 def split_parts(pages: dict[str, dict[str, object]], first_index: int = 0) -> None:

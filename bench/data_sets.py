@@ -44,6 +44,9 @@ DATA_SETS = {
     "extraction-readability": DataSet(
         "truth.json", "bench/build_extraction_readability.py", installed=True
     ),
+    "extraction-trafilatura": DataSet(
+        "truth.json", "bench/build_extraction_trafilatura.py", installed=True
+    ),
 }
 
 

@@ -4,7 +4,7 @@ Run from the repository root:
 
     .venv/bin/python bench/extraction.py [--workers N] [--misses tuning|held-out|all]
 
-Five page sets, each scored for both extractors in the same run:
+Six page sets, each scored for both extractors in the same run:
 
 * the shared benchmark (`../shared/extraction-benchmark`, or
   `HOMEWARD_EXTRACTION_BENCHMARK`): 181 pages with a hand-marked article
@@ -27,6 +27,12 @@ Five page sets, each scored for both extractors in the same run:
   go-htmldate's module (`.venv/eval-data/extraction-dates`, see
   tests/data/extraction-dates/README.md), scored for the date alone (the other
   columns print "-"); always there;
+* trafilatura's evaluation pages, 983 real pages (mostly German-language news,
+  blogs and public bodies) with annotated title, date and authors and, instead of
+  a text, passages the text must hold and must not (the "text from snippets" line:
+  precision is the share of found passages that were wanted), which setup installs
+  from go-trafilatura's module (`.venv/eval-data/extraction-trafilatura`, see
+  tests/data/extraction-trafilatura/README.md); always there;
 * the project's own real set (`../shared/homeward-data/extraction-real`, or
   `$HOMEWARD_EVAL_DATA/extraction-real`; see tests/data/extraction-real/README.md):
   235 real pages from many publishers and languages with checked title,
@@ -64,6 +70,7 @@ sys.path.insert(0, str(ROOT))
 from bench.build_extraction_dates import SET as DATES_SET  # noqa: E402
 from bench.build_extraction_pypi import SET as PYPI_SET  # noqa: E402
 from bench.build_extraction_readability import SET as READABILITY_SET  # noqa: E402
+from bench.build_extraction_trafilatura import SET as TRAFILATURA_SET  # noqa: E402
 from bench.data_sets import MissingDataSet, shared_data  # noqa: E402
 from bench.score_extraction import (  # noqa: E402
     REAL_SET,
@@ -286,6 +293,13 @@ def real_set(name: str, workers: int, misses: str | None) -> int:
             scores.append(score)
             print(_row(extractor_name, score, rate))
         bare, stage = scores
+        if bare.snippets is not None and stage.snippets is not None:
+            print(
+                "text from snippets (passages it must hold / must not):"
+                f" bare P {bare.snippets.precision:.3f} R {bare.snippets.recall:.3f}"
+                f" F1 {bare.snippets.f1:.3f}; stage P {stage.snippets.precision:.3f}"
+                f" R {stage.snippets.recall:.3f} F1 {stage.snippets.f1:.3f}"
+            )
         if scored:
             print_behind(
                 [r.key for r in stage.pages],
@@ -308,7 +322,8 @@ def main() -> int:
     # The pages setup installs must be there; the larger set only where it was placed.
     real_set(REAL_SET, args.workers, args.misses)
     installed = [
-        real_set(name, args.workers, args.misses) for name in (PYPI_SET, READABILITY_SET, DATES_SET)
+        real_set(name, args.workers, args.misses)
+        for name in (PYPI_SET, READABILITY_SET, DATES_SET, TRAFILATURA_SET)
     ]
     return max(installed)
 

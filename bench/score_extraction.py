@@ -188,6 +188,50 @@ class RealPage:
     authors: tuple[str, ...] | None
     date: str | None
     split: str
+    # Where the truth is snippets, not the whole text (trafilatura's evaluation): passages
+    # the article's text must hold, and passages of page furniture it must not.
+    with_snippets: tuple[str, ...] = ()
+    without_snippets: tuple[str, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class SnippetCounts:
+    """Passages found or missed: `tp` wanted and found, `fn` wanted and missed, `fp` unwanted
+    and found, `tn` unwanted and absent."""
+
+    tp: int = 0
+    fn: int = 0
+    fp: int = 0
+    tn: int = 0
+
+    def __add__(self, other: SnippetCounts) -> SnippetCounts:
+        return SnippetCounts(
+            self.tp + other.tp, self.fn + other.fn, self.fp + other.fp, self.tn + other.tn
+        )
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        found = self.precision + self.recall
+        return 2 * self.precision * self.recall / found if found else 0.0
+
+
+def snippet_counts(text: str, wanted: tuple[str, ...], unwanted: tuple[str, ...]) -> SnippetCounts:
+    """Which snippets the text holds, whitespace collapsed on both sides (the stage tidies
+    spacing, so a snippet's spacing is no evidence either way)."""
+    plain = _plain(text)
+    found_wanted = sum(_plain(snippet) in plain for snippet in wanted)
+    found_unwanted = sum(_plain(snippet) in plain for snippet in unwanted)
+    return SnippetCounts(
+        found_wanted, len(wanted) - found_wanted, found_unwanted, len(unwanted) - found_unwanted
+    )
 
 
 @dataclass(slots=True, frozen=True)
@@ -209,6 +253,7 @@ class PageResult:
     title: bool | None
     date: bool | None
     authors: float | None
+    snippets: SnippetCounts | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -220,6 +265,7 @@ class FieldScore:
     date: float
     authors: float
     pages: list[PageResult]
+    snippets: SnippetCounts | None = None  # summed over the pages whose truth is snippets
 
 
 def load_real_set(directory: Path) -> list[RealPage]:
@@ -244,6 +290,8 @@ def load_real_set(directory: Path) -> list[RealPage]:
                 authors=tuple(authors) if authors is not None else None,
                 date=entry.get("date") or None,
                 split=entry.get("split", "tuning"),
+                with_snippets=tuple(entry.get("with") or ()),
+                without_snippets=tuple(entry.get("without") or ()),
             )
         )
     return pages
@@ -293,6 +341,11 @@ def _run_fields(extractor: FieldExtractor, page: RealPage) -> PageResult:
         title=title_matches(page.title, found.title) if page.title else None,
         date=same_day(page.date, found.date) if page.date else None,
         authors=authors_f1(page.authors, found.authors) if page.authors is not None else None,
+        snippets=(
+            snippet_counts(found.text, page.with_snippets, page.without_snippets)
+            if page.with_snippets or page.without_snippets
+            else None
+        ),
     )
 
 
@@ -315,4 +368,7 @@ def evaluate_fields(
         date=mean([float(r.date) for r in results if r.date is not None]),
         authors=mean([r.authors for r in results if r.authors is not None]),
         pages=results,
+        snippets=sum((r.snippets for r in results if r.snippets is not None), start=SnippetCounts())
+        if any(r.snippets is not None for r in results)
+        else None,
     )

@@ -102,6 +102,9 @@ bash "$root/scripts/corenlp.sh" fetch # English NER model (Stanford CoreNLP, pin
 # Readability's 79 real pages of the real set, from go-readability's module (pinned): the
 # title, date, author and text floors on them. Once.
 "$venv/bin/python" "$root/bench/build_extraction_readability.py"
+# trafilatura's 983 annotated evaluation pages, from go-trafilatura's module (pinned): title,
+# date, author and text-passage floors on pages of many more sites. Once.
+"$venv/bin/python" "$root/bench/build_extraction_trafilatura.py"
 
 # Optional: the browser tests check accessibility with axe-core (from npm, pinned), kept
 # inside .venv (ignored by git) so a checkout never shares or commits it.

@@ -40,17 +40,23 @@ from bench.build_extraction_real import (
     restore_meta,
     split_parts,
 )
+from bench.build_extraction_trafilatura import PINNED as TRAFILATURA_PINNED
+from bench.build_extraction_trafilatura import SET as TRAFILATURA_SET
+from bench.build_extraction_trafilatura import main as build_extraction_trafilatura
 from bench.data_sets import MissingDataSet, data_folder, shared_data
+from bench.go_tables import go_entries
 from bench.pinned_archive import BadArchive, PinnedArchive, module_proxy
 from bench.score_extraction import (
     REAL_SET,
     Fields,
     FieldScore,
     RealPage,
+    SnippetCounts,
     authors_f1,
     evaluate_fields,
     load_real_set,
     same_day,
+    snippet_counts,
     title_matches,
 )
 from pipelines.authors import (
@@ -387,6 +393,7 @@ def test_the_dates_table_is_read_and_undated_pages_are_left_out() -> None:
     [
         (build_extraction_dates, DATES_SET, DATES_PINNED),
         (build_extraction_readability, READABILITY_SET, READABILITY_PINNED),
+        (build_extraction_trafilatura, TRAFILATURA_SET, TRAFILATURA_PINNED),
     ],
 )
 def test_a_module_zip_that_is_not_the_pinned_one_is_refused(
@@ -419,6 +426,77 @@ def test_the_module_is_fetched_from_the_proxy_goproxy_names(
 ) -> None:
     monkeypatch.setenv("GOPROXY", goproxy)
     assert module_proxy() == proxy
+
+
+# --- trafilatura's evaluation pages, installed from the Go module proxy ---------------------
+
+# Measured on 2026-12-02 on go-trafilatura v1.12.2's 983 pages, stage vs bare trafilatura
+# (written against these very pages); text from the annotated passages:
+#   tuning    snippets F1 0.920 (0.919) title 0.745 (0.548) date 0.845 (0.855) authors 0.550 (0.535)
+#   held-out  snippets F1 0.913 (0.905) title 0.818 (0.599) date 0.876 (0.868) authors 0.546 (0.528)
+TRAFILATURA_FLOORS = {
+    "tuning": {"snippets_f1": 0.915, "title": 0.74, "date": 0.84, "authors": 0.54},
+    "held-out": {"snippets_f1": 0.905, "title": 0.80, "date": 0.86, "authors": 0.53},
+}
+
+
+@pytest.fixture(scope="module")
+def trafilatura_pages() -> list[RealPage]:
+    return load_real_set(eval_data(TRAFILATURA_SET))
+
+
+def test_trafilatura_set_is_installed_with_its_licence(trafilatura_pages: list[RealPage]) -> None:
+    folder = eval_data(TRAFILATURA_SET)
+    assert len(trafilatura_pages) >= 950
+    assert all(page.with_snippets and page.text is None for page in trafilatura_pages)
+    assert sum(page.title is not None for page in trafilatura_pages) >= 800
+    assert "Apache License" in (folder / "LICENSE-go-trafilatura").read_text(encoding="utf-8")
+    assert TRAFILATURA_PINNED.is_installed(folder)
+
+
+@pytest.mark.parametrize("split", ["tuning", "held-out"])
+def test_floors_on_trafilatura_pages(trafilatura_pages: list[RealPage], split: str) -> None:
+    part = [page for page in trafilatura_pages if page.split == split]
+    ours, theirs = evaluate_fields(stage, part), evaluate_fields(bare, part)
+    floors = TRAFILATURA_FLOORS[split]
+    assert ours.snippets is not None and theirs.snippets is not None
+    assert ours.snippets.f1 >= floors["snippets_f1"], ours.snippets
+    assert ours.snippets.f1 >= theirs.snippets.f1 - 0.005, (ours.snippets, theirs.snippets)
+    for field in ("title", "date", "authors"):
+        assert getattr(ours, field) >= floors[field], (field, getattr(ours, field))
+    assert ours.title > theirs.title
+
+
+def test_snippets_are_found_with_spacing_aside() -> None:
+    counts = snippet_counts(
+        "The boy was found\nin  Guangdong. Share this",
+        wanted=(" was found in Guangdong.", "his mother"),
+        unwanted=("Share this", "Impressum"),
+    )
+    assert counts == SnippetCounts(tp=1, fn=1, fp=1, tn=1)
+    assert (counts.precision, counts.recall, counts.f1) == (0.5, 0.5, 0.5)
+    assert SnippetCounts().f1 == 0.0
+
+
+def test_go_tables_read_map_and_slice_entries() -> None:
+    source = (
+        "var data = map[string]ComparisonEntry{\n"
+        '\t"https://a.example/": {\n\t\tFile: "a.html",\n\t\tTitle: "Say \\"hi\\"\tnow",\n'
+        '\t\tWith: []string{"one", "two, three"},\n\t\tWithout: []string{},\n\t},\n}\n'
+        'var list = []entry{\n\t{\n\t\tURL: "https://b.example/",\n\t\tDate: "nan",\n\t},\n}'
+    )
+    assert go_entries(source) == [
+        (
+            "https://a.example/",
+            {
+                "File": "a.html",
+                "Title": 'Say "hi"\tnow',
+                "With": ["one", "two, three"],
+                "Without": [],
+            },
+        ),
+        (None, {"URL": "https://b.example/", "Date": "nan"}),
+    ]
 
 
 # --- unescaping ---------------------------------------------------------------------------------
