@@ -10,9 +10,10 @@ things make the stated date differ from the day readers see:
   shows the day in the newsroom's zone ("December 28, 2016"): an archive
   searched by day must file the article on the day its publisher printed.
   `page_day` takes the same instant in the newsroom's zone from the page's
-  `<time datetime>`, else moves the stamp to the neighbouring day the page
-  (or, showing none, its address) names, when the page never shows the UTC
-  day and a real zone (UTC-12 to UTC+14) can put the instant there.
+  `<time datetime>` (with its offset, or as the newsroom's wall clock), else moves
+  the stamp to the neighbouring day the page (or, showing none, its address)
+  names, when the page never shows the UTC day and a newsroom's zone (UTC-10 to
+  UTC+11) can put the instant there.
 
 A placeholder in a date field (year 1, the Unix epoch) is no date at all.
 """
@@ -20,7 +21,7 @@ A placeholder in a date field (year 1, the Unix epoch) is no date at all.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from itertools import islice
 from typing import Any
 
@@ -141,13 +142,21 @@ SHOWN_DAY = re.compile(
 # slow search for month names. Text in these elements is not the article's own.
 YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 YEAR_TEXT_XPATH = "//body//text()[contains(., '1') or contains(., '2')]"
-NOT_SHOWN = frozenset({"script", "style", "noscript", "nav", "aside", "footer", "template"})
+# A quotation (an embedded tweet, a pull quote) carries its own day, not the article's.
+NOT_SHOWN = frozenset(
+    {"script", "style", "noscript", "nav", "aside", "footer", "template", "blockquote"}
+)
 # Only the page's first few dates are its own: further down come related stories.
 FIRST_SHOWN_DAYS = 4
-# Zones run from UTC-12 to UTC+14: an instant at UTC hour h can be shown on the day
-# before only when h < 12, on the day after only when h >= 10.
-LATEST_HOUR_FOR_DAY_BEFORE = 12
-EARLIEST_HOUR_FOR_DAY_AFTER = 10
+# Newsrooms sit between UTC-10 (Honolulu) and UTC+11 (Sydney's summer): an instant at UTC
+# hour h is shown on the day before only when h < 10, on the day after only when h >= 13.
+# (Zones run on to UTC-12 and UTC+14, where hardly a newsroom is; a North African paper's
+# 12:53 UTC is not the next day's.)
+LATEST_HOUR_FOR_DAY_BEFORE = 10
+EARLIEST_HOUR_FOR_DAY_AFTER = 13
+# A zone's offset is a whole number of quarter hours, from UTC-12 to UTC+14.
+ZONE_STEP = timedelta(minutes=15)
+ZONE_OFFSETS = (timedelta(hours=-12), timedelta(hours=14))
 # The first `<time>` elements are the article's; later ones date related stories.
 MAX_TIME_ELEMENTS = 10
 
@@ -181,21 +190,31 @@ def page_day(tree: Any, published: str | None, url: str = "") -> str | None:
 
 
 def _restated(tree: Any, instant: datetime) -> str | None:
-    """The instant as a `<time datetime>` of the page states it in a local zone."""
+    """The instant as a `<time datetime>` of the page states it in a local zone: with its
+    offset (`2016-09-19T07:46:01-04:00`), or as the newsroom's wall clock without one
+    (`2023-11-08 23:30:59` for `2023-11-09T05:30:59Z`: the same minutes and seconds, a
+    zone's whole quarter hours apart)."""
     for element in islice(tree.iter("time"), MAX_TIME_ELEMENTS):
+        value = (element.get("datetime") or "").strip()
+        if len(value) <= 10:  # a day alone restates no instant
+            continue
         try:
-            value = element.get("datetime") or ""
-            local = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            local = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             continue
         offset = local.utcoffset()
         if offset and local == instant:
             return local.isoformat()
+        if local.tzinfo is None:
+            shift = local - instant.replace(tzinfo=None)
+            low, high = ZONE_OFFSETS
+            if shift and shift % ZONE_STEP == timedelta(0) and low <= shift <= high:
+                return local.replace(tzinfo=timezone(shift)).isoformat()
     return None
 
 
 def _neighbour_day(instant: datetime, day: date | None) -> date | None:
-    """`day`, when it is the day before or after the UTC instant's and a real zone puts the
+    """`day`, when it is the day before or after the UTC instant's and a newsroom's zone puts the
     instant there."""
     if day is None:
         return None

@@ -1365,6 +1365,17 @@ def test_a_link_to_the_writers_page_names_the_author() -> None:
         ),
         # no zone puts 3 pm UTC on the day before
         ("2016-12-29T15:00:00Z", "<span>December 28, 2016</span>", "2016-12-29T15:00:00+00:00"),
+        # no newsroom's zone puts 12.53 UTC on the next day (Tunis is UTC+1: the paper's
+        # edition date is not the article's)
+        ("2020-02-18T12:53:40+00:00", "<span>19 février 2020</span>", "2020-02-18T12:53:40+00:00"),
+        # an embedded tweet's day is the tweet's, not the article's
+        (
+            "2022-05-04T00:53:29Z",
+            '<span>3 de mayo de 2022</span><blockquote class="twitter-tweet"><p>JxC no'
+            ' les dará quórum</p>&mdash; (@marioraulnegri) <a href="#">May 4, 2022</a>'
+            "</blockquote>",
+            "2022-05-03",
+        ),
         # a stamp with its own offset already names the publisher's day
         (
             "2016-12-29T01:32:00+08:00",
@@ -1394,6 +1405,21 @@ def test_a_utc_stamp_is_filed_on_the_day_the_page_shows(
             '<time datetime="2016-09-19T07:46:01-04:00">Sept. 19, 2016</time>',
             "https://www.nytimes.com/2016/09/20/nyregion/a.html",
             "2016-09-19T07:46:01-04:00",
+        ),
+        # the page's <time> states it as the newsroom's wall clock, without an offset
+        (
+            "2023-11-09T05:30:59Z",
+            '<p>November 9th 2023</p><p>PUBLISHED: <time datetime="2023-11-08 23:30:59">'
+            "November 8, 2023 at 11:30 p.m.</time></p>",
+            "https://www.twincities.com/2023/11/08/a/",
+            "2023-11-08T23:30:59-06:00",
+        ),
+        # a wall-clock time that is not the same instant (other seconds) restates nothing
+        (
+            "2023-11-09T05:30:59Z",
+            '<p>UPDATED: <time datetime="2023-11-09 00:21:49">November 9, 2023</time></p>',
+            "",
+            "2023-11-09T05:30:59+00:00",
         ),
         # no day on the page: the address's day, written by the newsroom's system
         ("2019-11-19T04:58:46Z", "", "https://techcrunch.com/2019/11/18/a/", "2019-11-18"),
