@@ -56,6 +56,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml import html as lxml_html
@@ -202,15 +203,18 @@ def extract_article(
         return None
 
     site_name = _clean(document.sitename) or page.site_name
-    stated = [_without_site_name(t, site_name) for t in (page.headline, page.og_title)]
-    guessed = _without_site_name(_clean(document.title), site_name)
+    host = urlsplit(url).hostname or ""
+    stated = [_without_site_name(t, site_name, host) for t in (page.headline, page.og_title)]
+    guessed = _without_site_name(_clean(document.title), site_name, host)
+    if guessed:  # trafilatura read a kicked `<h1>` as one text
+        guessed = page.kicked_h1.get(_comparable(guessed), guessed)
     if any(stated):
         title = _visible_headline(
             [*stated, guessed], page.h1, fallback=[_lone_h1(page, stated, site_name), *stated]
         )
     else:
         # No title stated in metadata: the `<title>` names the headline among the headings.
-        named = _without_site_name(page.html_title, site_name)
+        named = _without_site_name(page.html_title, site_name, host)
         # A blog's `<title>` naming its `<h1>` and the post: the post's part is the headline.
         post = _without_heading_name(named, page.h1, _lower_headings(tree))
         title = post or _visible_headline(
@@ -298,6 +302,8 @@ class _PageMetadata:
     h1: list[str] = field(default_factory=list)
     article_h1: list[str] = field(default_factory=list)
     h2: list[str] = field(default_factory=list)
+    # An `<h1>` read as one text with its kicker ("Open ProgressWhy …") -> its headline.
+    kicked_h1: dict[str, str] = field(default_factory=dict)
     html_title: str | None = None
     descriptions: list[str] = field(default_factory=list)
 
@@ -343,7 +349,7 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     )
     if not found.language:
         found.language = next((_clean(meta[k]) for k in LANGUAGE_META if meta.get(k)), None)
-    found.h1, found.article_h1 = _page_headings(tree)
+    found.h1, found.article_h1, found.kicked_h1 = _page_headings(tree)
     found.h2 = [h for h in (_clean(h.text_content()) for h in tree.iter("h2")) if h]
     html_title = tree.find(".//head/title")
     found.html_title = _clean(html_title.text_content()) if html_title is not None else None
@@ -354,22 +360,63 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     return found
 
 
-def _page_headings(tree: Any) -> tuple[list[str], list[str]]:
-    """The page's own `<h1>`s, and those inside the article the markup marks (its
-    headline among the site's other `<h1>`s)."""
+def _page_headings(tree: Any) -> tuple[list[str], list[str], dict[str, str]]:
+    """The page's own `<h1>`s (without a kicker they print), those inside the article the
+    markup marks (its headline among the site's other `<h1>`s), and each kicked `<h1>`'s
+    whole text in comparable form with its headline."""
     page: list[str] = []
     article: list[str] = []
+    kicked: dict[str, str] = {}
     for element in tree.iter("h1"):
         ancestors = [(a.tag, a.get("itemtype") or "") for a in element.iterancestors()]
-        heading = _clean(element.text_content())
+        heading = _clean(_without_kicker(element))
         # An `<h1>` in a footer, a sidebar or a menu ("Offices", "More on Slate Book
         # Review") names a box of the site, never the article.
         if not heading or any(tag in OUTSIDE_STORY for tag, _ in ancestors):
             continue
+        whole = _clean(element.text_content())
+        if whole and whole != heading:
+            kicked[_comparable(whole)] = heading
         page.append(heading)
         if any(tag == "article" or "Article" in kind for tag, kind in ancestors):
             article.append(heading)
-    return page, article
+    return page, article, kicked
+
+
+# A kicker printed inside the `<h1>` before the headline ("Corona-Pandemie", "Open
+# Progress"), in an element its class names as a label; hidden separators after it.
+KICKER_CLASS = re.compile(
+    r"kicker|overline|top-?line|top-?title|title-?header|dachzeile|roofline|eyebrow|subtitle"
+    r"|sub-?headline|label|section|small|fake-h\d",
+    re.IGNORECASE,
+)
+KICKER_TAGS = frozenset({"small"})
+HIDDEN_CLASS = re.compile(r"invisible|hidden|sr-only|screen-reader", re.IGNORECASE)
+MIN_HEADLINE_WORDS = 2
+
+
+def _without_kicker(h1: Any) -> str:
+    """The `<h1>`'s text without a kicker element that opens it.
+
+    `<h1><span class="overline">Die Zukunft der Arbeit</span>"Wir dekorieren …"</h1>`
+    prints a label over the headline; read as one text, the two run together ("Die
+    Zukunft der Arbeit"Wir …", "Open ProgressWhy …"). The headline is what follows.
+    """
+    children = [child for child in h1 if isinstance(child.tag, str)]
+    if not children or (h1.text or "").strip():
+        return h1.text_content()
+    kicker = children[0]
+    named = f"{kicker.get('class') or ''} {kicker.get('data-test-id') or ''}"
+    if kicker.tag not in KICKER_TAGS and not KICKER_CLASS.search(named):
+        return h1.text_content()
+    parts = [kicker.tail or ""]
+    for child in children[1:]:
+        hidden = child.get("aria-hidden") == "true" or HIDDEN_CLASS.search(child.get("class") or "")
+        if not hidden:
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    rest = " ".join(" ".join(parts).split()).lstrip(":|-–—·/ ")
+    return rest if len(WORDS.findall(rest)) >= MIN_HEADLINE_WORDS else h1.text_content()
 
 
 # Some templates wrap JSON-LD in `<![CDATA[ … ]]>` or an HTML comment, which JSON rejects.
@@ -430,18 +477,57 @@ def _name_of(value: Any) -> Any:
     return value.get("name") if isinstance(value, dict) else value
 
 
-def _without_site_name(title: str | None, site_name: str | None) -> str | None:
-    """ "Boy found safe | Riverside Herald" -> "Boy found safe": the site is its own field."""
-    if not title or not site_name:
+def _without_site_name(title: str | None, site_name: str | None, host: str = "") -> str | None:
+    """ "Boy found safe | Riverside Herald" -> "Boy found safe": the site is its own field.
+
+    A page whose metadata names no site (or names it otherwise) still ends or opens its
+    title with the name its address spells: "… | Umweltbundesamt" on
+    umweltbundesamt.de, "… - La Stampa" on lastampa.it, "BMAS - …" on bmas.de.
+    """
+    if not title:
         return title
-    for separator in (" | ", " - ", " – ", " — ", "_", " :: ", ":", "：", "｜"):
-        suffix = f"{separator}{site_name}"  # in any case: "Phpspot開発日誌", "phpspot開発日誌"
-        if len(title) > len(suffix) and title[-len(suffix) :].casefold() == suffix.casefold():
-            return title[: -len(suffix)].strip()
-    return title
+    if site_name:
+        for separator in (" | ", " - ", " – ", " — ", "_", " :: ", ":", "：", "｜"):
+            suffix = f"{separator}{site_name}"  # in any case: "Phpspot開発日誌", "phpspot開発日誌"
+            if len(title) > len(suffix) and title[-len(suffix) :].casefold() == suffix.casefold():
+                return title[: -len(suffix)].strip()
+    return _without_address_name(title, host)
 
 
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", "｜", " · ")
+# Second-level labels under a country's domain: the site's own name is the label before.
+SHARED_SECOND_LEVELS = frozenset({"co", "com", "org", "net", "or", "ac", "gov", "ne", "go"})
+MIN_ADDRESS_NAME_LENGTH = 4
+NOT_NAME_CHARACTERS = re.compile(r"[\W_]+")
+
+
+def _address_names(host: str) -> set[str]:
+    """The forms a site's address gives its name: "lastampa", "lastampait"."""
+    labels = [label for label in host.casefold().split(".") if label and label != "www"]
+    if len(labels) < 2:
+        return set()
+    at = -3 if len(labels) >= 3 and labels[-2] in SHARED_SECOND_LEVELS else -2
+    name, domain = labels[at], "".join(labels[at + 1 :])
+    return {name, name + domain} if len(name) >= MIN_ADDRESS_NAME_LENGTH else set()
+
+
+def _without_address_name(title: str, host: str) -> str:
+    """The title without a head or tail that is the name the site's address spells."""
+    names = _address_names(host)
+    if not names:
+        return title
+    for separator in (*TITLE_SEPARATORS, " › "):
+        rest, _, name = title.rpartition(separator)  # a tail: "… | Umweltbundesamt"
+        if _spells(name, names) and len(rest.strip()) >= MIN_HEADLINE_LENGTH:
+            return rest.strip()
+        name, _, rest = title.partition(separator)  # a head: "BMAS - …"
+        if rest and _spells(name, names) and len(rest.strip()) >= MIN_HEADLINE_LENGTH:
+            return rest.strip()
+    return title
+
+
+def _spells(part: str, names: set[str]) -> bool:
+    return NOT_NAME_CHARACTERS.sub("", part.casefold()) in names
 
 
 def _without_heading_name(title: str | None, h1: list[str], lower: set[str]) -> str | None:
@@ -604,8 +690,11 @@ def _opens_stated_title(heading: str, title: str) -> bool:
     return bool(opening) and opening[-1:].isspace() and not KICKER_END.search(opening)
 
 
-# A section label put before the headline in the metadata ("Opinion | …", "LIVE: …").
-MAX_KICKER_WORDS = 3
+# A section label or kicker put before the headline in the metadata ("Opinion | …", "LIVE:
+# …", "Siemens und die Kohlemine Adani: …"), over an `<h1>` of a headline's length (two
+# words, "A Timeline", are the end of a title, not a headline).
+MAX_KICKER_WORDS = 6
+MIN_KICKED_HEADLINE_WORDS = 3
 
 
 def _kicker_before(heading: str, title: str) -> bool:
@@ -616,7 +705,11 @@ def _kicker_before(heading: str, title: str) -> bool:
     without the section's label, as the site's name is left out at the end.
     """
     label = _opening_before(title, heading)
-    return bool(KICKER_END.search(label)) and len(WORDS.findall(label)) <= MAX_KICKER_WORDS
+    return (
+        bool(KICKER_END.search(label))
+        and len(WORDS.findall(label)) <= MAX_KICKER_WORDS
+        and len(WORDS.findall(heading)) >= MIN_KICKED_HEADLINE_WORDS
+    )
 
 
 def _opening_before(longer: str, shorter: str) -> str:

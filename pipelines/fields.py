@@ -19,9 +19,10 @@ __all__ = ["clean_field", "unescape_entities"]
 
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
-# Controls (except whitespace) and zero-width characters are invisible noise in a field.
+# Controls (except whitespace), zero-width characters and soft hyphens (a hyphenation hint,
+# "Mes&shy;sen&shy;ger", that would split a searched word) are invisible noise in a field.
 INVISIBLE = re.compile(
-    r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b\u200c\u200e\u200f\ufeff]"
+    r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u00ad\u200b\u200c\u200e\u200f\ufeff]"
 )
 SPACES = re.compile(r"\s+")
 # `&amp;amp;#8217;` is three layers deep; more than that is not escaping but content.

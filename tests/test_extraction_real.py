@@ -515,12 +515,89 @@ def test_go_tables_read_map_and_slice_entries() -> None:
         ("Q&paragraph &copy2020", "Q&paragraph &copy2020"),
         ("  Boy,\n 7, <em>found</em>\u00a0safe ", "Boy, 7, found safe"),
         ("‘Single’ and “double” quotes", "‘Single’ and “double” quotes"),
+        ("Mes\u00adsen\u00adger\u00addiens\u00adte", "Messengerdienste"),  # soft hyphens
         ("", None),
         ("&nbsp;", None),
     ],
 )
 def test_fields_are_unescaped_once_and_normalised(raw: str, clean: str | None) -> None:
     assert clean_field(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("h1", "title"),
+    [
+        (
+            '<h1><span class="overline">Die Zukunft der Arbeit</span>"Wir dekorieren auf der'
+            ' Titanic die Liegestühle um"</h1>',
+            '"Wir dekorieren auf der Titanic die Liegestühle um"',
+        ),
+        (
+            '<h1><span class="article__subheadline">Open Progress</span><br><span'
+            ' class="article__headline">Why collaborative thinking beats individual'
+            " smarts</span></h1>",
+            "Why collaborative thinking beats individual smarts",
+        ),
+        (
+            "<h1> <small>Tunesien</small><br> Große Aufgaben für die neue Regierung </h1>",
+            "Große Aufgaben für die neue Regierung",
+        ),
+        (
+            '<h1><span class="titleheader">Coronavirus und andere Zoonosen</span><span'
+            ' aria-hidden="true"> – </span><span>Wie Umweltzerstörung neue Epidemien'
+            " begünstigt</span></h1>",
+            "Wie Umweltzerstörung neue Epidemien begünstigt",
+        ),
+        (
+            '<h1 class="entry-title"><div class="entry-section"><a href="/politics/">Politics |'
+            ' </a></div><span class="dfm-title">St. Louis Park elects a new mayor</span></h1>',
+            "St. Louis Park elects a new mayor",
+        ),
+        # a first word set apart without a kicker's name is part of the headline
+        (
+            "<h1><em>Guardian</em> investigation finds missing boys sold</h1>",
+            "Guardian investigation finds missing boys sold",
+        ),
+    ],
+)
+def test_a_kicker_printed_in_the_h1_is_not_the_headline(h1: str, title: str) -> None:
+    assert page_article("", h1).title == title
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "headline"),
+    [
+        (
+            "EU-Taxonomie: Atomkraft und Erdgas sind nicht nachhaltig | Umweltbundesamt",
+            "https://www.umweltbundesamt.de/themen/eu-taxonomie",
+            "EU-Taxonomie: Atomkraft und Erdgas sind nicht nachhaltig",
+        ),
+        (
+            "Perturbazione polare al Centro e al Sud - La Stampa",
+            "https://www.lastampa.it/meteo/2022/01/24/news/perturbazione",
+            "Perturbazione polare al Centro e al Sud",
+        ),
+        (
+            "Wärmepumpe im Altbau - Wann es sich lohnt | heizung.de",
+            "https://heizung.de/waermepumpe/altbau",
+            "Wärmepumpe im Altbau - Wann es sich lohnt",
+        ),
+        (
+            "BMAS - Änderung der Anforderungen an Impfnachweise",
+            "https://www.bmas.de/DE/Service/Presse/a.html",
+            "Änderung der Anforderungen an Impfnachweise",
+        ),
+        # a tail that is not the address's name stays
+        (
+            "Boy found in Guangdong - Police appeal",
+            "https://www.police.example/appeal",
+            "Boy found in Guangdong - Police appeal",
+        ),
+    ],
+)
+def test_a_title_loses_the_name_its_address_spells(title: str, url: str, headline: str) -> None:
+    head = f'<meta property="og:title" content="{title}">'
+    assert page_article(head, "<h2>Latest</h2>", url).title == headline
 
 
 def test_double_escaped_json_ld_headline_is_stored_clean() -> None:
@@ -753,7 +830,13 @@ def page_article(head: str, header: str, url: str = "") -> Extracted:
             "<h1>Republicans Are Following Trump</h1>",
             "Republicans Are Following Trump",
         ),
-        (  # a label of more words is part of the headline
+        (  # ... and a kicker of a few words (a German paper's Dachzeile)
+            '<meta property="og:title"'
+            ' content="Siemens und die Kohlemine Adani: Kaeser verarscht Neubauer">',
+            '<h1 itemprop="headline">Kaeser verarscht Neubauer</h1>',
+            "Kaeser verarscht Neubauer",
+        ),
+        (  # a two-word <h1> ends the title; it is not the headline
             '<meta property="og:title" content="What the Mayor Knew: A Timeline">',
             "<h1>A Timeline</h1>",
             "What the Mayor Knew: A Timeline",
