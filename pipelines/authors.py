@@ -87,9 +87,13 @@ def _append(names: list[str], name: str) -> None:
 
 # --- one byline string ------------------------------------------------------------------------
 
+# "By", and its words in other languages: "Ein Artikel von", "Text von", "Publié par",
+# "Escrito por", "Autor:".
 BY_PREFIX = re.compile(
-    r"^(?:(?:written\s+)?(?:by|par|von|por|door|текст|автор)\s*[:：]?\s+"
-    r"|(?:text|texte|texto|testo)\s*[:：]\s*|(?:作者|著者|筆者|文)\s*[:：●]\s*)",
+    r"^(?:(?:(?:written|posted|(?:ein\s+)?artikel|beitrag|text|verfasst|geschrieben"
+    r"|veröffentlicht|publié|écrit|escrito|publicado)\s+)?"
+    r"(?:by|par|von|por|door|текст|автор)\s*[:：]?\s+"
+    r"|(?:text|texte|texto|testo|autor|autorin|auteur)\s*[:：]\s*|(?:作者|著者|筆者|文)\s*[:：●]\s*)",
     re.IGNORECASE,
 )
 # A translator's credit after the writer's ("作者： Diogo Carleto 翻訳者 中村 真子").
@@ -129,13 +133,15 @@ ROLE_NAME = (
     r"editor|writer|reporter|correspondent|columnist|contributor|journalist|producer"
     r"|analyst|photographer"
 )
+# German job titles, which are never surnames: "Christoph Hein Chefredakteur".
+GERMAN_ROLE = r"(?:chef)?redakteur(?:in)?|korrespondent(?:in)?|pressesprecher(?:in)?"
 # A job title after a name ("Ben Silverman Games Editor", "Sam Stein Senior Politics
 # Editor", "Howard BlumeStaff Writer" where the page sets the two apart by layout only) or
 # as a byline part of its own (", Staff Writer"); a bare role word after a name may be a
 # surname ("Ruth Reporter").
 ROLE = re.compile(
     rf"(?:^|\s+|(?-i:(?<=[a-z]{{3}})(?=[A-Z])))(?:(?:{ROLE_QUALIFIER})\s+)+(?:{ROLE_NAME})s?\b.*$"
-    rf"|^(?:{ROLE_NAME})s?\b.*$",
+    rf"|^(?:{ROLE_NAME})s?\b.*$|(?:^|\s+)(?:{GERMAN_ROLE})\b.*$",
     re.IGNORECASE,
 )
 # A share button's label left after a byline ("Steven Shepard Link Copied").
@@ -207,6 +213,14 @@ PLACEHOLDERS = frozenset(
         "gast",
         "ospite",
         "convidado",
+        "name",  # a comment form's field labels and a byline's own words
+        "datum",
+        "stand",
+        "autor",
+        "autorin",
+        "no author",
+        "redaktion",
+        "veröffentlicht von",
         "作者",
         "编辑",
         "編輯",
@@ -258,7 +272,7 @@ ONE_LATIN_WORD = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ]+$")
 
 
 # One word in capitals is a brand or an agency ("ASCII", "KCNA"), not a person.
-BRAND = re.compile(r"^[A-Z][A-Z0-9&]{2,}$")
+BRAND = re.compile(r"^[A-Z][A-Z0-9&]{2,}$|^[A-Z]{1,4}-[A-Z0-9]{1,4}$")  # "KCNA", "SP-X"
 # A web address ("Cleveland.com") or a name led by an article ("The Water Coolest") is a
 # publication's; a person's name is neither.
 PUBLICATION_SHAPE = re.compile(
@@ -696,14 +710,34 @@ def _as_written(names: str, content: str) -> str:
     return "; ".join(written)
 
 
-# A "By …" line under the headline, in an element no class or attribute marks as a byline.
+# A "By …" line under the headline, in an element no class or attribute marks as a byline:
+# "By …", "Written by …", and "Von …", "Par …", "Por …", "Door …", "Ein Artikel von …",
+# "Text von …", "Autor: …". Found by the text that starts it (an element's own words, or
+# the text after a tag), which is fast to read, then read as the whole element it opens.
+BY_LINE_STARTS = (
+    "by ",
+    "written by ",
+    "von ",
+    "von: ",
+    "par ",
+    "por ",
+    "door ",
+    "ein artikel von ",
+    "text von ",
+    "autor: ",
+    "autorin: ",
+)
 BY_LINE_XPATH = (
-    "(//h1)[1]/following::*[position() <= $window][self::div or self::p or self::span]"
-    "[starts-with(normalize-space(.), 'By ') or starts-with(normalize-space(.), 'BY ')"
-    " or starts-with(normalize-space(.), 'Written by ')]"
-    "[not(ancestor::a or ancestor::aside or ancestor::nav or ancestor::footer)]"
+    "(//h1)[1]/following::text()[position() <= $window]["
+    + " or ".join(
+        "starts-with(translate(concat(normalize-space(.), ' '), 'ABDEINOPRTVWYZ',"
+        f" 'abdeinoprtvwyz'), '{start}')"
+        for start in BY_LINE_STARTS
+    )
+    + "]"
 )
 BY_LINE_WINDOW = 300
+BY_LINE_TAGS = frozenset({"div", "p", "span", "em", "i", "small", "b", "strong", "address"})
 MAX_BY_LINE_LENGTH = 80
 
 
@@ -716,13 +750,38 @@ def by_line(tree: Any) -> Byline:
     the markets opened" does not), and nothing inside a link (a teaser
     card's byline).
     """
-    for element in tree.xpath(BY_LINE_XPATH, window=BY_LINE_WINDOW):
+    for start in tree.xpath(BY_LINE_XPATH, window=BY_LINE_WINDOW):
+        element = _line_of(start)
+        if element is None:
+            continue
         text = clean_field(shown_text(element))
         if text and len(text) <= MAX_BY_LINE_LENGTH:
             found = parse_byline(text.split(LAYOUT_BREAK.strip())[0])
             if found.people and all(name[:1].isupper() for name in found.people):
                 return found
     return Byline()
+
+
+def _line_of(start: Any) -> Any:
+    """The element whose text a byline's first words open ("<span>By</span> <a>Name</a>"
+    opens its parent's line), or None outside a line element or inside a link or a box."""
+    element = start.getparent()
+    if start.is_tail:  # text after a tag belongs to the tag's parent
+        element = element.getparent()
+    opening = f"{' '.join(str(start).split())} ".casefold()
+    prefix = next((words for words in BY_LINE_STARTS if opening.startswith(words)), "")
+    while element is not None and len(WORDS_OF_LINE.findall(element.text_content())) <= len(
+        WORDS_OF_LINE.findall(prefix)
+    ):
+        element = element.getparent()  # the first words alone: the line goes on outside
+    if element is None or element.tag not in BY_LINE_TAGS:
+        return None
+    if any(a.tag == "a" or a.tag in OUTSIDE_STORY for a in element.iterancestors()):
+        return None
+    return element
+
+
+WORDS_OF_LINE = re.compile(r"\w+")
 
 
 # A link to the writer's page on the site ("/author/180/", "/authors/laura-e-adkins/").
