@@ -231,7 +231,7 @@ def extract_article(
     if options.drop_teaser_lines:
         text = _drop_teaser_lines(text)
     if options.drop_repeated_headline:
-        text = _drop_leading_headline(text, {title, *page.h1})
+        text = _drop_repeated_headline(text, title, page.h1)
     if captions and options.restore_lead_captions:
         text = _restore_captions(text, captions, body, story)
     description = _clean(document.description) or page.description
@@ -1091,6 +1091,8 @@ GALLERY_XPATH = (
     " or contains(@class, 'slideshow') or contains(@class, 'lightbox')"
     " or contains(@class, 'swiper') or contains(@id, 'gallery')]"
 )
+# A shop's product card ("H & M - Plateausneaker … 24,99 € Zum Shop") is no photo's caption.
+PRODUCT_XPATH = "ancestor::*[contains(@class, 'ecommerce') or contains(@class, 'product-card')][1]"
 # What the reader never sees: a caption or summary kept in the page for scripts and crawlers.
 HIDDEN_CLASSES = ("hidden", "hide", "is-hidden", "dis-none", "visually-hidden", "sr-only")
 HIDDEN_XPATH = (
@@ -1137,6 +1139,8 @@ def _captions_to_paragraphs(tree: Any) -> list[_Caption]:
     seen: set[str] = set()
     for caption in inner:
         if caption.getparent() is None or caption.xpath(PLAYER_XPATH):
+            continue
+        if caption.xpath(PRODUCT_XPATH):
             continue
         if caption.xpath(HIDDEN_XPATH) or caption.xpath(PAGE_REGION_XPATH):
             continue
@@ -1193,10 +1197,17 @@ CREDIT_XPATH = (
     " or contains(@class, 'attribution')]"
 )
 AGENCY = r"(?:AP|AFP|Reuters|Getty Images|EPA|PA|AAP|Shutterstock|iStock)"
+# The word a credit starts with, in the languages of the sets the stage is measured on:
+# "Foto:", "Bild:", "Quelle:", "Kuva:", "crédito:", "Fuente:".
+CREDIT_WORD = (
+    r"photo|image|picture|credit|source|foto|bild|bildquelle|quelle|kuva|crédit|crédito"
+    r"|credito|fuente|fonte"
+)
 TRAILING_CREDIT = re.compile(
-    r"\s*(?:[(\[](?:[^()\[\]]*\b(?:photo|image|picture|credit|file|source|foto|courtesy)"
-    rf"\b[^()\[\]]*|{AGENCY})[)\]]"
-    r"|\b(?:photo|image|picture|credit|source|foto)s?\s*(?:by)?\s*[:：/]\s*[^.:]{2,60}"
+    rf"\s*(?:[(\[](?:[^()\[\]]*\b(?:{CREDIT_WORD}|file|courtesy)"
+    rf"\b[^()\[\]]*|{AGENCY})(?:[)\]]|$)"
+    rf"|\b(?:{CREDIT_WORD})s?\s*(?:by|via)?\s*[:：/]\s*[^.:]{{2,60}}"
+    r"|\bbild\s+via\b.{0,60}"
     rf"|[^.()/]{{2,40}}/\s*{AGENCY}\b[^.()]{{0,20}})"
     r"\s*$",
     re.IGNORECASE,
@@ -1398,12 +1409,16 @@ def _without_closing_teasers(lines: list[str]) -> list[str]:
     return lines
 
 
-def _drop_leading_headline(text: str, headlines: set[str | None]) -> str:
-    wanted = {_comparable(h) for h in headlines if h}
+def _drop_repeated_headline(text: str, title: str | None, h1: list[str]) -> str:
+    """The text without lines that repeat the headline: the headline (or an `<h1>`)
+    trafilatura kept at the top, and further down a photo's caption or a share box that
+    only restates the title (a page's other `<h1>`s there are its section headings)."""
+    leading = {_comparable(h) for h in (title, *h1) if h}
     lines = text.split("\n")
-    while lines and _comparable(lines[0]) in wanted:
+    while lines and _comparable(lines[0]) in leading:
         lines.pop(0)
-    return "\n".join(lines).strip()
+    repeated = _comparable(title) if title else None
+    return "\n".join(line for line in lines if _comparable(line) != repeated).strip()
 
 
 # --- text helpers -----------------------------------------------------------------------------

@@ -1066,6 +1066,58 @@ def test_caption_credit_is_not_part_of_the_caption() -> None:
 
 
 @pytest.mark.parametrize(
+    ("caption", "kept", "credit"),
+    [
+        (
+            "Familias esperan noticias en el puerto de Montevideo. Foto: Archivo El País",
+            "Familias esperan noticias en el puerto de Montevideo.",
+            "Archivo",
+        ),
+        (
+            "Ein Jäger sucht mit Helfern am Waldrand (Quelle: Fleischmann/Unsplash/DJV)",
+            "Ein Jäger sucht mit Helfern am Waldrand",
+            "Unsplash",
+        ),
+        (
+            "Poliisi etsii kadonnutta poikaa metsästä. Kuva: ALEXANDER BECHER",
+            "Poliisi etsii kadonnutta poikaa metsästä.",
+            "BECHER",
+        ),
+        (
+            "Voluntários procuram o menino em Brasília (crédito: Minervino Júnior",
+            "Voluntários procuram o menino em Brasília",
+            "Minervino",
+        ),
+    ],
+)
+def test_a_credit_in_other_languages_is_not_part_of_the_caption(
+    caption: str, kept: str, credit: str
+) -> None:
+    photo = f"<figure><img src='a.jpg'><figcaption>{caption}</figcaption></figure>"
+    article = extracted(story_page(body_extra=photo))
+    assert kept in article.text
+    assert credit not in article.text
+
+
+def test_a_product_card_and_a_caption_repeating_the_headline_are_not_captions() -> None:
+    card = (
+        "<div class='item-ecommerce'><img src='s.jpg'><div class='caption'><div>H &amp; M"
+        "</div><div>H &amp; M - Plateausneaker - White - Damen</div><div>24,99 €</div>"
+        "<div>Zum Shop</div></div></div>"
+    )
+    repeat = "<figure><img src='b.jpg'><figcaption>Millbrook boy found safe</figcaption></figure>"
+    article = extracted(story_page(body_extra=card + repeat))
+    assert "Plateausneaker" not in article.text and "Zum Shop" not in article.text
+    assert "Millbrook boy found safe" not in article.text
+    assert article.title == "Millbrook boy found safe"
+
+
+def test_section_headings_set_as_h1s_stay_in_the_text() -> None:
+    html = story_page(body_extra="<h1>What the neighbours saw</h1>")
+    assert "What the neighbours saw" in extracted(html).text
+
+
+@pytest.mark.parametrize(
     ("figure", "caption_start"),
     [
         (  # a video player's caption
