@@ -11,6 +11,10 @@ page TP/FP/FN are the shared, extra and missing shingles, each divided by
 TP+FP+FN of that page so that long pages weigh no more than short ones.
 Precision and recall are means of the per-page scores; F1 comes from the two
 means.
+
+Every page is read as the crawler reads it: its bytes go through the decode stage
+(`pipelines.decode.decode_html`, the declared charset checked against the bytes), so a
+Latin-1 or GBK page reaches both extractors as text, not as replacement characters.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from pipelines.decode import decode_html
 
 TOKEN = re.compile(r"\w+")
 SHINGLE_SIZE = 4
@@ -136,7 +142,7 @@ def load_benchmark(directory: Path) -> list[BenchmarkPage]:
             BenchmarkPage(
                 key=key,
                 url=truth[key].get("url", ""),
-                html=raw.decode("utf-8", errors="replace"),
+                html=decode_html(raw).text,
                 truth=truth[key].get("articleBody", ""),
             )
         )
@@ -284,7 +290,7 @@ def load_real_set(directory: Path) -> list[RealPage]:
             RealPage(
                 key=key,
                 url=entry.get("url") or "",
-                html=raw.decode("utf-8", errors="replace"),
+                html=decode_html(raw).text,
                 text=entry.get("text"),
                 title=entry.get("title") or None,
                 authors=tuple(authors) if authors is not None else None,

@@ -225,7 +225,8 @@ def extract_article(
     if options.continue_body:
         text = _with_continued_body(text, located)
     story = _story_of(body) if options.story_additions else body
-    title = _story_headline(title, body, tree) or title
+    # The headline as shown may itself carry the site's name ("… | Umweltbundesamt" in an <h1>).
+    title = _without_site_name(_story_headline(title, body, tree) or title, site_name, host)
     if captions:
         text = _drop_stray_captions(text, captions, story)
     if options.drop_teaser_lines:

@@ -469,6 +469,16 @@ def test_floors_on_trafilatura_pages(trafilatura_pages: list[RealPage], split: s
     assert ours.title > theirs.title
 
 
+def test_pages_are_read_through_the_decode_stage(tmp_path: Path) -> None:
+    """A Latin-1 page reaches the extractors as the crawler would read it, not as U+FFFD."""
+    (tmp_path / "html").mkdir()
+    page = '<html><head><meta charset="iso-8859-1"></head><body><h1>Höhere Erlösobergrenzen</h1>'
+    (tmp_path / "html" / "p.html.gz").write_bytes(gzip.compress(page.encode("latin-1")))
+    (tmp_path / "truth.json").write_text(json.dumps({"p": {"title": "x"}}), encoding="utf-8")
+    [loaded] = load_real_set(tmp_path)
+    assert "Höhere Erlösobergrenzen" in loaded.html
+
+
 def test_snippets_are_found_with_spacing_aside() -> None:
     counts = snippet_counts(
         "The boy was found\nin  Guangdong. Share this",
@@ -845,6 +855,13 @@ def page_article(head: str, header: str, url: str = "") -> Extracted:
             ' content="Siemens und die Kohlemine Adani: Kaeser verarscht Neubauer">',
             '<h1 itemprop="headline">Kaeser verarscht Neubauer</h1>',
             "Kaeser verarscht Neubauer",
+        ),
+        (  # an <h1> that carries the site's name itself
+            '<meta property="og:site_name" content="Umweltbundesamt">'
+            '<meta property="og:title" content="EU-Taxonomie: Atomkraft und Erdgas sind nicht'
+            ' nachhaltig">',
+            "<h1>EU-Taxonomie: Atomkraft und Erdgas sind nicht nachhaltig | Umweltbundesamt</h1>",
+            "EU-Taxonomie: Atomkraft und Erdgas sind nicht nachhaltig",
         ),
         (  # a two-word <h1> ends the title; it is not the headline
             '<meta property="og:title" content="What the Mayor Knew: A Timeline">',
