@@ -1,4 +1,4 @@
-"""Install 200 real news pages of 2020 with hand-checked publication dates as an evaluation set.
+"""Install 195 real news pages of 2020 with hand-checked publication days as an evaluation set.
 
     .venv/bin/python bench/build_extraction_dates.py [--archive MODULE_ZIP]
 
@@ -19,7 +19,6 @@ the bar the stage is held against is a high one here.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import zipfile
@@ -29,9 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.build_extraction_real import add_page, write_truth  # noqa: E402
-from bench.data_sets import data_folder  # noqa: E402
 from bench.go_tables import go_entries  # noqa: E402
-from bench.pinned_archive import PinnedArchive, fetch_go_module, install_once  # noqa: E402
+from bench.pinned_archive import PinnedArchive, builder_main  # noqa: E402
 
 SET = "extraction-dates"
 MODULE = "github.com/markusmobius/go-htmldate"
@@ -52,10 +50,6 @@ def dated_pages(dates_table: str) -> dict[str, tuple[str, str]]:
         if DAY.fullmatch(day):
             pages[file_name] = (url, day)
     return pages
-
-
-def download(folder: Path) -> Path:
-    return fetch_go_module(PINNED, folder)
 
 
 def install(archive: Path, target: Path) -> int:
@@ -85,10 +79,7 @@ def install(archive: Path, target: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--archive", type=Path, help="a downloaded module zip to use")
-    args = parser.parse_args(argv)
-    return install_once(SET, PINNED, data_folder(SET), args.archive, download, install)
+    return builder_main(argv, __doc__, SET, PINNED, install)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ built from the pinned version is left as it is, so a second setup needs no netwo
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import tarfile
@@ -27,8 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.build_extraction_real import FolderTree, add_page, newspaper_pages, write_truth  # noqa: E402
-from bench.data_sets import data_folder  # noqa: E402
-from bench.pinned_archive import PinnedArchive, install_once  # noqa: E402
+from bench.pinned_archive import PinnedArchive, builder_main  # noqa: E402
 
 SET = "extraction-pypi"
 PACKAGE = "newspaper4k"
@@ -73,10 +71,7 @@ def install(archive: Path, target: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--archive", type=Path, help="a downloaded source distribution to use")
-    args = parser.parse_args(argv)
-    return install_once(SET, PINNED, data_folder(SET), args.archive, download, install)
+    return builder_main(argv, __doc__, SET, PINNED, install, download)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ added after the real set was made are left out, so both sets hold the same pages
 
 from __future__ import annotations
 
-import argparse
 import sys
 import zipfile
 from pathlib import Path
@@ -31,8 +30,7 @@ from bench.build_extraction_real import (  # noqa: E402
     readability_pages,
     write_truth,
 )
-from bench.data_sets import data_folder  # noqa: E402
-from bench.pinned_archive import PinnedArchive, fetch_go_module, install_once  # noqa: E402
+from bench.pinned_archive import PinnedArchive, builder_main  # noqa: E402
 
 SET = "extraction-readability"
 MODULE = "codeberg.org/readeck/go-readability/v2"
@@ -45,10 +43,6 @@ NOT_IN_REAL_SET = frozenset(
 )
 # The real set counts its parts over newspaper4k's 22 pages first, then Readability's.
 PAGES_BEFORE_IN_REAL_SET = 22
-
-
-def download(folder: Path) -> Path:
-    return fetch_go_module(PINNED, folder)
 
 
 def install(archive: Path, target: Path) -> int:
@@ -68,10 +62,7 @@ def install(archive: Path, target: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--archive", type=Path, help="a downloaded module zip to use")
-    args = parser.parse_args(argv)
-    return install_once(SET, PINNED, data_folder(SET), args.archive, download, install)
+    return builder_main(argv, __doc__, SET, PINNED, install)
 
 
 if __name__ == "__main__":

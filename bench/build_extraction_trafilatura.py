@@ -1,5 +1,4 @@
-"""Install trafilatura's evaluation pages (983 real web pages with annotated metadata and text
-snippets) as an evaluation set.
+"""Install trafilatura's 983 annotated evaluation pages as an evaluation set.
 
     .venv/bin/python bench/build_extraction_trafilatura.py [--archive MODULE_ZIP]
 
@@ -23,7 +22,6 @@ stage names people only.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import zipfile
 from pathlib import Path
@@ -32,9 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.build_extraction_real import ZipTree, add_page, write_truth  # noqa: E402
-from bench.data_sets import data_folder  # noqa: E402
 from bench.go_tables import go_entries  # noqa: E402
-from bench.pinned_archive import PinnedArchive, fetch_go_module, install_once  # noqa: E402
+from bench.pinned_archive import PinnedArchive, builder_main  # noqa: E402
 
 SET = "extraction-trafilatura"
 MODULE = "github.com/markusmobius/go-trafilatura"
@@ -45,10 +42,6 @@ SOURCE = "go-trafilatura"
 TABLE = "scripts/comparison/data.go"
 # The pages of the comparison, and the few the port keeps with its unit tests' pages.
 PAGE_FOLDERS = ("test-files/comparison", "test-files/mock")
-
-
-def download(folder: Path) -> Path:
-    return fetch_go_module(PINNED, folder)
 
 
 def truth_entry(url: str, fields: dict[str, str | list[str]]) -> dict[str, object]:
@@ -91,10 +84,7 @@ def install(archive: Path, target: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--archive", type=Path, help="a downloaded module zip to use")
-    args = parser.parse_args(argv)
-    return install_once(SET, PINNED, data_folder(SET), args.archive, download, install)
+    return builder_main(argv, __doc__, SET, PINNED, install)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ set already built from the pinned archive is not fetched again (setup runs often
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -18,7 +19,10 @@ import tempfile
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+
+from bench.data_sets import data_folder
 
 SOURCE_FILE = "source.json"  # what the set was built from; a rebuild is skipped when it matches
 
@@ -78,6 +82,24 @@ def fetch_go_module(pinned: PinnedArchive, folder: Path) -> Path:
     with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:
         archive.write_bytes(response.read())
     return archive
+
+
+def builder_main(
+    argv: list[str] | None,
+    doc: str | None,
+    name: str,
+    pinned: PinnedArchive,
+    build: Callable[[Path, Path], int],
+    fetch: Callable[[Path], Path] | None = None,
+) -> int:
+    """The command line of a set's builder: `--archive FILE` builds from an archive fetched
+    by hand; else the pinned archive is fetched (`fetch`, by default from the Go module
+    proxy) unless the set is built already."""
+    parser = argparse.ArgumentParser(description=(doc or name).splitlines()[0])
+    parser.add_argument("--archive", type=Path, help="a downloaded archive to use")
+    args = parser.parse_args(argv)
+    fetch = fetch or partial(fetch_go_module, pinned)
+    return install_once(name, pinned, data_folder(name), args.archive, fetch, build)
 
 
 def install_once(

@@ -234,15 +234,6 @@ def pypi_pages() -> list[RealPage]:
     return load_real_set(eval_data(PYPI_SET))
 
 
-def test_pypi_set_is_installed_with_its_licence(pypi_pages: list[RealPage]) -> None:
-    folder = eval_data(PYPI_SET)
-    assert len(pypi_pages) >= 20
-    assert all(page.text for page in pypi_pages)
-    assert {page.split for page in pypi_pages} == {"tuning", "held-out"}
-    assert "MIT License" in (folder / "LICENSE-newspaper4k").read_text(encoding="utf-8")
-    assert PINNED.is_installed(folder)
-
-
 def test_floors_on_pypi_pages(pypi_pages: list[RealPage]) -> None:
     ours, theirs = evaluate_fields(stage, pypi_pages), evaluate_fields(bare, pypi_pages)
     assert ours.text.f1 >= PYPI_FLOORS["text_f1"], ours.text
@@ -307,14 +298,6 @@ def readability_pages() -> list[RealPage]:
     return load_real_set(eval_data(READABILITY_SET))
 
 
-def test_readability_set_is_installed_with_its_licence(readability_pages: list[RealPage]) -> None:
-    folder = eval_data(READABILITY_SET)
-    assert len(readability_pages) == 79
-    assert all(page.text and page.key.startswith("readability-") for page in readability_pages)
-    assert "MIT License" in (folder / "LICENSE-go-readability").read_text(encoding="utf-8")
-    assert READABILITY_PINNED.is_installed(folder)
-
-
 @pytest.mark.parametrize("split", ["tuning", "held-out"])
 def test_floors_on_readability_pages(readability_pages: list[RealPage], split: str) -> None:
     part = [page for page in readability_pages if page.split == split]
@@ -359,15 +342,6 @@ DATES_FLOORS = {"tuning": 0.92, "held-out": 0.88}
 @pytest.fixture(scope="module")
 def dated_news() -> list[RealPage]:
     return load_real_set(eval_data(DATES_SET))
-
-
-def test_dates_set_is_installed_with_its_licence(dated_news: list[RealPage]) -> None:
-    folder = eval_data(DATES_SET)
-    assert len(dated_news) >= 190
-    assert all(page.date and not page.title and page.text is None for page in dated_news)
-    assert {page.split for page in dated_news} == {"tuning", "held-out"}
-    assert "Apache License" in (folder / "LICENSE-go-htmldate").read_text(encoding="utf-8")
-    assert DATES_PINNED.is_installed(folder)
 
 
 @pytest.mark.parametrize("split", ["tuning", "held-out"])
@@ -447,15 +421,6 @@ def trafilatura_pages() -> list[RealPage]:
     return load_real_set(eval_data(TRAFILATURA_SET))
 
 
-def test_trafilatura_set_is_installed_with_its_licence(trafilatura_pages: list[RealPage]) -> None:
-    folder = eval_data(TRAFILATURA_SET)
-    assert len(trafilatura_pages) >= 950
-    assert all(page.with_snippets and page.text is None for page in trafilatura_pages)
-    assert sum(page.title is not None for page in trafilatura_pages) >= 800
-    assert "Apache License" in (folder / "LICENSE-go-trafilatura").read_text(encoding="utf-8")
-    assert TRAFILATURA_PINNED.is_installed(folder)
-
-
 @pytest.mark.parametrize("split", ["tuning", "held-out"])
 def test_floors_on_trafilatura_pages(trafilatura_pages: list[RealPage], split: str) -> None:
     part = [page for page in trafilatura_pages if page.split == split]
@@ -509,6 +474,48 @@ def test_go_tables_read_map_and_slice_entries() -> None:
         ),
         (None, {"URL": "https://b.example/", "Date": "nan"}),
     ]
+
+
+# --- every installed set: there, whole, licensed, built from its pinned archive ------------
+
+# Per set: its pinned archive, licence file and the licence's words, its number of pages, and
+# what each page states (text and metadata; a date alone; passages in place of a text).
+INSTALLED_SETS: dict[str, tuple[PinnedArchive, str, str, int, Callable[[RealPage], bool]]] = {
+    PYPI_SET: (PINNED, "LICENSE-newspaper4k", "MIT License", 22, lambda page: bool(page.text)),
+    READABILITY_SET: (
+        READABILITY_PINNED,
+        "LICENSE-go-readability",
+        "MIT License",
+        79,
+        lambda page: bool(page.text) and page.key.startswith("readability-"),
+    ),
+    DATES_SET: (
+        DATES_PINNED,
+        "LICENSE-go-htmldate",
+        "Apache License",
+        195,
+        lambda page: bool(page.date) and not page.title and page.text is None,
+    ),
+    TRAFILATURA_SET: (
+        TRAFILATURA_PINNED,
+        "LICENSE-go-trafilatura",
+        "Apache License",
+        983,
+        lambda page: bool(page.with_snippets) and page.text is None,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(INSTALLED_SETS))
+def test_an_installed_set_is_whole_with_its_licence(name: str) -> None:
+    pinned, licence, licence_words, size, shape = INSTALLED_SETS[name]
+    folder = eval_data(name)
+    pages = load_real_set(folder)
+    assert len(pages) == size
+    assert all(shape(page) for page in pages)
+    assert {page.split for page in pages} == {"tuning", "held-out"}
+    assert licence_words in (folder / licence).read_text(encoding="utf-8")
+    assert pinned.is_installed(folder)
 
 
 # --- unescaping ---------------------------------------------------------------------------------
