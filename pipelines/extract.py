@@ -55,6 +55,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -502,14 +503,15 @@ MIN_ADDRESS_NAME_LENGTH = 4
 NOT_NAME_CHARACTERS = re.compile(r"[\W_]+")
 
 
-def _address_names(host: str) -> set[str]:
+@lru_cache(maxsize=1024)
+def _address_names(host: str) -> frozenset[str]:
     """The forms a site's address gives its name: "lastampa", "lastampait"."""
     labels = [label for label in host.casefold().split(".") if label and label != "www"]
     if len(labels) < 2:
-        return set()
+        return frozenset()
     at = -3 if len(labels) >= 3 and labels[-2] in SHARED_SECOND_LEVELS else -2
     name, domain = labels[at], "".join(labels[at + 1 :])
-    return {name, name + domain} if len(name) >= MIN_ADDRESS_NAME_LENGTH else set()
+    return frozenset({name, name + domain} if len(name) >= MIN_ADDRESS_NAME_LENGTH else ())
 
 
 def _without_address_name(title: str, host: str) -> str:
@@ -527,7 +529,7 @@ def _without_address_name(title: str, host: str) -> str:
     return title
 
 
-def _spells(part: str, names: set[str]) -> bool:
+def _spells(part: str, names: frozenset[str]) -> bool:
     return NOT_NAME_CHARACTERS.sub("", part.casefold()) in names
 
 
@@ -1418,8 +1420,13 @@ def _drop_repeated_headline(text: str, title: str | None, h1: list[str]) -> str:
     lines = text.split("\n")
     while lines and _comparable(lines[0]) in leading:
         lines.pop(0)
-    repeated = _comparable(title) if title else None
-    return "\n".join(line for line in lines if _comparable(line) != repeated).strip()
+    if not title:
+        return "\n".join(lines).strip()
+    repeated, longest = _comparable(title), 2 * len(title)
+    # Only a line about the headline's length can restate it; the others are not compared.
+    return "\n".join(
+        line for line in lines if len(line) > longest or _comparable(line) != repeated
+    ).strip()
 
 
 # --- text helpers -----------------------------------------------------------------------------
