@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.build_extraction_real import add_page, write_truth  # noqa: E402
+from bench.build_extraction_real import ZipTree, add_page, write_truth  # noqa: E402
 from bench.go_tables import go_entries  # noqa: E402
 from bench.pinned_archive import PinnedArchive, builder_main  # noqa: E402
 
@@ -55,12 +55,15 @@ def dated_pages(dates_table: str) -> dict[str, tuple[str, str]]:
 def install(archive: Path, target: Path) -> int:
     """Build the set from `archive` into `target`; BadArchive unless it is the pinned one."""
     PINNED.check(archive)
-    prefix = f"{MODULE}@{VERSION}/"
     with zipfile.ZipFile(archive) as module:
-        dates = dated_pages(module.read(prefix + DATES).decode("utf-8"))
+        tree = ZipTree(module, f"{MODULE}@{VERSION}")
+        dates = dated_pages((tree.read(DATES) or b"").decode("utf-8"))
         (target / "html").mkdir(parents=True, exist_ok=True)
         pages: dict[str, dict[str, object]] = {}
         for file_name, (url, day) in sorted(dates.items()):
+            raw = tree.read(PAGES + file_name)
+            if raw is None:
+                continue
             entry = {
                 "title": None,
                 "authors": None,
@@ -70,9 +73,8 @@ def install(archive: Path, target: Path) -> int:
                 "language": None,
                 "source": SOURCE,
             }
-            key = f"mediacloud-{Path(file_name).stem}"
-            add_page(target, pages, key, entry, module.read(prefix + PAGES + file_name))
-        (target / "LICENSE-go-htmldate").write_bytes(module.read(prefix + "LICENSE"))
+            add_page(target, pages, f"mediacloud-{Path(file_name).stem}", entry, raw)
+        (target / "LICENSE-go-htmldate").write_bytes(tree.read("LICENSE") or b"")
     write_truth(target, pages)
     PINNED.mark_installed(target)
     return len(pages)

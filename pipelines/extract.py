@@ -35,7 +35,10 @@ comments. Homeward adds what a news archive needs on top of it:
   `<h1>` that runs on into a title whose first words the metadata cut; an
   `<article>`'s own `<h1>` wins over a roll-up bar's copy of the shared
   title, and a blog's `<title>` "Blog name - Post" over its `<h1>` "Blog
-  name" gives the post's title when a lower heading shows it;
+  name" gives the post's title when a lower heading shows it; a kicker (one
+  the `<h1>` prints in a labelled element, or up to six words the metadata
+  puts first) and the name the site's address spells ("… | Umweltbundesamt")
+  are not the headline;
 * title, authors, description and site name go through `fields.clean_field`
   (publishers escape their metadata twice: `Swift&#8217;s`), and the authors
   are people only (`authors.find_authors`: JSON-LD, meta tags, the visible
@@ -204,7 +207,7 @@ def extract_article(
         return None
 
     site_name = _clean(document.sitename) or page.site_name
-    host = urlsplit(url).hostname or ""
+    host = _host(url)
     stated = [_without_site_name(t, site_name, host) for t in (page.headline, page.og_title)]
     guessed = _without_site_name(_clean(document.title), site_name, host)
     if guessed:  # trafilatura read a kicked `<h1>` as one text
@@ -501,6 +504,14 @@ TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", "｜", " · 
 SHARED_SECOND_LEVELS = frozenset({"co", "com", "org", "net", "or", "ac", "gov", "ne", "go"})
 MIN_ADDRESS_NAME_LENGTH = 4
 NOT_NAME_CHARACTERS = re.compile(r"[\W_]+")
+
+
+def _host(url: str) -> str:
+    """The address's host name, "" when there is none or the address is malformed."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # "http://[::1" and the like
+        return ""
 
 
 @lru_cache(maxsize=1024)

@@ -544,6 +544,13 @@ def test_fields_are_unescaped_once_and_normalised(raw: str, clean: str | None) -
     assert clean_field(raw) == clean
 
 
+def test_a_malformed_address_does_not_stop_the_extraction() -> None:
+    """The site's name is also read from the address; an address that cannot be split
+    (an unclosed IPv6 bracket) gives no name, and the article is still extracted."""
+    article = extracted(page_with("", "<h1>Millbrook boy found safe</h1>"), "http://[::1/a")
+    assert article.title == "Millbrook boy found safe"
+
+
 @pytest.mark.parametrize(
     ("h1", "title"),
     [
