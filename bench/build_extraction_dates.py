@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import re
 import sys
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.build_extraction_real import ZipTree, add_page, write_truth  # noqa: E402
+from bench.build_extraction_real import add_page, write_truth  # noqa: E402
 from bench.go_tables import go_entries  # noqa: E402
-from bench.pinned_archive import PinnedArchive, builder_main  # noqa: E402
+from bench.pinned_archive import PinnedArchive, builder_main, module_files  # noqa: E402
 
 SET = "extraction-dates"
 MODULE = "github.com/markusmobius/go-htmldate"
@@ -54,15 +53,15 @@ def dated_pages(dates_table: str) -> dict[str, tuple[str, str]]:
 
 def install(archive: Path, target: Path) -> int:
     """Build the set from `archive` into `target`; BadArchive unless it is the pinned one."""
-    PINNED.check(archive)
-    with zipfile.ZipFile(archive) as module:
-        tree = ZipTree(module, f"{MODULE}@{VERSION}")
-        dates = dated_pages((tree.read(DATES) or b"").decode("utf-8"))
-        (target / "html").mkdir(parents=True, exist_ok=True)
+    with module_files(PINNED, archive, target) as tree:
+        table = (tree.read(DATES) or b"").decode("utf-8")
+        dates = dated_pages(table)
         pages: dict[str, dict[str, object]] = {}
+        missing = 0
         for file_name, (url, day) in sorted(dates.items()):
             raw = tree.read(PAGES + file_name)
             if raw is None:
+                missing += 1
                 continue
             entry = {
                 "title": None,
@@ -74,9 +73,12 @@ def install(archive: Path, target: Path) -> int:
                 "source": SOURCE,
             }
             add_page(target, pages, f"mediacloud-{Path(file_name).stem}", entry, raw)
-        (target / "LICENSE-go-htmldate").write_bytes(tree.read("LICENSE") or b"")
-    write_truth(target, pages)
-    PINNED.mark_installed(target)
+        licence = tree.read("LICENSE") or b""
+    left_out = {
+        "the source dates none": len(go_entries(table)) - len(dates),
+        "not in the module": missing,
+    }
+    write_truth(target, pages, licences={"LICENSE-go-htmldate": licence}, left_out=left_out)
     return len(pages)
 
 

@@ -64,9 +64,8 @@ def install(archive: Path, target: Path) -> int:
         pages: dict[str, dict[str, object]] = {}
         for key, (entry, raw) in newspaper_pages(tree).items():
             add_page(target, pages, key, entry, raw)
-        (target / "LICENSE-newspaper4k").write_bytes(tree.read("LICENSE") or b"")
-    write_truth(target, pages)
-    PINNED.mark_installed(target)
+        licence = tree.read("LICENSE") or b""
+    write_truth(target, pages, licences={"LICENSE-newspaper4k": licence})
     return len(pages)
 
 

@@ -17,7 +17,6 @@ added after the real set was made are left out, so both sets hold the same pages
 from __future__ import annotations
 
 import sys
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,12 +24,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.build_extraction_real import (  # noqa: E402
     READABILITY_SKIP,
-    ZipTree,
     add_page,
     readability_pages,
     write_truth,
 )
-from bench.pinned_archive import PinnedArchive, builder_main  # noqa: E402
+from bench.pinned_archive import PinnedArchive, builder_main, module_files  # noqa: E402
 
 SET = "extraction-readability"
 MODULE = "codeberg.org/readeck/go-readability/v2"
@@ -47,17 +45,18 @@ PAGES_BEFORE_IN_REAL_SET = 22
 
 def install(archive: Path, target: Path) -> int:
     """Build the set from `archive` into `target`; BadArchive unless it is the pinned one."""
-    PINNED.check(archive)
-    with zipfile.ZipFile(archive) as module:
-        tree = ZipTree(module, f"{MODULE}@{VERSION}")
-        (target / "html").mkdir(parents=True, exist_ok=True)
+    with module_files(PINNED, archive, target) as tree:
         pages: dict[str, dict[str, object]] = {}
         corpus = readability_pages(tree, "test-pages", READABILITY_SKIP | NOT_IN_REAL_SET)
         for key, (entry, raw) in corpus.items():
             add_page(target, pages, key, entry, raw)
-        (target / "LICENSE-go-readability").write_bytes(tree.read("LICENSE") or b"")
-    write_truth(target, pages, first_index=PAGES_BEFORE_IN_REAL_SET)
-    PINNED.mark_installed(target)
+        licence = tree.read("LICENSE") or b""
+    write_truth(
+        target,
+        pages,
+        first_index=PAGES_BEFORE_IN_REAL_SET,
+        licences={"LICENSE-go-readability": licence},
+    )
     return len(pages)
 
 

@@ -330,13 +330,26 @@ def newspaper_pages(tree: Tree) -> dict[str, tuple[dict[str, object], bytes]]:
     return pages
 
 
-def write_truth(target: Path, pages: dict[str, dict[str, object]], first_index: int = 0) -> None:
-    """Split the pages into their parts and write `truth.json` next to their `html/`."""
+def write_truth(
+    target: Path,
+    pages: dict[str, dict[str, object]],
+    first_index: int = 0,
+    licences: dict[str, bytes] | None = None,
+    left_out: dict[str, int] | None = None,
+) -> None:
+    """Split the pages into their parts and write `truth.json` next to their `html/`, with
+    the corpora's `licences` (file name -> text); say how many pages were written and how
+    many of the source's were left out, by reason."""
     split_parts(pages, first_index)
     (target / "truth.json").write_text(
         json.dumps(pages, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
-    print(f"{len(pages)} pages written to {target}")
+    for name, text in (licences or {}).items():
+        (target / name).write_bytes(text)
+    reasons = "; ".join(f"{count} {why}" for why, count in (left_out or {}).items() if count)
+    print(
+        f"{len(pages)} pages written to {target}" + (f" (left out: {reasons})" if reasons else "")
+    )
 
 
 def html_text(markup: str) -> str:

@@ -23,15 +23,14 @@ stage names people only.
 from __future__ import annotations
 
 import sys
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.build_extraction_real import ZipTree, add_page, write_truth  # noqa: E402
+from bench.build_extraction_real import add_page, write_truth  # noqa: E402
 from bench.go_tables import go_entries  # noqa: E402
-from bench.pinned_archive import PinnedArchive, builder_main  # noqa: E402
+from bench.pinned_archive import PinnedArchive, builder_main, module_files  # noqa: E402
 
 SET = "extraction-trafilatura"
 MODULE = "github.com/markusmobius/go-trafilatura"
@@ -62,11 +61,9 @@ def truth_entry(url: str, fields: dict[str, str | list[str]]) -> dict[str, objec
 
 def install(archive: Path, target: Path) -> int:
     """Build the set from `archive` into `target`; BadArchive unless it is the pinned one."""
-    PINNED.check(archive)
-    with zipfile.ZipFile(archive) as module:
-        tree = ZipTree(module, f"{MODULE}@{VERSION}")
-        (target / "html").mkdir(parents=True, exist_ok=True)
+    with module_files(PINNED, archive, target) as tree:
         pages: dict[str, dict[str, object]] = {}
+        missing = 0
         for url, fields in go_entries((tree.read(TABLE) or b"").decode("utf-8")):
             file_name = str(fields.get("File", ""))
             raw = next(
@@ -74,12 +71,13 @@ def install(archive: Path, target: Path) -> int:
                 None,
             )
             if url is None or raw is None:
+                missing += 1
                 continue
             key = f"trafilatura-{Path(file_name).stem}"
             add_page(target, pages, key, truth_entry(url, fields), raw)
-        (target / "LICENSE-go-trafilatura").write_bytes(tree.read("LICENSE") or b"")
-    write_truth(target, pages)
-    PINNED.mark_installed(target)
+        licence = tree.read("LICENSE") or b""
+    left_out = {"without their page or address in the module": missing}
+    write_truth(target, pages, licences={"LICENSE-go-trafilatura": licence}, left_out=left_out)
     return len(pages)
 
 

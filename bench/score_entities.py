@@ -27,6 +27,7 @@ from functools import cache
 from pathlib import Path
 
 from bench.data_sets import shared_data
+from bench.precision_recall import PrecisionRecall
 from pipelines.entities import FIELDS, Entities
 from pipelines.entities.places import key
 
@@ -95,24 +96,11 @@ def normal_values(field_name: str, values: Iterable[object]) -> set[object]:
 
 
 @dataclass(slots=True)
-class Counts:
+class Counts(PrecisionRecall):
     tp: int = 0
     fp: int = 0
     fn: int = 0
     misses: list[str] = field(default_factory=list)
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def predicted_values(field_name: str, entities: Entities) -> list[object]:

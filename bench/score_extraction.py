@@ -30,7 +30,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
+from bench.precision_recall import PrecisionRecall
 from pipelines.decode import decode_html
 
 TOKEN = re.compile(r"\w+")
@@ -201,10 +203,11 @@ class RealPage:
 
 
 @dataclass(slots=True, frozen=True)
-class SnippetCounts:
+class SnippetCounts(PrecisionRecall):
     """Passages found or missed: `tp` wanted and found, `fn` wanted and missed, `fp` unwanted
     and found, `tn` unwanted and absent."""
 
+    EMPTY: ClassVar[float] = 0.0
     tp: int = 0
     fn: int = 0
     fp: int = 0
@@ -214,19 +217,6 @@ class SnippetCounts:
         return SnippetCounts(
             self.tp + other.tp, self.fn + other.fn, self.fp + other.fp, self.tn + other.tn
         )
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        found = self.precision + self.recall
-        return 2 * self.precision * self.recall / found if found else 0.0
 
 
 def snippet_counts(text: str, wanted: tuple[str, ...], unwanted: tuple[str, ...]) -> SnippetCounts:

@@ -374,12 +374,12 @@ def _page_headings(tree: Any) -> tuple[list[str], list[str], dict[str, str]]:
     kicked: dict[str, str] = {}
     for element in tree.iter("h1"):
         ancestors = [(a.tag, a.get("itemtype") or "") for a in element.iterancestors()]
-        heading = _clean(_without_kicker(element))
+        whole = _clean(element.text_content())
+        heading = _clean(_without_kicker(element)) or whole
         # An `<h1>` in a footer, a sidebar or a menu ("Offices", "More on Slate Book
         # Review") names a box of the site, never the article.
         if not heading or any(tag in OUTSIDE_STORY for tag, _ in ancestors):
             continue
-        whole = _clean(element.text_content())
         if whole and whole != heading:
             kicked[_comparable(whole)] = heading
         page.append(heading)
@@ -400,20 +400,21 @@ HIDDEN_CLASS = re.compile(r"invisible|hidden|sr-only|screen-reader", re.IGNORECA
 MIN_HEADLINE_WORDS = 2
 
 
-def _without_kicker(h1: Any) -> str:
+def _without_kicker(h1: Any) -> str | None:
     """The `<h1>`'s text without a kicker element that opens it.
 
     `<h1><span class="overline">Die Zukunft der Arbeit</span>"Wir dekorieren …"</h1>`
     prints a label over the headline; read as one text, the two run together ("Die
-    Zukunft der Arbeit"Wir …", "Open ProgressWhy …"). The headline is what follows.
+    Zukunft der Arbeit"Wir …", "Open ProgressWhy …"). The headline is what follows;
+    None when the `<h1>` opens with no kicker.
     """
     children = [child for child in h1 if isinstance(child.tag, str)]
     if not children or (h1.text or "").strip():
-        return h1.text_content()
+        return None
     kicker = children[0]
     named = f"{kicker.get('class') or ''} {kicker.get('data-test-id') or ''}"
     if kicker.tag not in KICKER_TAGS and not KICKER_CLASS.search(named):
-        return h1.text_content()
+        return None
     parts = [kicker.tail or ""]
     for child in children[1:]:
         hidden = child.get("aria-hidden") == "true" or HIDDEN_CLASS.search(child.get("class") or "")
@@ -421,7 +422,7 @@ def _without_kicker(h1: Any) -> str:
             parts.append(child.text_content())
         parts.append(child.tail or "")
     rest = " ".join(" ".join(parts).split()).lstrip(":|-–—·/ ")
-    return rest if len(WORDS.findall(rest)) >= MIN_HEADLINE_WORDS else h1.text_content()
+    return rest if len(WORDS.findall(rest)) >= MIN_HEADLINE_WORDS else None
 
 
 # Some templates wrap JSON-LD in `<![CDATA[ … ]]>` or an HTML comment, which JSON rejects.

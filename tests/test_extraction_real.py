@@ -39,6 +39,7 @@ from bench.build_extraction_real import (
     postlight_authors,
     restore_meta,
     split_parts,
+    write_truth,
 )
 from bench.build_extraction_trafilatura import PINNED as TRAFILATURA_PINNED
 from bench.build_extraction_trafilatura import SET as TRAFILATURA_SET
@@ -433,6 +434,23 @@ def test_floors_on_trafilatura_pages(trafilatura_pages: list[RealPage], split: s
     for field in ("title", "date", "authors"):
         assert getattr(ours, field) >= floors[field], (field, getattr(ours, field))
     assert ours.title > theirs.title
+
+
+def test_a_built_set_writes_its_licence_and_counts_the_pages_it_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pages: dict[str, dict[str, object]] = {"a": {"source": "go-htmldate"}}
+    write_truth(
+        tmp_path,
+        pages,
+        licences={"LICENSE-x": b"Apache License"},
+        left_out={"the source dates none": 5, "not in the module": 0},
+    )
+    assert (tmp_path / "LICENSE-x").read_bytes() == b"Apache License"
+    assert json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))["a"]["split"]
+    printed = capsys.readouterr().out
+    assert "1 pages written" in printed
+    assert "(left out: 5 the source dates none)" in printed  # a reason with none is not named
 
 
 def test_pages_are_read_through_the_decode_stage(tmp_path: Path) -> None:
