@@ -183,6 +183,8 @@ CORRECTIONS: dict[str, dict[str, object]] = {
     "readability-seattletimes-1": {"authors": ["Benjamin Romano"]},
     "readability-spiceworks": {"authors": None},
     "readability-telegraph": {"authors": []},  # "Our Foreign Staff"
+    # 2018-06-12T23:00Z in the metadata, "On 6/13/2018" on the page: the newsroom's day
+    "readability-topicseed-1": {"date": "2018-06-13"},
     "readability-theverge": {
         "title": "Apple\u2019s Vision Pro is the Retina display moment for headsets"
     },

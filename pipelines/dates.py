@@ -21,6 +21,7 @@ A placeholder in a date field (year 1, the Unix epoch) is no date at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from itertools import islice
 from typing import Any
@@ -62,51 +63,7 @@ def iso_date(value: str | None) -> str | None:
     return parsed.isoformat()
 
 
-# The page's date line: an element whose class names a date or time ("date", "post-date",
-# "article__readTime date", "entry-date", "entry-top-info-time", "pubtime"), read when the
-# metadata states no date.
-# A header's "today" box shows the day the page was saved, not the article's.
-NOT_A_DATE_LINE = re.compile(r"today|current|now|update|modif", re.IGNORECASE)
-DATE_LINE_XPATH = (
-    "//body//*[contains(@class, 'date') or contains(@class, 'Date')"
-    " or contains(@class, 'time') or contains(@class, 'Time')]"
-    "[not(ancestor::aside or ancestor::footer or ancestor::nav)]"
-)
-DATE_LINE_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:post|entry|publish|article|news|pub)?[-_]?(?:date|time)(?:$|[\s_-])", re.I
-)
-# Numeric dates only (2019年04月21日, 2019-04-21, 2019/4/21): a named month in a date line
-# is read as well by trafilatura's own date search, which the stage falls back on.
-NUMERIC_DATE = re.compile(r"(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)")
-MAX_DATE_LINE_LENGTH = 80
-MAX_DATE_LINES = 5
-
-
-def shown_date(tree: Any) -> str | None:
-    """The day the page's first date line shows, when the metadata states none.
-
-    trafilatura's date search guesses from the whole page (a copyright year, a
-    related story's date, an update stamp: "2022-07-01" on a 2019 article); the
-    date line under the headline is the publisher's own statement.
-    """
-    lines = (
-        element
-        for element in tree.xpath(DATE_LINE_XPATH)
-        if DATE_LINE_CLASS.search(element.get("class") or "")
-        and not NOT_A_DATE_LINE.search(element.get("class") or "")
-    )
-    for element in islice(lines, MAX_DATE_LINES):
-        text = " ".join(element.text_content().split())
-        match = NUMERIC_DATE.search(text) if len(text) <= MAX_DATE_LINE_LENGTH else None
-        if match:
-            try:
-                return date(*(int(part) for part in match.groups())).isoformat()
-            except ValueError:
-                continue
-    return None
-
-
-# --- the day a UTC stamp was printed on --------------------------------------------------
+# --- the ways a page writes a day --------------------------------------------------------
 
 MONTHS = {
     name: number
@@ -130,14 +87,139 @@ MONTHS = {
     for name in names.split()
 }
 MONTH_NAME = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+NUMERIC_DATE = r"(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})(?!\d)"
+# Day first with dots, as German, Russian or Scandinavian pages write it: "28.04.2020".
+DOTTED_DATE = r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?![\d.]\d)"
+# "03/05/2022": day first in most of the world, month first in the United States. Beside a
+# stamp it is read the way that puts it nearer the stamp (the other way is a month or more
+# off); alone, only where one way is no date ("25/10/2022").
+SLASHED_DATE = r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])"
 # "December 28, 2016", "Dec. 28 2016", "28 December 2016", "28 de diciembre de 2016",
-# "2016-12-28", "2016/12/28", "2016年12月28日"; a day is read only where a year is written.
+# "2016-12-28", "2016/12/28", "2016年12月28日", "28.12.2016", "28/12/2016"; a day is read
+# only where a year is written.
 SHOWN_DAY = re.compile(
     rf"\b{MONTH_NAME}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
     rf"|\b(\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?{MONTH_NAME}\s+(?:de\s+)?(\d{{4}})\b"
-    rf"|(?<!\d){NUMERIC_DATE.pattern}",
+    rf"|(?<!\d){NUMERIC_DATE}|{DOTTED_DATE}|{SLASHED_DATE}",
     re.IGNORECASE,
 )
+
+
+def _day_of(groups: tuple[str | None, ...], near: date | None = None) -> date | None:
+    """The day a `SHOWN_DAY` match writes; a slashed date read the way nearer `near`."""
+    month_first, day_first, numeric = groups[0:3], groups[3:6], groups[6:9]
+    dotted, slashed = groups[9:12], groups[12:15]
+    if month_first[0]:
+        name, day, year = month_first
+        return _valid(year, MONTHS.get(name.lower(), 0), day)
+    if day_first[0]:
+        day, name, year = day_first
+        return _valid(year, MONTHS.get(name.lower(), 0), day)
+    if numeric[0]:
+        return _valid(*numeric)
+    if dotted[0]:
+        day, month, year = dotted
+        return _valid(year, month, day)
+    if slashed[0]:
+        first, second, year = slashed
+        readings = [
+            day for day in (_valid(year, second, first), _valid(year, first, second)) if day
+        ]
+        if near is not None:
+            return min(readings, key=lambda day: abs(day - near), default=None)
+        return readings[0] if len(set(readings)) == 1 else None
+    return None
+
+
+def _valid(year: str | int, month: str | int, day: str | int) -> date | None:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+# --- the page's date line ----------------------------------------------------------------
+
+# An element whose class names a date or time ("date", "post-date", "article__readTime
+# date", "entry-date", "entry-top-info-time", "pubtime"), read when the metadata states no
+# date.
+# A header's "today" box shows the day the page was saved, not the article's; so does a
+# forum's "Aktuelle Zeit:" line; an update line names a later day.
+NOT_A_DATE_LINE = re.compile(r"today|current|now|update|modif", re.IGNORECASE)
+NOT_A_DATE_TEXT = re.compile(
+    r"^\W*(?:today|current time|now|updated|last updated|aktuelle zeit|heute|stand"
+    r"|aktualisiert|zuletzt aktualisiert|mis à jour|actualizado|atualizado|aggiornato)\b",
+    re.IGNORECASE,
+)
+DATE_LINE_XPATH = (
+    "//body//*[contains(@class, 'date') or contains(@class, 'Date')"
+    " or contains(@class, 'time') or contains(@class, 'Time')]"
+    "[not(ancestor::aside or ancestor::footer or ancestor::nav)]"
+)
+DATE_LINE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:post|entry|publish|article|news|pub)?[-_]?(?:date|time)(?:$|[\s_-])", re.I
+)
+# A date line inside a box of other stories dates a teaser, not the article; one in the
+# site's masthead (a `<header>` holding the site's `<nav>` and no headline but the logo's,
+# `<h1><a href="/">`) is today's.
+MASTHEAD_HEADLINE_XPATH = ".//h1[not(a[@href='/'])]"
+TEASER_BOX = re.compile(
+    r"related|teaser|slide|carousel|recommend|more-?news|news-list-view|read-?next|next-?read",
+    re.IGNORECASE,
+)
+MAX_DATE_LINE_LENGTH = 80
+MAX_DATE_LINES = 5
+
+
+def shown_date(tree: Any) -> str | None:
+    """The day the page's first date line shows, when the metadata states none.
+
+    trafilatura's date search guesses from the whole page (a copyright year, a
+    related story's date, an update stamp: "2022-07-01" on a 2019 article); the
+    date line under the headline is the publisher's own statement, and the first
+    one to write a day is the article's (those after it date related stories).
+    """
+    lines = (
+        element
+        for element in tree.xpath(DATE_LINE_XPATH)
+        if DATE_LINE_CLASS.search(element.get("class") or "")
+        and not NOT_A_DATE_LINE.search(element.get("class") or "")
+        and not _in_teaser_or_masthead(element)
+    )
+    for element in islice(lines, MAX_DATE_LINES):
+        text = " ".join(element.text_content().split())
+        if len(text) > MAX_DATE_LINE_LENGTH or _not_the_articles_day(element):
+            continue
+        match = SHOWN_DAY.search(text)
+        if match:
+            day = _day_of(match.groups())
+            return day.isoformat() if day else None
+    return None
+
+
+def _not_the_articles_day(element: Any) -> bool:
+    """Whether the line holding `element` (its largest ancestor of a line's length) opens
+    with "Updated", "Today" and the like: `Updated <time>Jul 24, 2018</time>`."""
+    line = ""
+    while element is not None:
+        text = " ".join(element.text_content().split())
+        if len(text) > MAX_DATE_LINE_LENGTH:
+            break
+        line, element = text, element.getparent()
+    return bool(NOT_A_DATE_TEXT.search(line))
+
+
+def _in_teaser_or_masthead(element: Any) -> bool:
+    for ancestor in element.iterancestors():
+        if TEASER_BOX.search(ancestor.get("class") or ""):
+            return True
+        if ancestor.tag == "header" and ancestor.find(".//nav") is not None:
+            return not ancestor.xpath(MASTHEAD_HEADLINE_XPATH)
+    return False
+
+
+# --- the day a UTC stamp was printed on --------------------------------------------------
+
 # A day is read only where a year is written: four digits alone, found fast before the
 # slow search for month names. Text in these elements is not the article's own.
 YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
@@ -161,25 +243,31 @@ ZONE_OFFSETS = (timedelta(hours=-12), timedelta(hours=14))
 MAX_TIME_ELEMENTS = 10
 
 
-def page_day(tree: Any, published: str | None, url: str = "") -> str | None:
-    """`published`, or the publisher's day when `published` is a UTC stamp.
+def page_day(tree: Any, stated: Sequence[str], url: str = "") -> str | None:
+    """The publisher's first stated date, or the one its page shows, as the publisher's day.
 
-    In order of evidence: the same instant restated with the newsroom's offset
-    in a `<time datetime>` (kept whole, time and offset); else the first day the
-    page shows, when it is the day before or after; else, on a page showing no
-    day, the day its address names (`/2019/11/18/`, written by the newsroom's
-    system; a printed paper's address may name the next day's edition, so the
-    page's own day comes first). A stamp with a real offset (`+08:00`) already
-    names the publisher's day and is kept; so is a UTC stamp whose own day the
-    page shows.
+    Where the publisher's statements name different days (a JSON-LD `datePublished`
+    two days before the `article:published_time` and the date line), the one naming
+    the first day the page shows is taken. A UTC stamp is then read in the
+    newsroom's zone, in order of evidence: the same instant restated with the
+    newsroom's offset in a `<time datetime>` (kept whole, time and offset); else the
+    first day the page shows, when it is the day before or after; else, on a page
+    showing no day, the day its address names (`/2019/11/18/`, written by the
+    newsroom's system; a printed paper's address may name the next day's edition,
+    so the page's own day comes first). A stamp with a real offset (`+08:00`)
+    already names the publisher's day and is kept; so is a UTC stamp whose own day
+    the page shows.
     """
+    if not stated:
+        return None
+    published = _shown_statement(tree, stated)
     instant = _utc_instant(published)
     if instant is None:
         return published
     restated = _restated(tree, instant)
     if restated:
         return restated
-    days = _shown_days(tree)
+    days = _shown_days(tree, instant.date())
     if not days:
         addressed = _address_day(url)
         days = [addressed] if addressed else []
@@ -187,6 +275,17 @@ def page_day(tree: Any, published: str | None, url: str = "") -> str | None:
         return published
     neighbour = _neighbour_day(instant, days[0])
     return neighbour.isoformat() if neighbour else published
+
+
+def _shown_statement(tree: Any, stated: Sequence[str]) -> str:
+    first = stated[0]
+    if len({statement[:10] for statement in stated}) == 1:
+        return first
+    shown = _shown_days(tree, date.fromisoformat(first[:10]))
+    if not shown:
+        return first
+    day = shown[0].isoformat()
+    return next((statement for statement in stated if statement.startswith(day)), first)
 
 
 def _restated(tree: Any, instant: datetime) -> str | None:
@@ -253,41 +352,29 @@ def _utc_instant(published: str | None) -> datetime | None:
     return parsed if parsed.utcoffset() == timedelta(0) else None
 
 
-def _shown_days(tree: Any) -> list[date]:
-    """The first days the page's visible text writes out, in reading order."""
+def _shown_days(tree: Any, near: date) -> list[date]:
+    """The first days the page's visible text writes out, in reading order; a slashed date
+    read the way nearer `near`."""
     days: list[date] = []
     for text in tree.xpath(YEAR_TEXT_XPATH):
-        if not YEAR.search(text) or _hidden(text.getparent(), text.is_tail):
+        owner = text.getparent()
+        if text.is_tail:  # the text after an element belongs to that element's parent
+            owner = owner.getparent()
+        if not YEAR.search(text) or owner is None or _hidden(owner):
             continue
         for match in SHOWN_DAY.finditer(text):
-            day = _day_of(match.groups())
-            if day is not None:
+            day = _day_of(match.groups(), near)
+            if day is not None and not _not_the_articles_day(owner):
                 days.append(day)
                 if len(days) == FIRST_SHOWN_DAYS:
                     return days
     return days
 
 
-def _hidden(element: Any, is_tail: bool) -> bool:
+def _hidden(element: Any) -> bool:
     """Whether a text stands in an element readers do not read as the page's own."""
-    if is_tail:  # the text after an element belongs to that element's parent
-        element = element.getparent()
     while element is not None:
         if element.tag in NOT_SHOWN:
             return True
         element = element.getparent()
     return False
-
-
-def _day_of(groups: tuple[str | None, ...]) -> date | None:
-    month_first, day_first, numeric = groups[0:3], groups[3:6], groups[6:9]
-    try:
-        if month_first[0]:
-            return date(int(month_first[2]), MONTHS[month_first[0].lower()], int(month_first[1]))
-        if day_first[0]:
-            return date(int(day_first[2]), MONTHS[day_first[1].lower()], int(day_first[0]))
-        if numeric[0]:
-            return date(*(int(part) for part in numeric))
-    except (KeyError, ValueError):
-        return None
-    return None

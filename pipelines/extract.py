@@ -188,10 +188,10 @@ def extract_article(
     if options.keep_embedded_posts:
         _unwrap_embedded_posts(tree)
     captions = _captions_to_paragraphs(tree) if options.keep_captions else []
-    date_line = None if page.published else shown_date(tree)
+    date_line = None if page.stated_dates else shown_date(tree)
     # trafilatura's own metadata search (htmldate and friends) costs a third of the
     # extraction; skip it when the publisher's metadata already names title and date.
-    needs_metadata = not ((page.headline or page.og_title) and page.published)
+    needs_metadata = not ((page.headline or page.og_title) and page.stated_dates)
     document = trafilatura.bare_extraction(
         tree,
         url=url or None,
@@ -253,7 +253,7 @@ def extract_article(
         url=url,
         text=text,
         title=title,
-        published=page_day(tree, page.published, url) or date_line or iso_date(document.date),
+        published=page_day(tree, page.stated_dates, url) or date_line or iso_date(document.date),
         authors=byline.people,
         organisations=byline.organisations,
         site_name=site_name,
@@ -298,7 +298,9 @@ LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
 class _PageMetadata:
     headline: str | None = None
     og_title: str | None = None
-    published: str | None = None
+    # Every date the publisher states (JSON-LD, then the meta tags), in that order: where
+    # they name different days, the day the page shows decides.
+    stated_dates: list[str] = field(default_factory=list)
     json_ld_author: Any = None
     meta: dict[str, str] = field(default_factory=dict)
     site_name: str | None = None
@@ -332,18 +334,15 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     articles, named = _json_ld_articles(tree)
     for article in articles:
         found.headline = found.headline or _clean(_first_text(article.get("headline")))
-        found.published = found.published or iso_date(_first_text(article.get("datePublished")))
+        found.stated_dates.append(iso_date(_first_text(article.get("datePublished"))) or "")
         if found.json_ld_author is None:
             found.json_ld_author = _resolved(article.get("author"), named)
         found.site_name = found.site_name or _clean(_first_text(_name_of(article.get("publisher"))))
         found.description = found.description or _clean(_first_text(article.get("description")))
     found.meta = meta
     found.og_title = _clean(meta.get("og:title"))
-    if found.published is None:
-        for key in PUBLISHED_META:
-            found.published = iso_date(meta.get(key))
-            if found.published:
-                break
+    found.stated_dates.extend(iso_date(meta.get(key)) or "" for key in PUBLISHED_META)
+    found.stated_dates = list(dict.fromkeys(filter(None, found.stated_dates)))
     found.site_name = found.site_name or _clean(meta.get("og:site_name"))
     found.description = found.description or _clean(
         meta.get("og:description") or meta.get("description")

