@@ -88,14 +88,18 @@ def _append(names: list[str], name: str) -> None:
 # --- one byline string ------------------------------------------------------------------------
 
 # "By", and its words in other languages: "Ein Artikel von", "Text von", "Publié par",
-# "Escrito por", "Autor:".
+# "Escrito por", "Autor:"; a label without its colon, "Author Jane Doe", as themes print it.
 BY_PREFIX = re.compile(
     r"^(?:(?:(?:written|posted|(?:ein\s+)?artikel|beitrag|text|verfasst|geschrieben"
     r"|veröffentlicht|publié|écrit|escrito|publicado)\s+)?"
     r"(?:by|par|von|por|door|текст|автор)\s*[:：]?\s+"
-    r"|(?:text|texte|texto|testo|autor|autorin|auteur)\s*[:：]\s*|(?:作者|著者|筆者|文)\s*[:：●]\s*)",
+    r"|(?:text|texte|texto|testo)\s*[:：]\s*|(?:autorin|autore|autor|author|auteur)(?:\s*[:：]\s*|\s+)"
+    r"|(?:作者|著者|筆者|文)\s*[:：●]\s*)",
     re.IGNORECASE,
 )
+# A web address names no one, and split at its slashes it reads as words ("https",
+# "staffreport").
+WEB_ADDRESS = re.compile(r"\b(?:https?://|www\.)\S*", re.IGNORECASE)
 # A translator's credit after the writer's ("作者： Diogo Carleto 翻訳者 中村 真子").
 TRANSLATOR = re.compile(r"\s*(?:翻訳者|翻訳|译者|翻译)\s*[:：]?.*$")
 # "·" joins the parts of a transliterated name (约翰·米勒); only a spaced " · " separates.
@@ -195,7 +199,11 @@ NOT_A_BYLINE = re.compile(
 )
 PLACEHOLDERS = frozenset(
     {
-        "by",
+        "by",  # a byline's opening word alone, its name in a link the page left out
+        "von",
+        "par",
+        "por",
+        "door",
         "username",
         "admin",
         "administrator",
@@ -306,6 +314,7 @@ def parse_byline(text: str | None) -> Byline:
     text = SURNAME_FIRST.sub(r"\2 \1", text)
     text = WITH_BRACKET.sub(r", \1", text)
     text = re.sub(r"\([^)]*\)", " ", text)  # "(http://…)", "(@handle)", "(Brad)"
+    text = WEB_ADDRESS.sub(" ", text).strip(" ·|,;")
     for part in SEPARATORS.split(text):
         if NOT_A_BYLINE.match(part.strip()):
             continue  # "Pete Evans · CBC News · Posted: Oct 14 … Last Updated: …"
@@ -547,7 +556,8 @@ def shown_text(element: Any) -> str:
         add(node.text)
         for child in node:
             block = isinstance(child.tag, str) and child.tag in BLOCK_TAGS
-            if isinstance(child.tag, str) and child.tag not in ("script", "style"):
+            # A `<time>` in the byline ("Do  9 Apr 2020") dates it; it names no one.
+            if isinstance(child.tag, str) and child.tag not in ("script", "style", "time"):
                 if block:
                     parts.append(LAYOUT_BREAK)
                 walk(child)

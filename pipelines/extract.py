@@ -247,7 +247,7 @@ def extract_article(
     byline = _site_is_no_author(byline, site_name)
     if not byline.people:
         lines = text.split("\n")
-        byline.people = cjk_byline("\n".join([*page.h1, *lines[:3], *lines[-3:]]))
+        byline.people = cjk_byline("\n".join([*page.h1_shown, *lines[:3], *lines[-3:]]))
 
     return Extracted(
         url=url,
@@ -311,6 +311,7 @@ class _PageMetadata:
     h2: list[str] = field(default_factory=list)
     # An `<h1>` read as one text with its kicker ("Open ProgressWhy …") -> its headline.
     kicked_h1: dict[str, str] = field(default_factory=dict)
+    h1_shown: list[str] = field(default_factory=list)
     html_title: str | None = None
     descriptions: list[str] = field(default_factory=list)
 
@@ -353,7 +354,7 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     )
     if not found.language:
         found.language = next((_clean(meta[k]) for k in LANGUAGE_META if meta.get(k)), None)
-    found.h1, found.article_h1, found.kicked_h1 = _page_headings(tree)
+    found.h1, found.article_h1, found.kicked_h1, found.h1_shown = _page_headings(tree)
     found.h2 = [h for h in (_clean(h.text_content()) for h in tree.iter("h2")) if h]
     html_title = tree.find(".//head/title")
     found.html_title = _clean(html_title.text_content()) if html_title is not None else None
@@ -364,27 +365,43 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     return found
 
 
-def _page_headings(tree: Any) -> tuple[list[str], list[str], dict[str, str]]:
+def _page_headings(tree: Any) -> tuple[list[str], list[str], dict[str, str], list[str]]:
     """The page's own `<h1>`s (without a kicker they print), those inside the article the
-    markup marks (its headline among the site's other `<h1>`s), and each kicked `<h1>`'s
-    whole text in comparable form with its headline."""
+    markup marks (its headline among the site's other `<h1>`s), each kicked `<h1>`'s
+    whole text in comparable form with its headline, and the `<h1>`s' whole texts (a
+    byline can close one: "…の成否<small>編集委員 中沢克二</small>")."""
     page: list[str] = []
     article: list[str] = []
     kicked: dict[str, str] = {}
+    shown: list[str] = []
     for element in tree.iter("h1"):
         ancestors = [(a.tag, a.get("itemtype") or "") for a in element.iterancestors()]
         whole = _clean(element.text_content())
         heading = _clean(_without_kicker(element)) or whole
         # An `<h1>` in a footer, a sidebar or a menu ("Offices", "More on Slate Book
-        # Review") names a box of the site, never the article.
-        if not heading or any(tag in OUTSIDE_STORY for tag, _ in ancestors):
+        # Review") names a box of the site, never the article; nor does the site's logo.
+        if not heading or any(tag in OUTSIDE_STORY for tag, _ in ancestors) or _logo(element):
             continue
         if whole and whole != heading:
             kicked[_comparable(whole)] = heading
         page.append(heading)
+        shown.append(whole or heading)
         if any(tag == "article" or "Article" in kind for tag, kind in ancestors):
             article.append(heading)
-    return page, article, kicked
+    return page, article, kicked, shown
+
+
+def _logo(h1: Any) -> bool:
+    """Whether the `<h1>` is the site's logo: one link to the home page holding all of it
+    (`<h1><a href="/" rel="home">WordPress.com</a></h1>`, or the logo's image alone)."""
+    links = h1.findall(".//a")
+    if len(links) != 1:
+        return False
+    href = (links[0].get("href") or "").strip()
+    home = links[0].get("rel") == "home" or (
+        bool(href) and not href.startswith("#") and urlsplit(href).path in ("", "/")
+    )
+    return home and _clean(links[0].text_content()) == _clean(h1.text_content())
 
 
 # A kicker printed inside the `<h1>` before the headline ("Corona-Pandemie", "Open
@@ -400,28 +417,43 @@ MIN_HEADLINE_WORDS = 2
 
 
 def _without_kicker(h1: Any) -> str | None:
-    """The `<h1>`'s text without a kicker element that opens it.
+    """The `<h1>`'s headline without the labels it prints around it; None when it prints none.
 
     `<h1><span class="overline">Die Zukunft der Arbeit</span>"Wir dekorieren …"</h1>`
     prints a label over the headline; read as one text, the two run together ("Die
-    Zukunft der Arbeit"Wir …", "Open ProgressWhy …"). The headline is what follows;
-    None when the `<h1>` opens with no kicker.
+    Zukunft der Arbeit"Wir …", "Open ProgressWhy …"). So does a line after it: a
+    `<small>` subtitle or date and section line ("… Hot and Fresh<small>Welcome to
+    …</small>"). A hidden part (`<span class="element-invisible"> | FASSETTE.NET`) is
+    not read at all.
     """
     children = [child for child in h1 if isinstance(child.tag, str)]
-    if not children or (h1.text or "").strip():
+    if not children:
         return None
-    kicker = children[0]
-    named = f"{kicker.get('class') or ''} {kicker.get('data-test-id') or ''}"
-    if kicker.tag not in KICKER_TAGS and not KICKER_CLASS.search(named):
-        return None
-    parts = [kicker.tail or ""]
-    for child in children[1:]:
-        hidden = child.get("aria-hidden") == "true" or HIDDEN_CLASS.search(child.get("class") or "")
-        if not hidden:
-            parts.append(child.text_content())
+    opens_with_text = bool((h1.text or "").strip())
+    if not opens_with_text and _labels(children[0]):
+        parts, rest = [children[0].tail or ""], children[1:]
+    else:
+        parts, rest = [h1.text or ""], children
+    if rest and _labels(rest[-1]) and (rest[-1].tail or "").strip() == "":
+        rest = rest[:-1]  # a subtitle or a date line closing the `<h1>`
+    for child in rest:
+        parts.append(" " if _hidden_part(child) else child.text_content())
         parts.append(child.tail or "")
-    rest = " ".join(" ".join(parts).split()).lstrip(":|-–—·/ ")
-    return rest if len(WORDS.findall(rest)) >= MIN_HEADLINE_WORDS else None
+    headline = " ".join("".join(parts).split()).strip(":|-–—·/• ")
+    if len(WORDS.findall(headline)) < MIN_HEADLINE_WORDS:
+        return None
+    return headline if headline != _clean(h1.text_content()) else None
+
+
+def _labels(element: Any) -> bool:
+    named = f"{element.get('class') or ''} {element.get('data-test-id') or ''}"
+    return element.tag in KICKER_TAGS or bool(KICKER_CLASS.search(named))
+
+
+def _hidden_part(element: Any) -> bool:
+    return element.get("aria-hidden") == "true" or bool(
+        HIDDEN_CLASS.search(element.get("class") or "")
+    )
 
 
 # Some templates wrap JSON-LD in `<![CDATA[ … ]]>` or an HTML comment, which JSON rejects.
@@ -482,6 +514,12 @@ def _name_of(value: Any) -> Any:
     return value.get("name") if isinstance(value, dict) else value
 
 
+# What joins a title and the site's name: "… | Site", "… » Site", "… › Site"; a name the
+# metadata states may be glued on closer still, "…_Site", "…：Site".
+TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", " › ", "｜", " · ")
+SITE_NAME_SEPARATORS = (*TITLE_SEPARATORS, "_", ":", "：")
+
+
 def _without_site_name(title: str | None, site_name: str | None, host: str = "") -> str | None:
     """ "Boy found safe | Riverside Herald" -> "Boy found safe": the site is its own field.
 
@@ -492,14 +530,13 @@ def _without_site_name(title: str | None, site_name: str | None, host: str = "")
     if not title:
         return title
     if site_name:
-        for separator in (" | ", " - ", " – ", " — ", "_", " :: ", ":", "：", "｜"):
+        for separator in SITE_NAME_SEPARATORS:
             suffix = f"{separator}{site_name}"  # in any case: "Phpspot開発日誌", "phpspot開発日誌"
             if len(title) > len(suffix) and title[-len(suffix) :].casefold() == suffix.casefold():
                 return title[: -len(suffix)].strip()
     return _without_address_name(title, host)
 
 
-TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", "｜", " · ")
 # Second-level labels under a country's domain: the site's own name is the label before.
 SHARED_SECOND_LEVELS = frozenset({"co", "com", "org", "net", "or", "ac", "gov", "ne", "go"})
 MIN_ADDRESS_NAME_LENGTH = 4
@@ -530,7 +567,7 @@ def _without_address_name(title: str, host: str) -> str:
     names = _address_names(host)
     if not names:
         return title
-    for separator in (*TITLE_SEPARATORS, " › "):
+    for separator in TITLE_SEPARATORS:
         rest, _, name = title.rpartition(separator)  # a tail: "… | Umweltbundesamt"
         if _spells(name, names) and len(rest.strip()) >= MIN_HEADLINE_LENGTH:
             return rest.strip()
@@ -633,7 +670,7 @@ def _site_is_no_author(byline: Byline, site_name: str | None) -> Byline:
 
 
 # What may stand between a headline and the site's name in a metadata title.
-TITLE_TAIL = re.compile(r"^\s*(?:[|\-–—:»·_~/\[(（【：｜]|::|--)")
+TITLE_TAIL = re.compile(r"^\s*(?:[|\-–—:»›·_~/\[(（【：｜]|::|--)")
 MIN_HEADLINE_LENGTH = 8
 # The part an `<h1>` shares with a title must be most of the `<h1>` to be its headline.
 SHARED_HEADLINE_SHARE = 0.6
@@ -683,7 +720,13 @@ def _shown_headline(title: str, h1: list[str]) -> str | None:
         if len(shared) < max(MIN_HEADLINE_LENGTH, SHARED_HEADLINE_SHARE * len(heading)):
             continue
         rest = title[len(shared) :]
-        if TITLE_TAIL.match(rest) and len(rest) < len(shared):
+        # A tail longer than the `<h1>` follows a section's name ("Politik - Merkel trifft
+        # …"); a headline of three words or more goes on into an SEO line ("1000 Euro
+        # Kredit » 1000 EUR sofort aufs Konto") or a subtitle.
+        headline = (
+            len(rest) < len(shared) or len(WORDS.findall(shared)) >= MIN_KICKED_HEADLINE_WORDS
+        )
+        if TITLE_TAIL.match(rest) and headline:
             return shared
     return None
 

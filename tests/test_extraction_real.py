@@ -43,6 +43,7 @@ from bench.build_extraction_real import (
 )
 from bench.build_extraction_trafilatura import PINNED as TRAFILATURA_PINNED
 from bench.build_extraction_trafilatura import SET as TRAFILATURA_SET
+from bench.build_extraction_trafilatura import as_written
 from bench.build_extraction_trafilatura import main as build_extraction_trafilatura
 from bench.data_sets import MissingDataSet, data_folder, shared_data
 from bench.go_tables import go_entries
@@ -85,10 +86,11 @@ from pipelines.fields import clean_field
 # held-out 0.897 -> 0.923, tuning unchanged. Authors: agencies' job titles, web addresses,
 # desks named after the site and the site's name glued to a person's are not people (also
 # from the shared benchmark's pages): held-out 0.902 -> 0.918, tuning unchanged (0.983).
-# The floors sit a little below.
+# The floors sit a little below. Session 11 (logo and subtitle <h1>s, from trafilatura's
+# set): held-out title 0.923 -> 0.949.
 FLOORS = {
     "tuning": {"text_f1": 0.945, "title": 0.98, "date": 0.97, "authors": 0.97},
-    "held-out": {"text_f1": 0.925, "title": 0.91, "date": 0.95, "authors": 0.90},
+    "held-out": {"text_f1": 0.925, "title": 0.94, "date": 0.95, "authors": 0.90},
 }
 # Pages whose text precision may fall more than PRECISION_MARGIN under bare trafilatura's,
 # each for a caption or standfirst of the story that the truth leaves out: on the tuning
@@ -312,9 +314,10 @@ def test_a_set_built_by_other_builder_code_is_built_again(
 # (the port's expected text), stage vs bare trafilatura:
 #   tuning    text F1 0.961 (0.958)  title 1.000 (0.774)  date 1.000 (0.950)  authors 0.977 (0.709)
 #   held-out  text F1 0.928 (0.929)  title 0.923 (0.808)  date 1.000 (0.889)  authors 0.950 (0.667)
+# Session 11 (logo and subtitle <h1>s, no rule drawn from these pages): held-out title 0.962.
 READABILITY_FLOORS = {
     "tuning": {"text_f1": 0.955, "title": 0.98, "date": 0.98, "authors": 0.95},
-    "held-out": {"text_f1": 0.92, "title": 0.90, "date": 0.98, "authors": 0.92},
+    "held-out": {"text_f1": 0.92, "title": 0.95, "date": 0.98, "authors": 0.92},
 }
 
 
@@ -436,9 +439,12 @@ def test_the_module_is_fetched_from_the_proxy_goproxy_names(
 # After kickers, address names, wall-clock <time>s and bylines in other languages, drawn
 # from the tuning part: title 0.792 / 0.836, date 0.851 / 0.876, authors 0.577 / 0.562
 # (pages read through the decode stage: snippets F1 0.924 (0.922) / 0.917 (0.910)).
+# Session 11 (titles in capitals compared as the markup writes them, 25 pages, both
+# extractors; day-first dates, logo and subtitle <h1>s, byline labels): title 0.837 (0.565)
+# / 0.856 (0.610), date 0.871 (0.855) / 0.876 (0.868), authors 0.583 (0.535) / 0.568 (0.528).
 TRAFILATURA_FLOORS = {
-    "tuning": {"snippets_f1": 0.915, "title": 0.78, "date": 0.845, "authors": 0.57},
-    "held-out": {"snippets_f1": 0.905, "title": 0.83, "date": 0.87, "authors": 0.55},
+    "tuning": {"snippets_f1": 0.915, "title": 0.83, "date": 0.865, "authors": 0.575},
+    "held-out": {"snippets_f1": 0.905, "title": 0.85, "date": 0.87, "authors": 0.56},
 }
 
 
@@ -485,6 +491,16 @@ def test_pages_are_read_through_the_decode_stage(tmp_path: Path) -> None:
     (tmp_path / "truth.json").write_text(json.dumps({"p": {"title": "x"}}), encoding="utf-8")
     [loaded] = load_real_set(tmp_path)
     assert "Höhere Erlösobergrenzen" in loaded.html
+
+
+def test_a_title_annotated_in_capitals_is_compared_as_the_page_writes_it() -> None:
+    page = b"<title>Europas Topathleten fit f&uuml;r M&uuml;nchen 2022 | DOSB</title>"
+    annotated = "EUROPAS TOPATHLETEN FIT FÜR MÜNCHEN 2022"
+    assert as_written(annotated, page) == "Europas Topathleten fit für München 2022"
+    # written in capitals on the page too, or not there at all: kept as annotated
+    assert as_written("ORSO MARSICANO", b"<h1>ORSO MARSICANO</h1>") == "ORSO MARSICANO"
+    assert as_written("OFFSHORE-WINDENERGIE", b"<p>none</p>") == "OFFSHORE-WINDENERGIE"
+    assert as_written("Mixed Case Stays", b"<h1>MIXED CASE STAYS</h1>") == "Mixed Case Stays"
 
 
 def test_snippets_are_found_with_spacing_aside() -> None:
@@ -634,6 +650,93 @@ def test_a_kicker_printed_in_the_h1_is_not_the_headline(h1: str, title: str) -> 
 
 
 @pytest.mark.parametrize(
+    ("h1", "title"),
+    [
+        # a subtitle in a <small> closing the <h1>
+        (
+            '<h1 class="article-title"><span class="article-highlight">Dezuka Suisan: Fish'
+            ' Cakes, Hot <span class="conjunction">and</span> Fresh</span><small'
+            ' class="article-subtitle">Welcome to the Flavor Capital</small></h1>',
+            "Dezuka Suisan: Fish Cakes, Hot and Fresh",
+        ),
+        # a date and section line after a line break
+        (
+            "<h1>Zuschauerrückkehr bei den Proficlubs<br><small>02.02.2022 • Presse ,"
+            " Allgemein</small></h1>",
+            "Zuschauerrückkehr bei den Proficlubs",
+        ),
+        # a part hidden from readers
+        (
+            '<h1 class="title">Was wir über uns nicht hören wollen<span'
+            ' class="element-invisible"> | FASSETTE.NET</span></h1>',
+            "Was wir über uns nicht hören wollen",
+        ),
+    ],
+)
+def test_a_line_the_h1_prints_after_the_headline_is_not_the_headline(h1: str, title: str) -> None:
+    assert page_article("", h1).title == title
+
+
+def test_a_byline_closing_the_h1_names_the_author_and_is_not_in_the_title() -> None:
+    h1 = "<h1>米朝首脳直通電話 習氏に挑むトランプ戦術の成否<small>編集委員 中沢克二</small></h1>"
+    article = extracted(f"<html><body><header>{h1}</header><article>{BODY}</article></body></html>")
+    assert article.title == "米朝首脳直通電話 習氏に挑むトランプ戦術の成否"
+    assert article.authors == ["中沢克二"]
+
+
+@pytest.mark.parametrize(
+    "logo",
+    [
+        '<h1 class="wpcom-title"><a href="https://wordpress.com/"><span>WordPress.com</span></a></h1>',
+        '<h1 id="site-title"><a href="/" rel="home">WordPress Blog and News</a></h1>',
+    ],
+)
+def test_the_sites_logo_in_an_h1_is_not_the_headline(logo: str) -> None:
+    head = '<meta property="og:title" content="Want to See a More Diverse WordPress Community?">'
+    html = page_with(head, "<h2>Want to See a More Diverse WordPress Community?</h2>")
+    html = html.replace("<body>", f"<body><header>{logo}</header>")
+    assert extracted(html).title == "Want to See a More Diverse WordPress Community?"
+
+
+@pytest.mark.parametrize(
+    ("stated", "h1", "title"),
+    [
+        # the site's name after "»" (and "›", "·")
+        (
+            "Ladensterben dramatisch » Journalistenwatch e.V. - Aktuelle Geschehnisse",
+            "<h1>Ladensterben dramatisch</h1>",
+            "Ladensterben dramatisch",
+        ),
+        # an <h1> of three words or more going on into a longer SEO line or subtitle
+        (
+            "Daten von Rheinmetall gehackt - Interne Unterlagen im Netz",
+            "<h1>Daten von Rheinmetall gehackt</h1>",
+            "Daten von Rheinmetall gehackt",
+        ),
+        (
+            "1000 Euro Kredit » 1000 EUR sofort aufs Konto",
+            "<h1>1000 Euro Kredit</h1>",
+            "1000 Euro Kredit",
+        ),
+        # ... but a section's name before a longer headline is no headline
+        (
+            "Pressemitteilungen - Olafur Eliasson gestaltet die Titelseite",
+            "<h1>Pressemitteilungen</h1>",
+            "Pressemitteilungen - Olafur Eliasson gestaltet die Titelseite",
+        ),
+    ],
+)
+def test_the_h1_is_the_headline_the_stated_title_goes_on_from(
+    stated: str, h1: str, title: str
+) -> None:
+    head = (
+        f'<meta property="og:title" content="{stated}">'
+        '<meta property="og:site_name" content="Journalistenwatch e.V. - Aktuelle Geschehnisse">'
+    )
+    assert page_article(head, h1).title == title
+
+
+@pytest.mark.parametrize(
     ("title", "url", "headline"),
     [
         (
@@ -756,12 +859,30 @@ def test_double_escaped_json_ld_headline_is_stored_clean() -> None:
         ("Christoph Hein Chefredakteur", ["Christoph Hein"], []),  # a job title
         ("Veröffentlicht von", [], []),  # the label alone
         ("Name", [], []),  # a comment form's field
+        # a label without its colon; a byline's opening word alone; web addresses
+        ("Author Jane Doe", ["Jane Doe"], []),
+        ("Autor Petra Ruland", ["Petra Ruland"], []),
+        ("Author Redaktion", [], []),
+        ("Von", [], []),
+        ("By https://www.heartlandnewsfeed.com/author/staffreport/", [], []),
+        ("Frank Bueltge http://bueltge.de", ["Frank Bueltge"], []),
+        ("David · https://www.facebook.com/zugreiseblog", ["David"], []),
     ],
 )
 def test_parse_byline(byline: str, people: list[str], organisations: list[str]) -> None:
     found = parse_byline(byline)
     assert found.people == people
     assert found.organisations == organisations
+
+
+def test_a_date_in_the_byline_element_names_no_one() -> None:
+    header = (
+        '<h1>Expertinnen in der Krise</h1><div class="entry-meta"><span class="author vcard">'
+        '<a href="/author/heiko-sauer/" rel="author">Heiko Sauer</a></span><br>'
+        '<span class="byline"><time datetime="2020-04-09T07:59:57+02:00">Do  9 Apr 2020</time>'
+        "</span></div>"
+    )
+    assert page_article("", header).authors == ["Heiko Sauer"]
 
 
 def test_json_ld_author_shapes() -> None:
