@@ -308,8 +308,9 @@ def same_day(truth: str, predicted: str | None) -> bool:
 
 
 def _name(value: str) -> str:
-    """A name as compared: case, spacing and a bracketed nickname ("Richard (R.J.) Eskow") aside."""
-    return _plain(BRACKETED.sub(" ", value)).casefold()
+    """A name as compared: case, spacing, a bracketed nickname ("Richard (R.J.) Eskow") and
+    a closing full stop ("Rodolfo Costa.") aside."""
+    return _plain(BRACKETED.sub(" ", value)).strip(" .,;:").casefold()
 
 
 def authors_f1(truth: tuple[str, ...], predicted: tuple[str, ...]) -> float:

@@ -807,9 +807,25 @@ def profile_link(tree: Any) -> Byline:
     return Byline()
 
 
-# Twitter card labels that state the author ("Written by", Yoast SEO's and others').
+# Twitter card labels that state the author ("Written by", Yoast SEO's and others', in the
+# languages those tools are translated into).
 AUTHOR_LABELS = frozenset(
-    {"written by", "author", "authors", "by", "geschrieben von", "escrito por", "écrit par"}
+    {
+        "written by",
+        "author",
+        "authors",
+        "by",
+        "geschrieben von",
+        "verfasst von",
+        "autor",
+        "autorin",
+        "escrito por",
+        "écrit par",
+        "auteur",
+        "scritto da",
+        "autore",
+        "geschreven door",
+    }
 )
 MAX_CARD_LABELS = 4
 
@@ -823,7 +839,7 @@ def labelled_authors(meta: dict[str, str]) -> list[str]:
     return [
         meta[f"twitter:data{n}"]
         for n in range(1, MAX_CARD_LABELS + 1)
-        if meta.get(f"twitter:label{n}", "").strip().casefold() in AUTHOR_LABELS
+        if meta.get(f"twitter:label{n}", "").strip(" :").casefold() in AUTHOR_LABELS
         and meta.get(f"twitter:data{n}")
     ]
 
