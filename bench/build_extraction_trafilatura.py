@@ -24,7 +24,9 @@ A title annotated in capitals that the page writes in mixed case (the annotator 
 what CSS `text-transform` shows) is the title as the page writes it: "EUROPAS
 TOPATHLETEN FIT FÜR MÜNCHEN 2022" is "Europas Topathleten fit für München 2022" in
 the page's markup and in every extractor's output (`as_written`, 25 of 28 capital
-titles, in both parts alike).
+titles, in both parts alike). Three annotated days written other than as ISO 8601 by a
+slip of the pen ("2022-29-11", "2022-25-10", "2022-01.26") are read as the day they name
+(`annotated_day`); "2022-11-1", which may have lost a digit, stays as written.
 """
 
 from __future__ import annotations
@@ -80,13 +82,29 @@ def names_of(annotated: list[str]) -> list[str]:
     return names
 
 
+ANNOTATED_DAY = re.compile(r"^(\d{4})[-.](\d{2})[-.](\d{2})$")
+MONTHS_IN_A_YEAR = 12
+
+
+def annotated_day(value: str | None) -> str | None:
+    """The annotated day as ISO 8601 where a slip of the pen left it none: a dot for a
+    dash ("2022-01.26"), the day before the month ("2022-29-11"). Other values stay."""
+    match = ANNOTATED_DAY.match(value or "")
+    if match is None:
+        return value or None
+    year, month, day = match.groups()
+    if int(month) > MONTHS_IN_A_YEAR >= int(day):
+        month, day = day, month
+    return f"{year}-{month}-{day}"
+
+
 def truth_entry(url: str, fields: dict[str, str | list[str]], page: bytes) -> dict[str, object]:
     """One page's truth in the real set's format; None where the annotation states nothing."""
     authors = fields.get("Authors")
     return {
         "title": as_written(str(fields.get("Title") or ""), page) or None,
         "authors": names_of(list(authors)) if authors else None,
-        "date": fields.get("Date") or None,
+        "date": annotated_day(str(fields.get("Date") or "")),
         "text": None,
         "with": fields.get("With") or [],
         "without": fields.get("Without") or [],

@@ -100,6 +100,13 @@ BY_PREFIX = re.compile(
 # A web address names no one, and split at its slashes it reads as words ("https",
 # "staffreport").
 WEB_ADDRESS = re.compile(r"\b(?:https?://|www\.)\S*", re.IGNORECASE)
+# Another role credited in the same line: "Text von Christian Seiler Illustration von
+# Markus Roost", "By Jane Doe Photos by John Roe".
+OTHER_CREDIT = re.compile(
+    r"\s+(?:illustrations?|fotos?|photos?|photography|bilder|grafiken?|video|kamera"
+    r"|übersetzung|translation|infografik)\s+(?:von|by|par|por|:).*$",
+    re.IGNORECASE,
+)
 # A translator's credit after the writer's ("作者： Diogo Carleto 翻訳者 中村 真子").
 TRANSLATOR = re.compile(r"\s*(?:翻訳者|翻訳|译者|翻译)\s*[:：]?.*$")
 # "·" joins the parts of a transliterated name (约翰·米勒); only a spaced " · " separates.
@@ -310,7 +317,7 @@ def parse_byline(text: str | None) -> Byline:
         return found
     if NOT_A_BYLINE.match(text):
         return found
-    text = TRANSLATOR.sub("", BY_PREFIX.sub("", text))
+    text = OTHER_CREDIT.sub("", TRANSLATOR.sub("", BY_PREFIX.sub("", text)))
     text = SURNAME_FIRST.sub(r"\2 \1", text)
     text = WITH_BRACKET.sub(r", \1", text)
     text = re.sub(r"\([^)]*\)", " ", text)  # "(http://…)", "(@handle)", "(Brad)"
@@ -731,6 +738,8 @@ BY_LINE_OPENING = re.compile(
 # The first text nodes after the headline; their openings are matched in Python (an XPath
 # string test on each node costs twenty times more).
 BY_LINE_XPATH = "(//h1)[1]/following::text()[position() <= $window]"
+# A page without an `<h1>` (a heading set in a `<div>`): the body's first text nodes.
+BY_LINE_HEADLESS_XPATH = "(//body//text())[position() <= $window]"
 BY_LINE_WINDOW = 300
 BY_LINE_TAGS = frozenset({"div", "p", "span", "em", "i", "small", "b", "strong", "address"})
 MAX_BY_LINE_LENGTH = 80
@@ -740,12 +749,14 @@ def by_line(tree: Any) -> Byline:
     """The people in the first short "By …" line after the headline, marked by no class.
 
     Generated class names ("_ceVT") say nothing; the words "By Yomi Kazeem"
-    under the `<h1>` still say who wrote the article. Only a short line
-    counts, naming people with capitals (a sentence that starts "By the time
-    the markets opened" does not), and nothing inside a link (a teaser
-    card's byline).
+    under the `<h1>` (or, on a page without one, among the body's first texts:
+    "<i>von Daniela Obers</i>") still say who wrote the article. Only a short
+    line that opens with the word counts ("Seite 1 von 1" does not), naming
+    people with capitals (a sentence that starts "By the time the markets
+    opened" does not), and nothing inside a link (a teaser card's byline).
     """
-    for start in tree.xpath(BY_LINE_XPATH, window=BY_LINE_WINDOW):
+    xpath = BY_LINE_XPATH if tree.find(".//h1") is not None else BY_LINE_HEADLESS_XPATH
+    for start in tree.xpath(xpath, window=BY_LINE_WINDOW):
         opening = BY_LINE_OPENING.match(f"{start} ")
         if opening is None:
             continue
@@ -753,7 +764,9 @@ def by_line(tree: Any) -> Byline:
         if element is None:
             continue
         text = clean_field(shown_text(element))
-        if text and len(text) <= MAX_BY_LINE_LENGTH:
+        if not text or not text.casefold().startswith(opening.group(1).casefold()):
+            continue
+        if len(text) <= MAX_BY_LINE_LENGTH:
             found = parse_byline(text.split(LAYOUT_BREAK.strip())[0])
             if found.people and all(name[:1].isupper() for name in found.people):
                 return found

@@ -43,7 +43,7 @@ from bench.build_extraction_real import (
 )
 from bench.build_extraction_trafilatura import PINNED as TRAFILATURA_PINNED
 from bench.build_extraction_trafilatura import SET as TRAFILATURA_SET
-from bench.build_extraction_trafilatura import as_written, names_of
+from bench.build_extraction_trafilatura import annotated_day, as_written, names_of
 from bench.build_extraction_trafilatura import main as build_extraction_trafilatura
 from bench.data_sets import MissingDataSet, data_folder, shared_data
 from bench.go_tables import go_entries
@@ -503,6 +503,20 @@ def test_a_title_annotated_in_capitals_is_compared_as_the_page_writes_it() -> No
     assert as_written("ORSO MARSICANO", b"<h1>ORSO MARSICANO</h1>") == "ORSO MARSICANO"
     assert as_written("OFFSHORE-WINDENERGIE", b"<p>none</p>") == "OFFSHORE-WINDENERGIE"
     assert as_written("Mixed Case Stays", b"<h1>MIXED CASE STAYS</h1>") == "Mixed Case Stays"
+
+
+@pytest.mark.parametrize(
+    ("annotated", "day"),
+    [
+        ("2022-29-11", "2022-11-29"),  # the day before the month
+        ("2022-01.26", "2022-01-26"),  # a dot for a dash
+        ("2022-11-05", "2022-11-05"),
+        ("2022-11-1", "2022-11-1"),  # a digit may be lost: kept as written
+        ("", None),
+    ],
+)
+def test_an_annotated_day_written_by_a_slip_of_the_pen_is_read(annotated: str, day: str) -> None:
+    assert annotated_day(annotated) == day
 
 
 @pytest.mark.parametrize(
@@ -1721,6 +1735,27 @@ def test_a_by_line_under_the_headline_without_a_class() -> None:
     sentence = "<h1>Nigeria’s economy</h1><p>By the time the markets opened, rates had moved.</p>"
     unsigned = page_article("", sentence)
     assert unsigned.authors == []
+
+
+@pytest.mark.parametrize(
+    ("line", "people"),
+    [
+        ("<p><i>von Daniela Obers</i></p>", ["Daniela Obers"]),
+        # another role credited in the line is not the writer's name
+        (
+            "<p><em>Text von Christian Seiler &nbsp; Illustration von Markus Roost</em></p>",
+            ["Christian Seiler"],
+        ),
+        # a "von" inside a line does not open a byline
+        ("<div>1 Beitrag <span>• Seite 1</span> von <span>1</span></div>", []),
+    ],
+)
+def test_a_by_line_on_a_page_without_an_h1(line: str, people: list[str]) -> None:
+    html = (
+        f"<html><body><div class='text'>{line}<h2>Grenzen, das Fundament</h2>{BODY}</div>"
+        "</body></html>"
+    )
+    assert extracted(html).authors == people
 
 
 def test_an_author_tag_listing_production_credits_gives_way_to_the_byline() -> None:
