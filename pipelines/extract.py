@@ -1062,7 +1062,9 @@ def _story_headline(title: str | None, body: Any, tree: Any) -> str | None:
     article repeats the shared title while the article's header shows the
     printed headline ("Broken Pledge"). The reader reads the one the story
     holds. Only a story the markup marks (`<article>`, schema.org Article)
-    with one distinct `<h1>` settles it; None otherwise.
+    with one distinct `<h1>` settles it, on a page whose other `<h1>`s all repeat
+    the title (teaser cards with `<h1>`s of their own make it a page of many
+    stories); None otherwise.
     """
     if not title or body is None:
         return None
@@ -1080,6 +1082,8 @@ def _story_headline(title: str | None, body: Any, tree: Any) -> str | None:
             inside.setdefault(_comparable(heading), heading)
         elif _comparable(heading) == wanted:
             outside = True
+        else:
+            return None
     if not outside or len(inside) != 1 or wanted in inside:
         return None
     heading = next(iter(inside.values()))

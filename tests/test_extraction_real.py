@@ -1813,6 +1813,11 @@ def test_the_articles_own_h1_wins_over_a_roll_up_bar_repeating_the_shared_title(
     same = html.replace("<h1>Broken Pledge</h1>", f"<h1>{shared}</h1>")
     repeated = extract_article(same, "")
     assert repeated is not None and repeated.title == shared
+    # teaser cards with <h1>s of their own: a page of many stories, the stated title stands
+    teasers = html.replace(
+        "</body>", "<div class='more'><h1>Tres imputados por secuestro</h1></div></body>"
+    )
+    assert extracted(teasers).title == shared
 
 
 def test_a_link_to_the_writers_page_names_the_author() -> None:
