@@ -63,6 +63,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
@@ -181,6 +182,9 @@ def extract_article(
     tree = load_html(_DOCUMENT_END.sub("", html))
     if tree is None:
         return None
+    # A style sheet is never text; CSS-in-JS themes (emotion's server rendering) write them
+    # inside headings and paragraphs, where they would be read as words of the headline.
+    etree.strip_elements(tree, "style", with_tail=False)
     page = _page_metadata(tree)
     byline = find_authors(
         tree, page.json_ld_author, _without_site_credit(page.meta, page.site_name)

@@ -711,6 +711,16 @@ def test_a_line_the_h1_prints_after_the_headline_is_not_the_headline(h1: str, ti
     assert page_article("", h1).title == title
 
 
+def test_a_style_sheet_inside_the_h1_is_no_part_of_the_headline() -> None:
+    """CSS-in-JS themes (emotion's server rendering) write `<style>` inside the heading."""
+    h1 = (
+        '<h1><style data-emotion="css 1">.css-1{font-size:16px;display:block;}</style>'
+        '<span class="css-1">Impfen und Boostern ist <style>.css-2{clip:rect(0 0 0 0)}</style>'
+        "bis Ende Februar möglich</span></h1>"
+    )
+    assert page_article("", h1).title == "Impfen und Boostern ist bis Ende Februar möglich"
+
+
 def test_a_byline_closing_the_h1_names_the_author_and_is_not_in_the_title() -> None:
     h1 = "<h1>米朝首脳直通電話 習氏に挑むトランプ戦術の成否<small>編集委員 中沢克二</small></h1>"
     article = extracted(f"<html><body><header>{h1}</header><article>{BODY}</article></body></html>")
