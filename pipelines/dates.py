@@ -159,12 +159,13 @@ DATE_LINE_XPATH = (
 DATE_LINE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:post|entry|publish|article|news|pub)?[-_]?(?:date|time)(?:$|[\s_-])", re.I
 )
-# A date line inside a box of other stories dates a teaser, not the article; one in the
-# site's masthead (a `<header>` holding the site's `<nav>` and no headline but the logo's,
-# `<h1><a href="/">`) is today's.
+# A date line inside a box of other stories dates a teaser (or a reader's comment), not the
+# article; one in the site's masthead (a `<header>` holding the site's `<nav>` and no
+# headline but the logo's, `<h1><a href="/">`) is today's.
 MASTHEAD_HEADLINE_XPATH = ".//h1[not(a[@href='/'])]"
 TEASER_BOX = re.compile(
-    r"related|teaser|slide|carousel|recommend|more-?news|news-list-view|read-?next|next-?read",
+    r"related|teaser|slide|carousel|recommend|more-?news|news-list-view|read-?next|next-?read"
+    r"|comment",
     re.IGNORECASE,
 )
 MAX_DATE_LINE_LENGTH = 80
@@ -279,6 +280,7 @@ def page_day(tree: Any, stated: Sequence[str], url: str = "") -> str | None:
 
 def _shown_statement(tree: Any, stated: Sequence[str]) -> str:
     first = stated[0]
+    stated = [*stated, *_time_statement(tree)]
     if len({statement[:10] for statement in stated}) == 1:
         return first
     shown = _shown_days(tree, date.fromisoformat(first[:10]))
@@ -286,6 +288,18 @@ def _shown_statement(tree: Any, stated: Sequence[str]) -> str:
         return first
     day = shown[0].isoformat()
     return next((statement for statement in stated if statement.startswith(day)), first)
+
+
+def _time_statement(tree: Any) -> list[str]:
+    """The day the page's first `<time datetime>` states, outside teasers and mastheads and
+    unless it dates an update (later ones date related stories and comments)."""
+    for element in islice(tree.iter("time"), MAX_TIME_ELEMENTS):
+        named = f"{element.get('class') or ''} {element.get('itemprop') or ''}"
+        value = iso_date(element.get("datetime"))
+        if value is None or _in_teaser_or_masthead(element) or _not_the_articles_day(element):
+            continue
+        return [] if NOT_A_DATE_LINE.search(named) else [value]  # "updated", "dateModified"
+    return []
 
 
 def _restated(tree: Any, instant: datetime) -> str | None:

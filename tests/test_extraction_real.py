@@ -1590,6 +1590,8 @@ NOT_THE_ARTICLES_DATE_LINES = [
     '<div class="view-related"><span class="post-date">16.02.2022</span></div>',
     '<div class="splide__slide"><div class="date">Über das Spiel 24. Oktober 2023</div></div>',
     '<div class="news-list-view nextread"><small class="news-list-date">31.01.2022</small></div>',
+    # a reader's comment
+    '<div class="comment-body"><span class="comment-date">16.02.2022</span></div>',
 ]
 
 
@@ -1606,6 +1608,32 @@ def test_a_slashed_date_either_way_is_no_date_line_alone() -> None:
     assert shown_date(tree) is None
     tree = load_html('<html><body><span class="date">13/05/2022</span></body></html>')
     assert shown_date(tree) == "2022-05-13"
+
+
+@pytest.mark.parametrize(
+    ("shown", "published"),
+    [
+        # the article's <time> and the page name the day; the meta tag was stamped again
+        (
+            '<time datetime="2022-03-09" class="hero__meta-label">09.03.2022</time>',
+            "2022-03-09",
+        ),
+        # ... not an update's <time>, nor a reader's comment's
+        (
+            '<time class="updated" datetime="2022-03-09">09.03.2022</time>',
+            "2022-11-17T10:33:13+00:00",
+        ),
+        (
+            '<div class="comment-list"><time datetime="2022-03-09">09.03.2022</time></div>',
+            "2022-11-17T10:33:13+00:00",
+        ),
+    ],
+)
+def test_the_articles_time_the_page_shows_settles_a_lone_statement(
+    shown: str, published: str
+) -> None:
+    head = '<meta property="article:published_time" content="2022-11-17T10:33:13Z">'
+    assert page_article(head, f"<h1>Wärmepumpe im Altbau</h1>{shown}").published == published
 
 
 @pytest.mark.parametrize(
