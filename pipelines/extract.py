@@ -430,7 +430,12 @@ def _without_kicker(h1: Any) -> str | None:
     …</small>"). A hidden part (`<span class="element-invisible"> | FASSETTE.NET`) is
     not read at all.
     """
+    whole = _clean(h1.text_content())
     children = [child for child in h1 if isinstance(child.tag, str)]
+    # An `<h1>` whose one child holds all of it (a link to the page): read inside that.
+    while len(children) == 1 and _clean(children[0].text_content()) == whole:
+        h1 = children[0]
+        children = [child for child in h1 if isinstance(child.tag, str)]
     if not children:
         return None
     opens_with_text = bool((h1.text or "").strip())
@@ -446,7 +451,7 @@ def _without_kicker(h1: Any) -> str | None:
     headline = " ".join("".join(parts).split()).strip(":|-–—·/• ")
     if len(WORDS.findall(headline)) < MIN_HEADLINE_WORDS:
         return None
-    return headline if headline != _clean(h1.text_content()) else None
+    return headline if headline != whole else None
 
 
 def _labels(element: Any) -> bool:

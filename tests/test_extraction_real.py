@@ -678,6 +678,13 @@ def test_a_malformed_address_does_not_stop_the_extraction() -> None:
             "<h1><em>Guardian</em> investigation finds missing boys sold</h1>",
             "Guardian investigation finds missing boys sold",
         ),
+        # the label inside the link that holds the whole <h1> (a forum thread's prefix)
+        (
+            '<h1 class="p-title-value"><a href="/threads/patchnotes.3976/"><span class="label'
+            ' label--blue">Patch Notes</span><span class="label-append">&#160;</span>Patchnotes'
+            " 4.47.4 - Bugfix Build</a></h1>",
+            "Patchnotes 4.47.4 - Bugfix Build",
+        ),
     ],
 )
 def test_a_kicker_printed_in_the_h1_is_not_the_headline(h1: str, title: str) -> None:
