@@ -1,11 +1,13 @@
 """Publication dates: the publisher's statement, read as the publisher's own day.
 
-A date is kept as ISO 8601 text (a day, or a datetime with its offset). Two
+A date is kept as ISO 8601 text (a day, or a datetime with its offset). Three
 things make the stated date differ from the day readers see:
 
-* metadata states no date, and the page's date line does ("2019年04月21日"):
-  `shown_date` reads it before trafilatura's whole-page guess (a copyright
-  year, a related story's date);
+* metadata states no date, and the page's date line does ("2019年04月21日",
+  "29.04.2020", "02. November 2021"): `shown_date` reads the first one before
+  trafilatura's whole-page guess (a copyright year, a related story's date);
+* the publisher's statements (JSON-LD, meta tags, the article's first `<time
+  datetime>`) name different days: `page_day` takes the one the page shows;
 * metadata states the instant in UTC (`2016-12-29T01:32:00Z`) and the page
   shows the day in the newsroom's zone ("December 28, 2016"): an archive
   searched by day must file the article on the day its publisher printed.
@@ -165,7 +167,7 @@ DATE_LINE_CLASS = re.compile(
 MASTHEAD_HEADLINE_XPATH = ".//h1[not(a[@href='/'])]"
 TEASER_BOX = re.compile(
     r"related|teaser|slide|carousel|recommend|more-?news|news-list-view|read-?next|next-?read"
-    r"|comment",
+    r"|comment(?!ar)",  # a reader's comment, not a commentary
     re.IGNORECASE,
 )
 MAX_DATE_LINE_LENGTH = 80

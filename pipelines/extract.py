@@ -315,6 +315,7 @@ class _PageMetadata:
     h2: list[str] = field(default_factory=list)
     # An `<h1>` read as one text with its kicker ("Open ProgressWhy …") -> its headline.
     kicked_h1: dict[str, str] = field(default_factory=dict)
+    # Each `<h1>`'s whole text, labels and a byline closing it included.
     h1_shown: list[str] = field(default_factory=list)
     html_title: str | None = None
     descriptions: list[str] = field(default_factory=list)
