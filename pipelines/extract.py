@@ -1277,7 +1277,7 @@ CREDIT_WORD = (
 TRAILING_CREDIT = re.compile(
     rf"\s*(?:[(\[](?:[^()\[\]]*\b(?:{CREDIT_WORD}|file|courtesy)"
     rf"\b[^()\[\]]*|{AGENCY})(?:[)\]]|$)"
-    rf"|\b(?:{CREDIT_WORD})s?\s*(?:by|via)?\s*[:：/]\s*[^.:]{{2,60}}"
+    rf"|\b(?:{CREDIT_WORD})s?\s*(?:by|via)?\s*[:：/]\s*(?:[^.:]|\.(?=\S)){{2,60}}\.?"
     r"|\bbild\s+via\b.{0,60}"
     rf"|[^.()/]{{2,40}}/\s*{AGENCY}\b[^.()]{{0,20}})"
     r"\s*$",

@@ -1336,6 +1336,22 @@ def test_caption_credit_is_not_part_of_the_caption() -> None:
             "Voluntários procuram o menino em Brasília",
             "Minervino",
         ),
+        # a credit with its licence or its agency's address, and a closing full stop
+        (
+            "Helfer suchen den Jungen am Waldrand bei Cottbus. Foto: Timur | flickr | CC BY 2.0",
+            "Helfer suchen den Jungen am Waldrand bei Cottbus.",
+            "flickr",
+        ),
+        (
+            "Die Suche nach dem Jungen geht am Montag weiter. Quelle: jorisvo / Fotolia.com",
+            "Die Suche nach dem Jungen geht am Montag weiter.",
+            "Fotolia",
+        ),
+        (
+            "Voluntarios buscan al niño en el puerto de Montevideo. Foto: Archivo El País.",
+            "Voluntarios buscan al niño en el puerto de Montevideo.",
+            "Archivo",
+        ),
     ],
 )
 def test_a_credit_in_other_languages_is_not_part_of_the_caption(
