@@ -1352,6 +1352,8 @@ def _contains(ancestor: Any, element: Any) -> bool:
 
 # A standfirst is a sentence, not a label: shorter descriptions are not added.
 MIN_STANDFIRST_LENGTH = 8
+# This many comparable characters of a description's opening found in the text: it is there.
+STANDFIRST_OPENING = 80
 STANDFIRST_SEARCH = (
     ".//text()[contains(normalize-space(.), $prefix)]"
     "[not(ancestor::a or ancestor::script or ancestor::style or ancestor::noscript)]"
@@ -1390,7 +1392,9 @@ def _with_standfirst(text: str, descriptions: list[str], story: Any) -> str:
     """
     present = _comparable(text)
     for description in descriptions:
-        if _comparable(description) in present:
+        # In the text already, or its opening is: a description glued from the body's own
+        # paragraphs ("… spielen.Mehr lesen: …") repeats the article, it does not lead it.
+        if _comparable(description)[:STANDFIRST_OPENING] in present:
             return text
         if _shown_in(story, description):
             return f"{description}\n{text}"

@@ -1429,6 +1429,27 @@ def test_standfirst_in_the_story_is_kept_but_not_a_summary_outside_it() -> None:
     assert summary not in apart.text
 
 
+def test_a_description_glued_from_the_body_is_no_standfirst() -> None:
+    """Some sites fill the description with the body's own paragraphs, run together: the
+    element holding the body shows it whole, yet it repeats the article."""
+    first = (
+        "Teamchef Michael Kohlmann hat die Mannschaft für die Qualifikation bekanntgegeben. " * 3
+    )
+    second = (
+        "Erfahrenster Akteur ist damit Jan-Lennard Struff, der schon elf Partien bestritt. " * 3
+    )
+    teaser = "Read more: Davis Cup"  # a teaser line the stage drops
+    description = f"{first}{second}{teaser}"
+    html = (
+        f'<html><head><meta name="description" content="{description}"></head><body>'
+        f"<article><h1>Davis Cup: Das Team steht</h1><div class='text'><p>{first}</p>"
+        f"<p>{second}</p><p><a href='/kohlmann'>{teaser}</a></p></div></article></body></html>"
+    )
+    article = extracted(html)
+    assert article.text.count("Erfahrenster Akteur") == 3
+    assert description not in article.text
+
+
 def test_image_box_inside_a_paragraph_keeps_the_paragraph() -> None:
     inline = (
         "<p><span class='storyimage'><img src='a.jpg'><span class='caption'>Volunteers search"
