@@ -527,6 +527,14 @@ def article_around(line: str) -> str:
         "分享到：微博 微信 QQ空间",
         "【字号 大 中 小】",
         "关闭窗口",
+        # links to other stories, in the languages of the pages the stage is measured on
+        "Lire aussi : Les critiques de la CNIL contre le projet de loi",
+        "Weiterlesen: Ist glutenfreie Ernährung wirklich gesünder?",
+        "Mehr zum Thema:",
+        "Lesen Sie auch die folgenden Beiträge:",
+        "Leer más: El Gobierno anuncia nuevas medidas",
+        "Mehr lesen...",
+        "weiterlesen →",
     ],
 )
 def test_page_furniture_line_is_dropped(furniture: str) -> None:
@@ -539,6 +547,7 @@ def test_page_furniture_line_is_dropped(furniture: str) -> None:
         "Copyright reform leaves parents without answers",  # a heading about copyright
         "https://www.missingkids.org/gethelpnow",  # a link a story gives readers
         "Tags were found on the boy's bag, police said.",
+        "Zum Thema Sicherheit sagte die Polizei, der Schulweg werde überwacht.",
     ],
 )
 def test_a_line_like_furniture_that_is_the_story_stays(line: str) -> None:
@@ -574,7 +583,9 @@ def test_a_closing_block_of_teasers_is_dropped_with_its_heading() -> None:
     assert "More Must-Reads" not in article.text and "Snooze Button" not in article.text
 
 
-@pytest.mark.parametrize("heading", ["<p>Most read</p>", "<h2>You may also like</h2>"])
+@pytest.mark.parametrize(
+    "heading", ["<p>Most read</p>", "<h2>You may also like</h2>", "<h2>Auch interessant</h2>"]
+)
 def test_a_teaser_heading_followed_by_a_short_sentence_keeps_it(heading: str) -> None:
     html = f"<html><body><article><p>{PARAGRAPH}</p>{heading}<p>{LAST}</p></article>"
     article = extract_article(html + "</body></html>", "https://news.example/a")
