@@ -342,7 +342,7 @@ def _page_metadata(tree: Any) -> _PageMetadata:
         found.headline = found.headline or _clean(_first_text(article.get("headline")))
         found.stated_dates.append(iso_date(_first_text(article.get("datePublished"))) or "")
         if found.json_ld_author is None:
-            found.json_ld_author = _resolved(article.get("author"), named)
+            found.json_ld_author = _resolved(article.get("author") or article.get("creator"), named)
         found.site_name = found.site_name or _clean(_first_text(_name_of(article.get("publisher"))))
         found.description = found.description or _clean(_first_text(article.get("description")))
     found.meta = meta
