@@ -338,20 +338,25 @@ def write_truth(
     first_index: int = 0,
     licences: dict[str, bytes] | None = None,
     left_out: dict[str, int] | None = None,
+    mended: dict[str, int] | None = None,
 ) -> None:
     """Split the pages into their parts and write `truth.json` next to their `html/`, with
-    the corpora's `licences` (file name -> text); say how many pages were written and how
-    many of the source's were left out, by reason."""
+    the corpora's `licences` (file name -> text); say how many pages were written, how
+    many of the source's were left out and how many truths a rule mended, by reason."""
     split_parts(pages, first_index)
     (target / "truth.json").write_text(
         json.dumps(pages, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
     for name, text in (licences or {}).items():
         (target / name).write_bytes(text)
-    reasons = "; ".join(f"{count} {why}" for why, count in (left_out or {}).items() if count)
-    print(
-        f"{len(pages)} pages written to {target}" + (f" (left out: {reasons})" if reasons else "")
-    )
+    said = [
+        f"{label}: {reasons}"
+        for label, counts in (("left out", left_out), ("mended by rule", mended))
+        if (
+            reasons := "; ".join(f"{count} {why}" for why, count in (counts or {}).items() if count)
+        )
+    ]
+    print(f"{len(pages)} pages written to {target}" + (f" ({'; '.join(said)})" if said else ""))
 
 
 def html_text(markup: str) -> str:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import html
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,10 +115,23 @@ def truth_entry(url: str, fields: dict[str, str | list[str]], page: bytes) -> di
     }
 
 
+def mended_fields(fields: dict[str, str | list[str]], entry: dict[str, object]) -> list[str]:
+    """What the rules above changed in one page's annotation, said for the build's summary."""
+    authors = [name.strip() for name in fields.get("Authors") or [] if name.strip()]
+    changed = {
+        "titles in capitals as the markup writes them": entry["title"]
+        != (fields.get("Title") or None),
+        "days written other than ISO": entry["date"] != (fields.get("Date") or None),
+        "bylines split into names": bool(authors) and entry["authors"] != authors,
+    }
+    return [why for why, is_changed in changed.items() if is_changed]
+
+
 def install(archive: Path, target: Path) -> int:
     """Build the set from `archive` into `target`; BadArchive unless it is the pinned one."""
     with module_files(PINNED, archive, target) as tree:
         pages: dict[str, dict[str, object]] = {}
+        mended: Counter[str] = Counter()
         missing = 0
         for url, fields in go_entries((tree.read(TABLE) or b"").decode("utf-8")):
             file_name = str(fields.get("File", ""))
@@ -129,10 +143,18 @@ def install(archive: Path, target: Path) -> int:
                 missing += 1
                 continue
             key = f"trafilatura-{Path(file_name).stem}"
-            add_page(target, pages, key, truth_entry(url, fields, raw), raw)
+            entry = truth_entry(url, fields, raw)
+            mended.update(mended_fields(fields, entry))
+            add_page(target, pages, key, entry, raw)
         licence = tree.read("LICENSE") or b""
     left_out = {"without their page or address in the module": missing}
-    write_truth(target, pages, licences={"LICENSE-go-trafilatura": licence}, left_out=left_out)
+    write_truth(
+        target,
+        pages,
+        licences={"LICENSE-go-trafilatura": licence},
+        left_out=left_out,
+        mended=dict(mended),
+    )
     return len(pages)
 
 

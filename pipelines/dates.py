@@ -28,6 +28,8 @@ from datetime import date, datetime, timedelta, timezone
 from itertools import islice
 from typing import Any
 
+from pipelines.headings import is_logo
+
 __all__ = ["iso_date", "page_day", "shown_date"]
 
 
@@ -163,8 +165,7 @@ DATE_LINE_CLASS = re.compile(
 )
 # A date line inside a box of other stories dates a teaser (or a reader's comment), not the
 # article; one in the site's masthead (a `<header>` holding the site's `<nav>` and no
-# headline but the logo's, `<h1><a href="/">`) is today's.
-MASTHEAD_HEADLINE_XPATH = ".//h1[not(a[@href='/'])]"
+# `<h1>` but the logo, `<h1><a href="/">`) is today's.
 TEASER_BOX = re.compile(
     r"related|teaser|slide|carousel|recommend|more-?news|news-list-view|read-?next|next-?read"
     r"|comment(?!ar)",  # a reader's comment, not a commentary
@@ -217,7 +218,7 @@ def _in_teaser_or_masthead(element: Any) -> bool:
         if TEASER_BOX.search(ancestor.get("class") or ""):
             return True
         if ancestor.tag == "header" and ancestor.find(".//nav") is not None:
-            return not ancestor.xpath(MASTHEAD_HEADLINE_XPATH)
+            return all(is_logo(h1) for h1 in ancestor.iter("h1"))
     return False
 
 

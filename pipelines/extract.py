@@ -77,6 +77,7 @@ from pipelines.authors import (
 )
 from pipelines.dates import iso_date, page_day, shown_date
 from pipelines.fields import clean_field
+from pipelines.headings import is_logo
 
 __all__ = [
     "ExtractOptions",
@@ -385,7 +386,7 @@ def _page_headings(tree: Any) -> tuple[list[str], list[str], dict[str, str], lis
         heading = _clean(_without_kicker(element)) or whole
         # An `<h1>` in a footer, a sidebar or a menu ("Offices", "More on Slate Book
         # Review") names a box of the site, never the article; nor does the site's logo.
-        if not heading or any(tag in OUTSIDE_STORY for tag, _ in ancestors) or _logo(element):
+        if not heading or any(tag in OUTSIDE_STORY for tag, _ in ancestors) or is_logo(element):
             continue
         if whole and whole != heading:
             kicked[_comparable(whole)] = heading
@@ -394,19 +395,6 @@ def _page_headings(tree: Any) -> tuple[list[str], list[str], dict[str, str], lis
         if any(tag == "article" or "Article" in kind for tag, kind in ancestors):
             article.append(heading)
     return page, article, kicked, shown
-
-
-def _logo(h1: Any) -> bool:
-    """Whether the `<h1>` is the site's logo: one link to the home page holding all of it
-    (`<h1><a href="/" rel="home">WordPress.com</a></h1>`, or the logo's image alone)."""
-    links = h1.findall(".//a")
-    if len(links) != 1:
-        return False
-    href = (links[0].get("href") or "").strip()
-    home = links[0].get("rel") == "home" or (
-        bool(href) and not href.startswith("#") and urlsplit(href).path in ("", "/")
-    )
-    return home and _clean(links[0].text_content()) == _clean(h1.text_content())
 
 
 # A kicker printed inside the `<h1>` before the headline ("Corona-Pandemie", "Open

@@ -43,7 +43,13 @@ from bench.build_extraction_real import (
 )
 from bench.build_extraction_trafilatura import PINNED as TRAFILATURA_PINNED
 from bench.build_extraction_trafilatura import SET as TRAFILATURA_SET
-from bench.build_extraction_trafilatura import annotated_day, as_written, names_of
+from bench.build_extraction_trafilatura import (
+    annotated_day,
+    as_written,
+    mended_fields,
+    names_of,
+    truth_entry,
+)
 from bench.build_extraction_trafilatura import main as build_extraction_trafilatura
 from bench.data_sets import MissingDataSet, data_folder, shared_data
 from bench.go_tables import go_entries
@@ -485,6 +491,24 @@ def test_a_built_set_writes_its_licence_and_counts_the_pages_it_left_out(
     printed = capsys.readouterr().out
     assert "1 pages written" in printed
     assert "(left out: 5 the source dates none)" in printed  # a reason with none is not named
+    write_truth(tmp_path, pages, mended={"titles in capitals as the markup writes them": 25})
+    assert "(mended by rule: 25 titles in capitals" in capsys.readouterr().out
+
+
+def test_the_truths_a_rule_mends_are_counted() -> None:
+    fields: dict[str, str | list[str]] = {
+        "Title": "EUROPAS TOPATHLETEN",
+        "Date": "2022-29-11",
+        "Authors": ["Daniel Braun, Davor Pasoski"],
+    }
+    page = b"<h1>Europas Topathleten</h1>"
+    assert set(mended_fields(fields, truth_entry("https://x.de/a", fields, page))) == {
+        "titles in capitals as the markup writes them",
+        "days written other than ISO",
+        "bylines split into names",
+    }
+    kept: dict[str, str | list[str]] = {"Title": "Ein Titel", "Authors": ["Jil Schuller"]}
+    assert mended_fields(kept, truth_entry("https://x.de/a", kept, page)) == []
 
 
 def test_pages_are_read_through_the_decode_stage(tmp_path: Path) -> None:
