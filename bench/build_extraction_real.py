@@ -121,7 +121,8 @@ CORRECTIONS: dict[str, dict[str, object]] = {
         "title": "Gates on Tillerson and Russia:"
         " \u2018Being friendly doesn\u2019t make you friends\u2019"
     },
-    "newspaper4k-fox13now_001": {"authors": []},  # "CNN Wire", an agency
+    # "By Leigh Ann Caldwell" opens the body; JSON-LD's "CNN Wire" is the agency.
+    "newspaper4k-fox13now_001": {"authors": ["Leigh Ann Caldwell"]},
     "newspaper4k-japanese_article": {
         "title": "米朝首脳直通電話 習氏に挑むトランプ戦術の成否",
         "authors": ["中沢克二"],  # 編集委員 under the headline; the company is no author

@@ -13,15 +13,18 @@ Sources in the order a publisher's intent is clearest:
    search (`rel=author`, `class=author`, …), run here as Python tests on the
    few elements with such attributes (`trafilatura_author`: the same answers
    as `trafilatura.metadata.extract_author` at about a third of its cost);
-4. where no element is marked: a Twitter card's "Written by" label, the first
-   link to a writer's page (`/author/…`), a short "By …" line after the `<h1>`;
+4. where no element names a person: a Twitter card's "Written by" label, the
+   first link to a writer's page (`/author/…`, `/newsteam/…`, `/auteur/…`, …), a
+   short "By …" line after the `<h1>`, a date line by the `<h1>` that goes on to
+   name the writer ("11.12.2019 - Amelie Loevenich");
 5. a Chinese byline in the text: 记者 / 通讯员 / 作者 / 文 (文：, 文/) followed by names.
    编辑 and 责任编辑 name the editor, who is not an author.
 
 A byline element is read with a separator where only the layout separates
 its parts (`shown_text`: "Joe Davidson" above "Washington Post"); an author
 tag listing production credits ("X at MSA Models") gives way to the visible
-byline.
+byline, and a source that credits only the site itself (`without_site`: a
+JSON-LD "Person" named "L'Opinion" on L'Opinion) to the next source.
 
 Every candidate string goes through `parse_byline`, which knows "By X and Y"
 (in any case), "X, Y and Z", "X | Reuters", "X, CNN", "X of Reuters", "X,
@@ -45,7 +48,8 @@ from trafilatura.json_metadata import normalize_authors
 from trafilatura.utils import trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
 
-from pipelines.fields import clean_field
+from pipelines.dates import SHOWN_DAY
+from pipelines.fields import clean_field, comparable
 
 __all__ = [
     "AUTHOR_META",
@@ -63,6 +67,7 @@ __all__ = [
     "profile_names",
     "shown_text",
     "trafilatura_author",
+    "without_site",
 ]
 
 
@@ -90,10 +95,11 @@ def _append(names: list[str], name: str) -> None:
 # "By", and its words in other languages: "Ein Artikel von", "Text von", "Publié par",
 # "Escrito por", "Autor:"; a label without its colon, "Author Jane Doe", as themes print it.
 BY_PREFIX = re.compile(
-    r"^(?:(?:(?:written|posted|(?:ein\s+)?artikel|beitrag|text|verfasst|geschrieben"
+    r"^(?:(?:(?:written|posted|published|(?:ein\s+)?artikel|beitrag|text|verfasst|geschrieben"
     r"|veröffentlicht|publié|écrit|escrito|publicado)\s+)?"
     r"(?:by|par|von|por|door|текст|автор)\s*[:：]?\s+"
-    r"|(?:text|texte|texto|testo)\s*[:：]\s*|(?:autorin|autore|autor|author|auteur)(?:\s*[:：]\s*|\s+)"
+    r"|(?:text|texte|texto|testo|redaktion|redakteur(?:in)?)\s*[:：]\s*"
+    r"|(?:autorin|autore|autor|author|auteur)(?:\s*[:：]\s*|\s+)"
     r"|(?:作者|著者|筆者|文)\s*[:：●]\s*)",
     re.IGNORECASE,
 )
@@ -200,7 +206,7 @@ AGENCIES = frozenset(
 )
 # A date line, or an editor's credit (编辑 / 责任编辑: the editor is not an author).
 NOT_A_BYLINE = re.compile(
-    r"^(?:(?:last\s+)?(?:updated|published|posted|modified)\b"
+    r"^(?:(?:last\s+)?(?:updated|published|posted|modified)\b(?!\s+by\b)"
     r"|[（(【\[]?\s*(?:责任编辑|責任編輯|编辑|編輯|編集)\s*[:：]?)",
     re.IGNORECASE,
 )
@@ -732,14 +738,19 @@ def _as_written(names: str, content: str) -> str:
 # "Text von …", "Autor: …". Found by the text that starts it (an element's own words, or
 # the text after a tag), which is fast to read, then read as the whole element it opens.
 BY_LINE_OPENING = re.compile(
-    r"\s*((?:written\s+)?by|von:?|par|por|door|ein\s+artikel\s+von|text\s+von|autor(?:in)?:)\s",
+    r"\s*((?:(?:written|posted)\s+)?by:?|von:?|par|por|door|ein\s+artikel\s+von|text\s+von"
+    r"|(?:autor(?:in|e)?|author|auteur)\s*:)\s",
     re.IGNORECASE,
 )
-# The first text nodes after the headline; their openings are matched in Python (an XPath
-# string test on each node costs twenty times more).
-BY_LINE_XPATH = "(//h1)[1]/following::text()[position() <= $window]"
+# The text nodes just before and after the headline (the first `<h1>` with words: an empty
+# one holds the logo); their openings are matched in Python (an XPath string test on each
+# node costs twenty times more).
+NEAR_HEADLINE_XPATH = (
+    "(//h1[normalize-space()])[1]/preceding::text()[position() <= $before]"
+    " | (//h1[normalize-space()])[1]/following::text()[position() <= $window]"
+)
 # A page without an `<h1>` (a heading set in a `<div>`): the body's first text nodes.
-BY_LINE_HEADLESS_XPATH = "(//body//text())[position() <= $window]"
+HEADLESS_XPATH = "(//body//text())[position() <= $window]"
 BY_LINE_WINDOW = 300
 BY_LINE_TAGS = frozenset({"div", "p", "span", "em", "i", "small", "b", "strong", "address"})
 MAX_BY_LINE_LENGTH = 80
@@ -755,8 +766,7 @@ def by_line(tree: Any) -> Byline:
     people with capitals (a sentence that starts "By the time the markets
     opened" does not), and nothing inside a link (a teaser card's byline).
     """
-    xpath = BY_LINE_XPATH if tree.find(".//h1") is not None else BY_LINE_HEADLESS_XPATH
-    for start in tree.xpath(xpath, window=BY_LINE_WINDOW):
+    for start in _texts_near_headline(tree, before=0):
         opening = BY_LINE_OPENING.match(f"{start} ")
         if opening is None:
             continue
@@ -771,6 +781,13 @@ def by_line(tree: Any) -> Byline:
             if found.people and all(name[:1].isupper() for name in found.people):
                 return found
     return Byline()
+
+
+def _texts_near_headline(tree: Any, before: int) -> list[Any]:
+    """The `before` text nodes over the headline and the window under it; on a page
+    without an `<h1>`, the body's first text nodes."""
+    texts = tree.xpath(NEAR_HEADLINE_XPATH, before=before, window=BY_LINE_WINDOW)
+    return texts or tree.xpath(HEADLESS_XPATH, window=BY_LINE_WINDOW)
 
 
 def _line_of(start: Any, prefix: str) -> Any:
@@ -796,10 +813,34 @@ WORDS_OF_LINE = re.compile(r"\w+")
 
 
 # A link to the writer's page on the site ("/author/180/", "/authors/laura-e-adkins/").
+PROFILE_FOLDERS = (
+    "author",
+    "authors",
+    "writer",
+    "writers",
+    "newsteam",
+    "journalist",
+    "journalists",
+    "reporter",
+    "reporters",
+    "contributor",
+    "contributors",
+    "columnist",
+    "columnists",
+    "auteur",
+    "auteurs",
+    "autor",
+    "autoren",
+    "autore",
+    "autori",
+    "profil",
+    "profile",
+    "profiles",
+)
 PROFILE_LINK_XPATH = (
-    "//body//a[contains(@href, '/author/') or contains(@href, '/authors/')"
-    " or contains(@href, '/writer/') or contains(@href, '/writers/')]"
-    "[not(ancestor::aside or ancestor::nav or ancestor::footer)]"
+    "//body//a["
+    + " or ".join(f"contains(@href, '/{folder}/')" for folder in PROFILE_FOLDERS)
+    + "][not(ancestor::aside or ancestor::nav or ancestor::footer)]"
 )
 MAX_PROFILE_LINKS = 3
 
@@ -817,6 +858,48 @@ def profile_link(tree: Any) -> Byline:
             found = parse_byline(text)
             if found.people:
                 return found
+    return Byline()
+
+
+# A date line that goes on to name the writer: "11.12.2019 - Amelie Loevenich",
+# "04.02.2022 | 13:10 Uhr | Uta Helkenberg", "25 March 2021 · Jane Doe".
+DATED_BYLINE = re.compile(
+    r"\s*[|·•,–—-]?\s*(?:\d{1,2}[:.]\d{2}\s*(?:uhr|h|am|pm)?\s*)?[|·•–—-]\s*(?P<names>\S.*)$",
+    re.IGNORECASE,
+)
+# A date line can stand over the headline.
+DATED_BYLINE_BEFORE = 20
+
+
+def dated_byline(tree: Any) -> Byline:
+    """The people a short date line by the headline names after its date.
+
+    Many sites print the day and the writer in one line with no label
+    ("11.12.2019 - Amelie Loevenich"). Only a line that opens with a day,
+    goes on after a separator, and names people in full (two words or more,
+    capitalised) counts: "12.05.2021 - Berlin" is a dateline's place.
+    """
+    for start in _texts_near_headline(tree, before=DATED_BYLINE_BEFORE):
+        if SHOWN_DAY.match(start.strip()) is None:
+            continue
+        element = start.getparent()
+        if start.is_tail:
+            element = element.getparent()
+        if element is None or any(a.tag in OUTSIDE_STORY for a in element.iterancestors()):
+            continue
+        line = clean_field(shown_text(element)) or ""
+        day = SHOWN_DAY.match(line)
+        if day is None or len(line) > MAX_BY_LINE_LENGTH:
+            continue
+        rest = DATED_BYLINE.match(line[day.end() :])
+        if rest is None:
+            continue
+        found = parse_byline(rest["names"])
+        if found.people and all(
+            len(name.split()) > 1 and all(w[:1].isupper() for w in name.split())
+            for name in found.people
+        ):
+            return found
     return Byline()
 
 
@@ -876,14 +959,52 @@ def _credited_writer(credits: Byline, tree: Any) -> Byline:
     return credits
 
 
+def without_site(byline: Byline, site_name: str | None) -> Byline:
+    """The site's own credits taken out of the people.
+
+    A one-word byline that is the site's name or a word of it ("LinkNaija" on
+    LinkNaija, "ITmedia" on "ITmedia PC USER"); a desk named after the site
+    ("CNN Business" on CNN, "Telegraph Sport" on The Telegraph); and the
+    site's name glued after a person's ("Kevin McCoy USA TODAY" is Kevin
+    McCoy). A site name that is, or starts with, the byline is a person's own
+    blog ("Haki Benita", "Bradley M. Kuhn (Brad)").
+    """
+    if not site_name:
+        return byline
+    site = {comparable(site_name), *(comparable(w) for w in site_name.split())}
+    site_words = [w for w in (comparable(w) for w in site_name.split()) if w]
+    if site_words[:1] == ["the"] and len(site_words) > 1:
+        site_words = site_words[1:]
+    people = []
+    for name in byline.people:
+        words = [comparable(w) for w in name.split()]
+        if (comparable(name) in site and " " not in name) or (
+            len(words) > len(site_words) and words[: len(site_words)] == site_words
+        ):
+            _append(byline.organisations, name)
+        elif len(words) > len(site_words) + 1 and words[-len(site_words) :] == site_words:
+            people.append(" ".join(name.split()[: -len(site_words)]))
+            _append(byline.organisations, site_name)
+        else:
+            people.append(name)
+    byline.people = people
+    return byline
+
+
 def find_authors(
-    tree: Any, json_ld: Any = None, meta: dict[str, str] | None = None, text: str = ""
+    tree: Any,
+    json_ld: Any = None,
+    meta: dict[str, str] | None = None,
+    text: str = "",
+    site_name: str | None = None,
 ) -> Byline:
     """The article's authors from the best source that names a person.
 
     `json_ld` is the Article's `author` value, `meta` the page's meta tags
     (lower-cased keys), `text` the extracted article text (for a Chinese
-    byline). Organisations are collected from every source tried.
+    byline). Organisations are collected from every source tried. A source
+    that credits only the site itself (a JSON-LD "Person" named "L'Opinion" on
+    L'Opinion, `without_site`) names no one, and the next source is read.
     """
     found = Byline()
     candidates: list[Byline] = []
@@ -898,7 +1019,7 @@ def find_authors(
                 candidate = _credited_writer(candidate, tree)
             candidates.append(candidate)
     handles: list[str] = []
-    for candidate in candidates:
+    for candidate in (without_site(c, site_name) for c in candidates):
         for name in candidate.organisations:
             _append(found.organisations, name)
         if candidate.people and all(HANDLE.match(name) for name in candidate.people):
@@ -910,17 +1031,20 @@ def find_authors(
         found.people = handles
         return found
     attributed = _attributed(tree)
-    shown = visible_byline(tree, attributed)
+    shown = without_site(visible_byline(tree, attributed), site_name)
     if shown.people:
         found.add(shown)
         return found
     # trafilatura stops at its first author element; one that names no one at all (a
-    # date, "Xxx") gives way to the next few, one crediting an organisation does not.
+    # date, "Xxx") gives way to the next few, one crediting an organisation does not
+    # (the next is a related story's), but an unmarked "Written by: …" line still can.
     for visible in islice(author_candidates(tree, attributed), MAX_AUTHOR_CANDIDATES):
         for part in visible.split(";") if visible else ():
-            found.add(parse_byline(part))
-        if found.people or found.organisations:
+            found.add(without_site(parse_byline(part), site_name))
+        if found.people:
             return found
+        if found.organisations:
+            break
     # A Twitter card's "Written by" names the account that posted the page, which a
     # visible byline overrides (an editor posting a contributor's piece).
     for name in labelled_authors(meta or {}):
@@ -929,6 +1053,8 @@ def find_authors(
         found.add(profile_link(tree))
     if not found.people:
         found.add(by_line(tree))
+    if not found.people:
+        found.add(dated_byline(tree))
     if found.people:
         return found
     head = "\n".join(text.split("\n")[:3] + text.split("\n")[-3:])

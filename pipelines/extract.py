@@ -71,12 +71,12 @@ from trafilatura.utils import load_html
 from pipelines.authors import (
     AUTHOR_META,
     OUTSIDE_STORY,
-    Byline,
     cjk_byline,
     find_authors,
+    without_site,
 )
 from pipelines.dates import iso_date, page_day, shown_date
-from pipelines.fields import clean_field
+from pipelines.fields import clean_field, comparable
 from pipelines.headings import is_logo
 
 __all__ = [
@@ -188,7 +188,10 @@ def extract_article(
     etree.strip_elements(tree, "style", with_tail=False)
     page = _page_metadata(tree)
     byline = find_authors(
-        tree, page.json_ld_author, _without_site_credit(page.meta, page.site_name)
+        tree,
+        page.json_ld_author,
+        _without_site_credit(page.meta, page.site_name),
+        site_name=page.site_name,
     )
     if options.keep_embedded_posts:
         _unwrap_embedded_posts(tree)
@@ -216,7 +219,7 @@ def extract_article(
     stated = [_without_site_name(t, site_name, host) for t in (page.headline, page.og_title)]
     guessed = _without_site_name(_clean(document.title), site_name, host)
     if guessed:  # trafilatura read a kicked `<h1>` as one text
-        guessed = page.kicked_h1.get(_comparable(guessed), guessed)
+        guessed = page.kicked_h1.get(comparable(guessed), guessed)
     if any(stated):
         title = _visible_headline(
             [*stated, guessed], page.h1, fallback=[_lone_h1(page, stated, site_name), *stated]
@@ -249,7 +252,7 @@ def extract_article(
         text = _with_standfirst(text, page.descriptions, story)
     if content_length(text) < options.min_length:
         return None
-    byline = _site_is_no_author(byline, site_name)
+    byline = without_site(byline, site_name)
     if not byline.people:
         lines = text.split("\n")
         byline.people = cjk_byline("\n".join([*page.h1_shown, *lines[:3], *lines[-3:]]))
@@ -389,7 +392,7 @@ def _page_headings(tree: Any) -> tuple[list[str], list[str], dict[str, str], lis
         if not heading or any(tag in OUTSIDE_STORY for tag, _ in ancestors) or is_logo(element):
             continue
         if whole and whole != heading:
-            kicked[_comparable(whole)] = heading
+            kicked[comparable(whole)] = heading
         page.append(heading)
         shown.append(whole or heading)
         if any(tag == "article" or "Article" in kind for tag, kind in ancestors):
@@ -590,13 +593,13 @@ def _without_heading_name(title: str | None, h1: list[str], lower: set[str]) -> 
     """
     if not title or not h1:
         return None
-    names = {_comparable(h) for h in h1}
+    names = {comparable(h) for h in h1}
     for separator in TITLE_SEPARATORS:
         head, found, tail = (part.strip() for part in title.partition(separator))
         if not found:
             continue
         for name, post in ((head, tail), (tail, head)):
-            if _comparable(name) in names and _comparable(post) in lower:
+            if comparable(name) in names and comparable(post) in lower:
                 return post if len(post) >= MIN_HEADLINE_LENGTH else None
     return None
 
@@ -605,7 +608,7 @@ LOWER_HEADINGS_XPATH = "//body//h2 | //body//h3 | //body//h4"
 
 
 def _lower_headings(tree: Any) -> set[str]:
-    return {_comparable(h.text_content()) for h in tree.xpath(LOWER_HEADINGS_XPATH)}
+    return {comparable(h.text_content()) for h in tree.xpath(LOWER_HEADINGS_XPATH)}
 
 
 def _without_site_credit(meta: dict[str, str], site_name: str | None) -> dict[str, str]:
@@ -618,12 +621,12 @@ def _without_site_credit(meta: dict[str, str], site_name: str | None) -> dict[st
     personal blog whose copyright names its author, no other author tag
     names someone else, so the author stays.
     """
-    site = _comparable(site_name) if site_name else None
-    copyright_holder = _comparable(meta.get("copyright", ""))
-    credited = {_comparable(v) for k, v in meta.items() if k in AUTHOR_META and v}
+    site = comparable(site_name) if site_name else None
+    copyright_holder = comparable(meta.get("copyright", ""))
+    credited = {comparable(v) for k, v in meta.items() if k in AUTHOR_META and v}
 
     def publisher(value: str) -> bool:
-        name = _comparable(value)
+        name = comparable(value)
         if not name:
             return False
         if name == site:
@@ -633,38 +636,6 @@ def _without_site_credit(meta: dict[str, str], site_name: str | None) -> dict[st
     return {
         key: value for key, value in meta.items() if key not in AUTHOR_META or not publisher(value)
     }
-
-
-def _site_is_no_author(byline: Byline, site_name: str | None) -> Byline:
-    """The site's own credits taken out of the people.
-
-    A one-word byline that is the site's name or a word of it ("LinkNaija" on
-    LinkNaija, "ITmedia" on "ITmedia PC USER"); a desk named after the site
-    ("CNN Business" on CNN, "Telegraph Sport" on The Telegraph); and the
-    site's name glued after a person's ("Kevin McCoy USA TODAY" is Kevin
-    McCoy). A site name that is, or starts with, the byline is a person's own
-    blog ("Haki Benita", "Bradley M. Kuhn (Brad)").
-    """
-    if not site_name:
-        return byline
-    site = {_comparable(site_name), *(_comparable(w) for w in site_name.split())}
-    site_words = [w for w in (_comparable(w) for w in site_name.split()) if w]
-    if site_words[:1] == ["the"] and len(site_words) > 1:
-        site_words = site_words[1:]
-    people = []
-    for name in byline.people:
-        words = [_comparable(w) for w in name.split()]
-        if (_comparable(name) in site and " " not in name) or (
-            len(words) > len(site_words) and words[: len(site_words)] == site_words
-        ):
-            byline.organisations.append(name)
-        elif len(words) > len(site_words) + 1 and words[-len(site_words) :] == site_words:
-            people.append(" ".join(name.split()[: -len(site_words)]))
-            byline.organisations.append(site_name)
-        else:
-            people.append(name)
-    byline.people = people
-    return byline
 
 
 # What may stand between a headline and the site's name in a metadata title.
@@ -710,7 +681,7 @@ def _shown_headline(title: str, h1: list[str]) -> str | None:
     for heading in h1:
         if len(heading) < MIN_HEADLINE_LENGTH:
             continue
-        if _comparable(heading) == _comparable(title):
+        if comparable(heading) == comparable(title):
             return heading
         if _opens_stated_title(heading, title) or _kicker_before(heading, title):
             return heading
@@ -826,9 +797,9 @@ def _lone_h1(page: _PageMetadata, stated: list[str | None], site_name: str | Non
     disease"); only a shorter `<h1>` that abridges the stated title is a short form,
     and the stated title stays.
     """
-    headings = {_comparable(h): h for h in page.h1}
+    headings = {comparable(h): h for h in page.h1}
     if len(headings) != 1:
-        headings = {_comparable(h): h for h in page.article_h1}
+        headings = {comparable(h): h for h in page.article_h1}
     if len(headings) != 1:
         return None
     heading = next(iter(headings.values()))
@@ -850,7 +821,7 @@ def _lone_h1(page: _PageMetadata, stated: list[str | None], site_name: str | Non
 def _names_the_site(heading: str, site_name: str) -> bool:
     """Whether an `<h1>` is the site's logo or masthead ("India Post", "LinkNaija Blog"),
     not a headline that mentions the site ("PolitiFact's guide to tariffs")."""
-    site, shown = _comparable(site_name), _comparable(heading)
+    site, shown = comparable(site_name), comparable(heading)
     return site in shown and len(shown) <= MASTHEAD_SHARE * len(site)
 
 
@@ -896,8 +867,8 @@ def _body_container(
     are judged by whether they stand inside it. None when too little of the
     text can be located to say.
     """
-    caption_keys = {_comparable(c.text) for c in captions}
-    lines = [_comparable(line) for line in text.split("\n")]
+    caption_keys = {comparable(c.text) for c in captions}
+    lines = [comparable(line) for line in text.split("\n")]
     lines = [k for k in lines if len(k) >= MIN_LOCATED_CHARACTERS and k not in caption_keys]
     wanted: dict[str, list[str]] = {}
     for key in sorted(lines, key=len, reverse=True)[:MAX_LOCATED_LINES]:
@@ -946,12 +917,12 @@ def _unwrap_embedded_posts(tree: Any) -> None:
     posts = [q for q in tree.iter("blockquote") if EMBEDDED_POST_CLASS.search(q.get("class") or "")]
     for post in posts:
         post.attrib.pop("class", None)
-        words = _comparable(post.text_content())
+        words = comparable(post.text_content())
         wrapper = post.getparent()
         while (
             wrapper is not None
             and wrapper.tag not in POST_WRAPPER_STOP
-            and _comparable(wrapper.text_content()) == words
+            and comparable(wrapper.text_content()) == words
         ):
             wrapper.attrib.pop("class", None)
             wrapper.attrib.pop("id", None)
@@ -977,7 +948,7 @@ def _with_continued_body(text: str, located: list[tuple[Any, int]]) -> str:
     the story; their paragraphs of prose that the text lacks follow the text, in
     the page's order.
     """
-    present = _comparable(text)
+    present = comparable(text)
     parts: list[Any] = []
     for holder, _ in located:
         part = holder.getparent()
@@ -989,7 +960,7 @@ def _with_continued_body(text: str, located: list[tuple[Any, int]]) -> str:
             paragraphs = _missing_paragraphs(twin, present)
             if sum(len(p) >= MIN_PART_PARAGRAPH_LENGTH for p in paragraphs) >= MIN_PART_PARAGRAPHS:
                 added.extend(paragraphs)
-                present += "".join(_comparable(p) for p in paragraphs)
+                present += "".join(comparable(p) for p in paragraphs)
     return "\n".join([text, *added]) if added else text
 
 
@@ -1013,7 +984,7 @@ def _missing_paragraphs(part: Any, present: str) -> list[str]:
         if len(paragraph) < MIN_LOCATED_CHARACTERS:
             continue
         paragraph = _normalise(paragraph)
-        key = _comparable(paragraph)
+        key = comparable(paragraph)
         if len(key) < MIN_LOCATED_CHARACTERS or key[:LOCATED_CHECK_CHARACTERS] in present:
             continue
         linked = sum(len(_normalise(link.text_content())) for link in element.iter("a"))
@@ -1069,7 +1040,7 @@ def _story_headline(title: str | None, body: Any, tree: Any) -> str | None:
     marked = body.xpath(STORY_XPATH)
     if not marked:
         return None
-    wanted = _comparable(title)
+    wanted = comparable(title)
     inside: dict[str, str] = {}
     outside = False
     for element in tree.iter("h1"):
@@ -1077,8 +1048,8 @@ def _story_headline(title: str | None, body: Any, tree: Any) -> str | None:
         if not heading:
             continue
         if _contains(marked[0], element):
-            inside.setdefault(_comparable(heading), heading)
-        elif _comparable(heading) == wanted:
+            inside.setdefault(comparable(heading), heading)
+        elif comparable(heading) == wanted:
             outside = True
         else:
             return None
@@ -1097,7 +1068,7 @@ def _locate(tree: Any, wanted: dict[str, list[str]], count: int) -> list[tuple[A
     """
     located: list[tuple[Any, int]] = []
     for value in tree.xpath(LOCATED_TEXT_XPATH):
-        lines = wanted.get(_comparable(value[:LOCATED_SLICE])[:MIN_LOCATED_CHARACTERS])
+        lines = wanted.get(comparable(value[:LOCATED_SLICE])[:MIN_LOCATED_CHARACTERS])
         if not lines:
             continue
         holder = value.getparent()
@@ -1105,7 +1076,7 @@ def _locate(tree: Any, wanted: dict[str, list[str]], count: int) -> list[tuple[A
             holder = holder.getparent()
         if holder is None:
             continue
-        holder_text = _comparable(holder.text_content())
+        holder_text = comparable(holder.text_content())
         for line in lines:
             if line[:LOCATED_CHECK_CHARACTERS] in holder_text:
                 lines.remove(line)
@@ -1124,11 +1095,11 @@ def _drop_stray_captions(text: str, captions: list[_Caption], story: Any) -> str
     with the body; a photo caption of this article stands in its story.
     """
     stray = {
-        _comparable(c.text) for c in captions if story is None or not _contains(story, c.element)
+        comparable(c.text) for c in captions if story is None or not _contains(story, c.element)
     }
     if not stray:
         return text
-    return "\n".join(line for line in text.split("\n") if _comparable(line) not in stray)
+    return "\n".join(line for line in text.split("\n") if comparable(line) not in stray)
 
 
 # --- captions and standfirst --------------------------------------------------------------
@@ -1205,7 +1176,7 @@ def _captions_to_paragraphs(tree: Any) -> list[_Caption]:
             continue
         # A gallery, carousel or lightbox repeats captions; the article's own copy is the
         # first one outside them, and any further copy would only repeat it.
-        key = _comparable(caption.text_content())
+        key = comparable(caption.text_content())
         if key in seen or caption.xpath(GALLERY_XPATH):
             continue
         seen.add(key)
@@ -1316,11 +1287,11 @@ def _restore_captions(text: str, captions: list[_Caption], body: Any, story: Any
     """
     if body is None or story is None:
         return text
-    present = _comparable(text)
+    present = comparable(text)
     missing = {
         id(c.element): c
         for c in captions
-        if _comparable(c.text) not in present and _contains(story, c.element)
+        if comparable(c.text) not in present and _contains(story, c.element)
     }
     lead: list[str] = []
     for element in story.iter():
@@ -1356,13 +1327,13 @@ def _shown_in(story: Any, description: str) -> bool:
     """
     if content_length(description) < MIN_STANDFIRST_LENGTH:
         return False
-    wanted = _comparable(description)
+    wanted = comparable(description)
     for node in story.xpath(STANDFIRST_SEARCH, prefix=description[:16]):
         element = node.getparent()
         for _ in range(3):
             if element is None:
                 break
-            shown = _comparable(element.text_content())
+            shown = comparable(element.text_content())
             if shown == wanted:
                 return not element.xpath(HIDDEN_XPATH)
             if len(shown) > 2 * len(wanted):
@@ -1378,11 +1349,11 @@ def _with_standfirst(text: str, descriptions: list[str], story: Any) -> str:
     is the article's standfirst; shown elsewhere (a site header, a teaser
     strip) it belongs to no one story, and not shown it is search-engine copy.
     """
-    present = _comparable(text)
+    present = comparable(text)
     for description in descriptions:
         # In the text already, or its opening is: a description glued from the body's own
         # paragraphs ("… spielen.Mehr lesen: …") repeats the article, it does not lead it.
-        if _comparable(description)[:STANDFIRST_OPENING] in present:
+        if comparable(description)[:STANDFIRST_OPENING] in present:
             return text
         if _shown_in(story, description):
             return f"{description}\n{text}"
@@ -1486,31 +1457,26 @@ def _drop_repeated_headline(text: str, title: str | None, h1: list[str]) -> str:
     """The text without lines that repeat the headline: the headline (or an `<h1>`)
     trafilatura kept at the top, and further down a photo's caption or a share box that
     only restates the title (a page's other `<h1>`s there are its section headings)."""
-    leading = {_comparable(h) for h in (title, *h1) if h}
+    leading = {comparable(h) for h in (title, *h1) if h}
     lines = text.split("\n")
-    while lines and _comparable(lines[0]) in leading:
+    while lines and comparable(lines[0]) in leading:
         lines.pop(0)
     if not title:
         return "\n".join(lines).strip()
-    repeated, longest = _comparable(title), 2 * len(title)
+    repeated, longest = comparable(title), 2 * len(title)
     # Only a line about the headline's length can restate it; the others are not compared.
     return "\n".join(
-        line for line in lines if len(line) > longest or _comparable(line) != repeated
+        line for line in lines if len(line) > longest or comparable(line) != repeated
     ).strip()
 
 
 # --- text helpers -----------------------------------------------------------------------------
 
 SPACES = re.compile(r"\s+")
-NON_WORD = re.compile(r"\W+")
 
 
 def _normalise(value: str) -> str:
     return SPACES.sub(" ", value).strip()
-
-
-def _comparable(value: str) -> str:
-    return NON_WORD.sub("", value).casefold()
 
 
 def _clean(value: str | None) -> str | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["clean_field", "unescape_entities"]
+__all__ = ["clean_field", "comparable", "unescape_entities"]
 
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
@@ -25,6 +25,7 @@ INVISIBLE = re.compile(
     r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u00ad\u200b\u200c\u200e\u200f\ufeff]"
 )
 SPACES = re.compile(r"\s+")
+NON_WORD = re.compile(r"\W+")
 # `&amp;amp;#8217;` is three layers deep; more than that is not escaping but content.
 MAX_LAYERS = 3
 
@@ -48,3 +49,8 @@ def clean_field(value: str | None) -> str | None:
         value = TAG.sub("", value)
     value = SPACES.sub(" ", INVISIBLE.sub("", value)).strip()
     return value or None
+
+
+def comparable(value: str) -> str:
+    """A field's words run together in one case: "L'Opinion" and "l opinion" are one name."""
+    return NON_WORD.sub("", value).casefold()
