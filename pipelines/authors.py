@@ -745,9 +745,10 @@ BY_LINE_OPENING = re.compile(
 # The text nodes just before and after the headline (the first `<h1>` with words: an empty
 # one holds the logo); their openings are matched in Python (an XPath string test on each
 # node costs twenty times more).
+AFTER_HEADLINE_XPATH = "(//h1[normalize-space()])[1]/following::text()[position() <= $window]"
 NEAR_HEADLINE_XPATH = (
-    "(//h1[normalize-space()])[1]/preceding::text()[position() <= $before]"
-    " | (//h1[normalize-space()])[1]/following::text()[position() <= $window]"
+    "(//h1[normalize-space()])[1]/preceding::text()[position() <= $before] | "
+    + AFTER_HEADLINE_XPATH
 )
 # A page without an `<h1>` (a heading set in a `<div>`): the body's first text nodes.
 HEADLESS_XPATH = "(//body//text())[position() <= $window]"
@@ -786,7 +787,10 @@ def by_line(tree: Any) -> Byline:
 def _texts_near_headline(tree: Any, before: int) -> list[Any]:
     """The `before` text nodes over the headline and the window under it; on a page
     without an `<h1>`, the body's first text nodes."""
-    texts = tree.xpath(NEAR_HEADLINE_XPATH, before=before, window=BY_LINE_WINDOW)
+    if before:
+        texts = tree.xpath(NEAR_HEADLINE_XPATH, before=before, window=BY_LINE_WINDOW)
+    else:  # the preceding axis is walked whole even to take none of it
+        texts = tree.xpath(AFTER_HEADLINE_XPATH, window=BY_LINE_WINDOW)
     return texts or tree.xpath(HEADLESS_XPATH, window=BY_LINE_WINDOW)
 
 
@@ -837,11 +841,16 @@ PROFILE_FOLDERS = (
     "profile",
     "profiles",
 )
+# The XPath tests the folders' first letters (one test for "author" and "authors"), which
+# is cheaper on a page of many links; the whole folder name is then checked in Python.
 PROFILE_LINK_XPATH = (
     "//body//a["
-    + " or ".join(f"contains(@href, '/{folder}/')" for folder in PROFILE_FOLDERS)
+    + " or ".join(
+        f"contains(@href, '/{stem}')" for stem in sorted({folder[:5] for folder in PROFILE_FOLDERS})
+    )
     + "][not(ancestor::aside or ancestor::nav or ancestor::footer)]"
 )
+PROFILE_FOLDER = re.compile("/(?:" + "|".join(PROFILE_FOLDERS) + ")/")
 MAX_PROFILE_LINKS = 3
 
 
@@ -852,7 +861,8 @@ def profile_link(tree: Any) -> Byline:
     link the writer's name to the writer's page; the first such link stands
     in the article's header, before any related story's.
     """
-    for link in islice(tree.xpath(PROFILE_LINK_XPATH), MAX_PROFILE_LINKS):
+    links = (a for a in tree.xpath(PROFILE_LINK_XPATH) if PROFILE_FOLDER.search(a.get("href")))
+    for link in islice(links, MAX_PROFILE_LINKS):
         text = clean_field(link.text_content())
         if text and len(text) <= MAX_BY_LINE_LENGTH:
             found = parse_byline(text)

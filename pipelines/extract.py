@@ -75,7 +75,7 @@ from pipelines.authors import (
     find_authors,
     without_site,
 )
-from pipelines.dates import iso_date, page_day, shown_date
+from pipelines.dates import SHOWN_DAY, iso_date, page_day, shown_date
 from pipelines.fields import clean_field, comparable
 from pipelines.headings import is_logo
 
@@ -239,6 +239,9 @@ def extract_article(
     story = _story_of(body) if options.story_additions else body
     # The headline as shown may itself carry the site's name ("… | Umweltbundesamt" in an <h1>).
     title = _without_site_name(_story_headline(title, body, tree) or title, site_name, host)
+    if page.title_cut_at_quote:
+        title = _uncut_at_quote(title, [*page.h1, *page.h2])
+    title = _without_leading_day(title)
     if captions:
         text = _drop_stray_captions(text, captions, story)
     if options.drop_teaser_lines:
@@ -299,6 +302,7 @@ PUBLISHED_META = (
     "dc.date.issued",
     "dcterms.created",
 )
+TITLE_META = frozenset({"og:title", "twitter:title", "title"})
 LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
 
 
@@ -323,6 +327,9 @@ class _PageMetadata:
     h1_shown: list[str] = field(default_factory=list)
     html_title: str | None = None
     descriptions: list[str] = field(default_factory=list)
+    # A title tag written with the headline's quotation marks unescaped: the attribute ended
+    # at the first one, and the rest of the headline became attribute names (`incapacitado""`).
+    title_cut_at_quote: bool = False
 
 
 def _page_metadata(tree: Any) -> _PageMetadata:
@@ -337,6 +344,8 @@ def _page_metadata(tree: Any) -> _PageMetadata:
         if not key or not content:
             continue
         key = key.lower()
+        if key in TITLE_META and any('"' in name for name in element.attrib):
+            found.title_cut_at_quote = True
         if key in AUTHOR_META and key in meta and content not in meta[key]:
             meta[key] += f", {content}"  # one `article:author` tag per author
         else:
@@ -669,6 +678,42 @@ def _visible_headline(
     return next((title for title in (titles if fallback is None else fallback) if title), None)
 
 
+# What parts a day printed before the headline from it: "23.01.2022 - Dorothea Wierer …".
+DAY_SEPARATOR = re.compile(r"\s*[-–—|:·]\s+")
+
+
+def _without_leading_day(title: str | None) -> str | None:
+    """The headline without the day a site prints before it in every copy of its title.
+
+    The day is the article's `published`; in the title it would sort and
+    read as the headline's first words.
+    """
+    day = SHOWN_DAY.match(title) if title else None
+    if day is None or not title:
+        return title
+    separator = DAY_SEPARATOR.match(title, day.end())
+    rest = title[separator.end() :] if separator else ""
+    return rest if content_length(rest) >= MIN_HEADLINE_WORDS else title
+
+
+def _uncut_at_quote(title: str | None, headings: list[str]) -> str | None:
+    """The whole headline where the metadata's copy stops at a double quote.
+
+    A template that writes the headline into `content="…"` unescaped ends the
+    attribute at the headline's first quotation mark: `Senador republicano
+    califica a Biden de "incapacitado"` is stated as "Senador republicano
+    califica a Biden de" (the page's title tag shows it, `_PageMetadata.
+    title_cut_at_quote`). The heading that shows those words, then the quote,
+    has the headline whole.
+    """
+    if not title:
+        return title
+    for heading in headings:
+        if heading.startswith(title) and heading[len(title) :].lstrip().startswith('"'):
+            return heading
+    return title
+
+
 def _shown_headline(title: str, h1: list[str]) -> str | None:
     """The headline shared by a metadata title and an `<h1>`, when they share one.
 
@@ -682,7 +727,9 @@ def _shown_headline(title: str, h1: list[str]) -> str | None:
         if len(heading) < MIN_HEADLINE_LENGTH:
             continue
         if comparable(heading) == comparable(title):
-            return heading
+            # An `<h1>` set in capitals beside the same words in mixed case: the capitals are
+            # the theme's lettering, and the stated title keeps the names' own case.
+            return title if heading.isupper() and not title.isupper() else heading
         if _opens_stated_title(heading, title) or _kicker_before(heading, title):
             return heading
         shared = _common_prefix(heading, title).rstrip()
