@@ -93,10 +93,13 @@ def _append(names: list[str], name: str) -> None:
 # --- one byline string ------------------------------------------------------------------------
 
 # "By", and its words in other languages: "Ein Artikel von", "Text von", "Publié par",
-# "Escrito por", "Autor:"; a label without its colon, "Author Jane Doe", as themes print it.
+# "Escrito por", "Autor:"; a label without its colon, "Author Jane Doe", as themes print it;
+# a link to the writer's other pieces, "View all posts by …", "Alles von …", "Mehr von …".
 BY_PREFIX = re.compile(
     r"^(?:(?:(?:written|posted|published|(?:ein\s+)?artikel|beitrag|text|verfasst|geschrieben"
-    r"|veröffentlicht|publié|écrit|escrito|publicado)\s+)?"
+    r"|veröffentlicht|publié|écrit|escrito|publicado"
+    r"|(?:view\s+)?(?:all|more)\s+(?:posts|articles|stories)|alles|alle\s+(?:beiträge|artikel)"
+    r"|mehr)\s+)?"
     r"(?:by|par|von|por|door|текст|автор)\s*[:：]?\s+"
     r"|(?:text|texte|texto|testo|redaktion|redakteur(?:in)?)\s*[:：]\s*"
     r"|(?:autorin|autore|autor|author|auteur)(?:\s*[:：]\s*|\s+)"

@@ -190,7 +190,7 @@ def extract_article(
     byline = find_authors(
         tree,
         page.json_ld_author,
-        _without_site_credit(page.meta, page.site_name),
+        _without_site_credit(page.meta, page.site_name, _host(url)),
         site_name=page.site_name,
     )
     if options.keep_embedded_posts:
@@ -620,7 +620,17 @@ def _lower_headings(tree: Any) -> set[str]:
     return {comparable(h.text_content()) for h in tree.xpath(LOWER_HEADINGS_XPATH)}
 
 
-def _without_site_credit(meta: dict[str, str], site_name: str | None) -> dict[str, str]:
+# A site's address written into a credit: "Deutsche Welle (www.dw.com)" (not a page on it,
+# "https://www.al.com/staff/jdoe", nor a mail address, "mcason@al.com": the writer's).
+CREDITED_ADDRESS = re.compile(
+    r"(?<![@\w.-])(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?![\w.-]|/\S)",
+    re.IGNORECASE,
+)
+
+
+def _without_site_credit(
+    meta: dict[str, str], site_name: str | None, host: str = ""
+) -> dict[str, str]:
     """The meta tags without an author tag that names the site or its publisher.
 
     `dc.creator` "Mac & i" is the site itself: the whole value is compared
@@ -628,9 +638,11 @@ def _without_site_credit(meta: dict[str, str], site_name: str | None) -> dict[st
     called "Mac". `author` "Condé Nast" beside `article:author` "Emma Grey
     Ellis" is the publisher, known by the `copyright` tag naming it; on a
     personal blog whose copyright names its author, no other author tag
-    names someone else, so the author stays.
+    names someone else, so the author stays. A credit that writes the page's own
+    address, "Deutsche Welle (www.dw.com)" on dw.com, is the site too.
     """
     site = comparable(site_name) if site_name else None
+    own_host = host.lower().removeprefix("www.")
     copyright_holder = comparable(meta.get("copyright", ""))
     credited = {comparable(v) for k, v in meta.items() if k in AUTHOR_META and v}
 
@@ -639,6 +651,9 @@ def _without_site_credit(meta: dict[str, str], site_name: str | None) -> dict[st
         if not name:
             return False
         if name == site:
+            return True
+        addresses = {a.lower() for a in CREDITED_ADDRESS.findall(value)}
+        if own_host and own_host in addresses:
             return True
         return name in copyright_holder and bool(credited - {name})
 
@@ -688,8 +703,7 @@ def _without_leading_day(title: str | None) -> str | None:
     The day is the article's `published`; in the title it would sort and
     read as the headline's first words.
     """
-    day = SHOWN_DAY.match(title) if title else None
-    if day is None or not title:
+    if not title or (day := SHOWN_DAY.match(title)) is None:
         return title
     separator = DAY_SEPARATOR.match(title, day.end())
     rest = title[separator.end() :] if separator else ""
