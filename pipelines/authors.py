@@ -50,6 +50,7 @@ from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
 
 from pipelines.dates import SHOWN_DAY
 from pipelines.fields import clean_field, comparable
+from pipelines.headings import is_logo
 
 __all__ = [
     "AUTHOR_META",
@@ -745,14 +746,11 @@ BY_LINE_OPENING = re.compile(
     r"|(?:autor(?:in|e)?|author|auteur)\s*:)\s",
     re.IGNORECASE,
 )
-# The text nodes just before and after the headline (the first `<h1>` with words: an empty
-# one holds the logo); their openings are matched in Python (an XPath string test on each
-# node costs twenty times more).
-AFTER_HEADLINE_XPATH = "(//h1[normalize-space()])[1]/following::text()[position() <= $window]"
-NEAR_HEADLINE_XPATH = (
-    "(//h1[normalize-space()])[1]/preceding::text()[position() <= $before] | "
-    + AFTER_HEADLINE_XPATH
-)
+# The text nodes just before and after the headline (the first `<h1>` with words that is not
+# the site's logo); their openings are matched in Python (an XPath string test on each node
+# costs twenty times more).
+AFTER_HEADLINE_XPATH = "following::text()[position() <= $window]"
+NEAR_HEADLINE_XPATH = "preceding::text()[position() <= $before] | " + AFTER_HEADLINE_XPATH
 # A page without an `<h1>` (a heading set in a `<div>`): the body's first text nodes.
 HEADLESS_XPATH = "(//body//text())[position() <= $window]"
 BY_LINE_WINDOW = 300
@@ -790,11 +788,14 @@ def by_line(tree: Any) -> Byline:
 def _texts_near_headline(tree: Any, before: int) -> list[Any]:
     """The `before` text nodes over the headline and the window under it; on a page
     without an `<h1>`, the body's first text nodes."""
-    if before:
-        texts = tree.xpath(NEAR_HEADLINE_XPATH, before=before, window=BY_LINE_WINDOW)
-    else:  # the preceding axis is walked whole even to take none of it
-        texts = tree.xpath(AFTER_HEADLINE_XPATH, window=BY_LINE_WINDOW)
-    return texts or tree.xpath(HEADLESS_XPATH, window=BY_LINE_WINDOW)
+    headline = next(
+        (h1 for h1 in tree.iter("h1") if h1.text_content().strip() and not is_logo(h1)), None
+    )
+    if headline is None:
+        return tree.xpath(HEADLESS_XPATH, window=BY_LINE_WINDOW)
+    # The preceding axis is walked whole even to take none of it.
+    xpath = NEAR_HEADLINE_XPATH if before else AFTER_HEADLINE_XPATH
+    return headline.xpath(xpath, before=before, window=BY_LINE_WINDOW)
 
 
 def _line_of(start: Any, prefix: str) -> Any:
@@ -972,6 +973,48 @@ def _credited_writer(credits: Byline, tree: Any) -> Byline:
     return credits
 
 
+# A site's address written into a credit: "Deutsche Welle (www.dw.com)" (not a page on it,
+# "https://www.al.com/staff/jdoe", nor a mail address, "mcason@al.com": the writer's).
+CREDITED_ADDRESS = re.compile(
+    r"(?<![@\w.-])(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?![\w.-]|/\S)",
+    re.IGNORECASE,
+)
+
+
+def _without_site_credit(
+    meta: dict[str, str], site_name: str | None, host: str = ""
+) -> dict[str, str]:
+    """The meta tags without an author tag that names the site or its publisher.
+
+    `dc.creator` "Mac & i" is the site itself: the whole value is compared
+    before it is split into names, as "Mac & i" would otherwise give a person
+    called "Mac". `author` "Condé Nast" beside `article:author` "Emma Grey
+    Ellis" is the publisher, known by the `copyright` tag naming it; on a
+    personal blog whose copyright names its author, no other author tag
+    names someone else, so the author stays. A credit that writes the page's own
+    address, "Deutsche Welle (www.dw.com)" on dw.com, is the site too.
+    """
+    site = comparable(site_name) if site_name else None
+    own_host = host.lower().removeprefix("www.")
+    copyright_holder = comparable(meta.get("copyright", ""))
+    credited = {comparable(v) for k, v in meta.items() if k in AUTHOR_META and v}
+
+    def publisher(value: str) -> bool:
+        name = comparable(value)
+        if not name:
+            return False
+        if name == site:
+            return True
+        addresses = {a.lower() for a in CREDITED_ADDRESS.findall(value)}
+        if own_host and own_host in addresses:
+            return True
+        return name in copyright_holder and bool(credited - {name})
+
+    return {
+        key: value for key, value in meta.items() if key not in AUTHOR_META or not publisher(value)
+    }
+
+
 def without_site(byline: Byline, site_name: str | None) -> Byline:
     """The site's own credits taken out of the people.
 
@@ -1010,15 +1053,19 @@ def find_authors(
     meta: dict[str, str] | None = None,
     text: str = "",
     site_name: str | None = None,
+    host: str = "",
 ) -> Byline:
     """The article's authors from the best source that names a person.
 
     `json_ld` is the Article's `author` value, `meta` the page's meta tags
     (lower-cased keys), `text` the extracted article text (for a Chinese
-    byline). Organisations are collected from every source tried. A source
-    that credits only the site itself (a JSON-LD "Person" named "L'Opinion" on
-    L'Opinion, `without_site`) names no one, and the next source is read.
+    byline), `host` the page's host name. Organisations are collected from
+    every source tried. A source that credits only the site itself (an author
+    tag naming the site or writing its address, `_without_site_credit`; a
+    JSON-LD "Person" named "L'Opinion" on L'Opinion, `without_site`) names no
+    one, and the next source is read.
     """
+    meta = _without_site_credit(meta or {}, site_name, host)
     found = Byline()
     candidates: list[Byline] = []
     if json_ld is not None:

@@ -188,10 +188,7 @@ def extract_article(
     etree.strip_elements(tree, "style", with_tail=False)
     page = _page_metadata(tree)
     byline = find_authors(
-        tree,
-        page.json_ld_author,
-        _without_site_credit(page.meta, page.site_name, _host(url)),
-        site_name=page.site_name,
+        tree, page.json_ld_author, page.meta, site_name=page.site_name, host=_host(url)
     )
     if options.keep_embedded_posts:
         _unwrap_embedded_posts(tree)
@@ -618,48 +615,6 @@ LOWER_HEADINGS_XPATH = "//body//h2 | //body//h3 | //body//h4"
 
 def _lower_headings(tree: Any) -> set[str]:
     return {comparable(h.text_content()) for h in tree.xpath(LOWER_HEADINGS_XPATH)}
-
-
-# A site's address written into a credit: "Deutsche Welle (www.dw.com)" (not a page on it,
-# "https://www.al.com/staff/jdoe", nor a mail address, "mcason@al.com": the writer's).
-CREDITED_ADDRESS = re.compile(
-    r"(?<![@\w.-])(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?![\w.-]|/\S)",
-    re.IGNORECASE,
-)
-
-
-def _without_site_credit(
-    meta: dict[str, str], site_name: str | None, host: str = ""
-) -> dict[str, str]:
-    """The meta tags without an author tag that names the site or its publisher.
-
-    `dc.creator` "Mac & i" is the site itself: the whole value is compared
-    before it is split into names, as "Mac & i" would otherwise give a person
-    called "Mac". `author` "Condé Nast" beside `article:author` "Emma Grey
-    Ellis" is the publisher, known by the `copyright` tag naming it; on a
-    personal blog whose copyright names its author, no other author tag
-    names someone else, so the author stays. A credit that writes the page's own
-    address, "Deutsche Welle (www.dw.com)" on dw.com, is the site too.
-    """
-    site = comparable(site_name) if site_name else None
-    own_host = host.lower().removeprefix("www.")
-    copyright_holder = comparable(meta.get("copyright", ""))
-    credited = {comparable(v) for k, v in meta.items() if k in AUTHOR_META and v}
-
-    def publisher(value: str) -> bool:
-        name = comparable(value)
-        if not name:
-            return False
-        if name == site:
-            return True
-        addresses = {a.lower() for a in CREDITED_ADDRESS.findall(value)}
-        if own_host and own_host in addresses:
-            return True
-        return name in copyright_holder and bool(credited - {name})
-
-    return {
-        key: value for key, value in meta.items() if key not in AUTHOR_META or not publisher(value)
-    }
 
 
 # What may stand between a headline and the site's name in a metadata title.
