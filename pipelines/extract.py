@@ -98,7 +98,10 @@ class ExtractOptions:
     and the standfirst are kept only where they stand: inside the body
     container trafilatura chose or, with `story_additions`, in the story
     around it (its `<article>`, or the block holding the headline and the
-    body), where a lead photo and a standfirst sit. `min_length` counts words
+    body), where a lead photo and a standfirst sit. `drop_page_widgets` removes,
+    before trafilatura reads the page, the blocks whose class or id names them
+    readers' comments, a sign-up form, a consent notice, a dialog or a promotion:
+    trafilatura's fallbacks read the whole page and would keep them. `min_length` counts words
     for alphabetic scripts and characters for CJK scripts (see
     `content_length`), so a short Chinese report is measured by what it says,
     not by its (absent) spaces.
@@ -116,6 +119,7 @@ class ExtractOptions:
     story_additions: bool = True
     continue_body: bool = True
     keep_embedded_posts: bool = True
+    drop_page_widgets: bool = True
     min_length: int = 10
 
 
@@ -193,14 +197,20 @@ def extract_article(
     if options.keep_embedded_posts:
         _unwrap_embedded_posts(tree)
     captions = _captions_to_paragraphs(tree) if options.keep_captions else []
+    # Dates and metadata are read from the whole page, before its widgets go: a site prints
+    # the day in the block that links to its comments.
+    stated_day = page_day(tree, page.stated_dates, url)
     date_line = None if page.stated_dates else shown_date(tree)
     # trafilatura's own metadata search (htmldate and friends) costs a third of the
     # extraction; skip it when the publisher's metadata already names title and date.
     needs_metadata = not ((page.headline or page.og_title) and page.stated_dates)
+    metadata = trafilatura.extract_metadata(tree, url or None) if needs_metadata else Document()
+    if options.drop_page_widgets:
+        _drop_page_widgets(tree)
     document = trafilatura.bare_extraction(
         tree,
         url=url or None,
-        with_metadata=needs_metadata,
+        with_metadata=False,
         include_comments=options.include_comments,
         include_tables=options.include_tables,
         include_images=False,
@@ -211,10 +221,10 @@ def extract_article(
     if not isinstance(document, Document) or not (document.text or "").strip():
         return None
 
-    site_name = _clean(document.sitename) or page.site_name
+    site_name = _clean(metadata.sitename) or page.site_name
     host = _host(url)
     stated = [_without_site_name(t, site_name, host) for t in (page.headline, page.og_title)]
-    guessed = _without_site_name(_clean(document.title), site_name, host)
+    guessed = _without_site_name(_clean(metadata.title), site_name, host)
     if guessed:  # trafilatura read a kicked `<h1>` as one text
         guessed = page.kicked_h1.get(comparable(guessed), guessed)
     if any(stated):
@@ -247,7 +257,7 @@ def extract_article(
         text = _drop_repeated_headline(text, title, page.h1)
     if captions and options.restore_lead_captions:
         text = _restore_captions(text, captions, body, story)
-    description = _clean(document.description) or page.description
+    description = _clean(metadata.description) or page.description
     if options.keep_standfirst and story is not None:
         text = _with_standfirst(text, page.descriptions, story)
     if content_length(text) < options.min_length:
@@ -261,13 +271,13 @@ def extract_article(
         url=url,
         text=text,
         title=title,
-        published=page_day(tree, page.stated_dates, url) or date_line or iso_date(document.date),
+        published=stated_day or date_line or iso_date(metadata.date),
         authors=byline.people,
         organisations=byline.organisations,
         site_name=site_name,
         language=page.language,
         description=description,
-        canonical_url=_clean(document.url) if document.url and document.url != url else None,
+        canonical_url=_clean(metadata.url) if metadata.url and metadata.url != url else None,
     )
 
 
@@ -911,6 +921,77 @@ def _body_container(
     while container.tag in TEXT_BLOCKS and container.getparent() is not None:
         container = container.getparent()
     return container, located
+
+
+# --- page blocks that are never the article, removed before extraction ----------------------
+
+# Whole words of a block's class or id ("sf_comment_list", "subscribe-form", "cookiemsg") that
+# name readers' comments. trafilatura prunes comments only under a name that starts with
+# "comment", and its fallbacks then read the rest of the thread as the article.
+READER_COMMENT_WORDS = frozenset(
+    {
+        "comment",
+        "comments",
+        "commentlist",
+        "comentario",
+        "comentarios",
+        "kommentar",
+        "kommentare",
+        "commentaire",
+        "commentaires",
+        "commenti",
+        "disqus",
+    }
+)
+# Whole words naming the page's sign-up forms, consent notices, dialogs and promotions. Its
+# fallback extractors (readability, jusText) read the whole page and keep these as text.
+WIDGET_WORDS = frozenset(
+    {
+        "newsletter",
+        "subscribe",
+        "signup",
+        "cookie",
+        "cookies",
+        "cookiemsg",
+        "consent",
+        "modal",
+        "popup",
+        "promo",
+        "advert",
+        "related",
+    }
+)
+# A live report's running commentary ("live-match-comment") is the journalist's.
+LIVE_WORDS = frozenset({"live", "liveblog", "match", "game"})
+NAME_WORDS = re.compile(r"[\s_-]+")
+PAGE_BLOCKS = ("div", "section", "ol", "ul", "aside", "form", "details")
+# A widget's name on a block holding this many paragraphs this long is a wrapper's
+# ("has-modal"), around the article.
+MAX_WIDGET_PROSE_PARAGRAPHS = 1
+PROSE_PARAGRAPH_LENGTH = 150
+
+
+def _drop_page_widgets(tree: Any) -> None:
+    """Remove readers' comments and the page's widgets, named as such by their class or id.
+
+    A block holding the headline or an `<article>` is never removed, whatever its name.
+    """
+    doomed = [element for element in tree.iter(*PAGE_BLOCKS) if _is_page_widget(element)]
+    for element in doomed:
+        element.drop_tree()  # the text after it stays
+
+
+def _is_page_widget(element: Any) -> bool:
+    words = set(NAME_WORDS.split(f"{element.get('class') or ''} {element.get('id') or ''}".lower()))
+    comments = not words.isdisjoint(READER_COMMENT_WORDS) and words.isdisjoint(LIVE_WORDS)
+    if not comments and words.isdisjoint(WIDGET_WORDS):
+        return False
+    if element.find(".//h1") is not None or element.find(".//article") is not None:
+        return False
+    if comments:
+        return True
+    prose = (p for p in element.iter("p") if len(p.text_content()) >= PROSE_PARAGRAPH_LENGTH)
+    return sum(1 for _ in prose) <= MAX_WIDGET_PROSE_PARAGRAPHS
 
 
 # --- posts the journalist embedded ----------------------------------------------------------

@@ -22,7 +22,13 @@ from bench.score_extraction import (
 )
 from pipelines.authors import chinese_byline, parse_byline, trafilatura_author
 from pipelines.decode import decode_html
-from pipelines.extract import Extracted, ExtractOptions, content_length, extract_article
+from pipelines.extract import (
+    DEFAULT_OPTIONS,
+    Extracted,
+    ExtractOptions,
+    content_length,
+    extract_article,
+)
 from pipelines.language import detect_language
 from pipelines.relevance import is_relevant
 
@@ -590,6 +596,93 @@ def test_a_teaser_heading_followed_by_a_short_sentence_keeps_it(heading: str) ->
     html = f"<html><body><article><p>{PARAGRAPH}</p>{heading}<p>{LAST}</p></article>"
     article = extract_article(html + "</body></html>", "https://news.example/a")
     assert article is not None and article.text.endswith(LAST)
+
+
+# --- readers' comments and the page's widgets ------------------------------------------------
+
+WIDGET_LINE = "We send this letter about once a week, and you can leave it whenever you like."
+
+
+def widget_page(name: str, inside: str = f"<p>{WIDGET_LINE}</p>") -> str:
+    return (
+        "<html><body><article><h1>Boy found safe after two days</h1>"
+        f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><div class='{name}'>{inside}</div>"
+        "</article></body></html>"
+    )
+
+
+def stage_text(html: str, options: ExtractOptions = DEFAULT_OPTIONS) -> str:
+    article = extract_article(html, "https://news.example/a", options)
+    assert article is not None and PARAGRAPH.strip() in article.text
+    return article.text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "subscribe-form",
+        "signup",
+        "modal fade",
+        "popup",
+        "promo-box",
+        "article__advert",
+        "post_comments",  # readers' comments under names trafilatura does not prune
+        "kommentare",
+    ],
+)
+def test_a_block_named_as_a_widget_or_comments_is_dropped(name: str) -> None:
+    assert WIDGET_LINE not in stage_text(widget_page(name))
+    kept = stage_text(widget_page(name), ExtractOptions(drop_page_widgets=False))
+    assert WIDGET_LINE in kept  # what trafilatura does
+
+
+def test_a_thread_of_readers_comments_is_dropped() -> None:
+    comment = (
+        "<div class='sf_comment'><p class='sf_comment_info'><span>Alcalino</span>"
+        " <span>28 minutes ago</span></p><div class='sf_comment_text'><p>I do not believe a"
+        " word the police say about this case, and I have followed it since the first day.</p>"
+        "</div></div>"
+    )
+    html = (
+        "<html><body><div class='main'><h1>Boy found safe after two days</h1><div class='body'>"
+        f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></div>"
+        f"<div id='sf_comment_list' class='box'>{comment * 4}</div></div></body></html>"
+    )
+    assert "Alcalino" not in stage_text(html) and "do not believe" not in stage_text(html)
+    assert "do not believe" in stage_text(html, ExtractOptions(drop_page_widgets=False))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "live-match-comments",  # a live report's running commentary is the journalist's
+        "has-modal",  # a wrapper's name: the block holds the article's prose
+    ],
+)
+def test_a_block_named_like_a_widget_that_holds_the_story_stays(name: str) -> None:
+    inside = f"<p>{PARAGRAPH} (first)</p><p>{PARAGRAPH} (second)</p><p>{WIDGET_LINE}</p>"
+    assert WIDGET_LINE in stage_text(widget_page(name, inside))
+
+
+def test_a_block_named_as_a_widget_that_holds_the_headline_stays() -> None:
+    html = (
+        f"<html><body><div class='modal-open'><h1>Boy found safe after two days</h1>"
+        f"<p>{PARAGRAPH}</p><p>{WIDGET_LINE}</p></div></body></html>"
+    )
+    assert WIDGET_LINE in stage_text(html)
+
+
+def test_the_day_beside_the_comments_link_is_still_read() -> None:
+    html = (
+        "<html><head><meta property='article:published_time' content='2023-06-08T02:54:26Z'>"
+        "</head><body><article><h1>Boy found safe after two days</h1>"
+        "<div class='article-date-and-comments'><time datetime='2023-06-07T20:54:26-06:00'>"
+        "Jun 7, 2023, 8:54 PM</time> | <a href='#comments'>Comments</a></div>"
+        f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></article></body></html>"
+    )
+    article = extract_article(html, "https://news.example/a")
+    assert article is not None and article.published is not None
+    assert article.published.startswith("2023-06-07")
 
 
 # --- a body the page cut into parts -----------------------------------------------------------
