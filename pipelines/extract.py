@@ -1335,6 +1335,9 @@ TRAILING_CREDIT = re.compile(
     rf"\b[^()\[\]]*|{AGENCY})(?:[)\]]|$)"
     rf"|\b(?:{CREDIT_WORD})s?\s*(?:by|via)?\s*[:：/]\s*(?:[^.:]|\.(?=\S)){{2,60}}\.?"
     r"|\bbild\s+via\b.{0,60}"
+    # a credit written as a sentence: "Photo by Jane Doe/Rappler", "Screenshot by …"
+    rf"|(?:^|(?<=[.!?]))\s*(?:{CREDIT_WORD}|screenshot|screengrab|illustration)s?"
+    r"\s+(?:by|via|courtesy of)\s+(?-i:[A-Z])(?:[^.:]|\.(?=\S)){1,60}\.?"
     rf"|[^.()/]{{2,40}}/\s*{AGENCY}\b[^.()]{{0,20}})"
     r"\s*$",
     re.IGNORECASE,

@@ -1407,6 +1407,20 @@ def test_caption_credit_is_not_part_of_the_caption() -> None:
             "Voluntarios buscan al niño en el puerto de Montevideo.",
             "Archivo",
         ),
+        # a credit written as a sentence after the caption's own
+        (
+            "Volunteers search the fields behind the school. Photo by Jane Doe/Riverside Herald",
+            "Volunteers search the fields behind the school.",
+            "Jane Doe",
+        ),
+        ("Screenshot by Amanda Tan/ONE Esports", "", "Amanda Tan"),
+        # a photo's author named in the caption's own words is what it shows
+        (
+            "The boy in a photo by Sarah Jones, his mother",
+            "The boy in a photo by Sarah Jones, his mother",
+            "Jane Doe",
+        ),
+        ("Photo by his mother, on the morning he left", "Photo by his mother", "Jane Doe"),
     ],
 )
 def test_a_credit_in_other_languages_is_not_part_of_the_caption(
