@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -974,14 +975,26 @@ PROSE_PARAGRAPH_LENGTH = 150
 def _drop_page_widgets(tree: Any) -> None:
     """Remove readers' comments and the page's widgets, named as such by their class or id.
 
-    A block holding the headline or an `<article>` is never removed, whatever its name.
+    A block holding the headline or an `<article>` is the article's, whatever its name.
+    So is a comments block holding the page's first paragraph of prose: readers comment
+    after the story, and an opinion desk may name its body `section-comment`.
     """
-    doomed = [element for element in tree.iter(*PAGE_BLOCKS) if _is_page_widget(element)]
+    first_prose = next(_prose_paragraphs(tree), None)
+    holding_story = set() if first_prose is None else set(first_prose.iterancestors())
+    doomed = [
+        element
+        for element in tree.iter(*PAGE_BLOCKS)
+        if _is_page_widget(element, holds_first_prose=element in holding_story)
+    ]
     for element in doomed:
         element.drop_tree()  # the text after it stays
 
 
-def _is_page_widget(element: Any) -> bool:
+def _prose_paragraphs(element: Any) -> Iterator[Any]:
+    return (p for p in element.iter("p") if len(p.text_content()) >= PROSE_PARAGRAPH_LENGTH)
+
+
+def _is_page_widget(element: Any, holds_first_prose: bool) -> bool:
     words = set(NAME_WORDS.split(f"{element.get('class') or ''} {element.get('id') or ''}".lower()))
     comments = not words.isdisjoint(READER_COMMENT_WORDS) and words.isdisjoint(LIVE_WORDS)
     if not comments and words.isdisjoint(WIDGET_WORDS):
@@ -989,9 +1002,8 @@ def _is_page_widget(element: Any) -> bool:
     if element.find(".//h1") is not None or element.find(".//article") is not None:
         return False
     if comments:
-        return True
-    prose = (p for p in element.iter("p") if len(p.text_content()) >= PROSE_PARAGRAPH_LENGTH)
-    return sum(1 for _ in prose) <= MAX_WIDGET_PROSE_PARAGRAPHS
+        return not holds_first_prose
+    return sum(1 for _ in _prose_paragraphs(element)) <= MAX_WIDGET_PROSE_PARAGRAPHS
 
 
 # --- posts the journalist embedded ----------------------------------------------------------

@@ -664,6 +664,16 @@ def test_a_block_named_like_a_widget_that_holds_the_story_stays(name: str) -> No
     assert WIDGET_LINE in stage_text(widget_page(name, inside))
 
 
+def test_an_opinion_body_named_comment_stays() -> None:
+    """Readers comment after the story: a comments-named block holding its first prose is it."""
+    html = (
+        "<html><body><header><h1>Boy found safe after two days</h1></header>"
+        f"<div class='articleBody section-comment'><p>{PARAGRAPH}</p><p>{LAST}</p></div>"
+        "</body></html>"
+    )
+    assert LAST in stage_text(html)
+
+
 def test_a_block_named_as_a_widget_that_holds_the_headline_stays() -> None:
     html = (
         f"<html><body><div class='modal-open'><h1>Boy found safe after two days</h1>"
