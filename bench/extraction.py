@@ -15,7 +15,7 @@ Six page sets, each scored for both extractors in the same run:
   (`story_additions=False`: no lead photo's caption or standfirst from the
   article's header), without the later parts of a body cut between adverts
   (`continue_body=False`), without embedded posts (`keep_embedded_posts=False`),
-  with the blocks named as comments and widgets kept (`drop_page_widgets=False`),
+  with the lines of blocks named as comments and widgets kept (`drop_page_widgets=False`),
   and bare trafilatura with the switches of the real set below. `behind`
   counts the pages whose precision is more than 0.05 under bare trafilatura's;
 * newspaper4k's 22 real pages that `scripts/setup.sh` installs from PyPI

@@ -99,10 +99,10 @@ class ExtractOptions:
     and the standfirst are kept only where they stand: inside the body
     container trafilatura chose or, with `story_additions`, in the story
     around it (its `<article>`, or the block holding the headline and the
-    body), where a lead photo and a standfirst sit. `drop_page_widgets` removes,
-    before trafilatura reads the page, the blocks whose class or id names them
-    readers' comments, a sign-up form, a consent notice, a dialog or a promotion:
-    trafilatura's fallbacks read the whole page and would keep them. `min_length` counts words
+    body), where a lead photo and a standfirst sit. `drop_page_widgets` takes out of
+    trafilatura's text the lines of the blocks whose class or id names them readers'
+    comments, a sign-up form, a consent notice, a dialog or a promotion:
+    trafilatura's fallbacks read the whole page and keep them. `min_length` counts words
     for alphabetic scripts and characters for CJK scripts (see
     `content_length`), so a short Chinese report is measured by what it says,
     not by its (absent) spaces.
@@ -198,20 +198,15 @@ def extract_article(
     if options.keep_embedded_posts:
         _unwrap_embedded_posts(tree)
     captions = _captions_to_paragraphs(tree) if options.keep_captions else []
-    # Dates and metadata are read from the whole page, before its widgets go: a site prints
-    # the day in the block that links to its comments.
-    stated_day = page_day(tree, page.stated_dates, url)
     date_line = None if page.stated_dates else shown_date(tree)
+    widget_text = _page_widget_text(tree) if options.drop_page_widgets else _WidgetText()
     # trafilatura's own metadata search (htmldate and friends) costs a third of the
     # extraction; skip it when the publisher's metadata already names title and date.
     needs_metadata = not ((page.headline or page.og_title) and page.stated_dates)
-    metadata = trafilatura.extract_metadata(tree, url or None) if needs_metadata else Document()
-    if options.drop_page_widgets:
-        _drop_page_widgets(tree)
     document = trafilatura.bare_extraction(
         tree,
         url=url or None,
-        with_metadata=False,
+        with_metadata=needs_metadata,
         include_comments=options.include_comments,
         include_tables=options.include_tables,
         include_images=False,
@@ -222,10 +217,10 @@ def extract_article(
     if not isinstance(document, Document) or not (document.text or "").strip():
         return None
 
-    site_name = _clean(metadata.sitename) or page.site_name
+    site_name = _clean(document.sitename) or page.site_name
     host = _host(url)
     stated = [_without_site_name(t, site_name, host) for t in (page.headline, page.og_title)]
-    guessed = _without_site_name(_clean(metadata.title), site_name, host)
+    guessed = _without_site_name(_clean(document.title), site_name, host)
     if guessed:  # trafilatura read a kicked `<h1>` as one text
         guessed = page.kicked_h1.get(comparable(guessed), guessed)
     if any(stated):
@@ -240,7 +235,7 @@ def extract_article(
         title = post or _visible_headline(
             [named, guessed], [*page.h1, *page.h2], fallback=[guessed]
         )
-    text = _clean_text(document.text or "")
+    text = _without_widget_lines(_clean_text(document.text or ""), widget_text)
     body, located = _body_container(tree, text, captions)
     if options.continue_body:
         text = _with_continued_body(text, located)
@@ -258,7 +253,7 @@ def extract_article(
         text = _drop_repeated_headline(text, title, page.h1)
     if captions and options.restore_lead_captions:
         text = _restore_captions(text, captions, body, story)
-    description = _clean(metadata.description) or page.description
+    description = _clean(document.description) or page.description
     if options.keep_standfirst and story is not None:
         text = _with_standfirst(text, page.descriptions, story)
     if content_length(text) < options.min_length:
@@ -272,13 +267,13 @@ def extract_article(
         url=url,
         text=text,
         title=title,
-        published=stated_day or date_line or iso_date(metadata.date),
+        published=page_day(tree, page.stated_dates, url) or date_line or iso_date(document.date),
         authors=byline.people,
         organisations=byline.organisations,
         site_name=site_name,
         language=page.language,
         description=description,
-        canonical_url=_clean(metadata.url) if metadata.url and metadata.url != url else None,
+        canonical_url=_clean(document.url) if document.url and document.url != url else None,
     )
 
 
@@ -924,7 +919,7 @@ def _body_container(
     return container, located
 
 
-# --- page blocks that are never the article, removed before extraction ----------------------
+# --- page blocks that are never the article ---------------------------------------------------
 
 # Whole words of a block's class or id ("sf_comment_list", "subscribe-form", "cookiemsg") that
 # name readers' comments. trafilatura prunes comments only under a name that starts with
@@ -972,22 +967,62 @@ MAX_WIDGET_PROSE_PARAGRAPHS = 1
 PROSE_PARAGRAPH_LENGTH = 150
 
 
-def _drop_page_widgets(tree: Any) -> None:
-    """Remove readers' comments and the page's widgets, named as such by their class or id.
+@dataclass(frozen=True, slots=True)
+class _WidgetText:
+    """The lines of the page's readers' comments and widgets, and the words outside them."""
 
-    A block holding the headline or an `<article>` is the article's, whatever its name.
-    So is a comments block holding the page's first paragraph of prose: readers comment
-    after the story, and an opinion desk may name its body `section-comment`.
+    lines: frozenset[str] = frozenset()
+    tree: Any = None
+    widgets: frozenset[Any] = frozenset()
+
+    def outside(self) -> str:
+        """The page's words outside the widgets, run together (see `comparable`)."""
+        parts = []
+        for element in self.tree.iter():
+            if isinstance(element.tag, str) and element not in self.widgets and element.text:
+                parts.append(element.text)
+            if element.tail and element.getparent() not in self.widgets:
+                parts.append(element.tail)
+        return comparable(" ".join(parts))
+
+
+def _page_widget_text(tree: Any) -> _WidgetText:
+    """The lines of the page's readers' comments and widgets, named as such by their class
+    or id, to be taken out of the text trafilatura returns.
+
+    The page itself is left whole: a block taken out before extraction changes what
+    trafilatura chooses (without a recipe site's feedback dialog, its fallback wins and
+    half the steps go). A block holding the headline or an `<article>` is the article's,
+    whatever its name. So is a comments block holding the page's first paragraph of
+    prose: readers comment after the story, and an opinion desk may name its body
+    `section-comment`.
     """
     first_prose = next(_prose_paragraphs(tree), None)
     holding_story = set() if first_prose is None else set(first_prose.iterancestors())
-    doomed = [
-        element
-        for element in tree.iter(*PAGE_BLOCKS)
-        if _is_page_widget(element, holds_first_prose=element in holding_story)
-    ]
-    for element in doomed:
-        element.drop_tree()  # the text after it stays
+    lines: set[str] = set()
+    widgets: set[Any] = set()
+    for element in tree.iter(*PAGE_BLOCKS):
+        if element in widgets:
+            continue
+        if _is_page_widget(element, holds_first_prose=element in holding_story):
+            inner = list(element.iter())
+            widgets.update(inner)
+            lines.update(comparable(part) for part in element.itertext())
+            lines.update(comparable(part.text_content()) for part in inner)
+    lines.discard("")
+    return _WidgetText(frozenset(lines), tree, frozenset(widgets))
+
+
+def _without_widget_lines(text: str, widget_text: _WidgetText) -> str:
+    """The text without the lines only the widgets hold (a line the story also holds, as a
+    list of related projects repeats a heading of the page, stays)."""
+    lines = text.split("\n")
+    candidates = {comparable(line) for line in lines} & widget_text.lines
+    if not candidates:
+        return text
+    outside = widget_text.outside()
+    doomed = {line for line in candidates if line not in outside}
+    return "\n".join(line for line in lines if comparable(line) not in doomed)
 
 
 def _prose_paragraphs(element: Any) -> Iterator[Any]:

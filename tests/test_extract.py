@@ -664,6 +664,18 @@ def test_a_block_named_like_a_widget_that_holds_the_story_stays(name: str) -> No
     assert WIDGET_LINE in stage_text(widget_page(name, inside))
 
 
+def test_a_line_the_story_also_holds_stays_when_a_widget_repeats_it() -> None:
+    heading = "Golem application development"
+    html = (
+        "<html><body><article><h1>Boy found safe after two days</h1>"
+        f"<p>{PARAGRAPH}</p><h2>{heading}</h2><p>{PARAGRAPH}</p>"
+        f"<div class='related-box'><p>{heading}</p><p>{WIDGET_LINE}</p></div>"
+        "</article></body></html>"
+    )
+    text = stage_text(html)
+    assert heading in text and WIDGET_LINE not in text
+
+
 def test_an_opinion_body_named_comment_stays() -> None:
     """Readers comment after the story: a comments-named block holding its first prose is it."""
     html = (
