@@ -244,7 +244,7 @@ def extract_article(
     title = _without_site_name(_story_headline(title, body, tree) or title, site_name, host)
     if page.title_cut_at_quote:
         title = _uncut_at_quote(title, [*page.h1, *page.h2])
-    title = _without_leading_day(title)
+    title = _without_leading_day(_without_leading_mark(title))
     if captions:
         text = _drop_stray_captions(text, captions, story)
     if options.drop_teaser_lines:
@@ -652,6 +652,14 @@ def _visible_headline(
         if shown:
             return shown
     return next((title for title in (titles if fallback is None else fallback) if title), None)
+
+
+# An arrow or bullet a theme prints before every heading ("[> Jens Weber", "» …", "› …").
+LEADING_MARK = re.compile(r"^[\[(]?\s*[>»›→•·*]+\s*[\])]?\s+(?=\w)")
+
+
+def _without_leading_mark(title: str | None) -> str | None:
+    return LEADING_MARK.sub("", title) if title else title
 
 
 # What parts a day printed before the headline from it: "23.01.2022 - Dorothea Wierer …".

@@ -2314,6 +2314,20 @@ def test_a_day_printed_before_the_headline_is_not_part_of_it(stated: str, title:
     assert page_article(head, f"<h1>{stated}</h1>").title == title
 
 
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        ("[&gt; Jens Weber", "Jens Weber"),
+        ("» Boy found safe after two days", "Boy found safe after two days"),
+        ("[Rezi] Love is War", "[Rezi] Love is War"),  # a bracketed label is words
+    ],
+)
+def test_an_arrow_a_theme_prints_before_the_headline_is_not_part_of_it(
+    heading: str, title: str
+) -> None:
+    assert page_article("", f"<h1>{heading}</h1>").title == title
+
+
 def test_an_h1_in_capitals_gives_the_stated_titles_case() -> None:
     head = '<meta property="og:title" content="Transformationslabor Ernährung">'
     assert page_article(head, "<h1>TRANSFORMATIONSLABOR ERNÄHRUNG</h1>").title == (
