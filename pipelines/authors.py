@@ -253,6 +253,14 @@ PLACEHOLDERS = frozenset(
         "记者",
         "通讯员",
         "通訊員",
+        # a link to the writer's other pieces, labelled without the name
+        "all posts",
+        "all articles",
+        "view all posts",
+        "alle beiträge",
+        "alle artikel",
+        "tous les articles",
+        "todos los artículos",
     }
 )
 # Degrees and credentials after a name: "Brenda Goodman, MA", "Jane Roe, MD, PhD".
@@ -705,6 +713,18 @@ def trafilatura_author(tree: Any, attributed: list[Any] | None = None) -> str | 
     return next(author_candidates(tree, attributed), None) or None
 
 
+# A link the page marks as a topic's (`rel="tag"`, `rel="category"`): themes print an
+# article's categories inside its author element ("01.12.2022 / CSP / Photovoltaik"). A topic
+# folder alone is no evidence: NDTV files its writers under `/topic/swati-bhasin`.
+TOPIC_LINK_XPATH = (
+    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ') or contains(@rel, 'category')]"
+)
+
+
+def _topic_names(tree: Any) -> set[str]:
+    return {comparable(link.text_content()) for link in tree.xpath(TOPIC_LINK_XPATH)}
+
+
 def author_candidates(tree: Any, attributed: list[Any] | None = None) -> Iterator[str]:
     """The texts trafilatura's author search would take, in its order ("" for one it empties)."""
     levels: list[list[Any]] = [[], [], []]
@@ -1098,9 +1118,12 @@ def find_authors(
     # trafilatura stops at its first author element; one that names no one at all (a
     # date, "Xxx") gives way to the next few, one crediting an organisation does not
     # (the next is a related story's), but an unmarked "Written by: …" line still can.
+    topics: set[str] | None = None
     for visible in islice(author_candidates(tree, attributed), MAX_AUTHOR_CANDIDATES):
         for part in visible.split(";") if visible else ():
-            found.add(without_site(parse_byline(part), site_name))
+            topics = _topic_names(tree) if topics is None else topics
+            if comparable(part) not in topics:
+                found.add(without_site(parse_byline(part), site_name))
         if found.people:
             return found
         if found.organisations:

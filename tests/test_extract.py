@@ -460,6 +460,23 @@ def test_byline_joining_words_and_employers(
             ["Jane Doe"],
             [],
         ),
+        # The categories a theme prints in its author element are topics, not people.
+        (
+            "",
+            '<div class="postMeta--author vcard author">01.12.2022 / <span class="fn"></span>'
+            ' / <a rel="tag" href="/thema/csp/">Solar Thermal</a> / <a rel="category tag"'
+            ' href="/thema/speicher/">Energy Storage</a></div>',
+            [],
+            [],
+        ),
+        # A writer filed under a topic folder is still a writer: only the markup says topic.
+        (
+            "",
+            '<div class="postMeta--author vcard author">01.12.2022 / <a'
+            ' href="/topic/swati-bhasin">Swati Bhasin</a></div>',
+            ["Swati Bhasin"],
+            [],
+        ),
     ],
 )
 def test_authors_from_each_source(
