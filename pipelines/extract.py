@@ -474,15 +474,19 @@ JSON_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]
 
 
 def _json_ld_articles(tree: Any) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
-    """Article objects from the page's JSON-LD, including those inside `@graph`.
+    """Article objects from the page's JSON-LD, including those inside `@graph`; on a page
+    that states none, its `WebPage` objects (an SEO plugin's graph for a post it does not
+    call an article still credits the post's author there).
 
-    Also the named objects by their `@id`, for `_resolved`.
+    Also the named objects by their `@id`, for `_resolved`. A line break left raw inside a
+    string (a description pasted whole) is read as the publisher meant it.
     """
     articles: list[dict[str, Any]] = []
+    pages: list[dict[str, Any]] = []
     named: dict[str, dict[str, Any]] = {}
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
-            data = json.loads(JSON_WRAPPER.sub("", script.text_content() or ""))
+            data = json.loads(JSON_WRAPPER.sub("", script.text_content() or ""), strict=False)
         except ValueError:
             continue
         stack = [data]
@@ -497,9 +501,11 @@ def _json_ld_articles(tree: Any) -> tuple[list[dict[str, Any]], dict[str, dict[s
                 kinds = kinds if isinstance(kinds, list) else [kinds]
                 if any(kind in ARTICLE_TYPES for kind in kinds):
                     articles.append(item)
+                elif "WebPage" in kinds:
+                    pages.append(item)
                 if "@graph" in item:
                     stack.append(item["@graph"])
-    return articles, named
+    return articles or pages, named
 
 
 def _resolved(value: Any, named: dict[str, dict[str, Any]]) -> Any:

@@ -431,6 +431,35 @@ def test_byline_joining_words_and_employers(
             ["Jane Doe"],
             [],
         ),
+        # The same graph for a post the plugin calls no article: its WebPage credits the author.
+        (
+            '<script type="application/ld+json">{"@graph": ['
+            '{"@type": "WebPage", "author": {"@id": "https://x.example/#/person/1"}},'
+            '{"@type": "Person", "@id": "https://x.example/#/person/1", "name": "Jane Doe"}'
+            "]}</script>",
+            "",
+            ["Jane Doe"],
+            [],
+        ),
+        # Beside an article, the WebPage's credit (the editor who posted it) is not read.
+        (
+            '<script type="application/ld+json">{"@graph": ['
+            '{"@type": "WebPage", "author": {"@type": "Person", "name": "John Roe"}},'
+            '{"@type": "BlogPosting", "author": {"@type": "Person", "name": "Jane Doe"}}'
+            "]}</script>",
+            "",
+            ["Jane Doe"],
+            [],
+        ),
+        # A line break left raw inside a JSON-LD string does not hide the author.
+        (
+            '<script type="application/ld+json">{"@type": "BlogPosting", "description":'
+            ' "Map and filter\nare faster", "author": {"@type": "Person", "name": "Jane Doe"}}'
+            "</script>",
+            "",
+            ["Jane Doe"],
+            [],
+        ),
         # meta[name=author] that names an agency: the visible byline names the person.
         (
             '<meta name="author" content="Reuters">',
