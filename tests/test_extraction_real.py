@@ -457,10 +457,12 @@ def test_the_module_is_fetched_from_the_proxy_goproxy_names(
 # snippets F1 0.926 / 0.917, title 0.841 / 0.863, date 0.880 (0.859) / 0.884 (0.868),
 # authors 0.625 (0.565) / 0.607 (0.570). Session 12 ("Posted by", writers' pages in more
 # folders, date lines naming the writer, the site's own credit giving way): authors 0.663
-# / 0.623; titles led by a day, in capitals, cut at a quote: tuning title 0.846.
+# / 0.623; titles led by a day, in capitals, cut at a quote: tuning title 0.846. Session 13
+# (JSON-LD with raw line breaks, a WebPage's author, categories and "Alle Beiträge" as no
+# writers; an arrow before the headline): authors 0.674 / 0.629, tuning title 0.847.
 TRAFILATURA_FLOORS = {
-    "tuning": {"snippets_f1": 0.915, "title": 0.84, "date": 0.87, "authors": 0.65},
-    "held-out": {"snippets_f1": 0.905, "title": 0.85, "date": 0.875, "authors": 0.61},
+    "tuning": {"snippets_f1": 0.915, "title": 0.84, "date": 0.87, "authors": 0.665},
+    "held-out": {"snippets_f1": 0.905, "title": 0.85, "date": 0.875, "authors": 0.615},
 }
 
 
