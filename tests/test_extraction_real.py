@@ -75,7 +75,7 @@ from pipelines.authors import (
     parse_byline,
 )
 from pipelines.dates import shown_date
-from pipelines.extract import Extracted, extract_article
+from pipelines.extract import Extracted, ExtractOptions, extract_article
 from pipelines.fields import clean_field
 
 # Measured on 2026-12-02 (bench/extraction.py, 235 pages), stage vs bare trafilatura, after the
@@ -482,6 +482,20 @@ def test_floors_on_trafilatura_pages(trafilatura_pages: list[RealPage], split: s
     for field in ("title", "date", "authors"):
         assert getattr(ours, field) >= floors[field], (field, getattr(ours, field))
     assert ours.title > theirs.title
+
+
+def test_widget_lines_leave_trafilatura_s_choice_alone(trafilatura_pages: list[RealPage]) -> None:
+    """Taking the recipe site's feedback dialog out of the page before extraction made
+    trafilatura's fallback win, and half the steps went; taking the widgets' lines out of
+    the text afterwards removes those lines and nothing else."""
+    page = next(p for p in trafilatura_pages if p.key == "trafilatura-backen.de.maulwurfkuchen")
+    cleaned = extract_article(page.html, page.url)
+    whole = extract_article(page.html, page.url, ExtractOptions(drop_page_widgets=False))
+    assert cleaned is not None and whole is not None
+    assert "und schneide sie in kleine Würfel" in cleaned.text  # a step of the recipe
+    dialog = "Möchtest du uns Feedback geben?"
+    assert dialog in whole.text and dialog not in cleaned.text
+    assert set(cleaned.text.split("\n")) < set(whole.text.split("\n"))
 
 
 def test_a_built_set_writes_its_licence_and_counts_the_pages_it_left_out(
