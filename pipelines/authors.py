@@ -253,7 +253,9 @@ PLACEHOLDERS = frozenset(
         "记者",
         "通讯员",
         "通訊員",
-        # a link to the writer's other pieces, labelled without the name
+        # a link to the writer's other pieces, labelled without the name: German capitalises
+        # its nouns, and a label in lower case reads as a user name ("All posts" is caught
+        # by `_lower_case_words`, "all posts" is not)
         "all posts",
         "all articles",
         "view all posts",

@@ -199,7 +199,6 @@ def extract_article(
         _unwrap_embedded_posts(tree)
     captions = _captions_to_paragraphs(tree) if options.keep_captions else []
     date_line = None if page.stated_dates else shown_date(tree)
-    widget_text = _page_widget_text(tree) if options.drop_page_widgets else _WidgetText()
     # trafilatura's own metadata search (htmldate and friends) costs a third of the
     # extraction; skip it when the publisher's metadata already names title and date.
     needs_metadata = not ((page.headline or page.og_title) and page.stated_dates)
@@ -235,7 +234,9 @@ def extract_article(
         title = post or _visible_headline(
             [named, guessed], [*page.h1, *page.h2], fallback=[guessed]
         )
-    text = _without_widget_lines(_clean_text(document.text or ""), widget_text)
+    text = _clean_text(document.text or "")
+    if options.drop_page_widgets:  # read from the page trafilatura left whole (it reads a copy)
+        text = _without_widget_lines(text, _page_widget_text(tree))
     body, located = _body_container(tree, text, captions)
     if options.continue_body:
         text = _with_continued_body(text, located)
@@ -985,9 +986,9 @@ PROSE_PARAGRAPH_LENGTH = 150
 class _WidgetText:
     """The lines of the page's readers' comments and widgets, and the words outside them."""
 
-    lines: frozenset[str] = frozenset()
-    tree: Any = None
-    widgets: frozenset[Any] = frozenset()
+    lines: frozenset[str]
+    tree: Any
+    widgets: frozenset[Any]
 
     def outside(self) -> str:
         """The page's words outside the widgets, run together (see `comparable`)."""

@@ -657,7 +657,8 @@ def widget_page(name: str, inside: str = f"<p>{WIDGET_LINE}</p>") -> str:
     )
 
 
-def stage_text(html: str, options: ExtractOptions = DEFAULT_OPTIONS) -> str:
+def story_text(html: str, options: ExtractOptions = DEFAULT_OPTIONS) -> str:
+    """The text of a page whose story is `PARAGRAPH`, which it must hold."""
     article = extract_article(html, "https://news.example/a", options)
     assert article is not None and PARAGRAPH.strip() in article.text
     return article.text
@@ -677,8 +678,8 @@ def stage_text(html: str, options: ExtractOptions = DEFAULT_OPTIONS) -> str:
     ],
 )
 def test_a_block_named_as_a_widget_or_comments_is_dropped(name: str) -> None:
-    assert WIDGET_LINE not in stage_text(widget_page(name))
-    kept = stage_text(widget_page(name), ExtractOptions(drop_page_widgets=False))
+    assert WIDGET_LINE not in story_text(widget_page(name))
+    kept = story_text(widget_page(name), ExtractOptions(drop_page_widgets=False))
     assert WIDGET_LINE in kept  # what trafilatura does
 
 
@@ -694,8 +695,8 @@ def test_a_thread_of_readers_comments_is_dropped() -> None:
         f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></div>"
         f"<div id='sf_comment_list' class='box'>{comment * 4}</div></div></body></html>"
     )
-    assert "Alcalino" not in stage_text(html) and "do not believe" not in stage_text(html)
-    assert "do not believe" in stage_text(html, ExtractOptions(drop_page_widgets=False))
+    assert "Alcalino" not in story_text(html) and "do not believe" not in story_text(html)
+    assert "do not believe" in story_text(html, ExtractOptions(drop_page_widgets=False))
 
 
 @pytest.mark.parametrize(
@@ -707,7 +708,7 @@ def test_a_thread_of_readers_comments_is_dropped() -> None:
 )
 def test_a_block_named_like_a_widget_that_holds_the_story_stays(name: str) -> None:
     inside = f"<p>{PARAGRAPH} (first)</p><p>{PARAGRAPH} (second)</p><p>{WIDGET_LINE}</p>"
-    assert WIDGET_LINE in stage_text(widget_page(name, inside))
+    assert WIDGET_LINE in story_text(widget_page(name, inside))
 
 
 def test_a_line_the_story_also_holds_stays_when_a_widget_repeats_it() -> None:
@@ -718,7 +719,7 @@ def test_a_line_the_story_also_holds_stays_when_a_widget_repeats_it() -> None:
         f"<div class='related-box'><p>{heading}</p><p>{WIDGET_LINE}</p></div>"
         "</article></body></html>"
     )
-    text = stage_text(html)
+    text = story_text(html)
     assert heading in text and WIDGET_LINE not in text
 
 
@@ -729,7 +730,7 @@ def test_an_opinion_body_named_comment_stays() -> None:
         f"<div class='articleBody section-comment'><p>{PARAGRAPH}</p><p>{LAST}</p></div>"
         "</body></html>"
     )
-    assert LAST in stage_text(html)
+    assert LAST in story_text(html)
 
 
 def test_a_block_named_as_a_widget_that_holds_the_headline_stays() -> None:
@@ -737,7 +738,7 @@ def test_a_block_named_as_a_widget_that_holds_the_headline_stays() -> None:
         f"<html><body><div class='modal-open'><h1>Boy found safe after two days</h1>"
         f"<p>{PARAGRAPH}</p><p>{WIDGET_LINE}</p></div></body></html>"
     )
-    assert WIDGET_LINE in stage_text(html)
+    assert WIDGET_LINE in story_text(html)
 
 
 def test_the_day_beside_the_comments_link_is_still_read() -> None:
