@@ -797,14 +797,35 @@ def by_line(tree: Any) -> Byline:
         element = _line_of(start, opening.group(1))
         if element is None:
             continue
-        text = clean_field(shown_text(element))
-        if not text or not text.casefold().startswith(opening.group(1).casefold()):
-            continue
-        if len(text) <= MAX_BY_LINE_LENGTH:
+        text = _labelled_line(clean_field(shown_text(element)), opening.group(1))
+        if text and len(text) <= MAX_BY_LINE_LENGTH:
             found = parse_byline(text.split(LAYOUT_BREAK.strip())[0])
             if found.people and all(name[:1].isupper() for name in found.people):
                 return found
     return Byline()
+
+
+def _labelled_line(text: str | None, label: str) -> str | None:
+    """The line `label` opens in an element's shown text, else None.
+
+    A line element opening with the label is the line. A box of labelled fields
+    ("Datum: 03.11.2021 | Autor: Peter Maahn/SP-X", the labels in `<h5>`s or `<span>`s
+    of their own) holds it among its lines; a label on a line alone labels the next one.
+    """
+    if not text:
+        return None
+    wanted = label.casefold()
+    if text.casefold().startswith(wanted):
+        return text
+    if not wanted.endswith(":"):  # a later line opening "von" goes on a sentence
+        return None
+    lines = [line for line in (part.strip() for part in text.split(LAYOUT_BREAK.strip())) if line]
+    for at, line in enumerate(lines):
+        if line.casefold() == wanted:
+            return f"{line} {lines[at + 1]}" if at + 1 < len(lines) else None
+        if line.casefold().startswith(wanted):
+            return line
+    return None
 
 
 def _texts_near_headline(tree: Any, before: int) -> list[Any]:

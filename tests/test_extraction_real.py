@@ -1661,6 +1661,19 @@ def test_one_author_tag_per_author_and_a_user_name_last() -> None:
             ["Pamela Sladky"],
         ),
         ("<p>Par Didier Roy</p>", ["Didier Roy"]),
+        # a box of labelled fields, each label in an element of its own
+        (
+            '<div class="info"><h5>Datum: </h5>03.11.2021<br><h5>Autor: </h5>Peter Maahn/SP-X'
+            "</div>",
+            ["Peter Maahn"],
+        ),
+        (
+            "<div><span>Datum:</span> 19.11.2021<br><span>Autor:</span> Fritz Imhof<br>"
+            "<span>Quelle:</span> Livenet</div>",
+            ["Fritz Imhof"],
+        ),
+        # ... but an unlabelled "von" opening a later line goes on a sentence
+        ("<div>Die Praxis für Kinder<br>von Anna Berg und Jan Kühn gegründet</div>", []),
         # a sentence that starts with the word is no byline
         ("<p>Von Montag an gilt die neue Regel für alle Schulen.</p>", []),
     ],
