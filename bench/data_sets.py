@@ -38,6 +38,7 @@ class DataSet:
 
 DATA_SETS = {
     "extraction-real": DataSet("truth.json", "bench/build_extraction_real.py", installed=False),
+    "extraction-fundus": DataSet("truth.json", "bench/build_extraction_fundus.py", installed=False),
     "entities-real": DataSet("heldout.jsonl", "bench/build_entities_real.py", installed=False),
     "extraction-pypi": DataSet("truth.json", "bench/build_extraction_pypi.py", installed=True),
     "extraction-dates": DataSet("truth.json", "bench/build_extraction_dates.py", installed=True),

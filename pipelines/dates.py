@@ -247,7 +247,9 @@ ZONE_OFFSETS = (timedelta(hours=-12), timedelta(hours=14))
 MAX_TIME_ELEMENTS = 10
 
 
-def page_day(tree: Any, stated: Sequence[str], url: str = "") -> str | None:
+def page_day(
+    tree: Any, stated: Sequence[str], url: str = "", modified: Sequence[str] = ()
+) -> str | None:
     """The publisher's first stated date, or the one its page shows, as the publisher's day.
 
     Where the publisher's statements name different days (a JSON-LD `datePublished`
@@ -260,11 +262,13 @@ def page_day(tree: Any, stated: Sequence[str], url: str = "") -> str | None:
     newsroom's system; a printed paper's address may name the next day's edition,
     so the page's own day comes first). A stamp with a real offset (`+08:00`)
     already names the publisher's day and is kept; so is a UTC stamp whose own day
-    the page shows.
+    the page shows. A `<time>` stating the day the publisher says it `modified` the
+    article, on another day than it says it published it, dates the update
+    ("2024/12/04 00:05" over a `datePublished` of 23:17 the day before).
     """
     if not stated:
         return None
-    published = _shown_statement(tree, stated)
+    published = _shown_statement(tree, stated, modified)
     instant = _utc_instant(published)
     if instant is None:
         return published
@@ -281,9 +285,10 @@ def page_day(tree: Any, stated: Sequence[str], url: str = "") -> str | None:
     return neighbour.isoformat() if neighbour else published
 
 
-def _shown_statement(tree: Any, stated: Sequence[str]) -> str:
+def _shown_statement(tree: Any, stated: Sequence[str], modified: Sequence[str] = ()) -> str:
     first = stated[0]
-    stated = [*stated, *_time_statement(tree)]
+    updates = {stamp[:10] for stamp in modified} - {stamp[:10] for stamp in stated}
+    stated = [*stated, *(t for t in _time_statement(tree) if t[:10] not in updates)]
     if len({statement[:10] for statement in stated}) == 1:
         return first
     shown = _shown_days(tree, date.fromisoformat(first[:10]))

@@ -268,7 +268,9 @@ def extract_article(
         url=url,
         text=text,
         title=title,
-        published=page_day(tree, page.stated_dates, url) or date_line or iso_date(document.date),
+        published=page_day(tree, page.stated_dates, url, page.modified_dates)
+        or date_line
+        or iso_date(document.date),
         authors=byline.people,
         organisations=byline.organisations,
         site_name=site_name,
@@ -306,6 +308,8 @@ PUBLISHED_META = (
     "dc.date.issued",
     "dcterms.created",
 )
+# When the publisher last changed the article: a date line showing that day dates an update.
+MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified")
 TITLE_META = frozenset({"og:title", "twitter:title", "title"})
 LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
 
@@ -317,6 +321,8 @@ class _PageMetadata:
     # Every date the publisher states (JSON-LD, then the meta tags), in that order: where
     # they name different days, the day the page shows decides.
     stated_dates: list[str] = field(default_factory=list)
+    # When the publisher says it last changed the article (JSON-LD, then the meta tags).
+    modified_dates: list[str] = field(default_factory=list)
     json_ld_author: Any = None
     meta: dict[str, str] = field(default_factory=dict)
     site_name: str | None = None
@@ -358,6 +364,7 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     for article in articles:
         found.headline = found.headline or _clean(_first_text(article.get("headline")))
         found.stated_dates.append(iso_date(_first_text(article.get("datePublished"))) or "")
+        found.modified_dates.append(iso_date(_first_text(article.get("dateModified"))) or "")
         if found.json_ld_author is None:
             found.json_ld_author = _resolved(article.get("author") or article.get("creator"), named)
         found.site_name = found.site_name or _clean(_first_text(_name_of(article.get("publisher"))))
@@ -366,6 +373,8 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     found.og_title = _clean(meta.get("og:title"))
     found.stated_dates.extend(iso_date(meta.get(key)) or "" for key in PUBLISHED_META)
     found.stated_dates = list(dict.fromkeys(filter(None, found.stated_dates)))
+    found.modified_dates.extend(iso_date(meta.get(key)) or "" for key in MODIFIED_META)
+    found.modified_dates = list(dict.fromkeys(filter(None, found.modified_dates)))
     found.site_name = found.site_name or _clean(meta.get("og:site_name"))
     found.description = found.description or _clean(
         meta.get("og:description") or meta.get("description")

@@ -1812,6 +1812,38 @@ def test_statements_naming_different_days_are_settled_by_the_day_shown(
     assert page_article(head, f"<h1>Vanlife</h1>{shown}").published == published
 
 
+STATED_THE_DAY_BEFORE = (
+    '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Martial law",'
+    ' "datePublished": "2024-12-03T23:17:00+09:00"%s}</script>'
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "published"),
+    [
+        # the date line shows the day the publisher says it modified the article
+        (
+            STATED_THE_DAY_BEFORE % ', "dateModified": "2024-12-04T00:06:42+09:00"',
+            "2024-12-03T23:17:00+09:00",
+        ),
+        # ... stated in a meta tag the same
+        (
+            STATED_THE_DAY_BEFORE % ""
+            + '<meta property="article:modified_time" content="2024-12-04T00:06+09:00">',
+            "2024-12-03T23:17:00+09:00",
+        ),
+        # no modification stated: the day the page shows settles it, as before
+        (STATED_THE_DAY_BEFORE % "", "2024-12-04T00:05:00"),
+    ],
+)
+def test_a_date_line_showing_the_modified_day_dates_an_update(head: str, published: str) -> None:
+    shown = (
+        '<div class="article-header-date">'
+        '<time datetime="2024-12-04T00:05">2024/12/04 00:05</time></div>'
+    )
+    assert page_article(head, f"<h1>Martial law declared</h1>{shown}").published == published
+
+
 def test_byline_by_id_and_the_site_word_in_it() -> None:
     head = '<meta property="og:site_name" content="ITmedia PC USER">'
     header = '<h1>Intel NUC SSD test</h1><div id="byline"><b>[</b>田中宏昌，<b>ITmedia]</b></div>'
