@@ -235,11 +235,15 @@ def extract_article(
             [named, guessed], [*page.h1, *page.h2], fallback=[guessed]
         )
     text = _clean_text(document.text or "")
-    if options.drop_page_widgets:  # read from the page trafilatura left whole (it reads a copy)
-        text = _without_widget_lines(text, _page_widget_text(tree))
+    # Read from the page trafilatura left whole (it reads a copy).
+    widgets = _page_widget_text(tree) if options.drop_page_widgets else None
+    if widgets is not None:
+        text = _without_widget_lines(text, widgets)
     body, located = _body_container(tree, text, captions)
     if options.continue_body:
         text = _with_continued_body(text, located)
+        if widgets is not None:  # a later part of the body can hold a sign-up box too
+            text = _without_widget_lines(text, widgets)
     story = _story_of(body) if options.story_additions else body
     # The headline as shown may itself carry the site's name ("… | Umweltbundesamt" in an <h1>).
     title = _without_site_name(_story_headline(title, body, tree) or title, site_name, host)
@@ -247,7 +251,7 @@ def extract_article(
         title = _uncut_at_quote(title, [*page.h1, *page.h2])
     title = _without_leading_day(_without_leading_mark(title))
     if captions:
-        text = _drop_stray_captions(text, captions, story)
+        text = _without_credit_lines(_drop_stray_captions(text, captions, story), captions)
     if options.drop_teaser_lines:
         text = _drop_teaser_lines(text)
     if options.drop_repeated_headline:
@@ -1321,6 +1325,9 @@ class _Caption:
 
     text: str
     element: Any
+    # The photo credits beside the caption in its figure ("Friso Gentsch/dpa" in a
+    # `<span class="…-source">` after the caption's `<span>`): no line of the text.
+    credits: tuple[str, ...] = ()
 
 
 def _captions_to_paragraphs(tree: Any) -> list[_Caption]:
@@ -1362,8 +1369,26 @@ def _captions_to_paragraphs(tree: Any) -> list[_Caption]:
             wrapper, parent = parent, parent.getparent()
         if parent is None:
             continue
-        found.append(_Caption(text, _as_paragraph(wrapper, text)))
+        credits = tuple(
+            _normalise(credit.text_content())
+            for credit in parent.xpath(FIGURE_CREDIT_XPATH)
+            if not _contains(wrapper, credit)
+        )
+        found.append(_Caption(text, _as_paragraph(wrapper, text), credits))
     return found
+
+
+def _without_credit_lines(text: str, captions: list[_Caption]) -> str:
+    """The text without lines that are only a caption's photo credit.
+
+    A caption turned into a paragraph leaves the credit beside it on its own, where
+    trafilatura can keep it as a line: the credit names the photographer, not
+    anyone in the story.
+    """
+    credits = {comparable(credit) for c in captions for credit in c.credits} - {""}
+    if not credits:
+        return text
+    return "\n".join(line for line in text.split("\n") if comparable(line) not in credits)
 
 
 def _as_paragraph(wrapper: Any, text: str) -> Any:
@@ -1413,6 +1438,8 @@ TRAILING_CREDIT = re.compile(
     r"\s*$",
     re.IGNORECASE,
 )
+# Beside a caption in its figure, an element naming the photo's source is its credit too.
+FIGURE_CREDIT_XPATH = CREDIT_XPATH[:-1] + " or contains(@class, 'source')]"
 # A part of the caption (a `<span>` of its own) that is only a credit: "J. Smith / AP file".
 CREDIT_PART = re.compile(rf"^[^()/]{{2,40}}/\s*{AGENCY}\b[^()]{{0,20}}$", re.IGNORECASE)
 

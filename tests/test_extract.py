@@ -790,6 +790,20 @@ def test_a_body_cut_into_parts_between_adverts_is_read_whole() -> None:
     assert paragraphs_in(whole.text) == list(range(1, 14))  # in the page's order
 
 
+def test_a_sign_up_box_in_a_later_part_of_the_body_stays_out() -> None:
+    """A later part read back whole can hold a newsletter box; its lines are a widget's."""
+    sign_up = (
+        "<section class='newsletter-widget__story-page'><p>Get the day's news in a readable"
+        " format.</p><p>By signing up you consent to receive the above newsletter.</p></section>"
+    )
+    second = body_part(range(6, 11)).replace("</div></div>", f"{sign_up}</div></div>")
+    html = parted_page(body_part(range(1, 6)), second, body_part(range(11, 14)))
+    article = extract_article(html, "https://news.example/a")
+    assert article is not None
+    assert paragraphs_in(article.text) == list(range(1, 14))
+    assert "signing up" not in article.text and "readable format" not in article.text
+
+
 def test_twins_of_the_body_that_hold_no_prose_stay_out() -> None:
     """Teaser cards built like the body: their paragraphs are links to other stories."""
     card = (

@@ -1387,6 +1387,22 @@ def test_caption_credit_is_not_part_of_the_caption() -> None:
 
 
 @pytest.mark.parametrize(
+    "credit_class", ["image-container-source__rbsO4", "credit", "FeaturedImageCaption-credit"]
+)
+def test_a_credit_beside_the_caption_in_its_figure_is_no_line(credit_class: str) -> None:
+    photo = (
+        '<div class="image-container"><img src="a.jpg"><div class="image-container-text">'
+        '<span class="image-container-caption">Volunteers search the fields behind Hollins'
+        f' Lane, Millbrook.</span><span class="{credit_class}">Friso Gentsch/dpa</span>'
+        "</div></div>"
+    )
+    article = extract_article(story_page(body_extra=photo), "")
+    assert article is not None
+    assert "Volunteers search the fields behind Hollins Lane, Millbrook." in article.text
+    assert "Gentsch" not in article.text
+
+
+@pytest.mark.parametrize(
     ("caption", "kept", "credit"),
     [
         (
