@@ -67,6 +67,7 @@ __all__ = [
     "profile_link",
     "profile_names",
     "shown_text",
+    "surname_last",
     "trafilatura_author",
     "without_site",
 ]
@@ -125,7 +126,7 @@ TRANSLATOR = re.compile(r"\s*(?:翻訳者|翻訳|译者|翻译)\s*[:：]?.*$")
 # A full stop after a word (not an initial or "Mrs.") ends the name: "Finian Cunningham.
 # Sputnik International" is a person and the paper.
 SEPARATORS = re.compile(
-    r"\s*(?:[,;|/•／]|\s·\s|\b(?i:and|und|et)\b|\by\b|&|、|，|\s+[-–—]\s+"
+    r"\s*(?:[,;|/•／]|\s·\s|\b(?i:and|und|et|og|och)\b|\by\b|&|、|，|\s+[-–—]\s+"
     r"|(?<=[a-z]{3})\.\s+(?=[A-Z]))\s*"
 )
 MONTHS = (
@@ -211,6 +212,8 @@ AGENCIES = frozenset(
 # A date line, or an editor's credit (编辑 / 责任编辑: the editor is not an author).
 NOT_A_BYLINE = re.compile(
     r"^(?:(?:last\s+)?(?:updated|published|posted|modified)\b(?!\s+by\b)"
+    # a photo's credit, which a figure can mark as its image's `author` ("Foto: Mads …")
+    r"|(?:fotos?|photos?|bild|kuva)\b"
     r"|[（(【\[]?\s*(?:责任编辑|責任編輯|编辑|編輯|編集)\s*[:：]?)",
     re.IGNORECASE,
 )
@@ -600,6 +603,13 @@ def _attributed(tree: Any) -> list[Any]:
     return [e for e in tree.xpath(ATTRIBUTED_XPATH) if isinstance(e.tag, str)]
 
 
+def surname_last(name: str) -> str:
+    """ "You, Xiaoying" -> "Xiaoying You": a library catalogue's form (Dublin Core's
+    `dc.creator`, one author per tag), read before the tags are joined into a list
+    whose commas would part each name in two."""
+    return SURNAME_FIRST.sub(r"\2 \1", name)
+
+
 def visible_byline(tree: Any, attributed: list[Any] | None = None) -> Byline:
     """The first byline element the page shows ("By X and Y"), in document order.
 
@@ -617,7 +627,11 @@ def visible_byline(tree: Any, attributed: list[Any] | None = None) -> Byline:
             or element.get("itemprop") == "author"
         ):
             continue
-        if any(a.tag in OUTSIDE_STORY for a in element.iterancestors()):
+        # A photo's author (schema.org's `author` of the image, in its figure) is the
+        # photographer ("Mads Claus Rasmussen/Ritzau Scanpix"), not the article's.
+        if element.tag == "figcaption" or any(
+            a.tag in OUTSIDE_STORY or a.tag == "figure" for a in element.iterancestors()
+        ):
             continue
         text = clean_field(shown_text(element))
         if not text or len(text) > MAX_BYLINE_LENGTH:

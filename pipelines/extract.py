@@ -74,6 +74,7 @@ from pipelines.authors import (
     OUTSIDE_STORY,
     cjk_byline,
     find_authors,
+    surname_last,
     without_site,
 )
 from pipelines.dates import SHOWN_DAY, iso_date, page_day, shown_date
@@ -360,6 +361,8 @@ def _page_metadata(tree: Any) -> _PageMetadata:
         key = key.lower()
         if key in TITLE_META and any('"' in name for name in element.attrib):
             found.title_cut_at_quote = True
+        if key in AUTHOR_META:
+            content = surname_last(content)  # "You, Xiaoying": one author per tag
         if key in AUTHOR_META and key in meta and content not in meta[key]:
             meta[key] += f", {content}"  # one `article:author` tag per author
         else:

@@ -954,6 +954,14 @@ def test_double_escaped_json_ld_headline_is_stored_clean() -> None:
         ("Ein Artikel von Pamela Sladky", ["Pamela Sladky"], []),
         ("Von David Hutzler, dpa", ["David Hutzler"], ["dpa"]),
         ("Autor: Peter Maahn/SP-X", ["Peter Maahn"], ["SP-X"]),
+        # Danish, Norwegian and Swedish "and"
+        (
+            "Trine Juncher Jørgensen og Tôrtia Reimer-Johansen",
+            ["Trine Juncher Jørgensen", "Tôrtia Reimer-Johansen"],
+            [],
+        ),
+        ("Anna Berg och Lars Holm", ["Anna Berg", "Lars Holm"], []),
+        ("Foto: Mads Claus Rasmussen", [], []),  # a photo's credit
         ("Publié par Claire Martin", ["Claire Martin"], []),
         ("Christoph Hein Chefredakteur", ["Christoph Hein"], []),  # a job title
         ("Veröffentlicht von", [], []),  # the label alone
@@ -1053,6 +1061,29 @@ def test_meta_author_and_rel_author_byline() -> None:
     )
     from_byline = extract_article(visible, "")
     assert from_byline is not None and from_byline.authors == ["Ruth Reporter"]
+
+
+def test_a_catalogues_surname_first_author_tags_name_each_author() -> None:
+    """Dublin Core's `dc.creator`, one "Surname, Given" tag per author (Nature's pages)."""
+    head = (
+        '<meta name="dc.creator" content="You, Xiaoying">'
+        '<meta name="dc.creator" content="Lenharo, Mariana">'
+    )
+    assert page_article(head, "<h1>Climate talks</h1>").authors == [
+        "Xiaoying You",
+        "Mariana Lenharo",
+    ]
+
+
+def test_a_photos_author_in_its_figure_is_not_the_articles() -> None:
+    """schema.org marks the photographer as the image's `author` inside the figure."""
+    header = (
+        '<h1>Grønland og USA</h1><figure><img src="a.jpg"><figcaption>Et stort flertal ønsker'
+        ' ikke det.</figcaption><figcaption itemprop="author">Mads Claus Rasmussen/Ritzau'
+        ' Scanpix</figcaption></figure><p class="byline">Trine Juncher Jørgensen og Tôrtia'
+        " Reimer-Johansen</p>"
+    )
+    assert page_article("", header).authors == ["Trine Juncher Jørgensen", "Tôrtia Reimer-Johansen"]
 
 
 @pytest.mark.parametrize(
