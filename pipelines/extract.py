@@ -738,6 +738,8 @@ def _shown_headline(title: str, h1: list[str]) -> str | None:
             return title if heading.isupper() and not title.isupper() else heading
         if _opens_stated_title(heading, title) or _kicker_before(heading, title):
             return heading
+        if _kicked_heading(heading, title):
+            return title
         shared = _common_prefix(heading, title).rstrip()
         if len(shared) < max(MIN_HEADLINE_LENGTH, SHARED_HEADLINE_SHARE * len(heading)):
             continue
@@ -755,6 +757,18 @@ def _shown_headline(title: str, h1: list[str]) -> str | None:
 
 # What ends a kicker before a headline ("EXCLUSIVE:", "Live |"): a label, not the headline.
 KICKER_END = re.compile(r"[:|\-–—»·/：｜]\s*$")
+
+
+def _kicked_heading(heading: str, title: str) -> bool:
+    """Whether the `<h1>` prints a kicker before the stated title: "Kultur : Ehrengast der
+    Frankfurter Buchmesse: …", or a kicker in an element of its own that the markup glues
+    to it with no space ("Nationale DemoDer 9. Juli naht: …"). The title is the headline.
+    """
+    opening = _opening_before(heading, title)
+    if not opening or len(WORDS.findall(opening)) > MAX_KICKER_WORDS:
+        return False
+    glued = opening[-1:].isalpha() and title[:1].isupper()
+    return glued or bool(KICKER_END.search(opening))
 
 
 def _opens_stated_title(heading: str, title: str) -> bool:

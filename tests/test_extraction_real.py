@@ -1191,6 +1191,19 @@ def page_article(head: str, header: str, url: str = "") -> Extracted:
             '<h1 itemprop="headline">Kaeser verarscht Neubauer</h1>',
             "Kaeser verarscht Neubauer",
         ),
+        (  # the <h1> prints a section's label before the stated title
+            '<meta property="og:title"'
+            ' content="Ehrengast der Frankfurter Buchmesse: Was lesen die Philippinen?">',
+            "<h1>Kultur : Ehrengast der Frankfurter Buchmesse: Was lesen die Philippinen?</h1>",
+            "Ehrengast der Frankfurter Buchmesse: Was lesen die Philippinen?",
+        ),
+        (  # ... or a kicker in an element the markup glues to it with no space
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "headline": "Der 9. Juli naht: OGBL und LCGB demonstrieren Stärke"}</script>',
+            "<h1><span>Nationale Demo</span>Der 9. Juli naht: OGBL und LCGB demonstrieren"
+            " Stärke</h1>",
+            "Der 9. Juli naht: OGBL und LCGB demonstrieren Stärke",
+        ),
         (  # an <h1> that carries the site's name itself
             '<meta property="og:site_name" content="Umweltbundesamt">'
             '<meta property="og:title" content="EU-Taxonomie: Atomkraft und Erdgas sind nicht'
