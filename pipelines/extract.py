@@ -1066,8 +1066,7 @@ def _without_widget_lines(text: str, widget_text: _WidgetText) -> str:
     if not candidates:
         return text
     outside = widget_text.outside()
-    doomed = {line for line in candidates if line not in outside}
-    return "\n".join(line for line in lines if comparable(line) not in doomed)
+    return _without_lines(text, {line for line in candidates if line not in outside})
 
 
 def _prose_paragraphs(element: Any) -> Iterator[Any]:
@@ -1283,12 +1282,10 @@ def _drop_stray_captions(text: str, captions: list[_Caption], story: Any) -> str
     site's header, a sidebar or a neighbouring story's card can ride along
     with the body; a photo caption of this article stands in its story.
     """
-    stray = {
-        comparable(c.text) for c in captions if story is None or not _contains(story, c.element)
-    }
-    if not stray:
-        return text
-    return "\n".join(line for line in text.split("\n") if comparable(line) not in stray)
+    return _without_lines(
+        text,
+        {comparable(c.text) for c in captions if story is None or not _contains(story, c.element)},
+    )
 
 
 # --- captions and standfirst --------------------------------------------------------------
@@ -1386,13 +1383,23 @@ def _captions_to_paragraphs(tree: Any) -> list[_Caption]:
             wrapper, parent = parent, parent.getparent()
         if parent is None:
             continue
-        credits = tuple(
-            _normalise(credit.text_content())
-            for credit in parent.xpath(FIGURE_CREDIT_XPATH)
-            if not _contains(wrapper, credit)
-        )
+        credits = _figure_credits(parent, wrapper, shown)
         found.append(_Caption(text, _as_paragraph(wrapper, text), credits))
     return found
+
+
+def _figure_credits(figure: Any, caption: Any, shown: str) -> tuple[str, ...]:
+    """The credits beside the caption when `figure` holds nothing else: a larger block
+    (the body around a figure) holds lines of its own, which are no credits."""
+    credits = [
+        _normalise(credit.text_content())
+        for credit in figure.xpath(FIGURE_CREDIT_XPATH)
+        if not _contains(caption, credit)
+    ]
+    rest = _normalise(figure.text_content())
+    for part in (shown, *credits):
+        rest = rest.replace(part, "", 1)
+    return tuple(credits) if credits and not rest.strip() else ()
 
 
 def _without_credit_lines(text: str, captions: list[_Caption]) -> str:
@@ -1402,10 +1409,15 @@ def _without_credit_lines(text: str, captions: list[_Caption]) -> str:
     trafilatura can keep it as a line: the credit names the photographer, not
     anyone in the story.
     """
-    credits = {comparable(credit) for c in captions for credit in c.credits} - {""}
-    if not credits:
+    return _without_lines(text, {comparable(credit) for c in captions for credit in c.credits})
+
+
+def _without_lines(text: str, doomed: set[str]) -> str:
+    """The text without the lines whose comparable form is in `doomed`."""
+    doomed.discard("")
+    if not doomed:
         return text
-    return "\n".join(line for line in text.split("\n") if comparable(line) not in credits)
+    return "\n".join(line for line in text.split("\n") if comparable(line) not in doomed)
 
 
 def _as_paragraph(wrapper: Any, text: str) -> Any:
