@@ -38,13 +38,20 @@ import html
 import json
 import re
 import sys
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.build_extraction_real import GitTree, Tree, add_page, local_day  # noqa: E402
+from bench.build_extraction_real import (  # noqa: E402
+    GitTree,
+    Tree,
+    add_page,
+    local_day,
+    write_truth,
+)
 from bench.data_sets import data_folder  # noqa: E402
 from pipelines.decode import decode_html  # noqa: E402
 
@@ -159,16 +166,16 @@ def stated_day(published: str | None, page: str) -> str | None:
     return local_day(instant.isoformat(), page)
 
 
-def _matches(expected: dict[str, object], page: str) -> bool:
-    """Whether the page holds this parser version's expected title or text opening."""
-    shown = _plain(page)
+def _matches(expected: dict[str, object], shown: str) -> bool:
+    """Whether the page's text (`shown`, see `_plain`) holds this parser version's expected
+    title or text opening."""
     title = _plain(str(expected.get("title") or ""))
     opening = (body_text(expected.get("body")) or "")[:MATCHED_OPENING]  # type: ignore[arg-type]
     return bool(title and title in shown) or bool(opening and opening in shown)
 
 
 def fundus_pages(
-    tree: Tree, left_out: dict[str, int]
+    tree: Tree, left_out: Counter[str]
 ) -> dict[str, tuple[dict[str, object], bytes, str]]:
     """Every page of the test data paired with its expected extraction, keyed
     `fundus-<country>-<file>`, with its publisher (`<country>/<name>`)."""
@@ -184,17 +191,14 @@ def fundus_pages(
             compressed = tree.read(f"{folder}/{name}")
             expected_file = tree.read(f"{folder}/{match['publisher']}.json") if match else None
             if match is None or compressed is None or expected_file is None:
-                left_out["no page or no expectation"] = (
-                    left_out.get("no page or no expectation", 0) + 1
-                )
+                left_out["no page or no expectation"] += 1
                 continue
             raw = gzip.decompress(compressed)
             page = decode_html(raw).text
-            versions = [v for v in json.loads(expected_file).values() if _matches(v, page)]
+            shown = _plain(page)
+            versions = [v for v in json.loads(expected_file).values() if _matches(v, shown)]
             if len(versions) != 1:
-                left_out["no one parser version matched"] = (
-                    left_out.get("no one parser version matched", 0) + 1
-                )
+                left_out["no one parser version matched"] += 1
                 continue
             expected = versions[0]
             key = f"fundus-{country}-{name.removesuffix('.html.gz')}"
@@ -222,22 +226,16 @@ def split_by_publisher(pages: dict[str, dict[str, object]], publishers: dict[str
 def build(tree: Tree, target: Path) -> dict[str, dict[str, object]]:
     """Write the set from Fundus's test data in `tree` to `target`; return its truth."""
     (target / "html").mkdir(parents=True, exist_ok=True)
-    left_out: dict[str, int] = {}
+    left_out: Counter[str] = Counter()
     pages: dict[str, dict[str, object]] = {}
     publishers: dict[str, str] = {}
     for key, (entry, raw, publisher) in fundus_pages(tree, left_out).items():
         add_page(target, pages, key, entry, raw)
         publishers[key] = publisher
     split_by_publisher(pages, publishers)
-    (target / "truth.json").write_text(
-        json.dumps(pages, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    (target / "LICENSE-fundus").write_bytes(tree.read("LICENSE") or b"")
+    licence = {"LICENSE-fundus": tree.read("LICENSE") or b""}
+    write_truth(target, pages, licences=licence, left_out=left_out, split=False)
     (target / "README.md").write_bytes(README.read_bytes())
-    reasons = "; ".join(f"{count} {why}" for why, count in left_out.items())
-    print(
-        f"{len(pages)} pages written to {target}" + (f" (left out: {reasons})" if reasons else "")
-    )
     return pages
 
 

@@ -340,11 +340,14 @@ def write_truth(
     licences: dict[str, bytes] | None = None,
     left_out: dict[str, int] | None = None,
     mended: dict[str, int] | None = None,
+    split: bool = True,
 ) -> None:
     """Split the pages into their parts and write `truth.json` next to their `html/`, with
     the corpora's `licences` (file name -> text); say how many pages were written, how
-    many of the source's were left out and how many truths a rule mended, by reason."""
-    split_parts(pages, first_index)
+    many of the source's were left out and how many truths a rule mended, by reason.
+    With `split` False the pages keep the parts their builder gave them."""
+    if split:
+        split_parts(pages, first_index)
     (target / "truth.json").write_text(
         json.dumps(pages, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )

@@ -59,7 +59,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -1012,7 +1012,7 @@ MAX_WIDGET_PROSE_PARAGRAPHS = 1
 PROSE_PARAGRAPH_LENGTH = 150
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _WidgetText:
     """The lines of the page's readers' comments and widgets, and the words outside them."""
 
@@ -1020,8 +1020,10 @@ class _WidgetText:
     tree: Any
     widgets: frozenset[Any]
 
+    @cached_property
     def outside(self) -> str:
-        """The page's words outside the widgets, run together (see `comparable`)."""
+        """The page's words outside the widgets, run together (see `comparable`): read once
+        a page, though the widgets' lines are taken out twice (see `extract_article`)."""
         parts = []
         for element in self.tree.iter():
             if isinstance(element.tag, str) and element not in self.widgets and element.text:
@@ -1065,7 +1067,7 @@ def _without_widget_lines(text: str, widget_text: _WidgetText) -> str:
     candidates = {comparable(line) for line in lines} & widget_text.lines
     if not candidates:
         return text
-    outside = widget_text.outside()
+    outside = widget_text.outside
     return _without_lines(text, {line for line in candidates if line not in outside})
 
 
