@@ -159,6 +159,10 @@ def shared_benchmark(workers: int, misses: bool) -> None:
         ("  (stage, captions off)", partial(homeward_stage, ExtractOptions(keep_captions=False))),
         ("  (additions in body only)", partial(homeward_stage, STRICT_OPTIONS)),
         (
+            "  (all lead captions kept)",
+            partial(homeward_stage, ExtractOptions(lead_captions_need_names=False)),
+        ),
+        (
             "  (body's later parts off)",
             partial(homeward_stage, ExtractOptions(continue_body=False)),
         ),

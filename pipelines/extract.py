@@ -11,16 +11,18 @@ comments. Homeward adds what a news archive needs on top of it:
   caption in a teaser box goes with the teaser); a caption that is mostly
   link text is a story card's headline, one inside a gallery or carousel (or
   a second copy of a caption) belongs to no single photo, and a video
-  player's or a hidden one is no photo's: all are left alone;
+  player's (or one beside a player in a box of their own) or a hidden one is
+  no photo's: all are left alone;
 * every addition is then judged by where it stands on the page: the
   extracted lines are found on the page, the body container is the element
   holding nearly all of them, and the story is the `<article>` around it
   (or the block holding the headline and the body). A caption outside the
   story is dropped; a lead photo's caption in the story above the body
-  comes back; the standfirst (the page's description, shown as the whole
-  text of a visible element) is added when it stands in the story but
-  trafilatura left it out. `story_additions=False` narrows all three to the
-  body container itself;
+  comes back, but only when it names someone or somewhere the text does not
+  (one repeating the story's names adds nothing to find); the standfirst
+  (the page's description, shown as the whole text of a visible element) is
+  added when it stands in the story but trafilatura left it out.
+  `story_additions=False` narrows all three to the body container itself;
 * a body the page cut into parts between adverts (the same element and class
   repeated) is read whole: trafilatura keeps the first part only; a tweet or an
   Instagram post the journalist embedded is kept as a quotation;
@@ -106,7 +108,8 @@ class ExtractOptions:
     trafilatura's fallbacks read the whole page and keep them. `min_length` counts words
     for alphabetic scripts and characters for CJK scripts (see
     `content_length`), so a short Chinese report is measured by what it says,
-    not by its (absent) spaces.
+    not by its (absent) spaces. `lead_captions_need_names` keeps a caption of the
+    story outside the body only when it names someone the text does not.
     """
 
     include_comments: bool = False
@@ -115,6 +118,7 @@ class ExtractOptions:
     favor_recall: bool = False
     keep_captions: bool = True
     restore_lead_captions: bool = True
+    lead_captions_need_names: bool = True
     keep_standfirst: bool = True
     drop_repeated_headline: bool = True
     drop_teaser_lines: bool = True
@@ -253,6 +257,8 @@ def extract_article(
     title = _without_leading_day(_without_leading_mark(title))
     if captions:
         text = _without_credit_lines(_drop_stray_captions(text, captions, story), captions)
+        if options.lead_captions_need_names:
+            text, captions = _without_captions_naming_no_one_new(text, captions, body, story)
     if options.drop_teaser_lines:
         text = _drop_teaser_lines(text)
     if options.drop_repeated_headline:
@@ -1277,6 +1283,59 @@ def _locate(tree: Any, wanted: dict[str, list[str]], count: int) -> list[tuple[A
     return located
 
 
+def _without_captions_naming_no_one_new(
+    text: str, captions: list[_Caption], body: Any, story: Any
+) -> tuple[str, list[_Caption]]:
+    """The text and captions without the story's captions outside the body that name no one new.
+
+    A lead photo's caption is worth keeping when it names the child or the village; one
+    that only repeats names the story already gives adds nothing a search could find and
+    is not the story the journalist wrote. Captions inside the body are the body's.
+    """
+    if body is None or story is None or story is body:
+        return text, captions
+    lead = [c for c in captions if _contains(story, c.element) and not _contains(body, c.element)]
+    if not lead:
+        return text, captions
+    rest = _without_lines(text, {comparable(c.text) for c in lead})
+    words = frozenset(word.casefold() for word in WORD.findall(rest))
+    dull = {comparable(c.text) for c in lead if not _names_someone_new(c.text, words)}
+    if not dull:
+        return text, captions
+    return _without_lines(text, dull), [c for c in captions if comparable(c.text) not in dull]
+
+
+WORD = re.compile(r"\w+")
+# A capitalised word after one of these starts a sentence and need not be a name.
+SENTENCE_WORD = re.compile(r"\w+|[.!?:;]")
+MIN_NAME_LENGTH = 3
+
+
+def _names_someone_new(caption: str, words: frozenset[str]) -> bool:
+    """Whether the caption holds a capitalised word (not a sentence's first) the text lacks.
+
+    In a script without capitals (Chinese, Japanese) names cannot be told from
+    other words this way, so such a caption counts as naming someone.
+    """
+    if not any(character.isupper() for character in caption):
+        return True
+    starts_sentence = True
+    for match in SENTENCE_WORD.finditer(caption):
+        word = match.group()
+        if not word[0].isalnum():
+            starts_sentence = True
+            continue
+        if (
+            not starts_sentence
+            and word[0].isupper()
+            and len(word) >= MIN_NAME_LENGTH
+            and word.casefold() not in words
+        ):
+            return True
+        starts_sentence = False
+    return False
+
+
 def _drop_stray_captions(text: str, captions: list[_Caption], story: Any) -> str:
     """Remove caption lines that trafilatura kept but that stand outside the story.
 
@@ -1299,10 +1358,11 @@ CAPTION_XPATH = (
     "[contains(@class, 'caption') or contains(@id, 'caption')]"
 )
 # Captions of embedded players are the titles of other stories, not photo captions.
+HOLDS_PLAYER = ".//video or .//iframe or .//*[contains(@class, 'player')]"
 PLAYER_XPATH = (
     "ancestor-or-self::*[contains(@class, 'video') or contains(@class, 'player')"
     " or contains(@id, 'video') or contains(@id, 'player')]"
-    " | ancestor::figure[1][.//video or .//iframe or .//*[contains(@class, 'player')]]"
+    f" | ancestor::figure[1][{HOLDS_PLAYER}]"
 )
 GALLERY_XPATH = (
     "ancestor::*[contains(@class, 'gallery') or contains(@class, 'carousel')"
@@ -1383,11 +1443,22 @@ def _captions_to_paragraphs(tree: Any) -> list[_Caption]:
             and _normalise(parent.text_content()) == shown
         ):
             wrapper, parent = parent, parent.getparent()
-        if parent is None:
+        if parent is None or _beside_a_player(parent, wrapper):
             continue
         credits = _figure_credits(parent, wrapper, shown)
         found.append(_Caption(text, _as_paragraph(wrapper, text), credits))
     return found
+
+
+def _beside_a_player(figure: Any, caption: Any) -> bool:
+    """Whether the caption shares a box with a video player and no prose: it titles the video.
+
+    A site can put the player and its caption side by side in a box its class
+    does not name (CBC's `mediaEmbed`), where `PLAYER_XPATH` does not see them.
+    """
+    if figure.tag in CONTAINERS or not figure.xpath(HOLDS_PLAYER):
+        return False
+    return not any(p is not caption and not _contains(caption, p) for p in figure.iter("p"))
 
 
 def _figure_credits(figure: Any, caption: Any, shown: str) -> tuple[str, ...]:

@@ -35,8 +35,9 @@ from pipelines.relevance import is_relevant
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = Path(__file__).resolve().parent / "pages"
 # Measured 0.961 on 2026-12-01 (bare trafilatura 0.953), 0.966 on 2026-12-02 once a body cut
-# into parts is read whole and embedded posts are kept; the floor sits a little below.
-F1_FLOOR = 0.963
+# into parts is read whole and embedded posts are kept, 0.968 on 2026-12-03 once a lead caption
+# repeating the story's names stays out; the floor sits a little below.
+F1_FLOOR = 0.965
 # Pages of the shared benchmark (of 181) whose text precision may fall more than the margin
 # under bare trafilatura's: measured 5, each a lead photo caption or a standfirst of the story.
 MAX_PAGES_BEHIND = 5
@@ -68,11 +69,12 @@ def test_english_page_keeps_article_and_caption_drops_clutter() -> None:
             "has been found safe 40 miles away, and a 34-year-old man has been arrested",
             "Daniel Hartley was led away from the gates of St Anne's Primary School",
             "Anyone with information is asked to call Riverside Police on 101",
-            # captions name the child and the place
-            "Volunteers search the fields behind Hollins Lane, Millbrook, where Daniel Hartley",
+            # a caption in the body names the child's family and the school
             "Parents left messages of support for the Hartley family",
         ],
         must_not=[
+            # the lead photo's caption names no one and nowhere the body does not
+            "Volunteers search the fields behind Hollins Lane",
             "Subscribe for £1 a week",  # navigation
             "Council tax to rise",  # breaking-news bar
             "Mortgage rates from 3.9%",  # advert

@@ -97,15 +97,17 @@ from pipelines.fields import clean_field
 # desk crediting the site's own address is no author): tuning authors 0.976 -> 0.991.
 # Session 13 (the lines of readers' comments, sign-up forms and consent notices named by their
 # class are taken out of the text): tuning text F1 0.955 -> 0.961, held-out unchanged (0.934).
+# Session 15 (a lead caption repeating the story's names stays out): held-out 0.934 -> 0.936
+# (bare 0.935), its one page behind (readability-folha, a lead caption) no longer behind.
 FLOORS = {
     "tuning": {"text_f1": 0.958, "title": 0.98, "date": 0.97, "authors": 0.98},
-    "held-out": {"text_f1": 0.925, "title": 0.94, "date": 0.95, "authors": 0.90},
+    "held-out": {"text_f1": 0.93, "title": 0.94, "date": 0.95, "authors": 0.90},
 }
 # Pages whose text precision may fall more than PRECISION_MARGIN under bare trafilatura's,
 # each for a caption or standfirst of the story that the truth leaves out: on the tuning
 # part newspaper4k-chinese_article (captions inside the body) and readability-liberation-1
-# (standfirst and lead photo in the article's header), one page on the held-out part.
-MAX_PAGES_BEHIND = {"tuning": 2, "held-out": 1}
+# (standfirst and lead photo in the article's header), none on the held-out part.
+MAX_PAGES_BEHIND = {"tuning": 2, "held-out": 0}
 PRECISION_MARGIN = 0.05
 
 
@@ -1579,6 +1581,39 @@ def test_lead_caption_in_the_story_comes_back_but_not_one_outside_it() -> None:
     assert article is not None
     assert "Volunteers search the fields behind Hollins Lane" in article.text
     assert "Fans queue outside the stadium" not in article.text
+
+
+def test_a_lead_caption_naming_no_one_the_story_lacks_stays_out() -> None:
+    """A lead photo's caption that only repeats the story's names adds nothing to find."""
+    repeating = (
+        "<figure><img src='a.jpg'><figcaption>Detectives and volunteers searched the fields for"
+        " two days, police said</figcaption></figure>"
+    )
+    html = story_page(header=repeating)
+    assert "Detectives and volunteers searched" not in extracted(html).text
+    kept_by_option = extract_article(html, "", ExtractOptions(lead_captions_need_names=False))
+    assert kept_by_option is not None
+    assert "Detectives and volunteers searched" in kept_by_option.text
+    # inside the body a caption is the body's, names or not
+    assert "Detectives and volunteers searched" in extracted(story_page(body_extra=repeating)).text
+
+
+def test_a_caption_beside_a_video_player_in_a_box_of_its_own_stays_out() -> None:
+    """CBC's `mediaEmbed`: the player and its caption side by side, the box's class naming
+    neither; the caption titles another story's video."""
+    box = (
+        "<span class='mediaEmbed'><div class='player-placeholder-ui-container'>"
+        "<h3>Some residents worry the appointment could stall the talks</h3></div>"
+        "<span class='media-caption'>Councillors in Millbrook say the bypass vote will"
+        " decide the budget for a decade.</span></span>"
+    )
+    photo = (
+        "<span class='photo'><img src='a.jpg'><span class='media-caption'>Councillors in"
+        " Millbrook voted on the bypass on Tuesday.</span></span>"
+    )
+    text = extracted(story_page(body_extra=box + photo)).text
+    assert "Councillors in Millbrook say the bypass vote" not in text
+    assert "Councillors in Millbrook voted on the bypass on Tuesday." in text
 
 
 def test_standfirst_in_the_story_is_kept_but_not_a_summary_outside_it() -> None:
