@@ -1528,6 +1528,15 @@ CREDIT_WORD = (
     r"photo|image|picture|credit|source|foto|bild|bildquelle|quelle|kuva|crédit|crédito"
     r"|credito|fuente|fonte"
 )
+# A credit in Chinese, Japanese or Korean: a bracket naming who took the photo or where it
+# came from ("（新华社记者 李贺 摄）", "（潟沼義樹撮影）", "（图片来源：视觉中国）", "[사진 출처 =
+# 연합뉴스]"), a reporter's "记者 李贺 摄" closing the caption, or an agency after "＝" ("＝ＡＰ").
+CJK_CREDIT = (
+    r"[（(\[【][^（）()\[\]【】]{0,40}(?:摄|攝|撮影|图片来源|圖片來源|图源|来源|來源|供图|供圖|사진)"
+    r"[^（）()\[\]【】]{0,40}[）)\]】]"
+    r"|(?:^|(?<=[。！？\s]))\S{0,8}(?:记者|記者)\s*[^\s，。,.]{2,4}\s*(?:摄|攝)"
+    r"|＝(?:ＡＰ|ＡＦＰ|ＥＰＡ|AP|AFP|EPA|ロイター|共同|時事|新華社|ゲッティ|聯合)"
+)
 TRAILING_CREDIT = re.compile(
     rf"\s*(?:[(\[](?:[^()\[\]]*\b(?:{CREDIT_WORD}|file|courtesy)"
     rf"\b[^()\[\]]*|{AGENCY})(?:[)\]]|$)"
@@ -1536,7 +1545,10 @@ TRAILING_CREDIT = re.compile(
     # a credit written as a sentence: "Photo by Jane Doe/Rappler", "Screenshot by …"
     rf"|(?:^|(?<=[.!?]))\s*(?:{CREDIT_WORD}|screenshot|screengrab|illustration)s?"
     r"\s+(?:by|via|courtesy of)\s+(?-i:[A-Z])(?:[^.:]|\.(?=\S)){1,60}\.?"
-    rf"|[^.()/]{{2,40}}/\s*{AGENCY}\b[^.()]{{0,20}})"
+    rf"|[^.()/]{{2,40}}/\s*{AGENCY}\b[^.()]{{0,20}}"
+    # a photographer and the paper or agency in brackets: "(Evan Mitsui/CBC)"
+    r"|\((?-i:[A-Z])[^()/]{1,40}(?:/[^()/]{2,40}){1,3}\)"
+    rf"|{CJK_CREDIT})"
     r"\s*$",
     re.IGNORECASE,
 )

@@ -1502,6 +1502,20 @@ def test_a_line_of_the_body_beside_a_caption_is_no_credit() -> None:
             "Voluntarios buscan al niño en el puerto de Montevideo.",
             "Archivo",
         ),
+        # a photographer and the paper or agency in brackets, with no credit word
+        (
+            "Volunteers search the fields behind the school. (Evan Mitsui/CBC)",
+            "Volunteers search the fields behind the school.",
+            "Evan Mitsui",
+        ),
+        ("Mario Voigt (CDU) und Björn Höcke (AfD)", "Mario Voigt (CDU) und Björn Höcke (AfD)", "/"),
+        # Chinese, Japanese and Korean credits
+        ("张雅婷与母亲在社会局相拥而泣。（新华社记者 李贺 摄）", "相拥而泣。", "李贺"),
+        ("张雅婷与母亲在社会局相拥而泣。新华社记者 李贺 摄", "相拥而泣。", "李贺"),
+        ("拐卖儿童案件的受害者家属在法院外（图片来源：视觉中国）", "法院外", "视觉中国"),
+        ("移送のため警視庁を出る容疑者＝13日、東京・霞ケ関で（潟沼義樹撮影）", "霞ケ関で", "潟沼"),
+        ("韓国の国会前で警備に当たる警察官ら＝ＡＰ", "警察官ら", "ＡＰ"),
+        ("지지자들을 향해 인사하고 있다. [사진 출처 = 연합뉴스]", "인사하고 있다.", "연합뉴스"),
         # a credit written as a sentence after the caption's own
         (
             "Volunteers search the fields behind the school. Photo by Jane Doe/Riverside Herald",
