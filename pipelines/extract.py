@@ -466,19 +466,34 @@ def _without_kicker(h1: Any) -> str | None:
     if not children:
         return None
     opens_with_text = bool((h1.text or "").strip())
-    if not opens_with_text and _labels(children[0]):
+    label_before = not opens_with_text and _labels(children[0])
+    if label_before:
         parts, rest = [children[0].tail or ""], children[1:]
     else:
         parts, rest = [h1.text or ""], children
     if rest and _labels(rest[-1]) and (rest[-1].tail or "").strip() == "":
         rest = rest[:-1]  # a subtitle or a date line closing the `<h1>`
     for child in rest:
-        parts.append(" " if _hidden_part(child) else child.text_content())
+        parts.append(" " if _hidden_from_reading(child) else child.text_content())
         parts.append(child.tail or "")
-    headline = " ".join("".join(parts).split()).strip(":|-–—·/• ")
-    if len(WORDS.findall(headline)) < MIN_HEADLINE_WORDS:
+    headline = " ".join("".join(parts).split()).rstrip(HEADING_SEPARATORS)
+    # The separator after a label goes with it; a dash opening the headline itself is a
+    # quotation's (Norwegian "- Angsten vil øke").
+    if label_before:
+        headline = headline.lstrip(HEADING_SEPARATORS)
+    if len(WORD.findall(headline)) < MIN_HEADLINE_WORDS:
         return None
     return headline if headline != whole else None
+
+
+HEADING_SEPARATORS = ":|-–—·/• "
+
+
+def _hidden_from_reading(part: Any) -> bool:
+    """A hidden part of a heading, unless it is only a separator kept for screen readers
+    (`<span class="visually-hidden">:</span>` between kicker and headline), which the
+    metadata's title writes too."""
+    return _hidden_part(part) and bool(WORD.search(part.text_content()))
 
 
 def _labels(element: Any) -> bool:
@@ -741,7 +756,13 @@ def _shown_headline(title: str, h1: list[str]) -> str | None:
         if comparable(heading) == comparable(title):
             # An `<h1>` set in capitals beside the same words in mixed case: the capitals are
             # the theme's lettering, and the stated title keeps the names' own case.
-            return title if heading.isupper() and not title.isupper() else heading
+            if heading.isupper() and not title.isupper():
+                return title
+            # Two elements of the `<h1>` glued without a space ("पकड़ा:</span>दो"): the
+            # stated title writes the space the reader sees between them.
+            if heading.replace(" ", "") == title.replace(" ", "") and len(title) > len(heading):
+                return title
+            return heading
         if _opens_stated_title(heading, title) or _kicker_before(heading, title):
             return heading
         if _kicked_heading(heading, title):
@@ -753,9 +774,7 @@ def _shown_headline(title: str, h1: list[str]) -> str | None:
         # A tail longer than the `<h1>` follows a section's name ("Politik - Merkel trifft
         # …"); a headline of three words or more goes on into an SEO line ("1000 Euro
         # Kredit » 1000 EUR sofort aufs Konto") or a subtitle.
-        headline = (
-            len(rest) < len(shared) or len(WORDS.findall(shared)) >= MIN_KICKED_HEADLINE_WORDS
-        )
+        headline = len(rest) < len(shared) or len(WORD.findall(shared)) >= MIN_KICKED_HEADLINE_WORDS
         if TITLE_TAIL.match(rest) and headline:
             return shared
     return None
@@ -771,7 +790,7 @@ def _kicked_heading(heading: str, title: str) -> bool:
     to it with no space ("Nationale DemoDer 9. Juli naht: …"). The title is the headline.
     """
     opening = _opening_before(heading, title)
-    if not opening or len(WORDS.findall(opening)) > MAX_KICKER_WORDS:
+    if not opening or len(WORD.findall(opening)) > MAX_KICKER_WORDS:
         return False
     glued = opening[-1:].isalpha() and title[:1].isupper()
     return glued or bool(KICKER_END.search(opening))
@@ -806,8 +825,8 @@ def _kicker_before(heading: str, title: str) -> bool:
     label = _opening_before(title, heading)
     return (
         bool(KICKER_END.search(label))
-        and len(WORDS.findall(label)) <= MAX_KICKER_WORDS
-        and len(WORDS.findall(heading)) >= MIN_KICKED_HEADLINE_WORDS
+        and len(WORD.findall(label)) <= MAX_KICKER_WORDS
+        and len(WORD.findall(heading)) >= MIN_KICKED_HEADLINE_WORDS
     )
 
 
@@ -847,14 +866,13 @@ def _short_form(heading: str, stated: list[str | None]) -> bool:
     title = next((t for t in stated if t), "")
     if len(heading) >= len(title):
         return False
-    words = [word.casefold() for word in WORDS.findall(heading)]
-    in_title = {word.casefold() for word in WORDS.findall(title)}
+    words = [word.casefold() for word in WORD.findall(heading)]
+    in_title = {word.casefold() for word in WORD.findall(title)}
     return bool(words) and sum(w in in_title for w in words) >= SHORT_FORM_SHARE * len(words)
 
 
 # A word this long shared with a stated title ties an `<h1>` to the article ("SpaceX").
 SHARED_WORD_LENGTH = 4
-WORDS = re.compile(r"\w+")
 
 
 def _lone_h1(page: _PageMetadata, stated: list[str | None], site_name: str | None) -> str | None:
@@ -884,10 +902,10 @@ def _lone_h1(page: _PageMetadata, stated: list[str | None], site_name: str | Non
         word.casefold()
         for text in (*stated, page.description)
         if text
-        for word in WORDS.findall(text)
+        for word in WORD.findall(text)
         if len(word) >= SHARED_WORD_LENGTH
     }
-    own_words = {word.casefold() for word in WORDS.findall(heading)}
+    own_words = {word.casefold() for word in WORD.findall(heading)}
     return heading if stated_words & own_words else None
 
 
@@ -1305,7 +1323,6 @@ def _without_captions_naming_no_one_new(
     return _without_lines(text, dull), [c for c in captions if comparable(c.text) not in dull]
 
 
-WORD = re.compile(r"\w+")
 # A capitalised word after one of these starts a sentence and need not be a name.
 SENTENCE_WORD = re.compile(r"\w+|[.!?:;]")
 MIN_NAME_LENGTH = 3

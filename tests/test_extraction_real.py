@@ -2515,6 +2515,34 @@ def test_an_arrow_a_theme_prints_before_the_headline_is_not_part_of_it(
     assert page_article("", f"<h1>{heading}</h1>").title == title
 
 
+@pytest.mark.parametrize(
+    ("h1", "stated"),
+    [
+        # a separator hidden for screen readers between kicker and headline is read
+        (
+            '<h1><span data-ob="kicker" class="BOj7">Eskalation im Nordatlantik</span><span'
+            ' class="visually-hidden">:</span> <span class="BOj8">„Wenn die Ozeane überhitzen,'
+            " droht mehr Wetterextrem“</span></h1>",
+            "Eskalation im Nordatlantik: „Wenn die Ozeane überhitzen, droht mehr Wetterextrem“",
+        ),
+        # a dash opening a quoted headline is the headline's own
+        (
+            '<h1 class="headline">- Angsten <span class="tm116">vil øke</span></h1>',
+            "- Angsten vil øke",
+        ),
+        # two elements glued without the space the stated title writes between them
+        (
+            '<h1><span class="c599">Police caught two men:</span>Stolen jewellery found within'
+            " two days</h1>",
+            "Police caught two men: Stolen jewellery found within two days",
+        ),
+    ],
+)
+def test_the_h1_read_as_the_reader_sees_it_matches_the_stated_title(h1: str, stated: str) -> None:
+    head = f'<meta property="og:title" content="{stated}">'
+    assert page_article(head, h1).title == stated
+
+
 def test_an_h1_in_capitals_gives_the_stated_titles_case() -> None:
     head = '<meta property="og:title" content="Transformationslabor Ernährung">'
     assert page_article(head, "<h1>TRANSFORMATIONSLABOR ERNÄHRUNG</h1>").title == (
