@@ -597,6 +597,7 @@ def _without_site_name(title: str | None, site_name: str | None, host: str = "")
 # Second-level labels under a country's domain: the site's own name is the label before.
 SHARED_SECOND_LEVELS = frozenset({"co", "com", "org", "net", "or", "ac", "gov", "ne", "go"})
 MIN_ADDRESS_NAME_LENGTH = 4
+MAX_SITE_NAME_WORDS = 5
 NOT_NAME_CHARACTERS = re.compile(r"[\W_]+")
 
 
@@ -626,12 +627,25 @@ def _without_address_name(title: str, host: str) -> str:
         return title
     for separator in TITLE_SEPARATORS:
         rest, _, name = title.rpartition(separator)  # a tail: "… | Umweltbundesamt"
-        if _spells(name, names) and len(rest.strip()) >= MIN_HEADLINE_LENGTH:
+        if (_spells(name, names) or _ends_with_name(name, names)) and len(
+            rest.strip()
+        ) >= MIN_HEADLINE_LENGTH:
             return rest.strip()
         name, _, rest = title.partition(separator)  # a head: "BMAS - …"
         if rest and _spells(name, names) and len(rest.strip()) >= MIN_HEADLINE_LENGTH:
             return rest.strip()
     return title
+
+
+def _ends_with_name(part: str, names: frozenset[str]) -> bool:
+    """Whether a tail is a paper's full name ending in the address's name: "Die Neue
+    Südtiroler Tageszeitung" on tageszeitung.it."""
+    words = part.split()
+    return (
+        1 < len(words) <= MAX_SITE_NAME_WORDS
+        and words[-1][:1].isupper()
+        and NOT_NAME_CHARACTERS.sub("", words[-1].casefold()) in names
+    )
 
 
 def _spells(part: str, names: frozenset[str]) -> bool:

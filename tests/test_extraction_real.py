@@ -862,6 +862,12 @@ def test_the_h1_is_the_headline_the_stated_title_goes_on_from(
             "https://www.bmas.de/DE/Service/Presse/a.html",
             "Änderung der Anforderungen an Impfnachweise",
         ),
+        # the paper's full name, ending in the address's name
+        (
+            "„Unermüdlicher Einsatz“ - Die Neue Südtiroler Tageszeitung",
+            "https://www.tageszeitung.it/2025/04/16/unermuedlicher-einsatz/",
+            "„Unermüdlicher Einsatz“",
+        ),
         # a tail that is not the address's name stays
         (
             "Boy found in Guangdong - Police appeal",
