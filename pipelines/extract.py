@@ -1733,14 +1733,14 @@ MAX_TEASER_LINE_LENGTH = 30
 # so a heading "Copyright reform" stays), a wire service's end mark, a lone label of the
 # page's widgets, a sign-up form's reply, or a bracket left from a sign-off split in two.
 FURNITURE_LINE = re.compile(
-    r"^(?:"
+    r"^(?:[-•]\s*)?(?:"
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|(?:copyright\b(?=.*(?:\d{4}|©|ⓒ))|©|ⓒ|\(c\)\s*\d{4}).*"
     r"|.*(?:all rights reserved|版权所有|版權所有|무단\s*전재|無断転載).*"
     r"|[(（]?(?:end|ends|끝|完)[)）]?|/ends?|-30-"
-    r"|(?:分享到|分享至|扫一扫|微信扫一扫|掃一掃).*|【?字号[:：]?\s*大\s*中\s*小】?"
+    r"|(?:分享到|分享至|分享让|分享讓|扫一扫|微信扫一扫|掃一掃).*|【?字号[:：]?\s*大\s*中\s*小】?"
     r"|打印(?:本页|本頁)?|关闭(?:窗口|本页)|關閉(?:視窗|本頁)|返回顶部|回到顶部|返回頂部"
-    r"|comments?|tags|advertisement|sponsored|评论|評論|广告|廣告|【纠错】|【糾錯】"
+    r"|comments?|tags|advertisement|sponsored|评论|評論|关注|關注|广告|廣告|【纠错】|【糾錯】"
     r"|thanks? (?:you )?for signing up!?|.*error processing your subscription\.?"
     r"|[】」』）]+"
     r")\s*$",

@@ -579,6 +579,7 @@ def article_around(line: str) -> str:
         "【纠错】",
         "（完）",  # a Chinese wire story's end mark
         "分享到：微博 微信 QQ空间",
+        "分享让更多人看到",
         "【字号 大 中 小】",
         "关闭窗口",
         # links to other stories, in the languages of the pages the stage is measured on
@@ -593,6 +594,16 @@ def article_around(line: str) -> str:
 )
 def test_page_furniture_line_is_dropped(furniture: str) -> None:
     assert furniture not in article_around(furniture)
+
+
+def test_a_share_bar_read_as_a_list_is_dropped() -> None:
+    """A Chinese portal's share bar, `<ul><li>评论</li><li>关注</li></ul>`, comes out of
+    trafilatura as list items ("- 评论")."""
+    bar = "<ul><li>评论</li><li>关注</li></ul>"
+    html = f"<html><body><article><p>{PARAGRAPH}</p>{bar}<p>{PARAGRAPH}</p></article></body></html>"
+    article = extract_article(html, "https://news.example/a")
+    assert article is not None and PARAGRAPH.strip() in article.text
+    assert "评论" not in article.text and "关注" not in article.text
 
 
 @pytest.mark.parametrize(
