@@ -974,6 +974,54 @@ def dated_byline(tree: Any) -> Byline:
     return Byline()
 
 
+def bold_byline(tree: Any) -> Byline:
+    """The people a paragraph set wholly in bold names, opening the story under the headline.
+
+    Some papers print the writers' names alone in bold as the body's first paragraph, with
+    no "By" ("<p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>"). Only a
+    paragraph that the story's first paragraph of prose follows counts (a bold line in a
+    list of links or a results table does not), and only names in full: two or three
+    capitalised words each.
+    """
+    for start in _texts_near_headline(tree, before=0):
+        element = start.getparent()
+        if start.is_tail:
+            element = element.getparent()
+        if element is None:
+            continue
+        paragraph = next(element.iterancestors("p"), None) if element.tag != "p" else element
+        if paragraph is None:
+            continue
+        line = clean_field(shown_text(paragraph)) or ""
+        if len(line) > MAX_BY_LINE_LENGTH:
+            return Byline()  # the story's prose has begun
+        bold = "".join(b.text_content() for b in paragraph.iter("strong", "b"))
+        if not line or clean_field(bold) != line or any(c.isdigit() for c in line):
+            continue
+        if not _opens_prose(paragraph):
+            continue
+        found = parse_byline(line)
+        if found.people and all(
+            1 < len(name.split()) <= MAX_BOLD_NAME_WORDS
+            and all(w[:1].isupper() for w in name.split())
+            for name in found.people
+        ):
+            return found
+    return Byline()
+
+
+MAX_BOLD_NAME_WORDS = 3
+
+
+def _opens_prose(paragraph: Any) -> bool:
+    """Whether the next paragraph with text after this one is prose, not another short line."""
+    for following in paragraph.itersiblings():
+        text = clean_field(shown_text(following)) or ""
+        if text:
+            return following.tag == "p" and len(text) > MAX_BY_LINE_LENGTH
+    return False
+
+
 # Twitter card labels that state the author ("Written by", Yoast SEO's and others', in the
 # languages those tools are translated into).
 AUTHOR_LABELS = frozenset(
@@ -1175,6 +1223,8 @@ def find_authors(
         found.add(by_line(tree))
     if not found.people:
         found.add(dated_byline(tree))
+    if not found.people:
+        found.add(bold_byline(tree))
     if found.people:
         return found
     head = "\n".join(text.split("\n")[:3] + text.split("\n")[-3:])

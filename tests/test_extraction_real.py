@@ -2475,6 +2475,34 @@ def test_a_date_line_naming_the_writer_after_the_day(header: str, people: list[s
     assert page_article("", header).authors == people
 
 
+@pytest.mark.parametrize(
+    ("header", "people"),
+    [
+        # the writers' names alone in bold, opening the story (Lesotho Times)
+        (
+            "<h1>Mining blasts shatter homes</h1><p><em>…as communities cry foul</em></p>"
+            "<p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>",
+            ["Mathatisi Sebusi", "Mohalenyane Phakela"],
+        ),
+        (
+            "<h1>Police find boy</h1><p>&nbsp;</p><p><strong>Mohloai Mpesi</strong></p>",
+            ["Mohloai Mpesi"],
+        ),
+        # a bold line a short line follows (a list, a results table) is no byline
+        (
+            "<h1>Police find boy</h1><p><strong>Ayo Infaq Dakwah</strong></p><p>Rekening BCA</p>",
+            [],
+        ),
+        ("<h1>Results</h1><p><strong>Palm Bay 18 22 13 17 — 70</strong></p>", []),  # a score
+        ("<h1>Police find boy</h1><p><strong>Breaking</strong></p>", []),  # one word
+    ],
+)
+def test_names_alone_in_bold_opening_the_story_are_its_byline(
+    header: str, people: list[str]
+) -> None:
+    assert page_article("", header).authors == people
+
+
 # --- titles: a title tag cut at a quote, a day before the headline, an <h1> in capitals --------
 
 
