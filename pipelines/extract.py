@@ -627,9 +627,8 @@ def _without_address_name(title: str, host: str) -> str:
         return title
     for separator in TITLE_SEPARATORS:
         rest, _, name = title.rpartition(separator)  # a tail: "… | Umweltbundesamt"
-        if (_spells(name, names) or _ends_with_name(name, names)) and len(
-            rest.strip()
-        ) >= MIN_HEADLINE_LENGTH:
+        site_tail = _spells(name, names) or _ends_with_name(name, names)
+        if site_tail and len(rest.strip()) >= MIN_HEADLINE_LENGTH:
             return rest.strip()
         name, _, rest = title.partition(separator)  # a head: "BMAS - …"
         if rest and _spells(name, names) and len(rest.strip()) >= MIN_HEADLINE_LENGTH:
