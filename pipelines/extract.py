@@ -385,8 +385,10 @@ def _page_metadata(tree: Any) -> _PageMetadata:
     found.meta = meta
     found.og_title = _clean(meta.get("og:title"))
     found.stated_dates.extend(iso_date(meta.get(key)) or "" for key in PUBLISHED_META)
+    found.stated_dates.append(_microdata_date(tree, "datePublished"))
     found.stated_dates = list(dict.fromkeys(filter(None, found.stated_dates)))
     found.modified_dates.extend(iso_date(meta.get(key)) or "" for key in MODIFIED_META)
+    found.modified_dates.append(_microdata_date(tree, "dateModified"))
     found.modified_dates = list(dict.fromkeys(filter(None, found.modified_dates)))
     found.site_name = found.site_name or _clean(meta.get("og:site_name"))
     found.description = found.description or _clean(
@@ -407,6 +409,21 @@ def _page_metadata(tree: Any) -> _PageMetadata:
         if description and description not in found.descriptions:
             found.descriptions.append(description)
     return found
+
+
+# A schema.org property marked in the page itself, outside the site's boxes of other stories.
+MICRODATA_DATE_XPATH = (
+    "//*[@itemprop=$name][@datetime or @content]"
+    "[not(ancestor::aside or ancestor::footer or ancestor::nav)]"
+)
+
+
+def _microdata_date(tree: Any, name: str) -> str:
+    """The first `itemprop` stamp of that name (`<time itemprop="datePublished"
+    datetime="…">`): a statement of the publisher's as much as a meta tag."""
+    for element in tree.xpath(MICRODATA_DATE_XPATH, name=name)[:1]:
+        return iso_date(element.get("datetime") or element.get("content")) or ""
+    return ""
 
 
 def _page_headings(tree: Any) -> tuple[list[str], list[str], dict[str, str], list[str]]:

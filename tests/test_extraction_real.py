@@ -2503,6 +2503,23 @@ def test_names_alone_in_bold_opening_the_story_are_its_byline(
     assert page_article("", header).authors == people
 
 
+def test_a_date_marked_in_the_page_with_itemprop_is_the_publishers_statement() -> None:
+    """A `<time itemprop="datePublished">` states the day like a meta tag; a search of the
+    whole page would take a first-publication stamp of an earlier version (2019)."""
+    head = '<meta name="DCSext.articleFirstPublished" content="2019-02-05 16:07">'
+    header = (
+        "<h1>The best heated clothes airers</h1><p>By Jane Doe <time itemprop='datePublished'"
+        " datetime='2023-08-30T16:45+0100'>30 August 2023 • 4:45pm</time></p>"
+    )
+    assert (page_article(head, header).published or "")[:10] == "2023-08-30"
+    # one in a box of other stories dates a teaser
+    teaser = (
+        "<h1>The best heated clothes airers</h1><aside><time itemprop='datePublished'"
+        " datetime='2023-08-30'>30 August 2023</time></aside>"
+    )
+    assert (page_article(head, teaser).published or "")[:10] != "2023-08-30"
+
+
 # --- titles: a title tag cut at a quote, a day before the headline, an <h1> in capitals --------
 
 
