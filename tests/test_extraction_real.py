@@ -1514,7 +1514,6 @@ def test_a_line_of_the_body_beside_a_caption_is_no_credit() -> None:
             "Volunteers search the fields behind the school.",
             "Evan Mitsui",
         ),
-        ("Mario Voigt (CDU) und Björn Höcke (AfD)", "Mario Voigt (CDU) und Björn Höcke (AfD)", "/"),
         # Chinese, Japanese and Korean credits
         ("张雅婷与母亲在社会局相拥而泣。（新华社记者 李贺 摄）", "相拥而泣。", "李贺"),
         ("张雅婷与母亲在社会局相拥而泣。新华社记者 李贺 摄", "相拥而泣。", "李贺"),
@@ -1545,6 +1544,16 @@ def test_a_credit_in_other_languages_is_not_part_of_the_caption(
     article = extracted(story_page(body_extra=photo))
     assert kept in article.text
     assert credit not in article.text
+
+
+def test_a_bracket_closing_a_caption_without_a_slash_is_no_credit() -> None:
+    """Only a slash between a photographer and a paper makes a bracket a credit."""
+    for caption in (
+        "Mario Voigt (CDU) und Björn Höcke (AfD)",
+        "Police officers search the canal near Millbrook (Tuesday, March 12)",
+    ):
+        photo = f"<figure><img src='a.jpg'><figcaption>{caption}</figcaption></figure>"
+        assert caption in extracted(story_page(body_extra=photo)).text
 
 
 def test_a_product_card_and_a_caption_repeating_the_headline_are_not_captions() -> None:
