@@ -855,13 +855,18 @@ def _texts_near_headline(tree: Any, before: int) -> list[Any]:
     return headline.xpath(xpath, before=before, window=BY_LINE_WINDOW)
 
 
+def _owner(text: Any) -> Any:
+    """The element a text node of an XPath result belongs to: text after a tag belongs to
+    the tag's parent."""
+    element = text.getparent()
+    return element.getparent() if element is not None and text.is_tail else element
+
+
 def _line_of(start: Any, prefix: str) -> Any:
     """The element whose text a byline's first words (`prefix`, "By") open ("<span>By</span>
     <a>Name</a>" opens its parent's line), or None outside a line element or inside a link
     or a box."""
-    element = start.getparent()
-    if start.is_tail:  # text after a tag belongs to the tag's parent
-        element = element.getparent()
+    element = _owner(start)
     prefix_words = len(WORDS_OF_LINE.findall(prefix))
     while (
         element is not None and len(WORDS_OF_LINE.findall(element.text_content())) <= prefix_words
@@ -953,9 +958,7 @@ def dated_byline(tree: Any) -> Byline:
     for start in _texts_near_headline(tree, before=DATED_BYLINE_BEFORE):
         if SHOWN_DAY.match(start.strip()) is None:
             continue
-        element = start.getparent()
-        if start.is_tail:
-            element = element.getparent()
+        element = _owner(start)
         if element is None or any(a.tag in OUTSIDE_STORY for a in element.iterancestors()):
             continue
         line = clean_field(shown_text(element)) or ""
@@ -983,15 +986,15 @@ def bold_byline(tree: Any) -> Byline:
     list of links or a results table does not), and only names in full: two or three
     capitalised words each.
     """
+    seen: set[Any] = set()
     for start in _texts_near_headline(tree, before=0):
-        element = start.getparent()
-        if start.is_tail:
-            element = element.getparent()
+        element = _owner(start)
         if element is None:
             continue
         paragraph = next(element.iterancestors("p"), None) if element.tag != "p" else element
-        if paragraph is None:
-            continue
+        if paragraph is None or paragraph in seen:
+            continue  # a paragraph of several texts is judged once
+        seen.add(paragraph)
         line = clean_field(shown_text(paragraph)) or ""
         if len(line) > MAX_BY_LINE_LENGTH:
             return Byline()  # the story's prose has begun

@@ -155,10 +155,16 @@ NOT_A_DATE_TEXT = re.compile(
     r"|aktualisiert|zuletzt aktualisiert|mis à jour|actualizado|atualizado|aggiornato)\b",
     re.IGNORECASE,
 )
+# Outside the site's boxes of other stories (asides, footers, menus).
+OUTSIDE_SITE_BOXES = "[not(ancestor::aside or ancestor::footer or ancestor::nav)]"
 DATE_LINE_XPATH = (
     "//body//*[contains(@class, 'date') or contains(@class, 'Date')"
-    " or contains(@class, 'time') or contains(@class, 'Time')]"
-    "[not(ancestor::aside or ancestor::footer or ancestor::nav)]"
+    " or contains(@class, 'time') or contains(@class, 'Time')]" + OUTSIDE_SITE_BOXES
+)
+# A schema.org date marked in the page itself: `<time itemprop="datePublished" datetime="…">`.
+MARKED_DATE_XPATH = (
+    "//*[@itemprop='datePublished' or @itemprop='dateModified'][@datetime or @content]"
+    + OUTSIDE_SITE_BOXES
 )
 DATE_LINE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:post|entry|publish|article|news|pub)?[-_]?(?:date|time)(?:$|[\s_-])", re.I
@@ -173,6 +179,16 @@ TEASER_BOX = re.compile(
 )
 MAX_DATE_LINE_LENGTH = 80
 MAX_DATE_LINES = 5
+
+
+def marked_dates(tree: Any) -> tuple[str | None, str | None]:
+    """The first `datePublished` and `dateModified` the page marks with microdata: a
+    statement of the publisher's as much as a meta tag."""
+    found: dict[str, str | None] = {}
+    for element in tree.xpath(MARKED_DATE_XPATH):
+        stamp = iso_date(element.get("datetime") or element.get("content"))
+        found.setdefault(element.get("itemprop"), stamp)
+    return found.get("datePublished"), found.get("dateModified")
 
 
 def shown_date(tree: Any) -> str | None:

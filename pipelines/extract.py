@@ -79,7 +79,7 @@ from pipelines.authors import (
     surname_last,
     without_site,
 )
-from pipelines.dates import SHOWN_DAY, iso_date, page_day, shown_date
+from pipelines.dates import SHOWN_DAY, iso_date, marked_dates, page_day, shown_date
 from pipelines.fields import clean_field, comparable
 from pipelines.headings import is_logo
 
@@ -384,11 +384,12 @@ def _page_metadata(tree: Any) -> _PageMetadata:
         found.description = found.description or _clean(_first_text(article.get("description")))
     found.meta = meta
     found.og_title = _clean(meta.get("og:title"))
+    marked_published, marked_modified = marked_dates(tree)
     found.stated_dates.extend(iso_date(meta.get(key)) or "" for key in PUBLISHED_META)
-    found.stated_dates.append(_microdata_date(tree, "datePublished"))
+    found.stated_dates.append(marked_published or "")
     found.stated_dates = list(dict.fromkeys(filter(None, found.stated_dates)))
     found.modified_dates.extend(iso_date(meta.get(key)) or "" for key in MODIFIED_META)
-    found.modified_dates.append(_microdata_date(tree, "dateModified"))
+    found.modified_dates.append(marked_modified or "")
     found.modified_dates = list(dict.fromkeys(filter(None, found.modified_dates)))
     found.site_name = found.site_name or _clean(meta.get("og:site_name"))
     found.description = found.description or _clean(
@@ -409,21 +410,6 @@ def _page_metadata(tree: Any) -> _PageMetadata:
         if description and description not in found.descriptions:
             found.descriptions.append(description)
     return found
-
-
-# A schema.org property marked in the page itself, outside the site's boxes of other stories.
-MICRODATA_DATE_XPATH = (
-    "//*[@itemprop=$name][@datetime or @content]"
-    "[not(ancestor::aside or ancestor::footer or ancestor::nav)]"
-)
-
-
-def _microdata_date(tree: Any, name: str) -> str:
-    """The first `itemprop` stamp of that name (`<time itemprop="datePublished"
-    datetime="…">`): a statement of the publisher's as much as a meta tag."""
-    for element in tree.xpath(MICRODATA_DATE_XPATH, name=name)[:1]:
-        return iso_date(element.get("datetime") or element.get("content")) or ""
-    return ""
 
 
 def _page_headings(tree: Any) -> tuple[list[str], list[str], dict[str, str], list[str]]:
@@ -1722,8 +1708,10 @@ def _with_standfirst(text: str, descriptions: list[str], story: Any) -> str:
 # In-body promotion lines: links to other stories, newsletter and app pushes,
 # share prompts. They are short, start or end in a fixed way, and are never
 # what the journalist wrote about this story.
+# A line trafilatura prints as a list item opens with its mark ("- 评论").
+LIST_ITEM_MARK = r"(?:[-•]\s*)?"
 TEASER_LINE = re.compile(
-    r"^(?:[-•]\s*)?(?:"
+    rf"^{LIST_ITEM_MARK}(?:"
     r"(?:related|related posts?|related stories|related articles?|read more|read also|also read"
     r"|see more|more|recommended|you may also like|don't miss|more from \S+"
     r"|most read\b.*|popular on \S+|explore further|listen|download|watch)\s*[:：]"
@@ -1749,7 +1737,7 @@ MAX_TEASER_LINE_LENGTH = 30
 # so a heading "Copyright reform" stays), a wire service's end mark, a lone label of the
 # page's widgets, a sign-up form's reply, or a bracket left from a sign-off split in two.
 FURNITURE_LINE = re.compile(
-    r"^(?:[-•]\s*)?(?:"
+    rf"^{LIST_ITEM_MARK}(?:"
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|(?:copyright\b(?=.*(?:\d{4}|©|ⓒ))|©|ⓒ|\(c\)\s*\d{4}).*"
     r"|.*(?:all rights reserved|版权所有|版權所有|무단\s*전재|無断転載).*"
