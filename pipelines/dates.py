@@ -30,7 +30,7 @@ from typing import Any
 
 from pipelines.headings import is_logo
 
-__all__ = ["iso_date", "page_day", "shown_date"]
+__all__ = ["iso_date", "page_day", "shown_date", "stamped_day"]
 
 
 # Content systems fill an empty date field with a placeholder: year 1 ("0001-01-01T00:00:00")
@@ -140,6 +140,52 @@ def _valid(year: str | int, month: str | int, day: str | int) -> date | None:
         return date(int(year), int(month), int(day))
     except ValueError:
         return None
+
+
+# --- a line that is only a stamp ----------------------------------------------------------
+
+# A time of day as pages print it beside a date: "17:06", "08:57:40+01:00", "11:29 a.m.",
+# "10.30 Uhr", "07h36". A dotted time counts only with its "Uhr" or "h", so "3.75" is none.
+TIME_OF_DAY = re.compile(
+    r"(?<![\d:.])T?\d{1,2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?|h\d{2}|\.\d{2}(?=\s*(?:uhr|h)\b))"
+    r"(?:Z|[+-]\d{2}:?\d{2})?(?:\s*(?:[ap]\.?\s?m\b\.?|uhr\b|h\b))?(?![\d:])",
+    re.IGNORECASE,
+)
+# "Lesezeit: 8 Minuten", "5 min read": a reading time printed with the stamp.
+READING_TIME = re.compile(r"(?<!\d)\d{1,3}\s*(?:min(?:ute[ns]?|s)?\b\.?)", re.IGNORECASE)
+# Besides its date, time and reading time, a stamp holds a label, a weekday, a zone or
+# the writer's name: a few words, no other figure, no sentence.
+MAX_STAMP_WORDS = 4
+MAX_STAMP_LENGTH = 100
+STAMP_WORD = re.compile(r"[^\W\d_]+")
+SENTENCE_CLOSE = re.compile(r"[.!?。！？]['’”\"」)]*$")
+
+
+def stamped_day(line: str) -> date | None:
+    """The day a line states when it is only a date stamp, else None.
+
+    "28.04.2024, 17:19 Uhr • Lesezeit: 8 Minuten", "Stand: 22.04.2024, 06:00 Uhr", "posted
+    on April 21, 2015, at 11:29 a.m.", "기사입력 :[ 2018-08-25 15:24 ]": the page's record of
+    when it was written, which the date field holds. A sentence that names a day and an
+    hour ("On March 3, 2024 at 10:30 police found her.") is no stamp, nor is a line with
+    other figures (a table's row, a score).
+    """
+    if len(line) > MAX_STAMP_LENGTH:
+        return None
+    match = SHOWN_DAY.search(line)
+    if match is None:
+        return None
+    rest = SHOWN_DAY.sub(" ", line)
+    if not TIME_OF_DAY.search(rest):
+        return None
+    rest = READING_TIME.sub(" ", TIME_OF_DAY.sub(" ", rest)).strip()
+    if (
+        any(character.isdigit() for character in rest)
+        or len(STAMP_WORD.findall(rest)) > MAX_STAMP_WORDS
+        or SENTENCE_CLOSE.search(rest)
+    ):
+        return None
+    return _day_of(match.groups())
 
 
 # --- the page's date line ----------------------------------------------------------------

@@ -61,6 +61,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -79,7 +80,14 @@ from pipelines.authors import (
     surname_last,
     without_site,
 )
-from pipelines.dates import SHOWN_DAY, iso_date, marked_dates, page_day, shown_date
+from pipelines.dates import (
+    SHOWN_DAY,
+    iso_date,
+    marked_dates,
+    page_day,
+    shown_date,
+    stamped_day,
+)
 from pipelines.fields import clean_field, comparable
 from pipelines.headings import is_logo
 
@@ -268,20 +276,25 @@ def extract_article(
     description = _clean(document.description) or page.description
     if options.keep_standfirst and story is not None:
         text = _with_standfirst(text, page.descriptions, story)
-    if content_length(text) < options.min_length:
-        return None
     byline = without_site(byline, site_name)
-    if not byline.people:
+    if not byline.people:  # read before the stamps go: "2013年12月10日 10:32 记者 张三"
         lines = text.split("\n")
         byline.people = cjk_byline("\n".join([*page.h1_shown, *lines[:3], *lines[-3:]]))
+    published = (
+        page_day(tree, page.stated_dates, url, page.modified_dates)
+        or date_line
+        or iso_date(document.date)
+    )
+    if options.drop_teaser_lines:  # after the lead captions and standfirst come back
+        text = _without_stamp_lines(text, published)
+    if content_length(text) < options.min_length:
+        return None
 
     return Extracted(
         url=url,
         text=text,
         title=title,
-        published=page_day(tree, page.stated_dates, url, page.modified_dates)
-        or date_line
-        or iso_date(document.date),
+        published=published,
         authors=byline.people,
         organisations=byline.organisations,
         site_name=site_name,
@@ -1783,6 +1796,33 @@ def _drop_teaser_lines(text: str) -> str:
         or not (TEASER_LINE.search(line) or FURNITURE_LINE.match(line))
     ]
     return "\n".join(_without_closing_teasers(kept))
+
+
+# A stamp this near the article's day is the page's record of it (a comment's or an
+# update's stamp comes within the day); an event's day, weeks away, is the story's.
+MAX_STAMP_DAYS_FROM_ARTICLE = 1
+
+
+def _without_stamp_lines(text: str, published: str | None) -> str:
+    """The text without lines that are only a date stamp of the article's day or the next.
+
+    trafilatura keeps the date line ("Stand: 22.04.2024, 06:00 Uhr", "Von Vivien
+    Valentiner, Redakteurin 06.11.2025, 17:06 Uhr") where it sits inside the body's
+    block; the published field holds that day, and a stamp is not what the journalist
+    wrote. Without a known day, nothing is taken out.
+    """
+    if not published:
+        return text
+    try:
+        day = date.fromisoformat(published[:10])
+    except ValueError:
+        return text
+    return "\n".join(
+        line
+        for line in text.split("\n")
+        if (stamp := stamped_day(line)) is None
+        or abs((stamp - day).days) > MAX_STAMP_DAYS_FROM_ARTICLE
+    )
 
 
 def _without_closing_teasers(lines: list[str]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from bench.score_extraction import (
     summarise,
 )
 from pipelines.authors import chinese_byline, parse_byline, trafilatura_author
+from pipelines.dates import stamped_day
 from pipelines.decode import decode_html
 from pipelines.extract import (
     DEFAULT_OPTIONS,
@@ -629,6 +631,62 @@ def test_a_sign_off_split_over_two_lines_is_dropped() -> None:
     article = extract_article(html, "https://news.example/a")
     assert article is not None
     assert "张樵苏" not in article.text and "】" not in article.text
+
+
+def article_dated(line: str, published: str = "2024-04-22T06:00:00+02:00") -> str:
+    """The text extracted from a page published at `published` whose article holds `line`."""
+    head = f'<head><meta property="article:published_time" content="{published}"></head>'
+    html = f"<html>{head}<body><article><p>{PARAGRAPH}</p><p>{line}</p><p>{PARAGRAPH}</p>"
+    article = extract_article(html + "</article></body></html>", "https://news.example/a")
+    assert article is not None and PARAGRAPH.strip() in article.text
+    return article.text
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "Stand: 22.04.2024, 06:00 Uhr",
+        "22.04.2024, 17:19 Uhr • Lesezeit: 8 Minuten",
+        "Von Vivien Valentiner, Redakteurin 22.04.2024, 17:06 Uhr",
+        "posted on April 22, 2024, at 11:29 a.m.",
+        "5:45 AM PST 4/22/2024 by Patrick Shanley",
+        "기사입력 :[ 2024-04-22 15:24 ]",
+        "segunda-feira, 22 de abril de 2024 às 0:13",
+        "Créé: 23.04.2024, 07h36",  # a stamp of the next day (an update, a comment)
+        "2024-04-22T08:57:40+01:00",
+    ],
+)
+def test_a_stamp_of_the_articles_day_is_dropped(stamp: str) -> None:
+    """The date field holds the day; a line that only stamps it is not the story."""
+    assert stamp not in article_dated(stamp)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "On 22 April 2024 at 10:30 police found the boy.",  # a sentence
+        "Vigil: Saturday, 4 May 2024 at 18:00",  # an event's day, not the article's
+        "2024-04-22 18:00 │ 200 │ 4084",  # a table's row: other figures
+        "Updated at 1:23 p.m.",  # no day
+    ],
+)
+def test_a_line_with_a_day_and_an_hour_that_is_no_stamp_stays(line: str) -> None:
+    assert line in article_dated(line)
+
+
+def test_a_stamp_that_alone_dates_the_page_leaves_its_day_in_the_date_field() -> None:
+    line = "Stand: 22.04.2024, 06:00 Uhr"
+    html = f"<html><body><article><p>{PARAGRAPH}</p><p>{line}</p><p>{PARAGRAPH}</p></article>"
+    article = extract_article(html + "</body></html>", "https://news.example/a")
+    assert article is not None and line not in article.text
+    assert article.published is not None and article.published.startswith("2024-04-22")
+
+
+def test_stamped_day_reads_the_day_of_a_stamp_only() -> None:
+    assert stamped_day("10.11.2025 17:59") == date(2025, 11, 10)
+    assert stamped_day("May 3, 2024 10:00 AM · 5 min read") == date(2024, 5, 3)
+    assert stamped_day("3 June 2024") is None  # a day without an hour
+    assert stamped_day("02:57 Min.. Verfügbar bis 06.05.2024.") is None
 
 
 TEASERS = (
