@@ -43,6 +43,10 @@ F1_FLOOR = 0.965
 # Pages of the shared benchmark (of 181) whose text precision may fall more than the margin
 # under bare trafilatura's: measured 5, each a lead photo caption or a standfirst of the story.
 MAX_PAGES_BEHIND = 5
+# With captions off (the benchmark's truth leaves them out): F1 0.9705 and one page behind
+# on 2026-12-03 (a standfirst of the story the truth leaves out).
+UNCAPTIONED_F1_FLOOR = 0.968
+MAX_UNCAPTIONED_PAGES_BEHIND = 1
 PRECISION_MARGIN = 0.05
 
 
@@ -309,8 +313,30 @@ def test_additions_cost_no_page_more_than_the_margin(
         assert len(behind) <= allowed, behind
 
 
+def test_without_captions_the_text_beats_bare_trafilatura_by_the_benchmarks_own_measure(
+    benchmark_pages: list[BenchmarkPage],
+) -> None:
+    """The benchmark's truth leaves photo captions out; the stage keeps them (DESIGN.md:
+    they name the child and the village). With captions off, the text is measured as the
+    truth states it: above bare trafilatura, and at most one page behind it."""
+    bare = _counts(_bare_text, benchmark_pages)
+    uncaptioned = _counts(_uncaptioned_stage_text, benchmark_pages)
+    assert summarise(uncaptioned).f1 >= max(UNCAPTIONED_F1_FLOOR, summarise(bare).f1)
+    behind = [
+        page.key
+        for page, ours, theirs in zip(benchmark_pages, uncaptioned, bare, strict=True)
+        if ours.precision < theirs.precision - PRECISION_MARGIN
+    ]
+    assert len(behind) <= MAX_UNCAPTIONED_PAGES_BEHIND, behind
+
+
 def _bare_text(html: str, url: str) -> str:
     return trafilatura.extract(html) or ""
+
+
+def _uncaptioned_stage_text(html: str, url: str) -> str:
+    extracted = extract_article(html, url, ExtractOptions(keep_captions=False))
+    return extracted.text if extracted else ""
 
 
 def _strict_stage_text(html: str, url: str) -> str:

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 from conftest import eval_data
-from test_extraction_real import stage
 
 from bench.build_extraction_fundus import SET, body_text, build, people, stated_day
 from bench.build_extraction_real import FolderTree
-from bench.score_extraction import FieldScore, RealPage, evaluate_fields, load_real_set
+from bench.extraction import PRECISION_MARGIN, bare_fields, stage_fields
+from bench.score_extraction import Fields, FieldScore, RealPage, evaluate_fields, load_real_set
+from pipelines.extract import ExtractOptions
 
 # Measured on 2026-12-02 (session 14), stage vs bare trafilatura, side by side:
 #   tuning 165 pages:   text P/R/F1 0.918/0.981/0.949 (bare 0.931/0.976/0.953), title 0.745
@@ -47,9 +48,14 @@ def pages(fundus_set: Path) -> list[RealPage]:
 
 
 @pytest.fixture(scope="module")
+def tuning_pages(pages: list[RealPage]) -> list[RealPage]:
+    return [p for p in pages if p.split == "tuning"]
+
+
+@pytest.fixture(scope="module")
 def scores(pages: list[RealPage]) -> dict[str, FieldScore]:
     return {
-        split: evaluate_fields(stage, [p for p in pages if p.split == split])
+        split: evaluate_fields(stage_fields, [p for p in pages if p.split == split])
         for split in ("tuning", "held-out")
     }
 
@@ -168,3 +174,25 @@ def test_truth_fields_as_the_publisher_writes_them() -> None:
     # agencies are no people; a byline of agencies alone is not checked
     assert people(["Jane Doe", "dpa", " Reuters "]) == ["Jane Doe"]
     assert people(["AP"]) is None
+
+
+def _uncaptioned(html: str, url: str) -> Fields:
+    return stage_fields(html, url, ExtractOptions(keep_captions=False))
+
+
+def test_without_captions_the_text_beats_bare_trafilatura_on_the_tuning_pages(
+    tuning_pages: list[RealPage],
+) -> None:
+    """Fundus's truth leaves captions out, the stage keeps them on purpose (DESIGN.md); with
+    captions off the text is measured as the truth states it. Measured on 2026-12-03:
+    F1 0.961 (bare 0.953), two pages more than the margin behind bare (a caption with a
+    credit trafilatura keeps, a reporter's box)."""
+    ours = evaluate_fields(_uncaptioned, tuning_pages)
+    bare = evaluate_fields(bare_fields, tuning_pages)
+    assert ours.text.f1 >= bare.text.f1 + 0.005, (ours.text, bare.text)
+    behind = [
+        o.key
+        for o, t in zip(ours.pages, bare.pages, strict=True)
+        if o.counts and t.counts and o.counts.precision < t.counts.precision - PRECISION_MARGIN
+    ]
+    assert len(behind) <= 2, behind

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import conftest
 import pytest
-import trafilatura
 from conftest import eval_data
 from trafilatura.utils import load_html
 
@@ -52,11 +51,12 @@ from bench.build_extraction_trafilatura import (
 )
 from bench.build_extraction_trafilatura import main as build_extraction_trafilatura
 from bench.data_sets import MissingDataSet, data_folder, shared_data
+from bench.extraction import bare_fields as bare
+from bench.extraction import stage_fields as stage
 from bench.go_tables import go_entries
 from bench.pinned_archive import BadArchive, PinnedArchive, module_proxy
 from bench.score_extraction import (
     REAL_SET,
-    Fields,
     FieldScore,
     RealPage,
     SnippetCounts,
@@ -109,13 +109,6 @@ FLOORS = {
 # (standfirst and lead photo in the article's header), none on the held-out part.
 MAX_PAGES_BEHIND = {"tuning": 2, "held-out": 0}
 PRECISION_MARGIN = 0.05
-
-
-def stage(html: str, url: str) -> Fields:
-    extracted = extract_article(html, url)
-    if extracted is None:
-        return Fields()
-    return Fields(extracted.text, extracted.title, extracted.published, tuple(extracted.authors))
 
 
 @pytest.fixture(scope="module")
@@ -193,17 +186,6 @@ def test_floors_on_real_pages(scores: dict[str, FieldScore], split: str) -> None
     assert score.title >= floor["title"]
     assert score.date >= floor["date"]
     assert score.authors >= floor["authors"]
-
-
-def bare(html: str, url: str) -> Fields:
-    """Bare trafilatura with the stage's switches, as bench/extraction.py runs it."""
-    document = trafilatura.bare_extraction(
-        html, url=url or None, with_metadata=True, include_comments=False, include_tables=True
-    )
-    if document is None:
-        return Fields()
-    authors = tuple(a.strip() for a in (document.author or "").split(";") if a.strip())
-    return Fields(document.text or "", document.title, document.date, authors)
 
 
 def test_stage_is_not_behind_bare_trafilatura(
