@@ -1734,10 +1734,11 @@ TEASER_LINE = re.compile(
     # the same in the other languages of the pages the stage is measured on
     r"|(?:mehr lesen|weiterlesen|lesen sie mehr|mehr zum thema|zum thema|auch interessant"
     r"|weitere artikel|lire également|leer más|lee también|lea también|te puede interesar"
-    r"|leia mais|leggi anche)\s*[:：]"
+    r"|leia mais|leggi anche|les også|læs også|läs också|lees ook|lue myös"
+    r"|czytaj (?:też|także|również))\s*[:：]"
     r"|(?:lesen sie auch|à lire aussi|a lire aussi|lire aussi|leia também)\b"
     r"|(?:mehr lesen|weiterlesen|lesen sie mehr|lire la suite|leer más|leia mais|read more"
-    r"|continue reading)\W*$"
+    r"|continue reading|les mer|læs mere|läs mer|lees meer|lue lisää|czytaj więcej)\W*$"
     r"|相关阅读|相关新闻|延伸阅读|推荐阅读|相關閱讀|相關新聞|延伸閱讀|推薦閱讀|点击查看|點擊查看"
     r"|[（(【]?责任编辑|[（(【]?責任編輯|[（(【]?编辑[:：]|[（(【]?編輯[:：]"
     r")"
@@ -1775,7 +1776,7 @@ TEASER_HEADING = re.compile(
     r"|(?:featured|recent) slide ?shows|editor'?s picks"
     r"|猜你喜欢|热门推荐|相关推荐|热门新闻|猜你喜歡|熱門推薦|相關推薦|熱門新聞|関連記事|.{0,20}주요\s?뉴스"
     r"|(?:mehr )?zum thema|das könnte sie auch interessieren|weitere artikel|lesen sie auch"
-    r"|auch interessant"
+    r"|auch interessant|ähnliche(?: artikel| themen| beiträge)?"
     r"|(?:à )?lire aussi|(?:también )?te puede interesar|leia também|potrebbe interessarti"
     r")[\s.…:：]*$",
     re.IGNORECASE,

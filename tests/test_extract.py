@@ -618,6 +618,11 @@ def article_around(line: str) -> str:
         "Leer más: El Gobierno anuncia nuevas medidas",
         "Mehr lesen...",
         "weiterlesen →",
+        "Les også: Tone Damli røper detaljer om frieriet",  # Norwegian
+        "Läs också: Polisen söker vittnen",  # Swedish
+        "Czytaj też: Czy grozi nam wojna atomowa?",  # Polish
+        "Lue myös:",  # Finnish
+        "Lees meer »",  # Dutch
     ],
 )
 def test_page_furniture_line_is_dropped(furniture: str) -> None:
@@ -730,6 +735,18 @@ def test_a_closing_block_of_teasers_is_dropped_with_its_heading() -> None:
     article = extract_article(html + "</body></html>", "https://news.example/a")
     assert article is not None and article.text.endswith(LAST)
     assert "More Must-Reads" not in article.text and "Snooze Button" not in article.text
+
+
+def test_a_closing_block_of_similar_stories_is_dropped_with_its_heading() -> None:
+    """junge Welt closes with "Ähnliche:" and a list of dated headlines."""
+    similar = (
+        "<p>Ähnliche:</p><ul><li>19.03.2024 Fahndung nach Verrätern</li>"
+        "<li>05.03.2024 Aufklärung nur intern</li></ul>"
+    )
+    html = f"<html><body><article><p>{PARAGRAPH}</p><p>{LAST}</p>{similar}</article>"
+    article = extract_article(html + "</body></html>", "https://news.example/a")
+    assert article is not None and article.text.endswith(LAST)
+    assert "Ähnliche" not in article.text and "Verrätern" not in article.text
 
 
 @pytest.mark.parametrize(
