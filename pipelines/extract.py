@@ -1053,6 +1053,19 @@ WIDGET_WORDS = frozenset(
         "promo",
         "advert",
         "related",
+        # consent platforms' blocks (an embed held back until the reader agrees: "Externer
+        # Inhalt nicht verfügbar"); "cmp" alone is a theme's "component" as often
+        "sourcepoint",
+        "usercentrics",
+        "onetrust",
+        "didomi",
+        "consentmanager",
+        "cookiebot",
+        "borlabs",
+        "brlbs",
+        "gdpr",
+        "dsgvo",
+        "optin",
     }
 )
 # A live report's running commentary ("live-match-comment") is the journalist's.

@@ -789,6 +789,8 @@ def story_text(html: str, options: ExtractOptions = DEFAULT_OPTIONS) -> str:
         "article__advert",
         "post_comments",  # readers' comments under names trafilatura does not prune
         "kommentare",
+        "sourcepoint__image-placeholder",  # an embed a consent platform holds back
+        "_brlbs-content-blocker",  # Borlabs Cookie's, on WordPress sites
     ],
 )
 def test_a_block_named_as_a_widget_or_comments_is_dropped(name: str) -> None:
