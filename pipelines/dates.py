@@ -147,15 +147,25 @@ def _valid(year: str | int, month: str | int, day: str | int) -> date | None:
 # A time of day as pages print it beside a date: "17:06", "08:57:40+01:00", "11:29 a.m.",
 # "10.30 Uhr", "07h36". A dotted time counts only with its "Uhr" or "h", so "3.75" is none.
 TIME_OF_DAY = re.compile(
-    r"(?<![\d:.])T?\d{1,2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?|h\d{2}|\.\d{2}(?=\s*(?:uhr|h)\b))"
-    r"(?:Z|[+-]\d{2}:?\d{2})?(?:\s*(?:[ap]\.?\s?m\b\.?|uhr\b|h\b))?(?![\d:])",
+    r"(?<![\d:.])T?\d{1,2}(?:[:：]\d{2}(?::\d{2}(?:\.\d+)?)?|h\d{2}|\.\d{2}(?=\s*(?:uhr|h)\b))"
+    r"(?:Z|[+-]\d{2}:?\d{2})?(?:\s*(?:[ap]\.?\s?m\b\.?|uhr\b|h\b))?(?![\d:])"
+    # "01時28分", "10时32分"
+    r"|(?<!\d)\d{1,2}\s*[時时]\s*(?:\d{1,2}\s*分)?",
     re.IGNORECASE,
 )
+# A day as `SHOWN_DAY` reads it, with the "日" a Chinese or Japanese date ends with.
+STAMP_DAY = re.compile(rf"(?:{SHOWN_DAY.pattern})日?", re.IGNORECASE)
+# An update's day without its year, printed after the stamp ("(1月14日 01時40分更新)").
+MONTH_AND_DAY = re.compile(r"(?<!\d)\d{1,2}月\d{1,2}日")
 # "Lesezeit: 8 Minuten", "5 min read": a reading time printed with the stamp.
 READING_TIME = re.compile(r"(?<!\d)\d{1,3}\s*(?:min(?:ute[ns]?|s)?\b\.?)", re.IGNORECASE)
 # Besides its date, time and reading time, a stamp holds a label, a weekday, a zone or
 # the writer's name: a few words, no other figure, no sentence.
 MAX_STAMP_WORDS = 4
+# Chinese and Japanese write words without spaces: "来源：新华网 作者：张三" is a stamp's
+# source and writer, a longer run is a sentence.
+MAX_STAMP_IDEOGRAPHS = 16
+IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 MAX_STAMP_LENGTH = 100
 STAMP_WORD = re.compile(r"[^\W\d_]+")
 SENTENCE_CLOSE = re.compile(r"[.!?。！？]['’”\"」)]*$")
@@ -172,15 +182,17 @@ def stamped_day(line: str) -> date | None:
     """
     if len(line) > MAX_STAMP_LENGTH:
         return None
-    match = SHOWN_DAY.search(line)
+    match = STAMP_DAY.search(line)
     if match is None:
         return None
-    rest = SHOWN_DAY.sub(" ", line)
+    rest = STAMP_DAY.sub(" ", line)
     if not TIME_OF_DAY.search(rest):
         return None
-    rest = READING_TIME.sub(" ", TIME_OF_DAY.sub(" ", rest)).strip()
+    rest = MONTH_AND_DAY.sub(" ", READING_TIME.sub(" ", TIME_OF_DAY.sub(" ", rest))).strip()
     if (
         any(character.isdigit() for character in rest)
+        or "，" in rest  # a Chinese clause: "5月1日10时许，警方…" opens a sentence
+        or len(IDEOGRAPH.findall(rest)) > MAX_STAMP_IDEOGRAPHS
         or len(STAMP_WORD.findall(rest)) > MAX_STAMP_WORDS
         or SENTENCE_CLOSE.search(rest)
     ):

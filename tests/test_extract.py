@@ -685,6 +685,8 @@ def article_dated(line: str, published: str = "2024-04-22T06:00:00+02:00") -> st
         "segunda-feira, 22 de abril de 2024 às 0:13",
         "Créé: 23.04.2024, 07h36",  # a stamp of the next day (an update, a comment)
         "2024-04-22T08:57:40+01:00",
+        "2024年4月22日 01時28分 (4月22日 01時40分更新)",  # Japanese, with its update
+        "2024年4月22日 10:32 来源：人民网",
     ],
 )
 def test_a_stamp_of_the_articles_day_is_dropped(stamp: str) -> None:
@@ -699,6 +701,7 @@ def test_a_stamp_of_the_articles_day_is_dropped(stamp: str) -> None:
         "Vigil: Saturday, 4 May 2024 at 18:00",  # an event's day, not the article's
         "2024-04-22 18:00 │ 200 │ 4084",  # a table's row: other figures
         "Updated at 1:23 p.m.",  # no day
+        "2024年4月22日10时许，警方在村里找到了被拐的孩子",  # a Chinese story's opening clause
     ],
 )
 def test_a_line_with_a_day_and_an_hour_that_is_no_stamp_stays(line: str) -> None:
@@ -711,6 +714,16 @@ def test_a_stamp_that_alone_dates_the_page_leaves_its_day_in_the_date_field() ->
     article = extract_article(html + "</body></html>", "https://news.example/a")
     assert article is not None and line not in article.text
     assert article.published is not None and article.published.startswith("2024-04-22")
+
+
+def test_the_writer_a_stamp_names_is_read_before_the_stamp_goes() -> None:
+    line = "2024年4月22日10:32\u3000来源：新华网\u3000作者：张三"
+    head = '<head><meta property="article:published_time" content="2024-04-22"></head>'
+    story = "<p>" + "警方在村里找到了被拐的孩子，家人已经赶到现场。" * 4 + "</p>"
+    html = f"<html>{head}<body><article><p>{line}</p>{story}</article></body></html>"
+    article = extract_article(html, "https://news.example/a")
+    assert article is not None and line not in article.text
+    assert article.authors == ["张三"]
 
 
 def test_stamped_day_reads_the_day_of_a_stamp_only() -> None:
