@@ -254,7 +254,7 @@ def extract_article(
         text = _without_widget_lines(text, widgets)
     body, located = _body_container(tree, text, captions)
     if options.continue_body:
-        text = _with_continued_body(text, located)
+        text = _with_body_opening(_with_continued_body(text, located), body)
         if widgets is not None:  # a later part of the body can hold a sign-up box too
             text = _without_widget_lines(text, widgets)
     story = _story_of(body) if options.story_additions else body
@@ -1218,6 +1218,36 @@ def _with_continued_body(text: str, located: list[tuple[Any, int]]) -> str:
                 added.extend(paragraphs)
                 present += "".join(comparable(p) for p in paragraphs)
     return "\n".join([text, *added]) if added else text
+
+
+def _with_body_opening(text: str, body: Any) -> str:
+    """The text with the body's opening paragraphs that stand just before its container.
+
+    A site that hides the rest of a story from readers who are not signed in keeps the
+    opening outside the hideable box (`<p>…</p><div id="post-text-hidden">…`); trafilatura
+    may take the box alone. The paragraphs of prose right before the box, beside it in
+    the same parent (an empty slot between them aside), open the story. Anything else
+    with words (a heading, a standfirst's box, a teaser) ends the search.
+    """
+    if body is None:
+        return text
+    present = comparable(text)
+    opening: list[str] = []
+    for sibling in body.itersiblings(preceding=True):
+        if not isinstance(sibling.tag, str):
+            continue
+        words = _normalise(sibling.text_content())
+        if not words:
+            continue
+        if sibling.tag != "p" or len(words) < PROSE_PARAGRAPH_LENGTH:
+            break
+        if comparable(words)[:LOCATED_CHECK_CHARACTERS] in present:
+            break
+        linked = sum(len(_normalise(link.text_content())) for link in sibling.iter("a"))
+        if linked > MAX_PART_LINK_SHARE * len(words):
+            break
+        opening.append(words)
+    return "\n".join([*reversed(opening), text]) if opening else text
 
 
 def _later_twins(part: Any) -> list[Any]:

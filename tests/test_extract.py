@@ -743,6 +743,44 @@ TEASERS = (
 LAST = "Detectives thanked the volunteers who searched the fields for two days."
 
 
+OPENING = (
+    "Police said the seven-year-old boy who went missing from a playground in Millbrook on"
+    " Tuesday was found safe on Thursday in a parked car two streets from his home."
+)
+HIDDEN_REST = "".join(
+    f"<p>{PARAGRAPH} ({n}) The family thanked the volunteers who searched the fields.</p>"
+    for n in range(1, 5)
+)
+
+
+def opening_page(between: str) -> str:
+    """The opening paragraph, then `between`, then the body's box that trafilatura takes
+    alone (its class names a body)."""
+    return (
+        "<html><body><div class='page'><h1>Boy found safe</h1><div class='wrap'>"
+        f"<p>{OPENING}</p>{between}<div class='article-body'>{HIDDEN_REST}</div>"
+        "</div></div></body></html>"
+    )
+
+
+@pytest.mark.parametrize("between", ["", "<div id='post-text-box' class='unregistered'></div>"])
+def test_the_opening_kept_outside_the_bodys_box_is_read_with_the_body(between: str) -> None:
+    """A site that hides the rest of a story from readers not signed in keeps the opening
+    outside the hideable box; trafilatura takes the box alone."""
+    article = extract_article(opening_page(between), "https://news.example/a")
+    assert article is not None and OPENING in article.text
+    assert article.text.index(OPENING) < article.text.index("(1)")
+    bare = extract_article(
+        opening_page(between), "https://news.example/a", ExtractOptions(continue_body=False)
+    )
+    assert bare is not None and OPENING not in bare.text  # what trafilatura does
+
+
+def test_a_paragraph_before_a_heading_before_the_body_is_not_its_opening() -> None:
+    article = extract_article(opening_page("<h2>Latest</h2>"), "https://news.example/a")
+    assert article is not None and OPENING not in article.text
+
+
 def test_a_closing_block_of_teasers_is_dropped_with_its_heading() -> None:
     html = f"<html><body><article><p>{PARAGRAPH}</p><p>{LAST}</p>{TEASERS}</article>"
     article = extract_article(html + "</body></html>", "https://news.example/a")
