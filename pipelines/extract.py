@@ -1243,11 +1243,16 @@ def _with_body_opening(text: str, body: Any) -> str:
             break
         if comparable(words)[:LOCATED_CHECK_CHARACTERS] in present:
             break
-        linked = sum(len(_normalise(link.text_content())) for link in sibling.iter("a"))
-        if linked > MAX_PART_LINK_SHARE * len(words):
+        if _mostly_links(sibling, words):
             break
         opening.append(words)
     return "\n".join([*reversed(opening), text]) if opening else text
+
+
+def _mostly_links(paragraph: Any, text: str) -> bool:
+    """Whether a paragraph's `text` is mostly its links' (a teaser, not the story's)."""
+    linked = sum(len(_normalise(link.text_content())) for link in paragraph.iter("a"))
+    return linked > MAX_PART_LINK_SHARE * len(text)
 
 
 def _later_twins(part: Any) -> list[Any]:
@@ -1273,8 +1278,7 @@ def _missing_paragraphs(part: Any, present: str) -> list[str]:
         key = comparable(paragraph)
         if len(key) < MIN_LOCATED_CHARACTERS or key[:LOCATED_CHECK_CHARACTERS] in present:
             continue
-        linked = sum(len(_normalise(link.text_content())) for link in element.iter("a"))
-        if linked <= MAX_PART_LINK_SHARE * len(paragraph):
+        if not _mostly_links(element, paragraph):
             paragraphs.append(paragraph)
     return paragraphs
 
@@ -1848,7 +1852,7 @@ MAX_STAMP_DAYS_FROM_ARTICLE = 1
 
 
 def _without_stamp_lines(text: str, published: str | None) -> str:
-    """The text without lines that are only a date stamp of the article's day or the next.
+    """The text without lines that are only a date stamp within a day of the article's.
 
     trafilatura keeps the date line ("Stand: 22.04.2024, 06:00 Uhr", "Von Vivien
     Valentiner, Redakteurin 06.11.2025, 17:06 Uhr") where it sits inside the body's

@@ -29,10 +29,13 @@ from pipelines.extract import ExtractOptions
 # player stay out, more credits, titles read as shown, bold bylines): tuning text
 # 0.922/0.981/0.951, title 0.770, date 0.993 (microdata dates), authors 0.980; held-out
 # text 0.923/0.953/0.938, title, date and authors unchanged.
+# Session 16 (date stamps, Nordic and Polish promotion lines, consent placeholders, a
+# story's opening outside the body's box): tuning text 0.923/0.982/0.952; held-out text
+# 0.924/0.953/0.938; titles, dates and authors unchanged.
 # The text truth leaves captions out and the title truth keeps the metadata's kicker
 # (the README says why the stage differs); the floors hold what the stage reaches.
 FLOORS = {
-    "tuning": {"text_f1": 0.947, "title": 0.765, "date": 0.985, "authors": 0.975},
+    "tuning": {"text_f1": 0.949, "title": 0.765, "date": 0.985, "authors": 0.975},
     "held-out": {"text_f1": 0.93, "title": 0.78, "date": 0.94, "authors": 0.89},
 }
 
@@ -45,11 +48,6 @@ def fundus_set() -> Path:
 @pytest.fixture(scope="module")
 def pages(fundus_set: Path) -> list[RealPage]:
     return load_real_set(fundus_set)
-
-
-@pytest.fixture(scope="module")
-def tuning_pages(pages: list[RealPage]) -> list[RealPage]:
-    return [p for p in pages if p.split == "tuning"]
 
 
 @pytest.fixture(scope="module")
@@ -180,19 +178,26 @@ def _uncaptioned(html: str, url: str) -> Fields:
     return stage_fields(html, url, ExtractOptions(keep_captions=False))
 
 
-def test_without_captions_the_text_beats_bare_trafilatura_on_the_tuning_pages(
-    tuning_pages: list[RealPage],
+# Pages the stage with captions off may have more than the margin behind bare trafilatura:
+# measured 2 on the tuning part (a caption with its credit that trafilatura keeps, a
+# reporter's box) and 0 on the held-out part on 2026-12-03.
+MAX_UNCAPTIONED_PAGES_BEHIND = {"tuning": 2, "held-out": 0}
+
+
+@pytest.mark.parametrize("split", ["tuning", "held-out"])
+def test_without_captions_the_text_beats_bare_trafilatura(
+    pages: list[RealPage], split: str
 ) -> None:
     """Fundus's truth leaves captions out, the stage keeps them on purpose (DESIGN.md); with
     captions off the text is measured as the truth states it. Measured on 2026-12-03:
-    F1 0.961 (bare 0.953), two pages more than the margin behind bare (a caption with a
-    credit trafilatura keeps, a reporter's box)."""
-    ours = evaluate_fields(_uncaptioned, tuning_pages)
-    bare = evaluate_fields(bare_fields, tuning_pages)
+    F1 0.962 (bare 0.953) on the tuning part, 0.951 (bare 0.943) on the held-out part."""
+    part = [p for p in pages if p.split == split]
+    ours = evaluate_fields(_uncaptioned, part)
+    bare = evaluate_fields(bare_fields, part)
     assert ours.text.f1 >= bare.text.f1 + 0.005, (ours.text, bare.text)
     behind = [
         o.key
         for o, t in zip(ours.pages, bare.pages, strict=True)
         if o.counts and t.counts and o.counts.precision < t.counts.precision - PRECISION_MARGIN
     ]
-    assert len(behind) <= 2, behind
+    assert len(behind) <= MAX_UNCAPTIONED_PAGES_BEHIND[split], behind
