@@ -268,7 +268,7 @@ def extract_article(
         if options.lead_captions_need_names:
             text, captions = _without_captions_naming_no_one_new(text, captions, body, story)
     if options.drop_teaser_lines:
-        text = _drop_teaser_lines(text)
+        text = _drop_teaser_lines(_without_lines(text, _screen_reader_labels(tree)))
     if options.drop_repeated_headline:
         text = _drop_repeated_headline(text, title, page.h1)
     if captions and options.restore_lead_captions:
@@ -1832,6 +1832,35 @@ MAX_TEASER_HEADING_LENGTH = 8
 MAX_TEASER_ITEM_LENGTH = 25
 # A full stop ends a sentence, not a headline ("…" and "?" end headlines too).
 SENTENCE_END = re.compile(r"(?<!\.)[.。]['’”\"」)]*$")
+
+
+# A heading hidden from sight and kept for screen readers names a region of the page
+# ("Article content" between Postmedia's paragraphs, "Share this article"): a label of
+# the page's layout, not the journalist's words. A longer one may be a hidden copy of the
+# headline or a subheading, and one the page also shows stays.
+LABEL_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "div", "span")
+MAX_LABEL_WORDS = 4
+# Classes that hide from sight only ("hidden-xs" hides a subheading on phones alone).
+SCREEN_READER_CLASS = re.compile(
+    r"visually-?hidden|sr-only|screen-reader|element-invisible|offscreen", re.IGNORECASE
+)
+
+
+def _screen_reader_labels(tree: Any) -> set[str]:
+    """The comparable forms of the page's visually hidden labels that it never shows."""
+    labels = set()
+    for element in tree.iter(*LABEL_TAGS):
+        if not SCREEN_READER_CLASS.search(element.get("class") or "") or len(element):
+            continue
+        words = _normalise(element.text_content())
+        if words and len(WORD.findall(words)) <= MAX_LABEL_WORDS:
+            labels.add(comparable(words))
+    if not labels:
+        return labels
+    for element in tree.iter():
+        if element.text and not SCREEN_READER_CLASS.search(element.get("class") or ""):
+            labels.discard(comparable(element.text))
+    return labels
 
 
 def _drop_teaser_lines(text: str) -> str:

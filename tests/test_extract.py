@@ -629,6 +629,39 @@ def test_page_furniture_line_is_dropped(furniture: str) -> None:
     assert furniture not in article_around(furniture)
 
 
+def grouped_page(label: str, shown: str = "") -> str:
+    """A story cut into groups of paragraphs, each opened by `label`, as Postmedia's papers
+    print them; `shown` stands visibly at the end."""
+    group = "<section class='article-content__content-group'>{}<p>{} ({})</p><p>{}</p></section>"
+    groups = "".join(group.format(label, PARAGRAPH, n, LAST) for n in (1, 2))
+    return f"<html><body><article><h1>Boy found safe</h1>{groups}{shown}</article></body></html>"
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "<h2 class=visually-hidden>Article content</h2>",
+        "<div class=visually-hidden>Article content</div>",
+        "<h2 class='sr-only'>Article content</h2>",
+    ],
+)
+def test_a_label_kept_for_screen_readers_is_dropped(label: str) -> None:
+    assert "Article content" not in story_text(grouped_page(label))
+    kept = story_text(grouped_page(label), ExtractOptions(drop_teaser_lines=False))
+    assert "Article content" in kept  # what trafilatura does
+
+
+def test_a_subheading_hidden_on_phones_only_stays() -> None:
+    label = "<h2 class='hidden-xs'>Volunteers search woods</h2>"
+    assert "Volunteers search woods" in story_text(grouped_page(label))
+
+
+def test_a_hidden_label_the_page_also_shows_stays() -> None:
+    label = "<h2 class='sr-only'>Volunteers search the woods</h2>"
+    shown = "<h3>Volunteers search the woods</h3><p>They walked the woods for two days.</p>"
+    assert "Volunteers search the woods" in story_text(grouped_page(label, shown))
+
+
 def test_a_share_bar_read_as_a_list_is_dropped() -> None:
     """A Chinese portal's share bar, `<ul><li>评论</li><li>关注</li></ul>`, comes out of
     trafilatura as list items ("- 评论")."""
