@@ -1844,22 +1844,27 @@ MAX_LABEL_WORDS = 4
 SCREEN_READER_CLASS = re.compile(
     r"visually-?hidden|sr-only|screen-reader|element-invisible|offscreen", re.IGNORECASE
 )
+# A label is short; a longer text on the page is never its visible copy.
+MAX_LABEL_LENGTH = 60
 
 
 def _screen_reader_labels(tree: Any) -> set[str]:
     """The comparable forms of the page's visually hidden labels that it never shows."""
     labels = set()
     for element in tree.iter(*LABEL_TAGS):
-        if not SCREEN_READER_CLASS.search(element.get("class") or "") or len(element):
+        named = element.get("class")
+        if not named or len(element) or not SCREEN_READER_CLASS.search(named):
             continue
         words = _normalise(element.text_content())
         if words and len(WORD.findall(words)) <= MAX_LABEL_WORDS:
             labels.add(comparable(words))
-    if not labels:
-        return labels
-    for element in tree.iter():
-        if element.text and not SCREEN_READER_CLASS.search(element.get("class") or ""):
-            labels.discard(comparable(element.text))
+    if labels:
+        for element in tree.iter():
+            text = (element.text or "").strip()
+            if 0 < len(text) <= MAX_LABEL_LENGTH and not SCREEN_READER_CLASS.search(
+                element.get("class") or ""
+            ):
+                labels.discard(comparable(text))
     return labels
 
 
