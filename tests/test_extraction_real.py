@@ -51,6 +51,7 @@ from bench.build_extraction_trafilatura import (
 )
 from bench.build_extraction_trafilatura import main as build_extraction_trafilatura
 from bench.data_sets import MissingDataSet, data_folder, shared_data
+from bench.extraction import PRECISION_MARGIN
 from bench.extraction import bare_fields as bare
 from bench.extraction import stage_fields as stage
 from bench.go_tables import go_entries
@@ -108,7 +109,6 @@ FLOORS = {
 # part newspaper4k-chinese_article (captions inside the body) and readability-liberation-1
 # (standfirst and lead photo in the article's header), none on the held-out part.
 MAX_PAGES_BEHIND = {"tuning": 2, "held-out": 0}
-PRECISION_MARGIN = 0.05
 
 
 @pytest.fixture(scope="module")
