@@ -117,8 +117,7 @@ def bare_trafilatura(html: str, url: str) -> str:
 
 
 def homeward_stage(options: ExtractOptions, html: str, url: str) -> str:
-    extracted = extract_article(html, url, options)
-    return extracted.text if extracted else ""
+    return stage_fields(html, url, options).text
 
 
 def bare_fields(html: str, url: str) -> Fields:

@@ -28,6 +28,7 @@ from datetime import date, datetime, timedelta, timezone
 from itertools import islice
 from typing import Any
 
+from pipelines.fields import CJK_CHARACTER
 from pipelines.headings import is_logo
 
 __all__ = ["iso_date", "page_day", "shown_date", "stamped_day"]
@@ -165,7 +166,6 @@ MAX_STAMP_WORDS = 4
 # Chinese and Japanese write words without spaces: "来源：新华网 作者：张三" is a stamp's
 # source and writer, a longer run is a sentence.
 MAX_STAMP_IDEOGRAPHS = 16
-IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 MAX_STAMP_LENGTH = 100
 STAMP_WORD = re.compile(r"[^\W\d_]+")
 SENTENCE_CLOSE = re.compile(r"[.!?。！？]['’”\"」)]*$")
@@ -192,7 +192,7 @@ def stamped_day(line: str) -> date | None:
     if (
         any(character.isdigit() for character in rest)
         or "，" in rest  # a Chinese clause: "5月1日10时许，警方…" opens a sentence
-        or len(IDEOGRAPH.findall(rest)) > MAX_STAMP_IDEOGRAPHS
+        or len(CJK_CHARACTER.findall(rest)) > MAX_STAMP_IDEOGRAPHS
         or len(STAMP_WORD.findall(rest)) > MAX_STAMP_WORDS
         or SENTENCE_CLOSE.search(rest)
     ):

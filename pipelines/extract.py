@@ -88,7 +88,7 @@ from pipelines.dates import (
     shown_date,
     stamped_day,
 )
-from pipelines.fields import clean_field, comparable
+from pipelines.fields import CJK_CHARACTER, clean_field, comparable
 from pipelines.headings import is_logo
 
 __all__ = [
@@ -163,10 +163,6 @@ class Extracted:
     organisations: list[str] = field(default_factory=list)
 
 
-# Scripts written without spaces between words: length is counted in characters.
-CJK_CHARACTER = re.compile(
-    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0002fa1f]"
-)
 WORD = re.compile(r"\w+")
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["clean_field", "comparable", "unescape_entities"]
+__all__ = ["CJK_CHARACTER", "clean_field", "comparable", "unescape_entities"]
 
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
@@ -25,6 +25,11 @@ INVISIBLE = re.compile(
     r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u00ad\u200b\u200c\u200e\u200f\ufeff]"
 )
 SPACES = re.compile(r"\s+")
+# Scripts written without spaces between words (Chinese, Japanese, Korean): their length
+# is counted in characters, not words.
+CJK_CHARACTER = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0002fa1f]"
+)
 NON_WORD = re.compile(r"\W+")
 # `&amp;amp;#8217;` is three layers deep; more than that is not escaping but content.
 MAX_LAYERS = 3

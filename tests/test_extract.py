@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pytest
-import trafilatura
 from trafilatura.metadata import extract_author
 from trafilatura.utils import load_html
 
-from bench.extraction import PRECISION_MARGIN
+from bench.extraction import (
+    CAPTIONS_OFF,
+    PRECISION_MARGIN,
+    STRICT_OPTIONS,
+    bare_trafilatura,
+    homeward_stage,
+)
 from bench.score_extraction import (
     BenchmarkPage,
     Extractor,
@@ -330,23 +336,11 @@ def test_without_captions_the_text_beats_bare_trafilatura_by_the_benchmarks_own_
     assert len(behind) <= MAX_UNCAPTIONED_PAGES_BEHIND, behind
 
 
-def _bare_text(html: str, url: str) -> str:
-    return trafilatura.extract(html) or ""
-
-
-def _uncaptioned_stage_text(html: str, url: str) -> str:
-    extracted = extract_article(html, url, ExtractOptions(keep_captions=False))
-    return extracted.text if extracted else ""
-
-
-def _strict_stage_text(html: str, url: str) -> str:
-    extracted = extract_article(html, url, ExtractOptions(story_additions=False))
-    return extracted.text if extracted else ""
-
-
-def _stage_text(html: str, url: str) -> str:
-    extracted = extract_article(html, url)
-    return extracted.text if extracted else ""
+# The bench's own extractors: the floors hold what `bench/extraction.py` prints.
+_bare_text = bare_trafilatura
+_stage_text = partial(homeward_stage, DEFAULT_OPTIONS)
+_strict_stage_text = partial(homeward_stage, STRICT_OPTIONS)
+_uncaptioned_stage_text = partial(homeward_stage, CAPTIONS_OFF)
 
 
 def test_stages_chain_on_a_gbk_page_with_a_lying_charset() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,8 @@ from conftest import eval_data
 
 from bench.build_extraction_fundus import SET, body_text, build, people, stated_day
 from bench.build_extraction_real import FolderTree
-from bench.extraction import PRECISION_MARGIN, bare_fields, stage_fields
-from bench.score_extraction import Fields, FieldScore, RealPage, evaluate_fields, load_real_set
-from pipelines.extract import ExtractOptions
+from bench.extraction import CAPTIONS_OFF, PRECISION_MARGIN, bare_fields, stage_fields
+from bench.score_extraction import FieldScore, RealPage, evaluate_fields, load_real_set
 
 # Measured on 2026-12-02 (session 14), stage vs bare trafilatura, side by side:
 #   tuning 165 pages:   text P/R/F1 0.918/0.981/0.949 (bare 0.931/0.976/0.953), title 0.745
@@ -174,8 +174,7 @@ def test_truth_fields_as_the_publisher_writes_them() -> None:
     assert people(["AP"]) is None
 
 
-def _uncaptioned(html: str, url: str) -> Fields:
-    return stage_fields(html, url, ExtractOptions(keep_captions=False))
+_uncaptioned = partial(stage_fields, options=CAPTIONS_OFF)
 
 
 # Pages the stage with captions off may have more than the margin behind bare trafilatura:
