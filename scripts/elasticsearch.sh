@@ -489,6 +489,16 @@ check_started() {
   fi
 }
 
+# A node joins the cluster before its own HTTP server is up: every node must answer
+# too, or a client sent to it (or reading its HTTP address) finds nothing yet.
+every_node_answers() {
+  local i
+  for i in "${!NODE_PORTS[@]}"; do
+    use_node "$i"
+    http_get "/_nodes/_local?filter_path=nodes.*.http.publish_address" 2 | grep -q publish_address || return 1
+  done
+}
+
 wait_healthy() { # up to START_TIMEOUT seconds, until node 0 finds every node joined
   local start=$SECONDS i what
   use_node 0
@@ -497,7 +507,8 @@ wait_healthy() { # up to START_TIMEOUT seconds, until node 0 finds every node jo
   printf '%s: waiting for %s to become healthy (up to %ss) ' "$PROG" "$what" "$START_TIMEOUT" >&2
   while ((SECONDS - start < START_TIMEOUT)); do
     use_node 0
-    if healthy 1s; then
+    if healthy 1s && every_node_answers; then
+      use_node 0
       printf ' ready after %ss\n' "$((SECONDS - start))" >&2
       return 0
     fi
