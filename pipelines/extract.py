@@ -271,7 +271,7 @@ def extract_article(
         text = _restore_captions(text, captions, body, story)
     description = _clean(document.description) or page.description
     if options.keep_standfirst and story is not None:
-        text = _with_standfirst(text, page.descriptions, story)
+        text = _with_standfirst(text, page.descriptions, story, captions)
     byline = without_site(byline, site_name)
     if not byline.people:  # read before the stamps go: "2013年12月10日 10:32 记者 张三"
         lines = text.split("\n")
@@ -1440,11 +1440,11 @@ def _drop_stray_captions(text: str, captions: list[_Caption], story: Any) -> str
 
 # --- captions and standfirst --------------------------------------------------------------
 
+CAPTION_NAMED = "contains(@class, 'caption') or contains(@id, 'caption')"
 CAPTION_XPATH = (
     "//figcaption"
     " | //*[@itemprop='caption' or @itemprop='description'][ancestor::figure]"
-    " | //*[self::div or self::p or self::span or self::small]"
-    "[contains(@class, 'caption') or contains(@id, 'caption')]"
+    f" | //*[self::div or self::p or self::span or self::small][{CAPTION_NAMED}]"
 )
 # Captions of embedded players are the titles of other stories, not photo captions.
 HOLDS_PLAYER = ".//video or .//iframe or .//*[contains(@class, 'player')]"
@@ -1720,11 +1720,21 @@ STANDFIRST_SEARCH = (
 )
 
 
-def _shown_in(story: Any, description: str) -> bool:
+# Text of a photo's caption as the page wrote it: in a figure, or in a box (or just
+# inside one) named for captions; a page region named so is farther up.
+IN_CAPTION_XPATH = (
+    "ancestor-or-self::figure | ancestor-or-self::figcaption"
+    f" | ancestor-or-self::*[position() <= 3][{CAPTION_NAMED}]"
+)
+
+
+def _shown_in(story: Any, description: str, caption_elements: set[int]) -> bool:
     """Whether an element of the story shows the description as its whole text (a standfirst).
 
     A description that is not shown there, or only inside a link (a teaser),
-    or as part of a longer text, is search-engine copy.
+    or as part of a longer text, is search-engine copy. One shown as a photo's
+    caption is that caption (a publisher may describe the story by its lead
+    photo): whether it belongs in the text is the captions' call, not the standfirst's.
     """
     if content_length(description) < MIN_STANDFIRST_LENGTH:
         return False
@@ -1736,14 +1746,20 @@ def _shown_in(story: Any, description: str) -> bool:
                 break
             shown = comparable(element.text_content())
             if shown == wanted:
-                return not element.xpath(HIDDEN_XPATH)
+                return not (
+                    element.xpath(HIDDEN_XPATH)
+                    or id(element) in caption_elements
+                    or element.xpath(IN_CAPTION_XPATH)
+                )
             if len(shown) > 2 * len(wanted):
                 break
             element = element.getparent()
     return False
 
 
-def _with_standfirst(text: str, descriptions: list[str], story: Any) -> str:
+def _with_standfirst(
+    text: str, descriptions: list[str], story: Any, captions: list[_Caption]
+) -> str:
     """Prepend the page's description when the story shows it but the text lost it.
 
     Shown in the story around the body (between the headline and the body) it
@@ -1751,12 +1767,13 @@ def _with_standfirst(text: str, descriptions: list[str], story: Any) -> str:
     strip) it belongs to no one story, and not shown it is search-engine copy.
     """
     present = comparable(text)
+    caption_elements = {id(caption.element) for caption in captions}
     for description in descriptions:
         # In the text already, or its opening is: a description glued from the body's own
         # paragraphs ("… spielen.Mehr lesen: …") repeats the article, it does not lead it.
         if comparable(description)[:STANDFIRST_OPENING] in present:
             return text
-        if _shown_in(story, description):
+        if _shown_in(story, description, caption_elements):
             return f"{description}\n{text}"
     return text
 

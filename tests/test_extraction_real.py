@@ -1637,6 +1637,22 @@ def test_standfirst_in_the_story_is_kept_but_not_a_summary_outside_it() -> None:
     assert summary not in apart.text
 
 
+def test_a_description_shown_as_the_lead_photos_caption_is_no_standfirst() -> None:
+    """A publisher may describe the story by its lead photo (Funke's papers: the JSON-LD
+    description is the caption). With captions off, that caption does not come back in as
+    the story's standfirst: whether it is text is the captions' call."""
+    caption = "Police said the boy was safe and well after the search of the car."
+    head = f'<meta name="description" content="{caption}">'
+    photo = f"<figure><img src='a.jpg'><figcaption>{caption}</figcaption></figure>"
+    options = ExtractOptions(keep_captions=False)
+    article = extract_article(story_page(header=photo, head=head), "", options)
+    assert article is not None and "Detectives thanked the volunteers" in article.text
+    assert caption not in article.text
+    # the same words shown as the story's standfirst come in
+    shown = extract_article(story_page(header=f"<p>{caption}</p>", head=head), "", options)
+    assert shown is not None and shown.text.startswith(caption)
+
+
 def test_a_description_glued_from_the_body_is_no_standfirst() -> None:
     """Some sites fill the description with the body's own paragraphs, run together: the
     element holding the body shows it whole, yet it repeats the article."""
