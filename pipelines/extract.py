@@ -231,27 +231,17 @@ def extract_article(
     guessed = _without_site_name(_clean(document.title), site_name, host)
     if guessed:  # trafilatura read a kicked `<h1>` as one text
         guessed = page.kicked_h1.get(comparable(guessed), guessed)
-    named = _without_site_name(page.html_title, site_name, host)
     if any(stated):
-        # An `og:title` that is the section's name ("Pressemitteilungen") is no heading of
-        # the page; the `<title>` may still name the `<h1>` the reader sees.
-        if any(_shown_headline(t, page.h2) for t in stated if t):
-            named = None
         title = _visible_headline(
-            [*stated, guessed, named],
-            page.h1,
-            fallback=[_lone_h1(page, stated, site_name), *stated],
+            [*stated, guessed], page.h1, fallback=[_lone_h1(page, stated, site_name), *stated]
         )
     else:
         # No title stated in metadata: the `<title>` names the headline among the headings.
+        named = _without_site_name(page.html_title, site_name, host)
         # A blog's `<title>` naming its `<h1>` and the post: the post's part is the headline.
-        lower = _lower_headings(tree)
-        post = _without_heading_name(named, page.h1, {comparable(h) for h in lower})
-        # A theme may show the post's title only in a lower heading, its `<h1>` the blog's.
-        title = (
-            post
-            or _visible_headline([named, guessed], [*page.h1, *page.h2], fallback=[])
-            or _visible_headline([named], lower, fallback=[guessed])
+        post = _without_heading_name(named, page.h1, _lower_headings(tree))
+        title = post or _visible_headline(
+            [named, guessed], [*page.h1, *page.h2], fallback=[guessed]
         )
     text = _clean_text(document.text or "")
     # Read from the page trafilatura left whole (it reads a copy).
@@ -698,8 +688,8 @@ def _without_heading_name(title: str | None, h1: list[str], lower: set[str]) -> 
 LOWER_HEADINGS_XPATH = "//body//h2 | //body//h3 | //body//h4"
 
 
-def _lower_headings(tree: Any) -> list[str]:
-    return [_normalise(h.text_content()) for h in tree.xpath(LOWER_HEADINGS_XPATH)]
+def _lower_headings(tree: Any) -> set[str]:
+    return {comparable(h.text_content()) for h in tree.xpath(LOWER_HEADINGS_XPATH)}
 
 
 # What may stand between a headline and the site's name in a metadata title.

@@ -2145,29 +2145,6 @@ def test_an_author_tag_listing_production_credits_gives_way_to_the_byline() -> N
             "<h1>被控煽动罪 三名记者获准保释</h1>",
             "被控煽动罪 三名记者获准保释",
         ),
-        # a blog whose <h1> is no heading of the post: the post's title stands in an <h3>
-        (
-            "<title>Das schwulste Musikvideo der Welt : Krimiblog | Gegründet 2005</title>",
-            "<div class='post'><h3>Das schwulste Musikvideo der Welt</h3></div>",
-            "Das schwulste Musikvideo der Welt",
-        ),
-        # an og:title naming the section, shown as no heading; the <title> names the <h1>
-        (
-            '<meta property="og:title" content="Pressemitteilungen">'
-            '<meta property="og:site_name" content="BDZV">'
-            "<title>BDZV: Olafur Eliasson gestaltet Titelseite für die Zeitungen</title>",
-            "<h1>Olafur Eliasson gestaltet Titelseite für die Zeitungen</h1>",
-            "Olafur Eliasson gestaltet Titelseite für die Zeitungen",
-        ),
-        # … but an og:title the page shows as its <h2> stays the headline
-        (
-            '<meta property="og:title" content="The 5 Biggest Decorating Mistakes Millennials'
-            ' Make">'
-            "<title>Millennial Decorating Mistakes | POPSUGAR Home</title>",
-            "<h1>Millennial Decorating Mistakes</h1>"
-            "<h2>The 5 Biggest Decorating Mistakes Millennials Make</h2>",
-            "The 5 Biggest Decorating Mistakes Millennials Make",
-        ),
     ],
 )
 def test_blog_titles_and_abridged_headlines(head: str, header: str, title: str) -> None:
