@@ -95,16 +95,18 @@ def _append(names: list[str], name: str) -> None:
 # --- one byline string ------------------------------------------------------------------------
 
 # "By", and its words in other languages: "Ein Artikel von", "Text von", "Publié par",
-# "Escrito por", "Autor:"; a label without its colon, "Author Jane Doe", as themes print it;
-# a link to the writer's other pieces, "View all posts by …", "Alles von …", "Mehr von …".
+# "Escrito por", "Autor:", "Interview: …" (the interviewer wrote the piece); a label
+# without its colon, "Author Jane Doe", "Interview Jane Doe", as themes print it; a link
+# to the writer's other pieces, "View all posts by …", "Alles von …", "Mehr von …".
 BY_PREFIX = re.compile(
     r"^(?:(?:(?:written|posted|published|(?:ein\s+)?artikel|beitrag|text|verfasst|geschrieben"
-    r"|veröffentlicht|publié|écrit|escrito|publicado"
+    r"|veröffentlicht|publié|écrit|escrito|publicado|interview(?:ed)?|entrevista(?:do)?"
     r"|(?:view\s+)?(?:all|more)\s+(?:posts|articles|stories)|alles|alle\s+(?:beiträge|artikel)"
     r"|mehr)\s+)?"
     r"(?:by|par|von|por|door|текст|автор)\s*[:：]?\s+"
-    r"|(?:text|texte|texto|testo|redaktion|redakteur(?:in)?)\s*[:：]\s*"
-    r"|(?:autorin|autore|autor|author|auteur)(?:\s*[:：]\s*|\s+)"
+    r"|(?:text|texte|texto|testo|redaktion|redakteur(?:in)?|entrevista|entretien"
+    r"|intervista)\s*[:：]\s*"
+    r"|(?:autorin|autore|autor|author|auteur|interview)(?:\s*[:：]\s*|\s+)(?!with\b|mit\b)"
     r"|(?:作者|著者|筆者|文)\s*[:：●]\s*)",
     re.IGNORECASE,
 )
@@ -925,7 +927,9 @@ def profile_link(tree: Any) -> Byline:
 
     Sites that mark their byline with no class a search recognises still
     link the writer's name to the writer's page; the first such link stands
-    in the article's header, before any related story's.
+    in the article's header, before any related story's. Writers linked
+    together in one line ("Clara Löw, Siddharth Prakash & Klaus Jacob") are
+    all the article's.
     """
     links = (a for a in tree.xpath(PROFILE_LINK_XPATH) if PROFILE_FOLDER.search(a.get("href")))
     for link in islice(links, MAX_PROFILE_LINKS):
@@ -933,8 +937,31 @@ def profile_link(tree: Any) -> Byline:
         if text and len(text) <= MAX_BY_LINE_LENGTH:
             found = parse_byline(text)
             if found.people:
-                return found
+                return _linked_together(link) or found
     return Byline()
+
+
+def _linked_together(link: Any) -> Byline | None:
+    """The writers of the line holding the link, when each is linked to a writer's page.
+
+    Only a line of linked names and the words joining them counts: one naming
+    anyone without a link (a photographer, a place) is left to the first link.
+    """
+    line = link.getparent()
+    if line is None:
+        return None
+    linked = [
+        comparable(a.text_content())
+        for a in line.iterchildren("a")
+        if PROFILE_FOLDER.search(a.get("href") or "")
+    ]
+    text = clean_field(line.text_content())
+    if len(linked) < 2 or not text or len(text) > MAX_BY_LINE_LENGTH:
+        return None
+    joined = parse_byline(text)
+    if sorted(comparable(name) for name in joined.people) != sorted(linked):
+        return None
+    return joined
 
 
 # A date line that goes on to name the writer: "11.12.2019 - Amelie Loevenich",
@@ -1219,7 +1246,7 @@ def find_authors(
     # A Twitter card's "Written by" names the account that posted the page, which a
     # visible byline overrides (an editor posting a contributor's piece).
     for name in labelled_authors(meta or {}):
-        found.add(parse_byline(name))
+        found.add(without_site(parse_byline(name), site_name))
     if not found.people:
         found.add(profile_link(tree))
     if not found.people:

@@ -980,6 +980,13 @@ def test_double_escaped_json_ld_headline_is_stored_clean() -> None:
         ("Alles von Martin Junker", ["Martin Junker"], []),
         ("View all posts by Jane Doe", ["Jane Doe"], []),
         ("Mehr von Jane Doe", ["Jane Doe"], []),
+        # the interviewer wrote the piece; the one interviewed did not
+        ("Interview: Julia Lauter", ["Julia Lauter"], []),
+        ("Interview Julia Lauter", ["Julia Lauter"], []),
+        ("Interviewed by Jane Doe", ["Jane Doe"], []),
+        ("Entrevista: Ana Pérez", ["Ana Pérez"], []),
+        ("Interview with Jane Doe", [], []),
+        ("Interview mit Jane Doe", [], []),
         ("Alle Beiträge", [], []),  # the link to the writer's other pieces, without the name
         ("all posts", [], []),  # in lower case, as a theme writes it under its CSS capitals
     ],
@@ -2418,6 +2425,26 @@ def test_a_korean_article_names_its_reporter() -> None:
 def test_a_link_to_a_newsroom_or_profile_page_names_the_author(href: str) -> None:
     header = f'<h1>Man arrested at salon</h1><span><a href="{href}">Alex Bozarjian</a></span>'
     assert page_article("", header).authors == ["Alex Bozarjian"]
+
+
+def test_writers_linked_together_in_one_line_are_all_the_authors() -> None:
+    # the card's "Verfasst von" and the author tag name the site, which names no one
+    card = (
+        '<meta property="og:site_name" content="Makronom"><meta name="author" content="Makronom">'
+        '<meta name="twitter:label1" content="Verfasst von">'
+        '<meta name="twitter:data1" content="Makronom">'
+    )
+    line = (
+        '<h1>Warum es ein Ressourcenschutzgesetz braucht</h1><span class="content-left">'
+        '<a href="/ueber-uns/autoren/Clara-Loew">Clara Löw</a>, <a href="/ueber-uns/autoren/'
+        'Siddharth-Prakash">Siddharth Prakash</a> &amp; <a href="/ueber-uns/autoren/Klaus-Jacob">'
+        "Klaus Jacob</a></span>"
+    )
+    article = page_article(card, line)
+    assert article.authors == ["Clara Löw", "Siddharth Prakash", "Klaus Jacob"]
+    # a line naming someone without a link to a writer's page is left to the first link
+    unlinked = line.replace("</span>", " und Maria Muster</span>")
+    assert page_article(card, unlinked).authors == ["Clara Löw"]
 
 
 @pytest.mark.parametrize(
