@@ -200,6 +200,10 @@ def extract_article(
     # A style sheet is never text; CSS-in-JS themes (emotion's server rendering) write them
     # inside headings and paragraphs, where they would be read as words of the headline.
     etree.strip_elements(tree, "style", with_tail=False)
+    # A ruby's base in its own `<rb>` (a name over its reading, 尹錫悦 over ユンソンニョル) is
+    # inline, but trafilatura breaks the sentence into three lines around an element it
+    # does not know; as plain text the sentence stays one (the reading, `<rt>`, goes as before).
+    etree.strip_tags(tree, "rb")
     page = _page_metadata(tree)
     byline = find_authors(
         tree, page.json_ld_author, page.meta, site_name=page.site_name, host=_host(url)

@@ -233,6 +233,28 @@ def test_page_without_article_gives_none(html: str) -> None:
     assert extract_article(html, "https://news.example/missing") is None
 
 
+def test_a_name_set_over_its_reading_stays_in_its_sentence() -> None:
+    """Yomiuri sets a name over its reading, `<ruby><rb>尹錫悦</rb><rt>…</rt></ruby>`:
+    trafilatura alone cut the sentence into three lines around the `<rb>`."""
+    sentence = (
+        "　【ソウル＝小池和樹】韓国の\n<ruby><rb>尹錫悦</rb><rp>（</rp><rt>ユンソンニョル</rt>"
+        "<rp>）</rp></ruby>\n大統領は３日夜、緊急談話を出し、「非常戒厳」を宣言した。"
+    )
+    others = "".join(
+        f"<p>　尹氏は野党が政府高官や検事らへの弾劾訴追案を提出している点など{n}つの理由を挙げ、"
+        "「内乱を企てる明白な反国家行為だ。自由民主主義体制の転覆を企てている」と指摘した。</p>"
+        for n in range(1, 6)
+    )
+    html = (
+        f"<html><body><nav><a href='/'>ホーム</a></nav><article><h1>韓国が戒厳令</h1>"
+        f"<p>{sentence}</p>{others}</article></body></html>"
+    )
+    article = extract_article(html, "https://news.example/a")
+    assert article is not None
+    (line,) = [line for line in article.text.split("\n") if "尹錫悦" in line]
+    assert line.startswith("【ソウル＝小池和樹】韓国の") and line.endswith("を宣言した。")
+
+
 def test_short_chinese_article_is_kept() -> None:
     """A 120-character Chinese report is long enough: length counts characters for CJK."""
     body = (
