@@ -200,10 +200,7 @@ def extract_article(
     # A style sheet is never text; CSS-in-JS themes (emotion's server rendering) write them
     # inside headings and paragraphs, where they would be read as words of the headline.
     etree.strip_elements(tree, "style", with_tail=False)
-    # A ruby's base in its own `<rb>` (a name over its reading, 尹錫悦 over ユンソンニョル) is
-    # inline, but trafilatura breaks the sentence into three lines around an element it
-    # does not know; as plain text the sentence stays one (the reading, `<rt>`, goes as before).
-    etree.strip_tags(tree, "rb")
+    _inline_markup(tree)
     page = _page_metadata(tree)
     byline = find_authors(
         tree, page.json_ld_author, page.meta, site_name=page.site_name, host=_host(url)
@@ -1151,6 +1148,43 @@ def _is_page_widget(element: Any, holds_first_prose: bool) -> bool:
     if comments:
         return not holds_first_prose
     return sum(1 for _ in _prose_paragraphs(element)) <= MAX_WIDGET_PROSE_PARAGRAPHS
+
+
+# --- inline markup trafilatura reads as blocks ---------------------------------------------------
+
+# Where a quotation inside a paragraph is part of its sentence.
+TEXT_BLOCK_PARENTS = frozenset({"p", "li", "td", "dd", "figcaption"})
+QUOTATION_MARKS = "\"'“”„‟«»‹›「」『』‘’‚"
+
+
+def _inline_markup(tree: Any) -> None:
+    """Make plain text of the inline elements trafilatura would cut a sentence at.
+
+    A ruby's base in its own `<rb>` (a name over its reading, 尹錫悦 over
+    ユンソンニョル, as Yomiuri writes names) is an element trafilatura does not
+    know, and a `<q>` one it reads as a block quotation: either way the
+    sentence came out in three lines ("韓国の" / "尹錫悦" / "大統領は…"; "„" /
+    the quotation / "“ sagt BKA-Präsident Holger Münch"), the speaker apart from
+    the words. The reading (`<rt>`) still goes, as for any ruby; a quotation the
+    page does not put in quotation marks itself gets them, as a browser shows it.
+    """
+    etree.strip_tags(tree, "rb")
+    for quotation in list(tree.iter("q")):
+        if not any(a.tag in TEXT_BLOCK_PARENTS for a in quotation.iterancestors()):
+            continue
+        previous = quotation.getprevious()
+        before = (previous.tail if previous is not None else quotation.getparent().text) or ""
+        if not (
+            before.rstrip().endswith(tuple(QUOTATION_MARKS))
+            or (quotation.tail or "").lstrip().startswith(tuple(QUOTATION_MARKS))
+        ):
+            quotation.text = f"“{quotation.text or ''}"
+            last = quotation[-1] if len(quotation) else None
+            if last is None:
+                quotation.text += "”"
+            else:
+                last.tail = f"{last.tail or ''}”"
+        quotation.drop_tag()
 
 
 # --- posts the journalist embedded ----------------------------------------------------------

@@ -255,6 +255,40 @@ def test_a_name_set_over_its_reading_stays_in_its_sentence() -> None:
     assert line.startswith("【ソウル＝小池和樹】韓国の") and line.endswith("を宣言した。")
 
 
+@pytest.mark.parametrize(
+    ("quoted", "line"),
+    [
+        # the page types the marks around its <q> (the federal sites' CMS: BKA, BSI)
+        (
+            "„<q>Wir geben die Suche nicht auf</q>“ sagt Polizeisprecher Holger Münch.",
+            "„Wir geben die Suche nicht auf“ sagt Polizeisprecher Holger Münch.",
+        ),
+        (
+            "„<q>Wir geben <span lang='de'>die Suche</span> nicht auf</q>“ sagt Holger Münch.",
+            "„Wir geben die Suche nicht auf“ sagt Holger Münch.",
+        ),
+        # or leaves them to the browser, which shows them
+        (
+            "<q>Wir geben die Suche nicht auf</q>, sagt Polizeisprecher Holger Münch.",
+            "“Wir geben die Suche nicht auf”, sagt Polizeisprecher Holger Münch.",
+        ),
+    ],
+)
+def test_a_quotation_inside_a_paragraph_stays_in_its_sentence(quoted: str, line: str) -> None:
+    """trafilatura reads a `<q>` as a block quotation: the words came out apart from the
+    one who said them ("„" / the words / "“ sagt …")."""
+    prose = (
+        "<p>Die Ermittler suchen seit Wochen nach dem vermissten Kind und werten Hinweise aus.</p>"
+    )
+    html = (
+        f"<html><body><article><h1>Suche geht weiter</h1>{prose * 2}<p>{quoted}</p>{prose * 2}"
+        "</article></body></html>"
+    )
+    article = extract_article(html, "https://news.example/a")
+    assert article is not None
+    assert line in article.text.split("\n")
+
+
 def test_short_chinese_article_is_kept() -> None:
     """A 120-character Chinese report is long enough: length counts characters for CJK."""
     body = (
