@@ -1154,7 +1154,7 @@ def _is_page_widget(element: Any, holds_first_prose: bool) -> bool:
 
 # Where a quotation inside a paragraph is part of its sentence.
 TEXT_BLOCK_PARENTS = frozenset({"p", "li", "td", "dd", "figcaption"})
-QUOTATION_MARKS = "\"'“”„‟«»‹›「」『』‘’‚"
+QUOTATION_MARKS = tuple("\"'“”„‟«»‹›「」『』‘’‚")
 
 
 def _inline_markup(tree: Any) -> None:
@@ -1175,8 +1175,8 @@ def _inline_markup(tree: Any) -> None:
         previous = quotation.getprevious()
         before = (previous.tail if previous is not None else quotation.getparent().text) or ""
         if not (
-            before.rstrip().endswith(tuple(QUOTATION_MARKS))
-            or (quotation.tail or "").lstrip().startswith(tuple(QUOTATION_MARKS))
+            before.rstrip().endswith(QUOTATION_MARKS)
+            or (quotation.tail or "").lstrip().startswith(QUOTATION_MARKS)
         ):
             quotation.text = f"“{quotation.text or ''}"
             last = quotation[-1] if len(quotation) else None
