@@ -27,6 +27,7 @@ COMMANDS = {
     "rescore": "cli.rescore:rescore",
     "crawl": "cli.crawl:crawl",
     "evidence": "cli.crawl:evidence",
+    "extract": "cli.extract:extract",
     "serve": "cli.serve:serve",
     "demo": "cli.serve:demo",
     "schedule": "cli.schedules:schedule",

@@ -1,0 +1,106 @@
+"""`homeward extract`: what a crawl would read from one saved page, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cli.main import main
+
+PAGES = Path(__file__).resolve().parent / "pages"
+RIVERSIDE = PAGES / "en_riverside_herald_abduction.html"
+
+
+def run(*args: str, input: bytes | None = None):
+    return CliRunner().invoke(main, ["extract", *args], input=input)
+
+
+def test_a_saved_page_shows_its_fields_then_its_text() -> None:
+    result = run(str(RIVERSIDE), "--url", "https://riverside-herald.example/news/boy-found")
+    assert result.exit_code == 0, result.output
+    head, _, text = result.output.partition("\n\n")
+    assert head.splitlines() == [
+        "Title: Boy, 7, abducted outside Millbrook school found safe after 30-hour search",
+        "Published: 2024-03-14T08:30:00+00:00",
+        "Authors: Sarah Okafor, Tom Lindqvist",
+        "Site: Riverside Herald",
+        "Language: en",
+        "URL: https://riverside-herald.example/news/boy-found",
+    ]
+    assert "Daniel Hartley was led away from the gates of St Anne's Primary School" in text
+    assert "All rights reserved" not in text  # the page's footer is no text
+
+
+def test_json_gives_the_record_and_standard_input_reads_the_page() -> None:
+    result = run("-", "--json", input=RIVERSIDE.read_bytes())
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert set(record) == {
+        "url",
+        "title",
+        "published",
+        "authors",
+        "site_name",
+        "language",
+        "description",
+        "text",
+    }
+    assert record["url"] is None  # no --url given
+    assert record["authors"] == ["Sarah Okafor", "Tom Lindqvist"]
+    assert "Daniel Hartley" in record["text"]
+
+
+def test_the_charset_is_checked_against_the_bytes_as_in_a_crawl() -> None:
+    """A GBK page that declares no charset is read as a crawl reads it, not as mojibake."""
+    result = run(str(PAGES / "decode_undeclared_gbk.html"), "--json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert record["language"] == "zh"
+    assert record["title"] == "周口警方破获拐卖儿童案 解救被拐儿童3名"
+    assert "河南省周口市公安局成功破获一起拐卖儿童案" in record["text"]
+
+
+def test_the_address_dates_the_article_and_names_the_site(tmp_path: Path) -> None:
+    page = tmp_path / "boy-found.html"
+    page.write_text(
+        "<html><head><title>Boy found safe | Millbrook Post</title></head><body><article>"
+        "<h1>Boy found safe</h1><p>Police said the seven-year-old boy was found safe in a parked"
+        " car on Thursday.</p><p>Detectives thanked the volunteers who searched the fields for"
+        " two days and nights near the town.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    bare = json.loads(run(str(page), "--json").output)
+    assert bare["published"] is None and bare["site_name"] is None
+    addressed = run(str(page), "--json", "--url", "https://millbrookpost.example/2019/05/04/boy")
+    record = json.loads(addressed.output)
+    assert record["published"] == "2019-05-04"
+    assert record["site_name"] == "millbrookpost.example"
+    assert record["url"] == "https://millbrookpost.example/2019/05/04/boy"
+
+
+def test_scraped_text_cannot_write_to_the_terminal(tmp_path: Path) -> None:
+    page = tmp_path / "hostile.html"
+    hostile = RIVERSIDE.read_text(encoding="utf-8").replace(
+        "Daniel Hartley was led away", "Daniel \x1b]0;pwned\x07Hartley was led away"
+    )
+    page.write_text(hostile, encoding="utf-8")
+    result = run(str(page))
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "Hartley was led away" in result.output
+
+
+def test_a_page_without_an_article_is_an_error_naming_it(tmp_path: Path) -> None:
+    page = tmp_path / "not-found.html"
+    page.write_text("<html><head><title>Page not found</title></head><body><p>404</p>")
+    result = run(str(page))
+    assert result.exit_code == 1
+    assert f"{page}: no article found" in result.output
+
+
+def test_a_missing_file_is_named() -> None:
+    result = run("no-such-page.html")
+    assert result.exit_code == 2
+    assert "no-such-page.html" in result.output
