@@ -1165,9 +1165,12 @@ def _inline_markup(tree: Any) -> None:
     know, and a `<q>` one it reads as a block quotation: either way the
     sentence came out in three lines ("韓国の" / "尹錫悦" / "大統領は…"; "„" /
     the quotation / "“ sagt BKA-Präsident Holger Münch"), the speaker apart from
-    the words. The reading (`<rt>`) still goes, as for any ruby; a quotation the
-    page does not put in quotation marks itself gets them, as a browser shows it.
+    the words. The reading (`<rt>`, and the brackets `<rp>` puts around it) goes, as
+    trafilatura drops it from the text, so that a headline read from the page is not
+    "尹錫悦ユンソンニョル大統領が…"; a quotation the page does not put in quotation
+    marks itself gets them, as a browser shows it.
     """
+    etree.strip_elements(tree, "rt", "rp", with_tail=False)
     etree.strip_tags(tree, "rb")
     for quotation in list(tree.iter("q")):
         if not any(a.tag in TEXT_BLOCK_PARENTS for a in quotation.iterancestors()):

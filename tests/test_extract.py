@@ -256,6 +256,26 @@ def test_a_name_set_over_its_reading_stays_in_its_sentence() -> None:
 
 
 @pytest.mark.parametrize(
+    "headline",
+    [
+        "<ruby><rb>尹錫悦</rb><rp>（</rp><rt>ユンソンニョル</rt><rp>）</rp></ruby>大統領が戒厳令を宣言",
+        "<ruby>尹錫悦<rt>ユンソンニョル</rt></ruby>大統領が戒厳令を宣言",
+    ],
+)
+def test_a_headline_read_from_the_page_leaves_out_the_readings(headline: str) -> None:
+    """With no title in the metadata the `<h1>` is the title; its ruby's reading was glued
+    to the name ("尹錫悦ユンソンニョル大統領が…"), which no one would search for."""
+    paragraph = (
+        "<p>韓国の尹錫悦大統領は３日夜、緊急談話を出し、野党が国政をまひさせているとして"
+        "「非常戒厳」を宣言した。尹氏は「従北勢力の清算と憲政秩序を守るためだ」とした。</p>"
+    )
+    html = f"<html><body><article><h1>{headline}</h1>{paragraph * 3}</article></body></html>"
+    article = extract_article(html, "https://news.example/a")
+    assert article is not None
+    assert article.title == "尹錫悦大統領が戒厳令を宣言"
+
+
+@pytest.mark.parametrize(
     ("quoted", "line"),
     [
         # the page types the marks around its <q> (the federal sites' CMS: BKA, BSI)
