@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from cli.main import main
 from crawler.run import run_crawl
 from crawler.spiders.news import find_canonical_link, parse_sitemap
 from crawler.state import SeenStore
@@ -287,6 +289,22 @@ def test_evidence_is_kept_for_every_article(crawls: dict[str, Any]) -> None:
         assert headers[0] == ("status", "200 OK")
         if "gbk" in article.url:
             assert "广东警方".encode("gbk") in body  # the raw bytes, as served
+
+
+def test_extract_on_an_evidence_copy_reads_what_the_crawl_stored(
+    crawls: dict[str, Any], tmp_path: Path
+) -> None:
+    """`homeward extract` runs a crawl's own stages: on the page as it was captured (the
+    GBK one too, whose charset only the server's header named) it reads what was stored."""
+    for article in crawls["after_first"].values():
+        _, body = read_capture(article.evidence)
+        page = tmp_path / f"{article.id}.html"
+        page.write_bytes(body)
+        result = CliRunner().invoke(main, ["extract", str(page), "--url", article.url, "--json"])
+        assert result.exit_code == 0, (article.url, result.output)
+        record = json.loads(result.output)
+        assert (record["title"], record["text"]) == (article.title, article.text), article.url
+        assert record["language"] == article.language
 
 
 def test_progress_is_reported(crawls: dict[str, Any]) -> None:
