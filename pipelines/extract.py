@@ -181,6 +181,14 @@ def content_length(text: str) -> int:
 # lxml put the rest of the page in a second root that trafilatura never reads, losing
 # the article (docs/html-parsing.md); the parser closes both at the end by itself.
 _DOCUMENT_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+# A character reference to a control character ("&#8;", a backspace pasted from a word
+# processor; "&#x1b;") puts a character XML forbids into the tree, and trafilatura, which
+# serialises the tree, then gives no text at all: one such reference lost the article.
+# Tab, line feed and carriage return are allowed; nothing else there is ever shown.
+_CONTROL_REFERENCE = re.compile(
+    r"&#(?:0*(?:[0-8]|1[124-9]|2\d|3[01]|127)(?!\d)|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])"
+    r"(?![0-9a-fA-F]));?"
+)
 
 
 def extract_article(
@@ -194,7 +202,7 @@ def extract_article(
     """
     if not html or not html.strip():
         return None
-    tree = load_html(_DOCUMENT_END.sub("", html))
+    tree = load_html(_CONTROL_REFERENCE.sub("", _DOCUMENT_END.sub("", html)))
     if tree is None:
         return None
     # A style sheet is never text; CSS-in-JS themes (emotion's server rendering) write them

@@ -456,6 +456,22 @@ def test_a_stray_document_end_mid_page_loses_nothing(stray: str) -> None:
     assert len(article.text) >= 0.95 * len(intact.text)
 
 
+@pytest.mark.parametrize("reference", ["&#8;", "&#27;", "&#x1b;", "&#X1F;", "&#0", "&#127;"])
+def test_a_reference_to_a_control_character_loses_nothing(reference: str) -> None:
+    """One "&#8;" (a backspace pasted from a word processor) gave trafilatura a character XML
+    forbids, and it returned no text at all: the whole article was lost."""
+    html = (PAGES / "en_riverside_herald_abduction.html").read_text(encoding="utf-8")
+    damaged = html.replace("Daniel Hartley was led away", f"Daniel {reference}Hartley was led away")
+    article = extract_article(damaged, "https://news.example/article")
+    assert article is not None
+    assert "Daniel Hartley was led away from the gates" in article.text
+    # what is shown stays: a line break, a carriage return, a space, a C1 character, a
+    # reference whose digits go on ("&#128;" is no "&#12;")
+    kept = html.replace("Daniel Hartley", "Daniel&#32;Hartley &#128;&#x2014;&#10;")
+    article = extract_article(kept, "https://news.example/article")
+    assert article is not None and "Daniel Hartley €—" in article.text
+
+
 # --- authors ----------------------------------------------------------------------------------
 
 AUTHOR_BODY = "<p>" + "The council voted on Tuesday to close the road outside the school. " * 5
