@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from cli import extract as extract_command
 from cli.main import main
+from pipelines.extract import Extracted
 
 PAGES = Path(__file__).resolve().parent / "pages"
 RIVERSIDE = PAGES / "en_riverside_herald_abduction.html"
@@ -80,16 +83,23 @@ def test_the_address_dates_the_article_and_names_the_site(tmp_path: Path) -> Non
     assert record["url"] == "https://millbrookpost.example/2019/05/04/boy"
 
 
-def test_scraped_text_cannot_write_to_the_terminal(tmp_path: Path) -> None:
-    page = tmp_path / "hostile.html"
-    hostile = RIVERSIDE.read_text(encoding="utf-8").replace(
-        "Daniel Hartley was led away", "Daniel \x1b]0;pwned\x07Hartley was led away"
+def test_scraped_text_cannot_write_to_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stage already drops control characters; the command does not count on it. A
+    field that still held an escape sequence (a title that rewrites the terminal's own
+    title, a text that clears the screen) is printed without it."""
+    hostile = Extracted(
+        url="",
+        title="Boy found \x1b]0;pwned\x07safe",
+        authors=["Jane \x1b[31mDoe"],
+        text="Daniel Hartley was found\x1b[2J safe.\nA man was \u202earrested.",
     )
-    page.write_text(hostile, encoding="utf-8")
-    result = run(str(page))
+    monkeypatch.setattr(extract_command, "decode_and_extract", lambda *args: hostile)
+    result = run(str(RIVERSIDE))
     assert result.exit_code == 0, result.output
-    assert "\x1b" not in result.output and "\x07" not in result.output
-    assert "Hartley was led away" in result.output
+    assert not set(result.output) & {"\x1b", "\x07", "\u202e"}
+    assert "Title: Boy found ]0;pwned safe" in result.output
+    assert "Authors: Jane [31mDoe" in result.output
+    assert "A man was arrested." in result.output
 
 
 def test_a_page_without_an_article_is_an_error_naming_it(tmp_path: Path) -> None:
