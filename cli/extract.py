@@ -10,7 +10,8 @@ limit, the language), so what is shown is what a crawl would store.
 from __future__ import annotations
 
 import json
-from typing import IO
+import re
+from pathlib import Path
 
 import click
 
@@ -30,8 +31,27 @@ SHOWN_FIELDS = (
 )
 
 
+# An address given where a saved page is wanted: the command fetches nothing.
+ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def _page_bytes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, bytes]:
+    """The page's name and bytes; an address or an unreadable file is a usage error."""
+    if value == "-":
+        return "<stdin>", click.get_binary_stream("stdin").read()
+    if ADDRESS.match(value):
+        raise click.BadParameter(
+            f"{value!r} is an address; save the page first (curl -o page.html '{value}')"
+            " and give the file, with --url for its address"
+        )
+    try:
+        return value, Path(value).read_bytes()
+    except OSError as error:
+        raise click.BadParameter(f"{value!r}: {error.strerror}") from error
+
+
 @click.command("extract")
-@click.argument("page", type=click.File("rb"))
+@click.argument("page", callback=_page_bytes)
 @click.option(
     "--url",
     default="",
@@ -39,20 +59,20 @@ SHOWN_FIELDS = (
     "article whose page states none, and its host names the site.",
 )
 @click.option("--json", "as_json", is_flag=True, help="The record as JSON, for programs.")
-def extract(page: IO[bytes], url: str, as_json: bool) -> None:
+def extract(page: tuple[str, bytes], url: str, as_json: bool) -> None:
     """Show what Homeward reads from PAGE, a saved web page ('-' reads standard input).
 
     The title, date, authors, site and language, then the article's text, one
     paragraph a line. Exit status 1 when the page holds no article.
     """
-    body = page.read()
+    name, body = page
     try:
         article = decode_and_extract(body, None, url)
     except PageTooLarge as error:
-        raise click.ClickException(f"{page.name}: too large to read, {error}") from error
+        raise click.ClickException(f"{name}: too large to read, {error}") from error
     if article is None:
         raise click.ClickException(
-            f"{page.name}: no article found (no text of at least {DEFAULT_OPTIONS.min_length}"
+            f"{name}: no article found (no text of at least {DEFAULT_OPTIONS.min_length}"
             " words, or characters in Chinese or Japanese, outside the page's menus and"
             " teasers)"
         )

@@ -594,6 +594,8 @@ OPTIONS: list[tuple[str, list[str], int, tuple[str, ...]]] = [
     ("extract-missing-file", ["extract", "{tmp}/none.html"], 2, ("none.html",)),
     ("extract-folder", ["extract", "{tmp}"], 2, ("directory",)),
     ("extract-no-file", ["extract"], 2, ("PAGE",)),
+    # the command fetches nothing: an address is named, with how to save the page
+    ("extract-address", ["extract", "https://news.example/a"], 2, ("is an address", "curl -o")),
     ("evidence-unknown-id", ["evidence", "no-such-id"], 1, ("no-such-id",)),
     ("evidence-undecodable-id", ["evidence", "\udcff"], 2, ("ARTICLE_ID", "\\xff")),
     ("evidence-lone-surrogate-id", ["evidence", "a\ud800"], 2, ("not valid UTF-8",)),
