@@ -38,7 +38,8 @@ ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 def _page_bytes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, bytes]:
     """The page's name and bytes; an address or an unreadable file is a usage error."""
     if value == "-":
-        return "<stdin>", click.get_binary_stream("stdin").read()
+        with click.open_file("-", "rb") as stdin:
+            return "<stdin>", stdin.read()
     if ADDRESS.match(value):
         raise click.BadParameter(
             f"{value!r} is an address; save the page first (curl -o page.html '{value}')"
