@@ -1884,6 +1884,8 @@ TEASER_HEADING = re.compile(
     r"|related (?:videos?|stories|articles|coverage|content|posts?)"
     r"|(?:featured|recent) slide ?shows|editor'?s picks"
     r"|猜你喜欢|热门推荐|相关推荐|热门新闻|猜你喜歡|熱門推薦|相關推薦|熱門新聞|関連記事|.{0,20}주요\s?뉴스"
+    r"|関連キーワード|関連ニュース|おすすめ(?:情報|記事|ニュース)?|あわせて読みたい"
+    r"|人気(?:記事|ランキング)|관련\s?기사|많이\s?본\s?뉴스|추천\s?기사"
     r"|(?:mehr )?zum thema|das könnte sie auch interessieren|weitere artikel|lesen sie auch"
     r"|auch interessant|ähnliche(?: artikel| themen| beiträge)?"
     r"|(?:à )?lire aussi|(?:también )?te puede interesar|leia também|potrebbe interessarti"

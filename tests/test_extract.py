@@ -918,6 +918,26 @@ def test_a_closing_block_of_similar_stories_is_dropped_with_its_heading() -> Non
 
 
 @pytest.mark.parametrize(
+    ("heading", "teasers"),
+    [
+        # Chunichi and Tokyo Shimbun close with their keywords and recommendations
+        (
+            "<h2>関連キーワード</h2>",
+            "<ul><li>南海トラフ</li><li>気象庁</li></ul><h2>おすすめ情報</h2>",
+        ),
+        ("<h3>あわせて読みたい</h3>", "<ul><li>地震の備え、今できること</li></ul>"),
+        ("<h3>관련기사</h3>", "<ul><li>실종 아동 찾기 캠페인</li><li>경찰, 수사 확대</li></ul>"),
+    ],
+)
+def test_a_closing_block_of_teasers_in_japanese_or_korean_is_dropped(
+    heading: str, teasers: str
+) -> None:
+    html = f"<html><body><article><p>{PARAGRAPH}</p><p>{LAST}</p>{heading}{teasers}</article>"
+    article = extract_article(html + "</body></html>", "https://news.example/a")
+    assert article is not None and article.text.endswith(LAST)
+
+
+@pytest.mark.parametrize(
     "heading", ["<p>Most read</p>", "<h2>You may also like</h2>", "<h2>Auch interessant</h2>"]
 )
 def test_a_teaser_heading_followed_by_a_short_sentence_keeps_it(heading: str) -> None:
