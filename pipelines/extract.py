@@ -1869,6 +1869,9 @@ FURNITURE_LINE = re.compile(
     r"|打印(?:本页|本頁)?|关闭(?:窗口|本页)|關閉(?:視窗|本頁)|返回顶部|回到顶部|返回頂部"
     r"|comments?|tags|advertisement|sponsored|评论|評論|关注|關注|广告|廣告|【纠错】|【糾錯】"
     r"|thanks? (?:you )?for signing up!?|.*error processing your subscription\.?"
+    # a Japanese paper's paywall and member links ("この記事は会員限定です。", "＞ ログイン")
+    r"|(?:［有料会員限定］\s*)?この記事は(?:有料)?会員限定です.*"
+    r"|(?:＞\s*)?(?:新規会員登録|ログイン|会員の方はこちら)|ご利用には会員登録が必要です|記事保存"
     r"|[】」』）]+"
     r")\s*$",
     re.IGNORECASE,

@@ -709,6 +709,12 @@ def article_around(line: str) -> str:
         "Czytaj też: Czy grozi nam wojna atomowa?",  # Polish
         "Lue myös:",  # Finnish
         "Lees meer »",  # Dutch
+        # a Japanese paper's paywall and member links (Nikkei, Chunichi Shimbun)
+        "この記事は会員限定です。",
+        "［有料会員限定］ この記事は会員限定です。",
+        "＞ ログイン",
+        "＞ 新規会員登録",
+        "ご利用には会員登録が必要です",
     ],
 )
 def test_page_furniture_line_is_dropped(furniture: str) -> None:
