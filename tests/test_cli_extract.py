@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from cli import extract as extract_command
 from cli.main import main
+from crawler.workers import MAX_MARKUP
 from pipelines.extract import Extracted
 
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -110,7 +111,11 @@ def test_a_page_without_an_article_is_an_error_naming_it(tmp_path: Path) -> None
     assert f"{page}: no article found" in result.output
 
 
-def test_a_missing_file_is_named() -> None:
-    result = run("no-such-page.html")
-    assert result.exit_code == 2
-    assert "no-such-page.html" in result.output
+def test_a_page_too_large_for_any_article_is_refused_naming_it(tmp_path: Path) -> None:
+    """The crawl's own limit: more markup than any news article has is not parsed (a
+    missing file, a folder or an address are refused in tests/test_bad_input.py)."""
+    page = tmp_path / "huge.html"
+    page.write_text("<html><body>" + "<div>x</div>" * (MAX_MARKUP // 12 + 1) + "</body></html>")
+    result = run(str(page))
+    assert result.exit_code == 1
+    assert f"{page}: too large to read" in result.output
