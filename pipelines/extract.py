@@ -268,6 +268,8 @@ def extract_article(
     if page.title_cut_at_quote:
         title = _uncut_at_quote(title, [*page.h1, *page.h2])
     title = _without_leading_day(_without_leading_mark(title))
+    # Every photo's caption, kept or not, is a caption: no standfirst (`_with_standfirst`).
+    shown_captions = captions
     if captions:
         text = _without_credit_lines(_drop_stray_captions(text, captions, story), captions)
         if options.lead_captions_need_names:
@@ -280,7 +282,7 @@ def extract_article(
         text = _restore_captions(text, captions, body, story)
     description = _clean(document.description) or page.description
     if options.keep_standfirst and story is not None:
-        text = _with_standfirst(text, page.descriptions, story, captions)
+        text = _with_standfirst(text, page.descriptions, story, shown_captions)
     byline = without_site(byline, site_name)
     if not byline.people:  # read before the stamps go: "2013年12月10日 10:32 记者 张三"
         lines = text.split("\n")
@@ -1686,6 +1688,8 @@ TRAILING_CREDIT = re.compile(
     rf"|[^.()/]{{2,40}}/\s*{AGENCY}\b[^.()]{{0,20}}"
     # a photographer and the paper or agency in brackets: "(Evan Mitsui/CBC)"
     r"|\((?-i:[A-Z])[^()/]{1,40}(?:/[^()/]{2,40}){1,3}\)"
+    # a copyright sign and its holder: "© FUNKE Foto Services | Reto Klar", "©Getty Images"
+    r"|[©ⓒ][^©ⓒ]{1,60}"
     rf"|{CJK_CREDIT})"
     r"\s*$",
     re.IGNORECASE,
@@ -1817,7 +1821,12 @@ def _with_standfirst(
     """
     present = comparable(text)
     caption_elements = {id(caption.element) for caption in captions}
+    caption_texts = [comparable(caption.text) for caption in captions]
     for description in descriptions:
+        # A description that is a photo's caption is no standfirst, and being in the text
+        # as that caption says nothing of whether the story's standfirst is.
+        if any(comparable(description) in caption for caption in caption_texts):
+            continue
         # In the text already, or its opening is: a description glued from the body's own
         # paragraphs ("… spielen.Mehr lesen: …") repeats the article, it does not lead it.
         if comparable(description)[:STANDFIRST_OPENING] in present:

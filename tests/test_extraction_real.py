@@ -1660,6 +1660,36 @@ def test_a_description_shown_as_the_lead_photos_caption_is_no_standfirst() -> No
     assert shown is not None and shown.text.startswith(caption)
 
 
+@pytest.mark.parametrize(
+    "caption",
+    [
+        # names someone the story does not: kept in the text as the lead caption
+        "Detective Sergeant Ana Kowalczyk led the search of the car park in Hollins Lane.",
+        # names no one new: left out, and still a caption, not a standfirst
+        "Detectives thanked the volunteers who searched the fields on Thursday.",
+    ],
+)
+def test_a_description_that_is_a_caption_does_not_hide_the_standfirst(caption: str) -> None:
+    """Funke's papers again, captions on: the JSON-LD description is the lead photo's
+    caption, and `og:description` is the standfirst shown under the headline. Whether the
+    caption is kept or not, it is no standfirst, nor a sign that the standfirst is there."""
+    standfirst = "The seven-year-old was found safe after two days; police thank the volunteers."
+    head = (
+        f'<script type="application/ld+json">{{"@type": "NewsArticle",'
+        f' "description": "{caption}"}}</script>'
+        f'<meta property="og:description" content="{standfirst}">'
+    )
+    header = (
+        f"<div class='lead'><span class='city'>Millbrook.</span> <span>{standfirst}</span></div>"
+        f"<figure><img src='a.jpg'><figcaption>{caption} © Millbrook Gazette | J. Doe"
+        "</figcaption></figure>"
+    )
+    text = extracted(story_page(header=header, head=head)).text
+    assert text.startswith(standfirst)
+    assert (caption in text) is ("Kowalczyk" in caption)
+    assert "Gazette" not in text
+
+
 def test_a_description_glued_from_the_body_is_no_standfirst() -> None:
     """Some sites fill the description with the body's own paragraphs, run together: the
     element holding the body shows it whole, yet it repeats the article."""
