@@ -1690,6 +1690,8 @@ TRAILING_CREDIT = re.compile(
     r"|\((?-i:[A-Z])[^()/]{1,40}(?:/[^()/]{2,40}){1,3}\)"
     # a copyright sign and its holder: "© FUNKE Foto Services | Reto Klar", "©Getty Images"
     r"|[©ⓒ][^©ⓒ]{1,60}"
+    # a word alone after the last sentence: "… from the ground up. Supplied" (Postmedia)
+    r"|(?<=[.!?])\s*(?:supplied|handout)(?: (?:photo|image|picture))?"
     rf"|{CJK_CREDIT})"
     r"\s*$",
     re.IGNORECASE,

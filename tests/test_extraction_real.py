@@ -1421,12 +1421,19 @@ def test_caption_credit_is_not_part_of_the_caption() -> None:
         " Lane, Millbrook.</span><span>J. Scott Applewhite / AP file</span></figcaption></figure>"
         "<figure><img src='b.jpg'><figcaption>Parents left flowers at the school gate"
         " (AP Photo/Jane Doe, File)</figcaption></figure>"
+        "<figure><img src='c.jpg'><figcaption>The search team met at Millbrook Lodge."
+        " Supplied</figcaption></figure>"
+        "<figure><img src='d.jpg'><figcaption>Supplied water lined the road to Millbrook"
+        " Lodge</figcaption></figure>"
     )
     article = extract_article(story_page(body_extra=photo), "")
     assert article is not None
     assert "Volunteers search the fields behind Hollins Lane, Millbrook." in article.text
     assert "Parents left flowers at the school gate" in article.text
     assert "Applewhite" not in article.text and "Jane Doe" not in article.text
+    lines = article.text.split("\n")
+    assert "The search team met at Millbrook Lodge." in lines
+    assert "Supplied water lined the road to Millbrook Lodge" in lines
 
 
 @pytest.mark.parametrize(
