@@ -1661,12 +1661,22 @@ CREDIT_XPATH = (
     " or contains(@class, 'photographer') or contains(@class, 'byline')"
     " or contains(@class, 'attribution')]"
 )
-AGENCY = r"(?:AP|AFP|Reuters|Getty Images|EPA|PA|AAP|Shutterstock|iStock)"
+AGENCY = (
+    r"(?:AP|AFP|Reuters|Getty Images|EPA|PA|AAP|Shutterstock|iStock|dpa|EFE|ANSA|Keystone"
+    r"|KNA|epd|Xinhua|Kyodo|Yonhap)"
+)
 # The word a credit starts with, in the languages of the sets the stage is measured on:
-# "Foto:", "Bild:", "Quelle:", "Kuva:", "crédito:", "Fuente:".
+# "Foto:", "Bild:", "Quelle:", "Kuva:", "crédito:", "Fuente:", "Grafik:".
 CREDIT_WORD = (
-    r"photo|image|picture|credit|source|foto|bild|bildquelle|quelle|kuva|crédit|crédito"
-    r"|credito|fuente|fonte"
+    r"photo|photograph|image|picture|credit|source|foto|bild|bildquelle|quelle|kuva|crédit"
+    r"|crédito|credito|fuente|fonte|grafik|infografik|montage"
+)
+# One credit: its word and who ("Quelle: fhm/Getty Images", "Credit... Doug Mills/The New
+# York Times"); a caption may end in several, "Quelle: fhm/Getty Images; Montage: Infografik
+# WELT". The New York Times also prints "Credit Credit Chang W. Lee/The New York Times".
+CREDIT_CLAUSE = (
+    rf"\b(?:{CREDIT_WORD})s?\s*(?:by|via)?\s*(?:[:：/]|\.{{3}}|…)\s*(?:[^.:]|\.(?=\S)){{2,60}}\.?"
+    r"|\b(?-i:Credit(?:\s+Credit)?\s+[A-Z])[^/:]{1,40}/[^/:]{2,40}"
 )
 # A credit in Chinese, Japanese or Korean: a bracket naming who took the photo or where it
 # came from ("（新华社记者 李贺 摄）", "（潟沼義樹撮影）", "（图片来源：视觉中国）", "[사진 출처 =
@@ -1680,7 +1690,9 @@ CJK_CREDIT = (
 TRAILING_CREDIT = re.compile(
     rf"\s*(?:[(\[](?:[^()\[\]]*\b(?:{CREDIT_WORD}|file|courtesy)"
     rf"\b[^()\[\]]*|{AGENCY})(?:[)\]]|$)"
-    rf"|\b(?:{CREDIT_WORD})s?\s*(?:by|via)?\s*[:：/]\s*(?:[^.:]|\.(?=\S)){{2,60}}\.?"
+    rf"|(?:(?:{CREDIT_CLAUSE})\s*)+"
+    # the credit's word left alone when its name was an element of its own ("… gibt« Foto:")
+    rf"|\b(?:{CREDIT_WORD})s?\s*[:：]"
     r"|\bbild\s+via\b.{0,60}"
     # a credit written as a sentence: "Photo by Jane Doe/Rappler", "Screenshot by …"
     rf"|(?:^|(?<=[.!?]))\s*(?:{CREDIT_WORD}|screenshot|screengrab|illustration)s?"
@@ -1692,6 +1704,10 @@ TRAILING_CREDIT = re.compile(
     r"|[©ⓒ][^©ⓒ]{1,60}"
     # a word alone after the last sentence: "… from the ground up. Supplied" (Postmedia)
     r"|(?<=[.!?])\s*(?:supplied|handout)(?: (?:photo|image|picture))?"
+    # an agency, or an agency and its photographer, after the last sentence: "… Losail. EFE",
+    # "… Kesselfestival. Lichtgut/Christoph Schmidt"
+    rf"|(?<=[.!?])\s*{AGENCY}"
+    r"|(?<=[.!?])(?<!\b[A-Z]\.)\s*(?-i:[A-Z])[^\s./][^./]{0,30}/\s*(?-i:[A-Z])[^./]{2,30}"
     rf"|{CJK_CREDIT})"
     r"\s*$",
     re.IGNORECASE,

@@ -1436,6 +1436,48 @@ def test_caption_credit_is_not_part_of_the_caption() -> None:
     assert "Supplied water lined the road to Millbrook Lodge" in lines
 
 
+CAPTION_WORDS = "Volunteers search the fields behind Hollins Lane."
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        # several credits, each with its word (Die Welt, Wired)
+        "Quelle: fhm/Getty Images; Montage: Infografik WELT",
+        "Photograph: Jane Doe; Getty Images",
+        # The New York Times: "Credit..." and "Credit Credit" before the photographer
+        "Credit... Jane Doe/The New York Times",
+        "Credit Credit Chang W. Lee/The New York Times",
+        # the credit's word left when its name stood in an element of its own (Der Spiegel)
+        "Foto:",
+        # an agency, or an agency and its photographer, after the last sentence
+        "EFE",
+        "Lichtgut/Christoph Schmidt",
+    ],
+)
+def test_a_credit_closing_the_caption_is_no_part_of_it(credit: str) -> None:
+    photo = f"<figure><img src='a.jpg'><figcaption>{CAPTION_WORDS} {credit}</figcaption></figure>"
+    article = extract_article(story_page(body_extra=photo), "")
+    assert article is not None
+    assert CAPTION_WORDS in article.text.split("\n")
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Volunteers and their mother/father search the fields behind Hollins Lane",
+        "A tax credit and/or rebate for the volunteers of Millbrook",
+        "Volunteers search the fields behind Hollins Lane, police say: all of them",
+        "Volunteers search the fields behind Hollins Lane with Sgt. J. Doe/Smith",
+    ],
+)
+def test_words_shaped_like_a_credit_stay_in_the_caption(caption: str) -> None:
+    photo = f"<figure><img src='a.jpg'><figcaption>{caption}</figcaption></figure>"
+    article = extract_article(story_page(body_extra=photo), "")
+    assert article is not None
+    assert caption in article.text.split("\n")
+
+
 @pytest.mark.parametrize(
     "credit_class", ["image-container-source__rbsO4", "credit", "FeaturedImageCaption-credit"]
 )
