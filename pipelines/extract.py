@@ -207,7 +207,7 @@ def extract_article(
         return None
     # A style sheet is never text; CSS-in-JS themes (emotion's server rendering) write them
     # inside headings and paragraphs, where they would be read as words of the headline.
-    etree.strip_elements(tree, "style", with_tail=False)
+    etree.strip_elements(tree, "style", "svg", with_tail=False)
     _inline_markup(tree)
     page = _page_metadata(tree)
     byline = find_authors(

@@ -1462,6 +1462,24 @@ def test_a_credit_closing_the_caption_is_no_part_of_it(credit: str) -> None:
     assert CAPTION_WORDS in article.text.split("\n")
 
 
+def test_an_icons_title_is_no_word_of_the_caption_or_the_headline() -> None:
+    """The West Australian draws a camera icon in each caption, an `<svg>` whose `<title>`
+    ("Camera Icon") is there for screen readers; it was read as the caption's first words."""
+    icon = "<svg viewBox='0 0 17 14'><title>{}</title><path d='M10 11z'/></svg>"
+    photo = (
+        f"<figure><img src='a.jpg'><figcaption>{icon.format('Camera Icon')}Volunteers search"
+        " the fields behind Hollins Lane.</figcaption></figure>"
+    )
+    html = story_page(body_extra=photo).replace(
+        "<h1>Millbrook boy found safe</h1>",
+        f"<h1>{icon.format('Live')}Millbrook boy found safe</h1>",
+    )
+    article = extracted(html)
+    assert "Volunteers search the fields behind Hollins Lane." in article.text.split("\n")
+    assert "Camera Icon" not in article.text
+    assert article.title == "Millbrook boy found safe"
+
+
 @pytest.mark.parametrize(
     "caption",
     [
