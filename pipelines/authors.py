@@ -231,6 +231,10 @@ PLACEHOLDERS = frozenset(
         "administrator",
         "author",
         "authors",
+        "auteur",
+        "autore",
+        "autora",
+        "verfasser",
         "guest",
         "anonymous",
         "staff",
@@ -301,6 +305,13 @@ SOCIAL_LABELS = frozenset(
         "follow",
         "bio",
     }
+)
+# A month's name alone is a date's remnant ("Dezember" of "2. Dezember 2013"), not a writer.
+MONTH_NAMES = frozenset(
+    "january february march april may june july august september october november december"
+    " januar februar märz mai juni juli oktober dezember janvier février mars avril juin"
+    " juillet août septembre octobre novembre décembre enero febrero marzo abril mayo junio"
+    " julio agosto septiembre octubre noviembre diciembre".split()
 )
 # Name particles that are written in lower case inside a name ("Lauren del Valle").
 PARTICLES = frozenset(
@@ -403,9 +414,9 @@ def _plausible_name(name: str) -> bool:
     words = name.split()
     if len(name) > MAX_NAME_LENGTH or len(words) > MAX_NAME_WORDS:
         return False
-    if any(character.isdigit() or character in "!?" for character in name):
+    if any(character.isdigit() or character in "!?:" for character in name):
         return False
-    if name.casefold() in PLACEHOLDERS or CREDENTIAL.match(name):
+    if name.casefold() in PLACEHOLDERS | MONTH_NAMES or CREDENTIAL.match(name):
         return False
     if name.casefold() in SOCIAL_LABELS or _lower_case_words(words):
         return False
@@ -420,7 +431,8 @@ def _lower_case_words(words: list[str]) -> bool:
     ("jane doe") pass.
     """
     if not words[0][:1].isupper():
-        return False
+        # "deinen Hochzeitsbloggern", "in Uncategorized": words of a sentence around a name
+        return words[0].casefold() not in PARTICLES and any(w[:1].isupper() for w in words[1:])
     return any(w[:1].islower() and w.casefold() not in PARTICLES for w in words[1:])
 
 

@@ -1352,6 +1352,15 @@ def test_first_visible_byline_wins_over_sidebar_bylines() -> None:
         ("By Ruth Reporter", ["Ruth Reporter"]),
         ("约翰·米勒-怀特、王小明", ["约翰·米勒-怀特", "王小明"]),
         ("Jane Doe · John Roe", ["Jane Doe", "John Roe"]),
+        # sentence words around a name, a credit, a label, a date's month: no one
+        ("von deinen Hochzeitsbloggern", []),
+        ("in Uncategorized", []),
+        ("Quelle: Shanghai Electric", []),
+        ("Auteur", []),
+        ("Dezember", []),
+        # a name's own particle and an all lower-case user name stay
+        ("van der Berg", ["van der Berg"]),
+        ("jane doe", ["jane doe"]),
     ],
 )
 def test_byline_dates_and_placeholders(byline: str, people: list[str]) -> None:
