@@ -129,6 +129,8 @@ TRANSLATOR = re.compile(r"\s*(?:翻訳者|翻訳|译者|翻译)\s*[:：]?.*$")
 # Sputnik International" is a person and the paper.
 SEPARATORS = re.compile(
     r"\s*(?:[,;|/•／]|\s·\s|\b(?i:and|und|et|og|och)\b|\by\b|&|、|，|\s+[-–—]\s+"
+    # a broadcaster's interview credits both: "Richard David Precht im Gespräch mit Karin Fischer"
+    r"|\b(?i:im gespräch mit|in conversation with)\b"
     r"|(?<=[a-z]{3})\.\s+(?=[A-Z]))\s*"
 )
 MONTHS = (

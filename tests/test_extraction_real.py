@@ -1352,6 +1352,12 @@ def test_first_visible_byline_wins_over_sidebar_bylines() -> None:
         ("By Ruth Reporter", ["Ruth Reporter"]),
         ("约翰·米勒-怀特、王小明", ["约翰·米勒-怀特", "王小明"]),
         ("Jane Doe · John Roe", ["Jane Doe", "John Roe"]),
+        # a broadcaster's interview: both are credited
+        (
+            "Richard David Precht im Gespräch mit Karin Fischer",
+            ["Richard David Precht", "Karin Fischer"],
+        ),
+        ("Jane Doe in conversation with John Roe", ["Jane Doe", "John Roe"]),
         # sentence words around a name, a credit, a label, a date's month: no one
         ("von deinen Hochzeitsbloggern", []),
         ("in Uncategorized", []),
