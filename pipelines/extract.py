@@ -207,6 +207,7 @@ def extract_article(
         return None
     # A style sheet is never text; CSS-in-JS themes (emotion's server rendering) write them
     # inside headings and paragraphs, where they would be read as words of the headline.
+    # Nor is an icon's drawing, whose `<title>` ("Camera Icon") is for screen readers.
     etree.strip_elements(tree, "style", "svg", with_tail=False)
     _inline_markup(tree)
     page = _page_metadata(tree)
