@@ -1729,8 +1729,15 @@ def _caption_text(caption: Any) -> str:
     caption's last word without one.
     """
     credits = {_normalise(part) for c in caption.xpath(CREDIT_XPATH) for part in c.itertext()}
+    # a label only screen readers hear ("Legende:", "Caption:") is no word of the caption
+    labels = {
+        words
+        for element in caption.iter()
+        if SCREEN_READER_CLASS.search(element.get("class") or "")
+        and len(WORD.findall(words := _normalise(element.text_content()))) <= MAX_LABEL_WORDS
+    }
     parts = [_normalise(part) for part in caption.itertext()]
-    kept = [p for p in parts if p and p not in credits and not CREDIT_PART.match(p)]
+    kept = [p for p in parts if p and p not in credits | labels and not CREDIT_PART.match(p)]
     return TRAILING_CREDIT.sub("", " ".join(kept)).strip()
 
 
@@ -1937,7 +1944,7 @@ LABEL_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "div", "span")
 MAX_LABEL_WORDS = 4
 # Classes that hide from sight only ("hidden-xs" hides a subheading on phones alone).
 SCREEN_READER_CLASS = re.compile(
-    r"visually-?hidden|sr-only|screen-reader|element-invisible|offscreen", re.IGNORECASE
+    r"visually-?hidden|sr-only|screen-reader|element-invisible|off-?screen", re.IGNORECASE
 )
 # A label is short; a longer text on the page is never its visible copy.
 MAX_LABEL_LENGTH = 60

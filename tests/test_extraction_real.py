@@ -1493,6 +1493,20 @@ def test_words_shaped_like_a_credit_stay_in_the_caption(caption: str) -> None:
     assert caption in lines_with_caption(caption)
 
 
+@pytest.mark.parametrize(
+    "label",
+    [
+        # BBC News: a hidden "Image caption, " before the words (old and new markup)
+        "<span class='ssrcss-1f39n02-VisuallyHiddenText'>Image caption, </span>",
+        "<span class='off-screen'>Image caption</span>",
+        # SRF: "Legende:" kept off screen
+        "<span class='h-offscreen'>Legende:</span>",
+    ],
+)
+def test_a_label_only_screen_readers_hear_is_no_word_of_the_caption(label: str) -> None:
+    assert CAPTION_WORDS in lines_with_caption(f"{label}{CAPTION_WORDS}")
+
+
 def test_an_icons_title_is_no_word_of_the_caption_or_the_headline() -> None:
     """The West Australian draws a camera icon in each caption, an `<svg>` whose `<title>`
     ("Camera Icon") is there for screen readers; it was read as the caption's first words."""
