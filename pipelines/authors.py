@@ -315,6 +315,8 @@ MONTH_NAMES = frozenset(
     " juillet août septembre octobre novembre décembre enero febrero marzo abril mayo junio"
     " julio agosto septiembre octubre noviembre diciembre".split()
 )
+# Words that stand where a name goes but name no one.
+NOT_NAMES = PLACEHOLDERS | MONTH_NAMES
 # Name particles that are written in lower case inside a name ("Lauren del Valle").
 PARTICLES = frozenset(
     {"de", "del", "della", "der", "den", "di", "da", "dos", "das", "du", "la", "le", "van"}
@@ -418,7 +420,7 @@ def _plausible_name(name: str) -> bool:
         return False
     if any(character.isdigit() or character in "!?:" for character in name):
         return False
-    if name.casefold() in PLACEHOLDERS | MONTH_NAMES or CREDENTIAL.match(name):
+    if name.casefold() in NOT_NAMES or CREDENTIAL.match(name):
         return False
     if name.casefold() in SOCIAL_LABELS or _lower_case_words(words):
         return False
@@ -426,14 +428,15 @@ def _plausible_name(name: str) -> bool:
 
 
 def _lower_case_words(words: list[str]) -> bool:
-    """Whether a capitalised name goes on in lower-case words: a sentence, not a name.
+    """Whether the words mix cases as a sentence does, not as a name.
 
-    "Creating the most truly human company" after a profile's name; a name's
-    own particles ("Lauren del Valle") and an all lower-case user name
-    ("jane doe") pass.
+    A capitalised name going on in lower-case words ("Creating the most truly
+    human company" after a profile's name), or a lower-case word before
+    capitalised ones ("deinen Hochzeitsbloggern", "in Uncategorized"). A name's
+    own particles ("Lauren del Valle", "van der Berg") and an all lower-case
+    user name ("jane doe") pass.
     """
     if not words[0][:1].isupper():
-        # "deinen Hochzeitsbloggern", "in Uncategorized": words of a sentence around a name
         return words[0].casefold() not in PARTICLES and any(w[:1].isupper() for w in words[1:])
     return any(w[:1].islower() and w.casefold() not in PARTICLES for w in words[1:])
 

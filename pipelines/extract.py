@@ -1729,15 +1729,10 @@ def _caption_text(caption: Any) -> str:
     caption's last word without one.
     """
     credits = {_normalise(part) for c in caption.xpath(CREDIT_XPATH) for part in c.itertext()}
-    # a label only screen readers hear ("Legende:", "Caption:") is no word of the caption
-    labels = {
-        words
-        for element in caption.iter()
-        if SCREEN_READER_CLASS.search(element.get("class") or "")
-        and len(WORD.findall(words := _normalise(element.text_content()))) <= MAX_LABEL_WORDS
-    }
+    # a label only screen readers hear ("Legende:", "Image caption, ") is no word of it either
+    not_words = credits | {label for e in caption.iter() if (label := _screen_reader_label(e))}
     parts = [_normalise(part) for part in caption.itertext()]
-    kept = [p for p in parts if p and p not in credits | labels and not CREDIT_PART.match(p)]
+    kept = [p for p in parts if p and p not in not_words and not CREDIT_PART.match(p)]
     return TRAILING_CREDIT.sub("", " ".join(kept)).strip()
 
 
@@ -1849,13 +1844,14 @@ def _with_standfirst(
     caption_elements = {id(caption.element) for caption in captions}
     caption_texts = [comparable(caption.text) for caption in captions]
     for description in descriptions:
+        wanted = comparable(description)
         # A description that is a photo's caption is no standfirst, and being in the text
         # as that caption says nothing of whether the story's standfirst is.
-        if any(comparable(description) in caption for caption in caption_texts):
+        if any(wanted in caption for caption in caption_texts):
             continue
         # In the text already, or its opening is: a description glued from the body's own
         # paragraphs ("… spielen.Mehr lesen: …") repeats the article, it does not lead it.
-        if comparable(description)[:STANDFIRST_OPENING] in present:
+        if wanted[:STANDFIRST_OPENING] in present:
             return text
         if _shown_in(story, description, caption_elements):
             return f"{description}\n{text}"
@@ -1950,16 +1946,20 @@ SCREEN_READER_CLASS = re.compile(
 MAX_LABEL_LENGTH = 60
 
 
+def _screen_reader_label(element: Any) -> str | None:
+    """The words of a short label hidden from sight and kept for screen readers, if it is one."""
+    named = element.get("class")
+    if not named or len(element) or not SCREEN_READER_CLASS.search(named):
+        return None
+    words = _normalise(element.text_content())
+    return words if words and len(WORD.findall(words)) <= MAX_LABEL_WORDS else None
+
+
 def _screen_reader_labels(tree: Any) -> set[str]:
     """The comparable forms of the page's visually hidden labels that it never shows."""
-    labels = set()
-    for element in tree.iter(*LABEL_TAGS):
-        named = element.get("class")
-        if not named or len(element) or not SCREEN_READER_CLASS.search(named):
-            continue
-        words = _normalise(element.text_content())
-        if words and len(WORD.findall(words)) <= MAX_LABEL_WORDS:
-            labels.add(comparable(words))
+    labels = {
+        comparable(label) for e in tree.iter(*LABEL_TAGS) if (label := _screen_reader_label(e))
+    }
     if labels:
         for element in tree.iter():
             text = (element.text or "").strip()
