@@ -2492,6 +2492,35 @@ def test_the_articles_one_h1_beside_footer_h1s_and_naming_the_site_is_the_title(
     )
 
 
+@pytest.mark.parametrize(
+    ("html_title", "h1", "title"),
+    [
+        # the `<title>` names the `<h1>` beside the site's shorter name: the `<h1>` is the headline
+        (
+            "BDZV: Olafur Eliasson gestaltet Titelseite für die Zeitungen",
+            "Olafur Eliasson gestaltet Titelseite für die Zeitungen",
+            "Olafur Eliasson gestaltet Titelseite für die Zeitungen",
+        ),
+        (
+            "Olafur Eliasson gestaltet Titelseite für die Zeitungen",
+            "Olafur Eliasson gestaltet Titelseite für die Zeitungen",
+            "Olafur Eliasson gestaltet Titelseite für die Zeitungen",
+        ),
+        # a logo's `<h1>` is the shorter name beside the `<title>`'s headline: the og:title stays
+        ("Gestaltet Titelseite für Zeitungen | Verlagshaus", "Verlagshaus", "Pressemitteilungen"),
+    ],
+)
+def test_a_section_name_in_og_title_gives_way_to_the_h1_the_title_tag_names(
+    html_title: str, h1: str, title: str
+) -> None:
+    head = (
+        f"<title>{html_title}</title>"
+        '<meta property="og:title" content="Pressemitteilungen">'
+        '<meta property="article:published_time" content="2019-05-02T10:00:00+02:00">'
+    )
+    assert page_article(head, f"<h1>{h1}</h1>").title == title
+
+
 def test_the_one_h1_of_the_marked_article_beside_the_sites_other_h1s_is_the_title() -> None:
     head = (
         '<meta property="og:title" content="The Resurrection of the Greatest Sci-Fi Writer">'

@@ -343,8 +343,9 @@ def lone_h1(page: PageMetadata, stated: list[str | None], site_name: str | None)
     the page shows another headline ("Lady Gaga Shares Photo of Ex … and Now We’re
     Confused"). When no stated title is shown as a heading, a page with a single
     distinct `<h1>` shows it as its headline, unless it is the site's name or has no
-    word in common with the stated titles and description (a logo, a section name).
-    The same holds beside a JSON-LD `headline`, often written for search and cut at
+    word in common with the stated titles and description (a logo, a section name)
+    and the `<title>` does not name it either (`_titled`: the stated title is then the
+    section's name). The same holds beside a JSON-LD `headline`, often written for search and cut at
     110 characters ("… to contract" over the `<h1>` "… to contract medieval
     disease"); only a shorter `<h1>` that abridges the stated title is a short form,
     and the stated title stays.
@@ -367,7 +368,31 @@ def lone_h1(page: PageMetadata, stated: list[str | None], site_name: str | None)
         if len(word) >= SHARED_WORD_LENGTH
     }
     own_words = {word.casefold() for word in WORD.findall(heading)}
-    return heading if stated_words & own_words else None
+    if stated_words & own_words or _titled(heading, page.html_title):
+        return heading
+    return None
+
+
+def _titled(heading: str, html_title: str | None) -> bool:
+    """Whether the `<title>` is the `<h1>`, alone or beside a shorter name at one end.
+
+    An `og:title` a CMS fills with the section ("Pressemitteilungen") shares no word
+    with the headline, but the `<title>` says which `<h1>` is the page's own:
+    "BDZV: Olafur Eliasson gestaltet Titelseite …" over the `<h1>` "Olafur Eliasson
+    gestaltet Titelseite …". The name beside it is the shorter part, so a logo's
+    `<h1>` ("Site" in "Headline | Site") is never taken for the headline.
+    """
+    if not html_title:
+        return False
+    forms = [html_title]
+    for separator in SITE_NAME_SEPARATORS:
+        if separator not in html_title:
+            continue
+        name, _, rest = html_title.partition(separator)
+        most, _, tail = html_title.rpartition(separator)
+        ends = ((rest, name), (most, tail))
+        forms += [kept for kept, dropped in ends if len(kept) > len(dropped)]
+    return any(comparable(form) == comparable(heading) for form in forms)
 
 
 def _names_the_site(heading: str, site_name: str) -> bool:
