@@ -2582,6 +2582,43 @@ def test_a_link_to_a_newsroom_or_profile_page_names_the_author(href: str) -> Non
     assert page_article("", header).authors == ["Alex Bozarjian"]
 
 
+def test_a_profile_linked_in_the_storys_prose_is_no_byline() -> None:
+    """A sports site links a player's name to the player's profile; the player wrote nothing."""
+    mention = (
+        "<h1>Zverev zieht ins Viertelfinale ein</h1><p>Montpellier (SID) – Tennis-Olympiasieger"
+        ' <a href="/profil/herren/alexander-zverev/">Alexander Zverev</a> hat nach seiner'
+        " Enttäuschung bei den Australian Open zügig wieder in die Spur gefunden, und er gewann"
+        " sein erstes Spiel in Montpellier gegen den Amerikaner in zwei Sätzen.</p>"
+    )
+    assert page_article("", mention).authors == []
+    signed = '<p>Von <a href="/profil/redaktion/jana-muster/">Jana Muster</a></p>' + mention
+    assert page_article("", signed).authors == ["Jana Muster"]
+
+
+@pytest.mark.parametrize(
+    ("handle", "signature", "authors"),
+    [
+        # the CMS states the writer's login; the story is signed with the name
+        ("christian.stadtfeld", "(Christian P. Stadtfeld) +++", ["Christian P. Stadtfeld"]),
+        ("gabor_munier", "Author: Gàbor Muniér", ["Gàbor Muniér"]),
+        # the name is not written on the page (or not as a name): the user name stays
+        ("christian.stadtfeld", "Fotos: Jana Muster", ["christian.stadtfeld"]),
+        ("christian.stadtfeld", "mail christian stadtfeld", ["christian.stadtfeld"]),
+    ],
+)
+def test_a_user_name_stated_as_the_author_is_the_name_the_page_signs_with(
+    handle: str, signature: str, authors: list[str]
+) -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Wahl",'
+        f' "author": {{"@type": "Person", "name": "{handle}"}}}}</script>'
+    )
+    article = extracted(
+        page_with(head, "<h1>Wahl</h1>").replace("</article>", f"<p>{signature}</p></article>")
+    )
+    assert article.authors == authors
+
+
 def test_writers_linked_together_in_one_line_are_all_the_authors() -> None:
     # the card's "Verfasst von" and the author tag name the site, which names no one
     card = (

@@ -21,6 +21,7 @@ from pipelines.authors.metadata import (
     json_ld_authors,
     labelled_authors,
     profile_names,
+    written_in_full,
 )
 from pipelines.authors.visible import (
     attributed_elements,
@@ -177,7 +178,7 @@ def find_authors(
             found.people = candidate.people
             return found
     if handles:
-        found.people = handles
+        found.people = [written_in_full(handle, tree) or handle for handle in handles]
         return found
     attributed = attributed_elements(tree)
     shown = without_site(visible_byline(tree, attributed), site_name)

@@ -11,7 +11,7 @@ from itertools import islice
 from typing import Any
 
 from pipelines.authors.byline import Byline, parse_byline
-from pipelines.authors.visible import MAX_BY_LINE_LENGTH
+from pipelines.authors.visible import MAX_BY_LINE_LENGTH, MAX_BYLINE_LENGTH
 from pipelines.fields import clean_field, comparable
 
 # A link to the writer's page on the site ("/author/180/", "/authors/laura-e-adkins/").
@@ -61,7 +61,11 @@ def profile_link(tree: Any) -> Byline:
     together in one line ("Clara Löw, Siddharth Prakash & Klaus Jacob") are
     all the article's.
     """
-    links = (a for a in tree.xpath(PROFILE_LINK_XPATH) if PROFILE_FOLDER.search(a.get("href")))
+    links = (
+        a
+        for a in tree.xpath(PROFILE_LINK_XPATH)
+        if PROFILE_FOLDER.search(a.get("href")) and not _in_prose(a)
+    )
     for link in islice(links, MAX_PROFILE_LINKS):
         text = clean_field(link.text_content())
         if text and len(text) <= MAX_BY_LINE_LENGTH:
@@ -92,3 +96,14 @@ def _linked_together(link: Any) -> Byline | None:
     if sorted(comparable(name) for name in joined.people) != sorted(linked):
         return None
     return joined
+
+
+def _in_prose(link: Any) -> bool:
+    """Whether the link stands in a paragraph of running text: a mention, not a byline.
+
+    A sports site links a player's name in the story to the player's profile
+    ("Tennis-Olympiasieger <a href="/profil/herren/alexander-zverev/">Alexander
+    Zverev</a> hat …"); the player did not write it.
+    """
+    paragraph = next(link.iterancestors("p"), None)
+    return paragraph is not None and len(paragraph.text_content()) > MAX_BYLINE_LENGTH

@@ -7,6 +7,7 @@ holds a profile URL names someone only when the page shows the name.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from pipelines.authors.byline import Byline, append_name, parse_byline, plausible_name
@@ -73,6 +74,33 @@ def _json_ld_name(item: dict[str, Any]) -> str | None:
 
 # A user name ("mikecason"), kept only when no meta tag names the person ("Mike Cason").
 HANDLE = re.compile(r"^[a-z0-9_.]+$")
+# The parts of a user name made of a person's names ("christian.stadtfeld", "gabor_munier").
+HANDLE_PARTS = re.compile(r"[a-z]{2,}")
+HANDLE_SEPARATORS = re.compile(r"[._-]")
+
+
+def written_in_full(handle: str, tree: Any) -> str | None:
+    """The name a user name stands for, as the page writes it ("Christian P. Stadtfeld").
+
+    A CMS often states the writer's login ("christian.stadtfeld") as the JSON-LD
+    author, while the page signs the story with the name. The name is taken only
+    when the page writes the user name's parts in order, capitalised, one word each
+    (a middle initial between them), whatever their accents ("Gàbor Muniér").
+    """
+    parts = HANDLE_SEPARATORS.split(handle)
+    if len(parts) < 2 or not all(HANDLE_PARTS.fullmatch(part) for part in parts):
+        return None
+    body = tree.find(".//body")
+    written = body.text_content() if body is not None else ""
+    # One base letter per character, so a match's place is the same in the page's text.
+    bare = "".join(unicodedata.normalize("NFKD", c)[0] for c in written)
+    joined = r"\s+(?:[A-Z]\.\s+)?".join(
+        f"{part[0].upper()}(?i:{re.escape(part[1:])})" for part in parts
+    )
+    match = re.search(rf"\b{joined}\b", bare)
+    return clean_field(written[match.start() : match.end()]) if match else None
+
+
 AUTHOR_META = (
     "author",
     "article:author",
