@@ -983,6 +983,7 @@ def story_text(html: str, options: ExtractOptions = DEFAULT_OPTIONS) -> str:
         "article__advert",
         "post_comments",  # readers' comments under names trafilatura does not prune
         "kommentare",
+        "recentcomments",  # WordPress's sidebar list of the latest comments
         "sourcepoint__image-placeholder",  # an embed a consent platform holds back
         "_brlbs-content-blocker",  # Borlabs Cookie's, on WordPress sites
     ],

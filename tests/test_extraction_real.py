@@ -2582,6 +2582,31 @@ def test_a_link_to_a_newsroom_or_profile_page_names_the_author(href: str) -> Non
     assert page_article("", header).authors == ["Alex Bozarjian"]
 
 
+def test_a_commenter_in_a_recent_comments_list_is_no_writer() -> None:
+    """The byline's element names no one ("LD"); the next author element is a commenter's."""
+    header = (
+        '<h1>Geheimdienste</h1><span class="byline">by <span class="author vcard">'
+        '<a class="url fn n" href="/author/levente/">LD</a></span></span>'
+    )
+    sidebar = (
+        '<div class="widget_recent_comments"><h3>Neueste Kommentare</h3><ul id="recentcomments">'
+        '<li class="recentcomments"><span class="comment-author-link"><a class="url"'
+        ' href="https://commenter.example">Dieter Brecheis</a></span> bei <a href="/x">X</a>'
+        "</li></ul></div>"
+    )
+    html = page_with("", header).replace("</body>", f"{sidebar}</body>")
+    assert extracted(html).authors == []
+    signed = html.replace(">LD<", ">Levente Dobszay<")
+    assert extracted(signed).authors == ["Levente Dobszay"]
+
+
+def test_a_writers_folder_alone_is_a_sections_page_not_a_writers() -> None:
+    menu = '<ul><li class="cat-item"><a href="https://news.example/profile/">Profile</a></li></ul>'
+    assert page_article("", f"{menu}<h1>Transit plan approved</h1>").authors == []
+    writer = '<span><a href="https://news.example/profile/jane-doe">Jane Doe</a></span>'
+    assert page_article("", f"{menu}<h1>Transit plan approved</h1>{writer}").authors == ["Jane Doe"]
+
+
 def test_a_profile_linked_in_the_storys_prose_is_no_byline() -> None:
     """A sports site links a player's name to the player's profile; the player wrote nothing."""
     mention = (

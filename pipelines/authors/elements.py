@@ -17,6 +17,7 @@ from trafilatura.utils import trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS
 
 from pipelines.authors.visible import attributed_elements
+from pipelines.blocks import in_readers_comments
 
 # trafilatura's author search (`trafilatura.metadata.extract_author`), its three XPaths and
 # what it prunes first, as Python tests on the attributed elements: the XPaths' EXSLT
@@ -105,8 +106,15 @@ def trafilatura_author(tree: Any, attributed: list[Any] | None = None) -> str | 
     return next(author_candidates(tree, attributed), None) or None
 
 
-def author_candidates(tree: Any, attributed: list[Any] | None = None) -> Iterator[str]:
-    """The texts trafilatura's author search would take, in its order ("" for one it empties)."""
+def author_candidates(
+    tree: Any, attributed: list[Any] | None = None, *, commenters: bool = True
+) -> Iterator[str]:
+    """The texts trafilatura's author search would take, in its order ("" for one it empties).
+
+    `commenters=False` passes over an element in a block named for readers' comments (a
+    sidebar's "recent comments" list): trafilatura does not, and a commenter found
+    after the byline's own element is no writer of the article.
+    """
     levels: list[list[Any]] = [[], [], []]
     for element in attributed_elements(tree) if attributed is None else attributed:
         level = _author_level(element)
@@ -117,6 +125,8 @@ def author_candidates(tree: Any, attributed: list[Any] | None = None) -> Iterato
             if element.getparent() is None or _pruned(element):
                 continue
             if any(_pruned(a) for a in element.iterancestors()):
+                continue
+            if not commenters and in_readers_comments(element):
                 continue
             content = _author_text(element)
             if content and 2 < len(content) < MAX_AUTHOR_LENGTH:

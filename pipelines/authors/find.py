@@ -189,7 +189,9 @@ def find_authors(
     # date, "Xxx") gives way to the next few, one crediting an organisation does not
     # (the next is a related story's), but an unmarked "Written by: …" line still can.
     topics: set[str] | None = None
-    for visible in islice(author_candidates(tree, attributed), MAX_AUTHOR_CANDIDATES):
+    for visible in islice(
+        author_candidates(tree, attributed, commenters=False), MAX_AUTHOR_CANDIDATES
+    ):
         for part in visible.split(";") if visible else ():
             topics = _topic_names(tree) if topics is None else topics
             if comparable(part) not in topics:

@@ -48,7 +48,8 @@ PROFILE_LINK_XPATH = (
     )
     + "][not(ancestor::aside or ancestor::nav or ancestor::footer)]"
 )
-PROFILE_FOLDER = re.compile("/(?:" + "|".join(PROFILE_FOLDERS) + ")/")
+# The folder and the writer's own part after it: "/profile/" alone is a section's page.
+PROFILE_FOLDER = re.compile("/(?:" + "|".join(PROFILE_FOLDERS) + ")/[^/?#]")
 MAX_PROFILE_LINKS = 3
 
 

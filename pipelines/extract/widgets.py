@@ -7,33 +7,15 @@ from the words.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from pipelines.blocks import block_words, names_readers_comments
 from pipelines.extract.text import without_lines
 from pipelines.fields import comparable
 
-# Whole words of a block's class or id ("sf_comment_list", "subscribe-form", "cookiemsg") that
-# name readers' comments. trafilatura prunes comments only under a name that starts with
-# "comment", and its fallbacks then read the rest of the thread as the article.
-READER_COMMENT_WORDS = frozenset(
-    {
-        "comment",
-        "comments",
-        "commentlist",
-        "comentario",
-        "comentarios",
-        "kommentar",
-        "kommentare",
-        "commentaire",
-        "commentaires",
-        "commenti",
-        "disqus",
-    }
-)
 # Whole words naming the page's sign-up forms, consent notices, dialogs and promotions. Its
 # fallback extractors (readability, jusText) read the whole page and keep these as text.
 WIDGET_WORDS = frozenset(
@@ -65,9 +47,6 @@ WIDGET_WORDS = frozenset(
         "optin",
     }
 )
-# A live report's running commentary ("live-match-comment") is the journalist's.
-LIVE_WORDS = frozenset({"live", "liveblog", "match", "game"})
-NAME_WORDS = re.compile(r"[\s_-]+")
 PAGE_BLOCKS = ("div", "section", "ol", "ul", "aside", "form", "details")
 # A widget's name on a block holding this many paragraphs this long is a wrapper's
 # ("has-modal"), around the article.
@@ -139,8 +118,8 @@ def _prose_paragraphs(element: Any) -> Iterator[Any]:
 
 
 def _is_page_widget(element: Any, holds_first_prose: bool) -> bool:
-    words = set(NAME_WORDS.split(f"{element.get('class') or ''} {element.get('id') or ''}".lower()))
-    comments = not words.isdisjoint(READER_COMMENT_WORDS) and words.isdisjoint(LIVE_WORDS)
+    words = block_words(element)
+    comments = names_readers_comments(words)
     if not comments and words.isdisjoint(WIDGET_WORDS):
         return False
     if element.find(".//h1") is not None or element.find(".//article") is not None:
