@@ -1364,6 +1364,9 @@ def test_first_visible_byline_wins_over_sidebar_bylines() -> None:
         ("Quelle: Shanghai Electric", []),
         ("Auteur", []),
         ("Dezember", []),
+        # a site's administrator account names no one
+        ("Wordpressadmin", []),
+        ("siteadmin", []),
         # a name's own particle and an all lower-case user name stay
         ("van der Berg", ["van der Berg"]),
         ("jane doe", ["jane doe"]),
@@ -1371,6 +1374,12 @@ def test_first_visible_byline_wins_over_sidebar_bylines() -> None:
 )
 def test_byline_dates_and_placeholders(byline: str, people: list[str]) -> None:
     assert parse_byline(byline).people == people
+
+
+@pytest.mark.parametrize("name", ["IT Finanzmagazin", "Ärzte Zeitung", "Rhein-Nachrichten"])
+def test_a_papers_or_magazines_name_is_an_organisation(name: str) -> None:
+    byline = parse_byline(f"{name}, Jane Doe")
+    assert (byline.people, byline.organisations) == (["Jane Doe"], [name])
 
 
 def test_teaser_card_caption_that_is_a_link_stays_out() -> None:

@@ -117,6 +117,8 @@ ORGANISATION_WORD = re.compile(
     r"\b(?:news|staff|desk|wire|agency|press|newsroom|media|editorial|team|reporters"
     r"|correspondents|magazine|inc|ltd|group|network|service|times|post|herald|daily"
     r"|journal|tribune|gazette|television|radio|international)\b"
+    # a German paper's or magazine's name is one compound word: "IT Finanzmagazin"
+    r"|\w*(?:zeitung|magazin|verlag|nachrichten)\b"
     r"|(?:社|网|網|报|報|台|新闻|新聞|日报|日報|通信|編集部)$",
     re.IGNORECASE,
 )
@@ -255,6 +257,8 @@ MONTH_NAMES = frozenset(
     " julio agosto septiembre octubre noviembre diciembre".split()
 )
 # Words that stand where a name goes but name no one.
+# A site's administrator account ("wordpressadmin", "siteadmin") names no one.
+ACCOUNT = re.compile(r"\w*admin(?:istrator)?$", re.IGNORECASE)
 NOT_NAMES = PLACEHOLDERS | MONTH_NAMES
 # Name particles that are written in lower case inside a name ("Lauren del Valle").
 PARTICLES = frozenset(
@@ -358,7 +362,7 @@ def plausible_name(name: str) -> bool:
         return False
     if any(character.isdigit() or character in "!?:" for character in name):
         return False
-    if name.casefold() in NOT_NAMES or CREDENTIAL.match(name):
+    if name.casefold() in NOT_NAMES or CREDENTIAL.match(name) or ACCOUNT.match(name):
         return False
     if name.casefold() in SOCIAL_LABELS or _lower_case_words(words):
         return False
