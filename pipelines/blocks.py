@@ -42,6 +42,7 @@ def block_words(element: Any) -> set[str]:
 
 
 def names_readers_comments(words: set[str]) -> bool:
+    """Whether a block's name words say readers' comments, and not a live commentary."""
     return not words.isdisjoint(READER_COMMENT_WORDS) and words.isdisjoint(LIVE_WORDS)
 
 

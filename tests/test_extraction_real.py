@@ -2501,22 +2501,17 @@ def test_the_articles_one_h1_beside_footer_h1s_and_naming_the_site_is_the_title(
     )
 
 
+ELIASSON = "Olafur Eliasson gestaltet Titelseite für die Zeitungen"
+
+
 @pytest.mark.parametrize(
     ("html_title", "h1", "title"),
     [
         # the `<title>` names the `<h1>` beside the site's shorter name: the `<h1>` is the headline
-        (
-            "BDZV: Olafur Eliasson gestaltet Titelseite für die Zeitungen",
-            "Olafur Eliasson gestaltet Titelseite für die Zeitungen",
-            "Olafur Eliasson gestaltet Titelseite für die Zeitungen",
-        ),
-        (
-            "Olafur Eliasson gestaltet Titelseite für die Zeitungen",
-            "Olafur Eliasson gestaltet Titelseite für die Zeitungen",
-            "Olafur Eliasson gestaltet Titelseite für die Zeitungen",
-        ),
+        (f"BDZV: {ELIASSON}", ELIASSON, ELIASSON),
+        (ELIASSON, ELIASSON, ELIASSON),
         # a logo's `<h1>` is the shorter name beside the `<title>`'s headline: the og:title stays
-        ("Gestaltet Titelseite für Zeitungen | Verlagshaus", "Verlagshaus", "Pressemitteilungen"),
+        (f"{ELIASSON} | Verlagshaus", "Verlagshaus", "Pressemitteilungen"),
     ],
 )
 def test_a_section_name_in_og_title_gives_way_to_the_h1_the_title_tag_names(

@@ -256,9 +256,9 @@ MONTH_NAMES = frozenset(
     " juillet août septembre octobre novembre décembre enero febrero marzo abril mayo junio"
     " julio agosto septiembre octubre noviembre diciembre".split()
 )
-# Words that stand where a name goes but name no one.
 # A site's administrator account ("wordpressadmin", "siteadmin") names no one.
 ACCOUNT = re.compile(r"\w*admin(?:istrator)?$", re.IGNORECASE)
+# Words that stand where a name goes but name no one.
 NOT_NAMES = PLACEHOLDERS | MONTH_NAMES
 # Name particles that are written in lower case inside a name ("Lauren del Valle").
 PARTICLES = frozenset(

@@ -345,10 +345,10 @@ def lone_h1(page: PageMetadata, stated: list[str | None], site_name: str | None)
     distinct `<h1>` shows it as its headline, unless it is the site's name or has no
     word in common with the stated titles and description (a logo, a section name)
     and the `<title>` does not name it either (`_titled`: the stated title is then the
-    section's name). The same holds beside a JSON-LD `headline`, often written for search and cut at
-    110 characters ("… to contract" over the `<h1>` "… to contract medieval
-    disease"); only a shorter `<h1>` that abridges the stated title is a short form,
-    and the stated title stays.
+    section's name). The same holds beside a JSON-LD `headline`, often written for
+    search and cut at 110 characters ("… to contract" over the `<h1>` "… to contract
+    medieval disease"); only a shorter `<h1>` that abridges the stated title is a
+    short form, and the stated title stays.
     """
     headings = {comparable(h): h for h in page.h1}
     if len(headings) != 1:
