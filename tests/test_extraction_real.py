@@ -100,9 +100,11 @@ from pipelines.fields import clean_field
 # class are taken out of the text): tuning text F1 0.955 -> 0.961, held-out unchanged (0.934).
 # Session 15 (a lead caption repeating the story's names stays out): held-out 0.934 -> 0.936
 # (bare 0.935), its one page behind (readability-folha, a lead caption) no longer behind.
+# Session 19 (a section's name in og:title gives way to the <h1> the <title> names, drawn
+# from trafilatura's tuning pages): held-out title 0.949 -> 0.962, the 0.95 now held.
 FLOORS = {
     "tuning": {"text_f1": 0.958, "title": 0.98, "date": 0.97, "authors": 0.98},
-    "held-out": {"text_f1": 0.93, "title": 0.94, "date": 0.95, "authors": 0.90},
+    "held-out": {"text_f1": 0.93, "title": 0.95, "date": 0.95, "authors": 0.90},
 }
 # Pages whose text precision may fall more than PRECISION_MARGIN under bare trafilatura's,
 # each for a caption or standfirst of the story that the truth leaves out: on the tuning
@@ -445,10 +447,11 @@ def test_the_module_is_fetched_from_the_proxy_goproxy_names(
 # (JSON-LD with raw line breaks, a WebPage's author, categories and "Alle Beiträge" as no
 # writers; an arrow before the headline): authors 0.674 / 0.629, tuning title 0.847.
 # Session 14 (labelled byline fields, catalogue tags, "og"/"och", no photographer): tuning
-# authors 0.681, snippets F1 0.927.
+# authors 0.681, snippets F1 0.927. Session 19 (user names written in full, commenters,
+# profile mentions and menu folders as no writers): authors 0.701 / 0.645.
 TRAFILATURA_FLOORS = {
-    "tuning": {"snippets_f1": 0.915, "title": 0.84, "date": 0.87, "authors": 0.675},
-    "held-out": {"snippets_f1": 0.905, "title": 0.85, "date": 0.875, "authors": 0.615},
+    "tuning": {"snippets_f1": 0.915, "title": 0.84, "date": 0.87, "authors": 0.69},
+    "held-out": {"snippets_f1": 0.905, "title": 0.85, "date": 0.875, "authors": 0.63},
 }
 
 
