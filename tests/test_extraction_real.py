@@ -2513,6 +2513,8 @@ ELIASSON = "Olafur Eliasson gestaltet Titelseite für die Zeitungen"
         # the `<title>` names the `<h1>` beside the site's shorter name: the `<h1>` is the headline
         (f"BDZV: {ELIASSON}", ELIASSON, ELIASSON),
         (ELIASSON, ELIASSON, ELIASSON),
+        # the `<h1>` prints a kicker before the headline the `<title>` states whole
+        (ELIASSON, f"Medienmitteilung der Direktion :{ELIASSON}", ELIASSON),
         # a logo's `<h1>` is the shorter name beside the `<title>`'s headline: the og:title stays
         (f"{ELIASSON} | Verlagshaus", "Verlagshaus", "Pressemitteilungen"),
     ],

@@ -345,10 +345,11 @@ def lone_h1(page: PageMetadata, stated: list[str | None], site_name: str | None)
     distinct `<h1>` shows it as its headline, unless it is the site's name or has no
     word in common with the stated titles and description (a logo, a section name)
     and the `<title>` does not name it either (`_titled`: the stated title is then the
-    section's name). The same holds beside a JSON-LD `headline`, often written for
-    search and cut at 110 characters ("… to contract" over the `<h1>` "… to contract
-    medieval disease"); only a shorter `<h1>` that abridges the stated title is a
-    short form, and the stated title stays.
+    section's name; a kicker the `<h1>` prints before the `<title>`'s headline goes).
+    The same holds beside a JSON-LD `headline`, often written for search and cut at
+    110 characters ("… to contract" over the `<h1>` "… to contract medieval
+    disease"); only a shorter `<h1>` that abridges the stated title is a short form,
+    and the stated title stays.
     """
     headings = {comparable(h): h for h in page.h1}
     if len(headings) != 1:
@@ -368,22 +369,24 @@ def lone_h1(page: PageMetadata, stated: list[str | None], site_name: str | None)
         if len(word) >= SHARED_WORD_LENGTH
     }
     own_words = {word.casefold() for word in WORD.findall(heading)}
-    if stated_words & own_words or _titled(heading, page.html_title):
+    if stated_words & own_words:
         return heading
-    return None
+    return _titled(heading, page.html_title)
 
 
-def _titled(heading: str, html_title: str | None) -> bool:
-    """Whether the `<title>` is the `<h1>`, alone or beside a shorter name at one end.
+def _titled(heading: str, html_title: str | None) -> str | None:
+    """The headline the `<title>` names in the `<h1>`: the `<h1>`, or its part after a kicker.
 
     An `og:title` a CMS fills with the section ("Pressemitteilungen") shares no word
     with the headline, but the `<title>` says which `<h1>` is the page's own:
     "BDZV: Olafur Eliasson gestaltet Titelseite …" over the `<h1>` "Olafur Eliasson
     gestaltet Titelseite …". The name beside it is the shorter part, so a logo's
-    `<h1>` ("Site" in "Headline | Site") is never taken for the headline.
+    `<h1>` ("Site" in "Headline | Site") is never taken for the headline. An `<h1>`
+    that prints a kicker before the headline the `<title>` states whole
+    ("Medienmitteilung der Direktion :Impfen und Boostern …") gives that headline.
     """
     if not html_title:
-        return False
+        return None
     forms = [html_title]
     for separator in SITE_NAME_SEPARATORS:
         if separator not in html_title:
@@ -392,7 +395,13 @@ def _titled(heading: str, html_title: str | None) -> bool:
         most, _, tail = html_title.rpartition(separator)
         ends = ((rest, name), (most, tail))
         forms += [kept for kept, dropped in ends if len(kept) > len(dropped)]
-    return any(comparable(form) == comparable(heading) for form in forms)
+    if any(comparable(form) == comparable(heading) for form in forms):
+        return heading
+    for separator in SITE_NAME_SEPARATORS:
+        kicker, _, headline = heading.rpartition(separator.strip() or separator)
+        if kicker and comparable(headline) == comparable(html_title):
+            return clean(headline)
+    return None
 
 
 def _names_the_site(heading: str, site_name: str) -> bool:
