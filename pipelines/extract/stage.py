@@ -34,6 +34,7 @@ from pipelines.extract.text import clean, clean_text, content_length, without_li
 from pipelines.extract.title import (
     lone_h1,
     lower_headings,
+    shown_title_part,
     story_headline,
     uncut_at_quote,
     url_host,
@@ -183,8 +184,13 @@ def extract_article(
         # No title stated in metadata: the `<title>` names the headline among the headings.
         named = without_site_name(page.html_title, site_name, host)
         # A blog's `<title>` naming its `<h1>` and the post: the post's part is the headline.
-        post = without_heading_name(named, page.h1, lower_headings(tree))
-        title = post or visible_headline([named, guessed], [*page.h1, *page.h2], fallback=[guessed])
+        lower = lower_headings(tree)
+        post = without_heading_name(named, page.h1, lower)
+        title = post or visible_headline(
+            [named, guessed],
+            [*page.h1, *page.h2],
+            fallback=[shown_title_part(named, lower), guessed],
+        )
     text = clean_text(document.text or "")
     # Read from the page trafilatura left whole (it reads a copy).
     widgets = page_widget_text(tree) if options.drop_page_widgets else None

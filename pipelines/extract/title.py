@@ -121,6 +121,26 @@ def without_heading_name(title: str | None, h1: list[str], lower: set[str]) -> s
     return None
 
 
+def shown_title_part(title: str | None, lower: set[str]) -> str | None:
+    """The `<title>`'s longest part when a lower heading shows it, and no `<h1>` or `<h2>` does.
+
+    A blog theme whose `<h1>` is its logo sets the post's title in an `<h3
+    class="entry-title">`, and its `<title>` adds the blog's name and tagline
+    ("Post : Blog | Tagline"). The longest part is the post's: a section's name beside
+    the site's is short.
+    """
+    if not title:
+        return None
+    parts = [part.strip() for part in TITLE_PARTS.split(title)]
+    longest = max(parts, key=len)
+    if len(parts) < 2 or len(longest) < MIN_HEADLINE_LENGTH:
+        return None
+    return longest if comparable(longest) in lower else None
+
+
+# Where a `<title>` joins its parts: the title separators, and a colon set apart by spaces.
+TITLE_PARTS = re.compile("|".join(map(re.escape, TITLE_SEPARATORS)) + r"|\s+:\s+")
+
 LOWER_HEADINGS_XPATH = "//body//h2 | //body//h3 | //body//h4"
 
 
