@@ -847,6 +847,12 @@ def test_the_h1_is_the_headline_the_stated_title_goes_on_from(
             "https://www.bmas.de/DE/Service/Presse/a.html",
             "Änderung der Anforderungen an Impfnachweise",
         ),
+        # an address with hyphens spells the name with spaces
+        (
+            "Professionelles Design für Unternehmen | VON DER SEE",
+            "https://von-der-see.de/design/",
+            "Professionelles Design für Unternehmen",
+        ),
         # the paper's full name, ending in the address's name
         (
             "„Unermüdlicher Einsatz“ - Die Neue Südtiroler Tageszeitung",

@@ -59,8 +59,13 @@ def url_host(url: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _address_names(host: str) -> frozenset[str]:
-    """The forms a site's address gives its name: "lastampa", "lastampait"."""
-    labels = [label for label in host.casefold().split(".") if label and label != "www"]
+    """The forms a site's address gives its name: "lastampa", "lastampait"; "vondersee" for
+    von-der-see.de, compared as a title's part is, without hyphens."""
+    labels = [
+        NOT_NAME_CHARACTERS.sub("", label)
+        for label in host.casefold().split(".")
+        if label and label != "www"
+    ]
     if len(labels) < 2:
         return frozenset()
     at = -3 if len(labels) >= 3 and labels[-2] in SHARED_SECOND_LEVELS else -2
