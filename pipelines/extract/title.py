@@ -369,12 +369,12 @@ def lone_h1(page: PageMetadata, stated: list[str | None], site_name: str | None)
     Confused"). When no stated title is shown as a heading, a page with a single
     distinct `<h1>` shows it as its headline, unless it is the site's name or has no
     word in common with the stated titles and description (a logo, a section name)
-    and the `<title>` does not name it either (`_titled`: the stated title is then the
-    section's name; a kicker the `<h1>` prints before the `<title>`'s headline goes).
-    The same holds beside a JSON-LD `headline`, often written for search and cut at
-    110 characters ("… to contract" over the `<h1>` "… to contract medieval
-    disease"); only a shorter `<h1>` that abridges the stated title is a short form,
-    and the stated title stays.
+    and the `<title>` does not name it either (`_headline_named_by_title`: the stated
+    title is then the section's name; a kicker the `<h1>` prints before the
+    `<title>`'s headline goes). The same holds beside a JSON-LD `headline`, often
+    written for search and cut at 110 characters ("… to contract" over the `<h1>`
+    "… to contract medieval disease"); only a shorter `<h1>` that abridges the stated
+    title is a short form, and the stated title stays.
     """
     headings = {comparable(h): h for h in page.h1}
     if len(headings) != 1:
@@ -396,10 +396,10 @@ def lone_h1(page: PageMetadata, stated: list[str | None], site_name: str | None)
     own_words = {word.casefold() for word in WORD.findall(heading)}
     if stated_words & own_words:
         return heading
-    return _titled(heading, page.html_title)
+    return _headline_named_by_title(heading, page.html_title)
 
 
-def _titled(heading: str, html_title: str | None) -> str | None:
+def _headline_named_by_title(heading: str, html_title: str | None) -> str | None:
     """The headline the `<title>` names in the `<h1>`: the `<h1>`, or its part after a kicker.
 
     An `og:title` a CMS fills with the section ("Pressemitteilungen") shares no word
